@@ -1,0 +1,159 @@
+// Package config reads the ATLAS_* environment into one Config. Defaults sit
+// in a single literal so a reader sees every knob at once.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the whole configuration of an atlas process.
+type Config struct {
+	Addr        string // ATLAS_ADDR: where the HTTP server listens
+	DataDir     string // ATLAS_DATA_DIR: SQLite file and other local data
+	DatabaseURL string // ATLAS_DATABASE_URL: empty for SQLite in DataDir, or postgres://…
+	BaseURL     string // ATLAS_BASE_URL: public URL, used for links in feeds and mails and for Secure cookies
+	SMTPURL     string // ATLAS_SMTP_URL: optional mail relay
+	Lang        string // ATLAS_LANG: default interface language
+	// AutoMigrate applies pending migrations at start. It defaults to true on
+	// SQLite (one process owns the file) and false on PostgreSQL, where
+	// migrating is a deploy step (`atlas migrate`).
+	AutoMigrate bool
+	Dev         bool // ATLAS_DEV: serve views and public files from disk
+	// TrustedProxy is the address of a reverse proxy whose X-Forwarded-For
+	// may be believed (ATLAS_TRUSTED_PROXY); empty trusts nobody.
+	TrustedProxy string
+	LogFormat    string // ATLAS_LOG_FORMAT: "text" or "json"
+}
+
+// Defaults is every default in one place.
+var Defaults = Config{
+	Addr:      ":8080",
+	DataDir:   "./data",
+	Lang:      "fr",
+	LogFormat: "text",
+}
+
+// Load reads the environment through getenv (os.Getenv in production, a map
+// in tests) and validates the result.
+func Load(getenv func(string) string) (Config, error) {
+	c := Defaults
+	var problems []string
+	str := func(key string, dst *string) {
+		if v, ok := lookup(getenv, key); ok {
+			*dst = v
+		}
+	}
+	str("ATLAS_ADDR", &c.Addr)
+	str("ATLAS_DATA_DIR", &c.DataDir)
+	str("ATLAS_DATABASE_URL", &c.DatabaseURL)
+	str("ATLAS_BASE_URL", &c.BaseURL)
+	str("ATLAS_SMTP_URL", &c.SMTPURL)
+	str("ATLAS_LANG", &c.Lang)
+	str("ATLAS_TRUSTED_PROXY", &c.TrustedProxy)
+	str("ATLAS_LOG_FORMAT", &c.LogFormat)
+
+	c.AutoMigrate = !c.IsPostgres()
+	boolean := func(key string, dst *bool) {
+		v, ok := lookup(getenv, key)
+		if !ok {
+			return
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %q is not true or false", key, v))
+			return
+		}
+		*dst = b
+	}
+	boolean("ATLAS_AUTO_MIGRATE", &c.AutoMigrate)
+	boolean("ATLAS_DEV", &c.Dev)
+
+	if err := c.validate(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return c, fmt.Errorf("config: %s", strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// lookup reads KEY, or the contents of the file named by KEY_FILE, so secrets
+// such as a database password need not sit in the environment.
+func lookup(getenv func(string) string, key string) (string, bool) {
+	if v := getenv(key); v != "" {
+		return v, true
+	}
+	if path := getenv(key + "_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			return strings.TrimSpace(string(data)), true
+		}
+	}
+	return "", false
+}
+
+func (c Config) validate() error {
+	var problems []string
+	if c.Addr == "" {
+		problems = append(problems, "ATLAS_ADDR is empty")
+	}
+	if c.DatabaseURL != "" && !c.IsPostgres() {
+		problems = append(problems, "ATLAS_DATABASE_URL must be empty (SQLite) or start with postgres://")
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, "ATLAS_BASE_URL must be an http(s) URL")
+		}
+	}
+	if c.Lang != "fr" && c.Lang != "en" {
+		problems = append(problems, "ATLAS_LANG must be fr or en")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		problems = append(problems, "ATLAS_LOG_FORMAT must be text or json")
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// IsPostgres reports whether the atlas runs on PostgreSQL.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// SQLitePath is where the embedded database lives.
+func (c Config) SQLitePath() string {
+	return filepath.Join(c.DataDir, "atlas.db")
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag: only
+// when the atlas is served over https, else browsers would drop them.
+func (c Config) SecureCookies() bool {
+	return strings.HasPrefix(c.BaseURL, "https://")
+}
+
+// Redacted returns the config with secrets hidden, for logs.
+func (c Config) Redacted() Config {
+	c.DatabaseURL = redactURL(c.DatabaseURL)
+	c.SMTPURL = redactURL(c.SMTPURL)
+	return c
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

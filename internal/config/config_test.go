@@ -1,0 +1,70 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.Lang != "fr" || c.IsPostgres() || !c.AutoMigrate {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestLoadPostgresDoesNotAutoMigrate(t *testing.T) {
+	c, err := Load(env(map[string]string{"ATLAS_DATABASE_URL": "postgres://u:secret@127.0.0.1/atlas"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsPostgres() || c.AutoMigrate {
+		t.Errorf("postgres config = %+v", c)
+	}
+	if strings.Contains(c.Redacted().DatabaseURL, "secret") {
+		t.Errorf("redacted URL shows the password: %s", c.Redacted().DatabaseURL)
+	}
+	c, _ = Load(env(map[string]string{"ATLAS_DATABASE_URL": "postgres://x", "ATLAS_AUTO_MIGRATE": "true"}))
+	if !c.AutoMigrate {
+		t.Error("ATLAS_AUTO_MIGRATE=true ignored")
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"ATLAS_DATABASE_URL": "mysql://x",
+		"ATLAS_LANG":         "de",
+		"ATLAS_AUTO_MIGRATE": "peut-être",
+		"ATLAS_BASE_URL":     "ftp://x",
+	}))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"ATLAS_DATABASE_URL", "ATLAS_LANG", "ATLAS_AUTO_MIGRATE", "ATLAS_BASE_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "url")
+	if err := os.WriteFile(path, []byte("postgres://from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"ATLAS_DATABASE_URL_FILE": path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "postgres://from-file" {
+		t.Errorf("DatabaseURL = %q", c.DatabaseURL)
+	}
+}

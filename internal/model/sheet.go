@@ -1,0 +1,106 @@
+package model
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Sheet is one commons of the atlas. Its content lives in its revisions;
+// the row caches the head number (the compare-and-swap guard of every save)
+// and the published number (the last version its board validated).
+type Sheet struct {
+	ID              int64
+	Slug            string
+	Title           string
+	HeadNumber      int
+	PublishedNumber *int
+	CreatedBy       int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Sheet) TableName() string { return "sheets" }
+
+// Revision origins.
+const (
+	OriginEdit      = "edit"
+	OriginMerge     = "merge"
+	OriginRestore   = "restore"
+	OriginAmendment = "amendment"
+	OriginImport    = "import"
+)
+
+// Revision is one immutable version of a sheet. The database refuses to
+// update or delete it.
+type Revision struct {
+	ID        int64
+	SheetID   int64
+	Number    int
+	Parent    *int
+	AuthorID  int64
+	Summary   string
+	Origin    string
+	Minor     bool
+	Title     string
+	Body      string
+	Meta      Meta
+	SHA256    string `gorm:"column:sha256"`
+	Size      int
+	CreatedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Revision) TableName() string { return "revisions" }
+
+// Place locates a commons on the map.
+type Place struct {
+	Name    string  `json:"name"`
+	Address string  `json:"address"`
+	Lat     float64 `json:"lat"`
+	Lon     float64 `json:"lon"`
+}
+
+// DefaultLicence is the licence of a sheet unless its writers choose another.
+const DefaultLicence = "CC-BY-SA-4.0"
+
+// Meta is the revisioned metadata of a sheet, stored as JSON beside the body.
+type Meta struct {
+	Subtitle    string   `json:"subtitle"`
+	Categories  []string `json:"categories"`
+	Tags        []string `json:"tags"`
+	Place       *Place   `json:"place"`
+	Website     string   `json:"website"`
+	Contact     string   `json:"contact"`
+	LegalStatus string   `json:"legal_status"`
+	Licence     string   `json:"licence"`
+}
+
+// Value stores Meta as JSON text (SQLite TEXT, PostgreSQL jsonb).
+func (m Meta) Value() (driver.Value, error) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return string(data), nil
+}
+
+// Scan reads Meta back from either driver's representation.
+func (m *Meta) Scan(src any) error {
+	var data []byte
+	switch v := src.(type) {
+	case nil:
+		*m = Meta{}
+		return nil
+	case []byte:
+		data = v
+	case string:
+		data = []byte(v)
+	default:
+		return fmt.Errorf("model: meta from %T", src)
+	}
+	*m = Meta{}
+	return json.Unmarshal(data, m)
+}

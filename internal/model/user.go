@@ -1,0 +1,66 @@
+// Package model holds the GORM structs of the atlas tables. No I/O here:
+// the store reads and writes them.
+package model
+
+import "time"
+
+// Roles of an account. Board membership is per sheet, not a role.
+const (
+	RoleContributor = "contributor"
+	RoleAdmin       = "admin"
+)
+
+// User is an account.
+type User struct {
+	ID           int64
+	Username     string
+	Email        string
+	DisplayName  string
+	PasswordHash string
+	Role         string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName implements gorm's tabler.
+func (User) TableName() string { return "users" }
+
+// IsAdmin reports whether the account administers the atlas.
+func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
+
+// Name is what the interface shows for the account.
+func (u *User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
+// Session is a browser session, stored so it survives restarts and is
+// shared by every instance. ID is the SHA-256 of the cookie value.
+type Session struct {
+	ID        string
+	UserID    *int64
+	CSRFToken string `gorm:"column:csrf_token"`
+	Lang      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Session) TableName() string { return "sessions" }
+
+// APIToken lets a program act for a user. Only the SHA-256 of the token is
+// kept.
+type APIToken struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	TokenHash  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// TableName implements gorm's tabler.
+func (APIToken) TableName() string { return "api_tokens" }

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+
+	"atlas/internal/model"
+)
+
+// summaryColumns are what history lists need: everything but the content.
+var summaryColumns = []string{"id", "sheet_id", "number", "parent", "author_id", "summary", "origin", "minor", "title", "sha256", "size", "created_at"}
+
+// CreateRevision appends a revision. A second revision with the same number
+// for the sheet is ErrConflict: the database's unique key is the last guard
+// against two writers claiming one number.
+func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
+	return translate(s.conn(ctx).Create(r).Error, "create revision %d of sheet %d", r.Number, r.SheetID)
+}
+
+// Revision loads one revision of a sheet, content included.
+func (s *Store) Revision(ctx context.Context, sheetID int64, number int) (*model.Revision, error) {
+	var r model.Revision
+	err := s.conn(ctx).Where("sheet_id = ? AND number = ?", sheetID, number).Take(&r).Error
+	return &r, translate(err, "revision %d of sheet %d", number, sheetID)
+}
+
+// RevisionPage is one page of a sheet's history, newest first.
+type RevisionPage struct {
+	Revisions []model.Revision
+	Next      int // number to pass as Before for the next page, 0 at the end
+}
+
+// ListRevisions pages a sheet's history newest first, without bodies. It is
+// a keyset walk on (sheet_id, number), so page 200 costs what page 1 does.
+//
+//	SELECT … FROM revisions WHERE sheet_id = ? AND number < ? ORDER BY number DESC LIMIT ?
+func (s *Store) ListRevisions(ctx context.Context, sheetID int64, before, limit int) (RevisionPage, error) {
+	q := s.conn(ctx).Select(summaryColumns).Where("sheet_id = ?", sheetID)
+	if before > 0 {
+		q = q.Where("number < ?", before)
+	}
+	var list []model.Revision
+	if err := q.Order("number DESC").Limit(limit + 1).Find(&list).Error; err != nil {
+		return RevisionPage{}, translate(err, "list revisions of sheet %d", sheetID)
+	}
+	page := RevisionPage{Revisions: list}
+	if len(list) > limit {
+		page.Revisions = list[:limit]
+		page.Next = list[limit-1].Number
+	}
+	return page, nil
+}
+
+// Contributor is one author of a sheet, with when they first wrote.
+type Contributor struct {
+	AuthorID    int64
+	FirstNumber int
+	Revisions   int
+}
+
+// Contributors lists a sheet's authors in the order they first contributed.
+//
+//	SELECT author_id, MIN(number), COUNT(*) FROM revisions
+//	WHERE sheet_id = ? GROUP BY author_id ORDER BY MIN(number)
+func (s *Store) Contributors(ctx context.Context, sheetID int64) ([]Contributor, error) {
+	type row struct {
+		AuthorID    int64
+		FirstNumber int
+		Revisions   int
+	}
+	var rows []row
+	err := s.conn(ctx).Model(&model.Revision{}).
+		Select("author_id, MIN(number) AS first_number, COUNT(*) AS revisions").
+		Where("sheet_id = ?", sheetID).Group("author_id").Order("first_number").
+		Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "contributors of sheet %d", sheetID)
+	}
+	list := make([]Contributor, len(rows))
+	for i, r := range rows {
+		list[i] = Contributor{AuthorID: r.AuthorID, FirstNumber: r.FirstNumber, Revisions: r.Revisions}
+	}
+	return list, nil
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"atlas/internal/db"
+	"atlas/internal/model"
+)
+
+// CreateSheet inserts a sheet row; a taken slug is ErrConflict.
+func (s *Store) CreateSheet(ctx context.Context, sh *model.Sheet) error {
+	return translate(s.conn(ctx).Create(sh).Error, "create sheet %q", sh.Slug)
+}
+
+// SheetBySlug loads a sheet by its URL name.
+func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, error) {
+	var sh model.Sheet
+	err := s.conn(ctx).Where("slug = ?", slug).Take(&sh).Error
+	return &sh, translate(err, "sheet %q", slug)
+}
+
+// SlugTaken reports whether a slug is in use.
+func (s *Store) SlugTaken(ctx context.Context, slug string) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&model.Sheet{}).Where("slug = ?", slug).Count(&n).Error
+	return n > 0, translate(err, "slug %q taken", slug)
+}
+
+// LockSheetBySlug loads a sheet inside the caller's transaction and keeps
+// other writers of that sheet out until it ends.
+//
+//	PostgreSQL: SELECT … FROM sheets WHERE slug = $1 FOR UPDATE
+//	SQLite:     SELECT … FROM sheets WHERE slug = ?  (BEGIN IMMEDIATE already holds the write lock)
+func (s *Store) LockSheetBySlug(ctx context.Context, slug string) (*model.Sheet, error) {
+	q := s.conn(ctx).Where("slug = ?", slug)
+	if s.db.Dialect == db.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var sh model.Sheet
+	err := q.Take(&sh).Error
+	return &sh, translate(err, "lock sheet %q", slug)
+}
+
+// AdvanceHead moves a sheet's head from one revision number to the next.
+// It is the compare-and-swap of every save: if another writer moved the head
+// first, no row matches and the answer is ErrConflict.
+//
+//	UPDATE sheets SET head_number = :to, title = :title, updated_at = :now
+//	WHERE id = :id AND head_number = :from
+func (s *Store) AdvanceHead(ctx context.Context, sheetID int64, from, to int, title string, now time.Time) error {
+	res := s.conn(ctx).Model(&model.Sheet{}).
+		Where("id = ? AND head_number = ?", sheetID, from).
+		Updates(map[string]any{"head_number": to, "title": title, "updated_at": now})
+	if res.Error != nil {
+		return translate(res.Error, "advance head of sheet %d", sheetID)
+	}
+	if res.RowsAffected == 0 {
+		return translate(ErrConflict, "advance head of sheet %d from %d", sheetID, from)
+	}
+	return nil
+}
+
+// SheetListOptions filters and pages the list of sheets.
+type SheetListOptions struct {
+	Limit int
+	After string // keyset cursor: the last slug of the previous page
+}
+
+// ListSheets returns sheets in slug order, one page at a time. Slugs are
+// ASCII, and PostgreSQL compares them bytewise (COLLATE "C") so both
+// databases give the same order.
+func (s *Store) ListSheets(ctx context.Context, opts SheetListOptions) ([]model.Sheet, error) {
+	order := "slug"
+	if s.db.Dialect == db.Postgres {
+		order = `slug COLLATE "C"`
+	}
+	q := s.conn(ctx).Order(order).Limit(opts.Limit)
+	if opts.After != "" {
+		if s.db.Dialect == db.Postgres {
+			q = q.Where(`slug COLLATE "C" > ?`, opts.After)
+		} else {
+			q = q.Where("slug > ?", opts.After)
+		}
+	}
+	var list []model.Sheet
+	return list, translate(q.Find(&list).Error, "list sheets")
+}
+
+// RecentSheets returns the most recently changed sheets.
+func (s *Store) RecentSheets(ctx context.Context, limit int) ([]model.Sheet, error) {
+	var list []model.Sheet
+	err := s.conn(ctx).Order("updated_at DESC, id DESC").Limit(limit).Find(&list).Error
+	return list, translate(err, "recent sheets")
+}

@@ -1,0 +1,53 @@
+// Package store reads and writes the atlas tables. It is a concrete struct
+// over the database, one file per aggregate; services compose its methods
+// inside db.WithTx when a rule spans several writes.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"atlas/internal/db"
+)
+
+// Errors the layers above map to HTTP statuses.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is the atlas's data access.
+type Store struct {
+	db *db.DB
+}
+
+// New returns a store over d.
+func New(d *db.DB) *Store { return &Store{db: d} }
+
+// DB exposes the database for transactions.
+func (s *Store) DB() *db.DB { return s.db }
+
+// WithTx runs fn in one transaction (or joins the caller's).
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.db.WithTx(ctx, fn)
+}
+
+func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.Conn(ctx) }
+
+// translate maps driver errors to the store's sentinels, keeping the cause.
+func translate(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	what := fmt.Sprintf(format, args...)
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	case db.IsDuplicate(err):
+		return fmt.Errorf("store: %s: %w (%v)", what, ErrConflict, err)
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"atlas/internal/model"
+)
+
+// CreateAPIToken stores a token (its hash only).
+func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
+	return translate(s.conn(ctx).Create(t).Error, "create api token")
+}
+
+// APITokenByHash finds a token by the SHA-256 of its value.
+func (s *Store) APITokenByHash(ctx context.Context, hash string) (*model.APIToken, error) {
+	var t model.APIToken
+	err := s.conn(ctx).Where("token_hash = ?", hash).Take(&t).Error
+	return &t, translate(err, "api token")
+}
+
+// TouchAPIToken records a token's last use, at most once a minute so a busy
+// program does not turn every read into a write.
+func (s *Store) TouchAPIToken(ctx context.Context, id int64, now time.Time) error {
+	err := s.conn(ctx).Model(&model.APIToken{}).
+		Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, now.Add(-time.Minute)).
+		Update("last_used_at", now).Error
+	return translate(err, "touch api token %d", id)
+}
+
+// APITokensOfUser lists an account's tokens, newest first.
+func (s *Store) APITokensOfUser(ctx context.Context, userID int64) ([]model.APIToken, error) {
+	var list []model.APIToken
+	err := s.conn(ctx).Where("user_id = ?", userID).Order("id DESC").Find(&list).Error
+	return list, translate(err, "api tokens of user %d", userID)
+}
+
+// DeleteAPIToken revokes a token of the given account.
+func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
+	res := s.conn(ctx).Where("id = ? AND user_id = ?", id, userID).Delete(&model.APIToken{})
+	return rowsOrNotFound(res.Error, res.RowsAffected, "delete api token %d", id)
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"atlas/internal/model"
+)
+
+// CreateUser inserts an account; a taken username or email is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	return translate(s.conn(ctx).Create(u).Error, "create user %q", u.Username)
+}
+
+// UserByID loads an account.
+func (s *Store) UserByID(ctx context.Context, id int64) (*model.User, error) {
+	var u model.User
+	err := s.conn(ctx).Where("id = ?", id).Take(&u).Error
+	return &u, translate(err, "user %d", id)
+}
+
+// UserByUsername loads an account by its login name.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*model.User, error) {
+	var u model.User
+	err := s.conn(ctx).Where("username = ?", username).Take(&u).Error
+	return &u, translate(err, "user %q", username)
+}
+
+// UsersByIDs loads several accounts at once, keyed by id; missing ids are
+// simply absent.
+func (s *Store) UsersByIDs(ctx context.Context, ids []int64) (map[int64]*model.User, error) {
+	users := map[int64]*model.User{}
+	if len(ids) == 0 {
+		return users, nil
+	}
+	var list []model.User
+	if err := s.conn(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, translate(err, "users by ids")
+	}
+	for i := range list {
+		users[list[i].ID] = &list[i]
+	}
+	return users, nil
+}
+
+// ListUsers returns every account ordered by username.
+func (s *Store) ListUsers(ctx context.Context) ([]model.User, error) {
+	var list []model.User
+	err := s.conn(ctx).Order("username").Find(&list).Error
+	return list, translate(err, "list users")
+}
+
+// UpdateUserPassword replaces an account's password hash.
+func (s *Store) UpdateUserPassword(ctx context.Context, id int64, hash string) error {
+	res := s.conn(ctx).Model(&model.User{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "updated_at": time.Now().UTC()})
+	return rowsOrNotFound(res.Error, res.RowsAffected, "update password of user %d", id)
+}
+
+// UpdateUserRole changes an account's role and disabled flag.
+func (s *Store) UpdateUserRole(ctx context.Context, id int64, role string, disabled bool) error {
+	res := s.conn(ctx).Model(&model.User{}).Where("id = ?", id).
+		Updates(map[string]any{"role": role, "disabled": disabled, "updated_at": time.Now().UTC()})
+	return rowsOrNotFound(res.Error, res.RowsAffected, "update role of user %d", id)
+}
+
+func rowsOrNotFound(err error, rows int64, format string, args ...any) error {
+	if err != nil {
+		return translate(err, format, args...)
+	}
+	if rows == 0 {
+		return translate(ErrNotFound, format, args...)
+	}
+	return nil
+}
