@@ -1,0 +1,257 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atlas/internal/model"
+	"atlas/internal/store"
+)
+
+// Errors of the auth layer.
+var (
+	ErrBadCredentials = errors.New("auth: wrong username or password")
+	ErrForbidden      = errors.New("auth: forbidden")
+	ErrNoSession      = errors.New("auth: no session")
+)
+
+// InvalidError names the field of a refused account.
+type InvalidError struct {
+	Field   string
+	Message string
+}
+
+func (e *InvalidError) Error() string { return "auth: " + e.Field + ": " + e.Message }
+
+// Session lifetimes: a signed-in session lasts a month; an anonymous one
+// only carries the login form's CSRF token.
+const (
+	SessionLifetime   = 30 * 24 * time.Hour
+	AnonymousLifetime = 2 * time.Hour
+	MinPasswordLength = 10
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
+
+// Service manages accounts and credentials.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+	// dummyHash makes a login for an unknown user cost what a known one
+	// costs, so timing does not tell which usernames exist.
+	dummyHash string
+}
+
+// NewService builds the service.
+func NewService(s *store.Store) *Service {
+	dummy, err := HashPassword("not a real password, only for timing")
+	if err != nil {
+		panic(err)
+	}
+	return &Service{store: s, now: func() time.Time { return time.Now().UTC() }, dummyHash: dummy}
+}
+
+// NewUser is what an admin types to create an account.
+type NewUser struct {
+	Username    string
+	Email       string
+	DisplayName string
+	Role        string
+	Password    string
+}
+
+// CreateUser validates and stores an account.
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, error) {
+	in.Username = strings.TrimSpace(in.Username)
+	in.Email = strings.TrimSpace(in.Email)
+	switch {
+	case !usernamePattern.MatchString(in.Username):
+		return nil, &InvalidError{"username", "2 to 40 lowercase letters, digits, dots, dashes or underscores"}
+	case !validEmail(in.Email):
+		return nil, &InvalidError{"email", "not an e-mail address"}
+	case in.Role != model.RoleContributor && in.Role != model.RoleAdmin:
+		return nil, &InvalidError{"role", "must be contributor or admin"}
+	case utf8.RuneCountInString(in.Password) < MinPasswordLength:
+		return nil, &InvalidError{"password", fmt.Sprintf("at least %d characters", MinPasswordLength)}
+	case len(in.Password) > 1024:
+		return nil, &InvalidError{"password", "at most 1024 bytes"}
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := &model.User{
+		Username: in.Username, Email: in.Email, DisplayName: strings.TrimSpace(in.DisplayName),
+		PasswordHash: hash, Role: in.Role, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, &InvalidError{"username", "username or e-mail already in use"}
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+func validEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Address == s
+}
+
+// Authenticate checks a username and password. Unknown users, wrong
+// passwords and disabled accounts all get ErrBadCredentials after the same
+// amount of hashing work.
+func (s *Service) Authenticate(ctx context.Context, username, password string) (*model.User, error) {
+	u, err := s.store.UserByUsername(ctx, strings.TrimSpace(username))
+	if errors.Is(err, store.ErrNotFound) {
+		_, _ = VerifyPassword(s.dummyHash, password)
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := VerifyPassword(u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("auth: user %q: %w", u.Username, err)
+	}
+	if !ok || u.Disabled {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
+}
+
+// NewToken returns 256 random bits, URL-safe.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's random source failing is not recoverable
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken is how a secret token is stored and looked up.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// StartSession creates a session and returns the cookie value. userID nil
+// makes an anonymous session. Logging in always goes through here, so the
+// session id is renewed and a fixated one is worthless.
+func (s *Service) StartSession(ctx context.Context, userID *int64, lang string) (string, *model.Session, error) {
+	token := NewToken()
+	now := s.now()
+	lifetime := SessionLifetime
+	if userID == nil {
+		lifetime = AnonymousLifetime
+	}
+	sess := &model.Session{
+		ID: HashToken(token), UserID: userID, CSRFToken: NewToken(), Lang: lang,
+		CreatedAt: now, ExpiresAt: now.Add(lifetime),
+	}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// Login replaces the old session (if any) with a fresh one for u.
+func (s *Service) Login(ctx context.Context, u *model.User, oldToken, lang string) (string, *model.Session, error) {
+	if oldToken != "" {
+		if err := s.store.DeleteSession(ctx, HashToken(oldToken)); err != nil {
+			return "", nil, err
+		}
+	}
+	return s.StartSession(ctx, &u.ID, lang)
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.store.DeleteSession(ctx, HashToken(token))
+}
+
+// Session resolves a cookie value to its session and, when signed in, its
+// live account. A disabled account's session is refused.
+func (s *Service) Session(ctx context.Context, token string) (*model.Session, *model.User, error) {
+	if token == "" {
+		return nil, nil, ErrNoSession
+	}
+	sess, err := s.store.SessionByID(ctx, HashToken(token), s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if sess.UserID == nil {
+		return sess, nil, nil
+	}
+	u, err := s.store.UserByID(ctx, *sess.UserID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+		return nil, nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, u, nil
+}
+
+// CreateAPIToken makes a bearer token for a user and returns its value,
+// which is shown once and never stored.
+func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+	token := "atl_" + NewToken()
+	t := &model.APIToken{UserID: userID, Name: strings.TrimSpace(name), TokenHash: HashToken(token), CreatedAt: s.now()}
+	if err := s.store.CreateAPIToken(ctx, t); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// UserForToken resolves a bearer token to its live account.
+func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, error) {
+	t, err := s.store.APITokenByHash(ctx, HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByID(ctx, t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, ErrBadCredentials
+	}
+	if err := s.store.TouchAPIToken(ctx, t.ID, s.now()); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// ChangePassword sets a new password after checking the current one, and
+// ends the account's other sessions.
+func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) error {
+	if _, err := s.Authenticate(ctx, u.Username, current); err != nil {
+		return &InvalidError{"current_password", "wrong password"}
+	}
+	if utf8.RuneCountInString(next) < MinPasswordLength {
+		return &InvalidError{"password", fmt.Sprintf("at least %d characters", MinPasswordLength)}
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.store.UpdateUserPassword(ctx, u.ID, hash)
+}
