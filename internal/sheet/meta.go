@@ -1,0 +1,125 @@
+package sheet
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"atlas/internal/model"
+)
+
+// Category is one of the atlas's categories; Slug is what the API and URLs
+// use.
+type Category struct {
+	Slug string
+	FR   string
+	EN   string
+}
+
+// Categories are the atlas's starting categories, in display order.
+var Categories = []Category{
+	{"numerique", "Numérique et logiciels libres", "Digital and free software"},
+	{"savoirs", "Savoirs et connaissances", "Knowledge"},
+	{"cartes-donnees", "Cartes et données ouvertes", "Maps and open data"},
+	{"jardins-nature", "Jardins et nature en ville", "Gardens and urban nature"},
+	{"semences", "Semences et biodiversité", "Seeds and biodiversity"},
+	{"alimentation", "Alimentation et circuits courts", "Food and short supply chains"},
+	{"economie-solidaire", "Économie solidaire et monnaies locales", "Solidarity economy and local currencies"},
+	{"tiers-lieux", "Tiers-lieux et fabrication", "Third places and making"},
+	{"reemploi", "Réemploi et don", "Reuse and giving"},
+	{"habitat-communs-naturels", "Habitat et communs naturels", "Housing and natural commons"},
+	{"mobilite", "Mobilité", "Mobility"},
+	{"transition", "Transition et citoyenneté", "Transition and citizenship"},
+	{"culture-medias", "Culture et médias", "Culture and media"},
+}
+
+// CategoryBySlug finds a category.
+func CategoryBySlug(slug string) (Category, bool) {
+	for _, c := range Categories {
+		if c.Slug == slug {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// Limits on metadata, generous for people and tight for abuse.
+const (
+	maxMetaText = 500
+	maxTags     = 30
+	maxTagLen   = 60
+)
+
+// NormalizeMeta trims, deduplicates and defaults metadata, then validates
+// it. The result is what gets stored, so two saves that differ only in
+// spacing compare equal.
+func NormalizeMeta(m model.Meta) (model.Meta, error) {
+	m.Subtitle = strings.TrimSpace(m.Subtitle)
+	m.Website = strings.TrimSpace(m.Website)
+	m.Contact = strings.TrimSpace(m.Contact)
+	m.LegalStatus = strings.TrimSpace(m.LegalStatus)
+	m.Licence = strings.TrimSpace(m.Licence)
+	if m.Licence == "" {
+		m.Licence = model.DefaultLicence
+	}
+	for field, v := range map[string]string{"subtitle": m.Subtitle, "website": m.Website, "contact": m.Contact, "legal_status": m.LegalStatus, "licence": m.Licence} {
+		if utf8.RuneCountInString(v) > maxMetaText || !cleanText(v) {
+			return m, invalid("meta."+field, "too_long", "texte trop long ou caractères interdits")
+		}
+	}
+	if m.Website != "" {
+		u, err := url.Parse(m.Website)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return m, invalid("meta.website", "invalid_url", "le site web doit être une adresse http:// ou https://")
+		}
+	}
+
+	cats := []string{}
+	for _, c := range m.Categories {
+		c = strings.TrimSpace(c)
+		if _, ok := CategoryBySlug(c); !ok {
+			return m, invalid("meta.categories", "unknown_category", "catégorie inconnue : "+c)
+		}
+		if !slices.Contains(cats, c) {
+			cats = append(cats, c)
+		}
+	}
+	m.Categories = cats
+
+	tags := []string{}
+	for _, tag := range m.Tags {
+		tag = strings.TrimSpace(tag)
+		if tag == "" || slices.Contains(tags, tag) {
+			continue
+		}
+		if utf8.RuneCountInString(tag) > maxTagLen || !cleanText(tag) {
+			return m, invalid("meta.tags", "invalid_tag", "étiquette trop longue ou caractères interdits")
+		}
+		tags = append(tags, tag)
+	}
+	if len(tags) > maxTags {
+		return m, invalid("meta.tags", "too_many_tags", "trop d'étiquettes")
+	}
+	m.Tags = tags
+
+	if p := m.Place; p != nil {
+		p.Name = strings.TrimSpace(p.Name)
+		p.Address = strings.TrimSpace(p.Address)
+		switch {
+		case math.IsNaN(p.Lat) || p.Lat < -90 || p.Lat > 90:
+			return m, invalid("meta.place.lat", "out_of_range", "la latitude doit être comprise entre -90 et 90")
+		case math.IsNaN(p.Lon) || p.Lon < -180 || p.Lon > 180:
+			return m, invalid("meta.place.lon", "out_of_range", "la longitude doit être comprise entre -180 et 180")
+		case utf8.RuneCountInString(p.Name) > maxMetaText || utf8.RuneCountInString(p.Address) > maxMetaText || !cleanText(p.Name) || !cleanText(p.Address):
+			return m, invalid("meta.place", "too_long", "nom ou adresse du lieu trop long")
+		}
+	}
+	return m, nil
+}
+
+// cleanText refuses what no database stores faithfully (invalid UTF-8, NUL).
+func cleanText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}

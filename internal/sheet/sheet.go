@@ -1,0 +1,352 @@
+// Package sheet is the service that writes sheets: creating one, saving an
+// edit (with the compare-and-swap and three-way merge that keep every edit),
+// and restoring an old version. Every write is one transaction.
+package sheet
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atlas/internal/diff"
+	"atlas/internal/document"
+	"atlas/internal/model"
+	"atlas/internal/store"
+)
+
+// Limits of a sheet.
+const (
+	MaxBodyBytes   = 1 << 20
+	MaxTitleRunes  = 200
+	MaxSummaryRune = 500
+)
+
+// Errors callers map to statuses.
+var (
+	ErrBaseRequired = errors.New("sheet: the base revision is required")
+	ErrUnchanged    = errors.New("sheet: nothing to change")
+)
+
+// InvalidError is refused input, naming the field; the message is French
+// because it reaches people as it is.
+type InvalidError struct {
+	Field   string
+	Code    string
+	Message string
+}
+
+func (e *InvalidError) Error() string { return "sheet: " + e.Field + ": " + e.Code }
+
+func invalid(field, code, message string) error {
+	return &InvalidError{Field: field, Code: code, Message: message}
+}
+
+// ConflictError is an edit that overlaps what others saved meanwhile.
+// Nothing was stored; Mine hands the user's text back intact.
+type ConflictError struct {
+	Head      int
+	Mine      Content
+	Conflicts []diff.Conflict
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("sheet: %d conflict(s) with revision %d", len(e.Conflicts), e.Head)
+}
+
+// Content is what a revision holds besides its bookkeeping.
+type Content struct {
+	Title string     `json:"title"`
+	Body  string     `json:"body"`
+	Meta  model.Meta `json:"meta"`
+}
+
+func contentOf(r *model.Revision) Content { return Content{Title: r.Title, Body: r.Body, Meta: r.Meta} }
+
+func (c Content) equal(o Content) bool {
+	if c.Title != o.Title || c.Body != o.Body {
+		return false
+	}
+	a, _ := json.Marshal(c.Meta)
+	b, _ := json.Marshal(o.Meta)
+	return string(a) == string(b)
+}
+
+// Service writes sheets.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// NewService builds the service.
+func NewService(s *store.Store) *Service {
+	return &Service{store: s, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// CreateInput is a new sheet.
+type CreateInput struct {
+	Title   string
+	Body    string
+	Summary string
+	Meta    *model.Meta
+	Slug    string // optional; made from the title when empty
+	Origin  string // edit (default) or import
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Create makes a sheet and its first revision in one transaction.
+func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput) (*model.Sheet, *model.Revision, error) {
+	meta := model.Meta{}
+	if in.Meta != nil {
+		meta = *in.Meta
+	}
+	content, err := checkContent(Content{Title: in.Title, Body: in.Body, Meta: meta})
+	if err != nil {
+		return nil, nil, err
+	}
+	summary, err := checkSummary(in.Summary)
+	if err != nil {
+		return nil, nil, err
+	}
+	origin := in.Origin
+	if origin == "" {
+		origin = model.OriginEdit
+	}
+	base := strings.TrimSpace(in.Slug)
+	if base != "" && (len(base) > 80 || !slugPattern.MatchString(base)) {
+		return nil, nil, invalid("slug", "invalid_slug", "l'adresse ne peut contenir que des minuscules sans accent, des chiffres et des tirets")
+	}
+	if base == "" {
+		if base = document.Slug(content.Title); base == "" {
+			base = "fiche"
+		}
+	}
+
+	var sh *model.Sheet
+	var rev *model.Revision
+	// A slug taken by a concurrent creation shows up as a unique violation
+	// at insert time; the next suffix is then tried.
+	for attempt := 0; attempt < 50; attempt++ {
+		slug, err := s.freeSlug(ctx, base)
+		if err != nil {
+			return nil, nil, err
+		}
+		err = s.store.WithTx(ctx, func(ctx context.Context) error {
+			now := s.now()
+			sh = &model.Sheet{Slug: slug, Title: content.Title, CreatedBy: author.ID, CreatedAt: now, UpdatedAt: now}
+			if err := s.store.CreateSheet(ctx, sh); err != nil {
+				return err
+			}
+			rev = newRevision(sh.ID, 1, nil, author.ID, summary, origin, false, content, now)
+			if err := s.store.CreateRevision(ctx, rev); err != nil {
+				return err
+			}
+			sh.HeadNumber = 1
+			return s.store.AdvanceHead(ctx, sh.ID, 0, 1, content.Title, now)
+		})
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return sh, rev, nil
+	}
+	return nil, nil, fmt.Errorf("sheet: no free slug for %q", base)
+}
+
+// freeSlug returns base, or base-2, base-3… whichever is free now.
+func (s *Service) freeSlug(ctx context.Context, base string) (string, error) {
+	for n := 1; ; n++ {
+		slug := base
+		if n > 1 {
+			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken, err := s.store.SlugTaken(ctx, slug)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return slug, nil
+		}
+	}
+}
+
+// SaveInput is an edit. Base is the revision the editor started from;
+// a nil Meta keeps the base's metadata.
+type SaveInput struct {
+	Base    int
+	Title   string
+	Body    string
+	Summary string
+	Meta    *model.Meta
+	Minor   bool
+	Origin  string // edit (default) or amendment
+}
+
+// SaveResult says what a save did.
+type SaveResult struct {
+	Revision  *model.Revision
+	Merged    bool
+	Unchanged bool
+}
+
+// Save stores an edit as the sheet's next revision. The sheet row is locked
+// for the length of the transaction and its head advanced by a
+// compare-and-swap, so two saves can never both become revision N, on one
+// process or many. If the head moved past Base, the edit is merged onto it;
+// overlapping edits come back as *ConflictError with nothing stored.
+func (s *Service) Save(ctx context.Context, author *model.User, slug string, in SaveInput) (SaveResult, error) {
+	if in.Base <= 0 {
+		return SaveResult{}, ErrBaseRequired
+	}
+	summary, err := checkSummary(in.Summary)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	origin := in.Origin
+	if origin == "" {
+		origin = model.OriginEdit
+	}
+	var result SaveResult
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		sh, err := s.store.LockSheetBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if in.Base > sh.HeadNumber {
+			return invalid("base", "unknown_base", fmt.Sprintf("la version de départ %d n'existe pas", in.Base))
+		}
+		baseRev, err := s.store.Revision(ctx, sh.ID, in.Base)
+		if err != nil {
+			return err
+		}
+		mine := Content{Title: in.Title, Body: in.Body, Meta: baseRev.Meta}
+		if in.Meta != nil {
+			mine.Meta = *in.Meta
+		}
+		if mine, err = checkContent(mine); err != nil {
+			return err
+		}
+		head := baseRev
+		if sh.HeadNumber != in.Base {
+			if head, err = s.store.Revision(ctx, sh.ID, sh.HeadNumber); err != nil {
+				return err
+			}
+		}
+		next := mine
+		if head.Number != baseRev.Number {
+			merged, conflicts := merge(contentOf(baseRev), mine, contentOf(head))
+			if len(conflicts) > 0 {
+				return &ConflictError{Head: head.Number, Mine: mine, Conflicts: conflicts}
+			}
+			if len(merged.Body) > MaxBodyBytes {
+				return invalid("body", "merge_too_large", "une fois fusionnée avec les modifications des autres, la fiche dépasserait 1 Mio")
+			}
+			next = merged
+			result.Merged = !merged.equal(mine)
+		}
+		if next.equal(contentOf(head)) {
+			result = SaveResult{Revision: head, Unchanged: true}
+			return nil
+		}
+		if result.Merged && origin == model.OriginEdit {
+			origin = model.OriginMerge
+		}
+		result.Revision, err = s.append(ctx, sh, head, author, summary, origin, in.Minor, next)
+		return err
+	})
+	return result, err
+}
+
+// append writes revision head+1 and advances the sheet's head onto it.
+func (s *Service) append(ctx context.Context, sh *model.Sheet, head *model.Revision, author *model.User, summary, origin string, minor bool, c Content) (*model.Revision, error) {
+	now := s.now()
+	parent := head.Number
+	rev := newRevision(sh.ID, head.Number+1, &parent, author.ID, summary, origin, minor, c, now)
+	if err := s.store.CreateRevision(ctx, rev); err != nil {
+		return nil, err
+	}
+	if err := s.store.AdvanceHead(ctx, sh.ID, head.Number, rev.Number, c.Title, now); err != nil {
+		return nil, err
+	}
+	return rev, nil
+}
+
+// Restore makes a new revision whose content is that of an older one.
+func (s *Service) Restore(ctx context.Context, author *model.User, slug string, number int, summary string) (*model.Revision, error) {
+	summary, err := checkSummary(summary)
+	if err != nil {
+		return nil, err
+	}
+	var rev *model.Revision
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		sh, err := s.store.LockSheetBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		old, err := s.store.Revision(ctx, sh.ID, number)
+		if err != nil {
+			return err
+		}
+		head, err := s.store.Revision(ctx, sh.ID, sh.HeadNumber)
+		if err != nil {
+			return err
+		}
+		if contentOf(old).equal(contentOf(head)) {
+			return ErrUnchanged
+		}
+		if summary == "" {
+			summary = fmt.Sprintf("Restauration de la version %d", number)
+		}
+		rev, err = s.append(ctx, sh, head, author, summary, model.OriginRestore, false, contentOf(old))
+		return err
+	})
+	return rev, err
+}
+
+func newRevision(sheetID int64, number int, parent *int, authorID int64, summary, origin string, minor bool, c Content, now time.Time) *model.Revision {
+	sum := sha256.Sum256([]byte(c.Body))
+	return &model.Revision{
+		SheetID: sheetID, Number: number, Parent: parent, AuthorID: authorID,
+		Summary: summary, Origin: origin, Minor: minor,
+		Title: c.Title, Body: c.Body, Meta: c.Meta,
+		SHA256: hex.EncodeToString(sum[:]), Size: len(c.Body), CreatedAt: now,
+	}
+}
+
+// checkContent validates and normalizes what a revision will hold. The body
+// is kept byte for byte: only its size and encoding are checked.
+func checkContent(c Content) (Content, error) {
+	c.Title = strings.TrimSpace(c.Title)
+	switch {
+	case c.Title == "":
+		return c, invalid("title", "title_required", "le titre est obligatoire")
+	case utf8.RuneCountInString(c.Title) > MaxTitleRunes:
+		return c, invalid("title", "title_too_long", fmt.Sprintf("le titre dépasse %d caractères", MaxTitleRunes))
+	case strings.ContainsAny(c.Title, "\r\n") || !cleanText(c.Title):
+		return c, invalid("title", "invalid_title", "le titre tient sur une ligne, sans caractère de contrôle")
+	case len(c.Body) > MaxBodyBytes:
+		return c, invalid("body", "body_too_large", "la fiche dépasse 1 Mio")
+	case !cleanText(c.Body):
+		return c, invalid("body", "invalid_body", "le texte contient des caractères invalides (UTF-8 invalide ou caractère nul)")
+	}
+	meta, err := NormalizeMeta(c.Meta)
+	c.Meta = meta
+	return c, err
+}
+
+func checkSummary(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > MaxSummaryRune || strings.ContainsAny(s, "\r\n") || !cleanText(s) {
+		return "", invalid("summary", "invalid_summary", fmt.Sprintf("le résumé tient sur une ligne de %d caractères au plus", MaxSummaryRune))
+	}
+	return s, nil
+}
