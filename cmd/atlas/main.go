@@ -1,0 +1,210 @@
+// Command atlas runs the Atlas des communs: the web server and its
+// administration commands. Subcommands only; configuration comes from
+// ATLAS_* environment variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"atlas/internal/app"
+	"atlas/internal/auth"
+	"atlas/internal/config"
+)
+
+const usage = `atlas — Atlas des communs
+
+Usage:
+  atlas [serve]                         migrate if allowed, then serve on ATLAS_ADDR
+  atlas migrate                         apply pending migrations and exit
+  atlas user create --username U --email E --role contributor|admin [--password-stdin]
+  atlas token create --username U [--name N]
+  atlas config                          print the configuration, secrets hidden
+  atlas healthcheck                     exit 0 when the local server answers /healthz
+
+Configuration: ATLAS_ADDR, ATLAS_DATA_DIR, ATLAS_DATABASE_URL, ATLAS_BASE_URL,
+ATLAS_AUTO_MIGRATE, ATLAS_LANG, ATLAS_LOG_FORMAT (see README.md).
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "atlas: "+strings.ReplaceAll(err.Error(), "\n", " "))
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "migrate":
+		a, err := app.Open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return a.DB.Migrate(ctx, log)
+	case "user":
+		return userCommand(ctx, cfg, log, args, stdin, stdout)
+	case "token":
+		return tokenCommand(ctx, cfg, log, args, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
+	case "config":
+		fmt.Fprintf(stdout, "%+v\n", cfg.Redacted())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (try atlas help)", cmd)
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.PrepareSchema(ctx); err != nil {
+		return err
+	}
+	return a.Serve(ctx)
+}
+
+// openMigrated opens the atlas for an administration command, migrating an
+// embedded SQLite database on first use so `atlas user create` works on a
+// fresh clone.
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*app.App, error) {
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.PrepareSchema(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: atlas user create --username U --email E --role R [--password-stdin]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	username := fs.String("username", "", "login name")
+	email := fs.String("email", "", "e-mail address")
+	role := fs.String("role", "contributor", "contributor or admin")
+	name := fs.String("name", "", "display name")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("user create: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("user create: unexpected argument %q", fs.Arg(0))
+	}
+	password, generated := "", false
+	if *fromStdin {
+		data, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		if err != nil {
+			return fmt.Errorf("user create: read password: %w", err)
+		}
+		password = strings.TrimRight(string(data), "\r\n")
+	} else {
+		password, generated = auth.NewToken()[:20], true
+	}
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: *username, Email: *email, Role: *role, DisplayName: *name, Password: password})
+	var invalid *auth.InvalidError
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("user create: %s: %s", invalid.Field, invalid.Message)
+	}
+	if err != nil {
+		return err
+	}
+	if generated {
+		fmt.Fprintf(stdout, "created %s (%s); password: %s\n", u.Username, u.Role, password)
+	} else {
+		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+	}
+	return nil
+}
+
+func tokenCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: atlas token create --username U [--name N]")
+	}
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	username := fs.String("username", "", "account the token acts for")
+	name := fs.String("name", "", "a name to recognise the token by")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
+	if *username == "" {
+		return errors.New("token create: --username is required")
+	}
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Store.UserByUsername(ctx, *username)
+	if err != nil {
+		return fmt.Errorf("token create: no user %q", *username)
+	}
+	token, err := a.Auth.CreateAPIToken(ctx, u.ID, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// healthcheck asks the local server whether it and its database answer,
+// for container health checks (the runtime image has no curl).
+func healthcheck(ctx context.Context, cfg config.Config) error {
+	port := cfg.Addr[strings.LastIndex(cfg.Addr, ":")+1:]
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: status %d", resp.StatusCode)
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+// Package app wires the atlas together: config → database → store →
+// services → web, and runs the server until it is told to stop.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/auth"
+	"atlas/internal/config"
+	"atlas/internal/db"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+	"atlas/internal/web"
+)
+
+// App is a wired atlas.
+type App struct {
+	Config config.Config
+	DB     *db.DB
+	Store  *store.Store
+	Auth   *auth.Service
+	Sheets *sheet.Service
+	Log    *slog.Logger
+}
+
+// NewLogger builds the process logger: text for people, JSON for
+// collectors.
+func NewLogger(cfg config.Config) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// Open connects to the database and builds the services. It does not
+// migrate: callers decide (serve migrates when allowed, migrate always).
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, db.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath()})
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(d)
+	return &App{
+		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheet.NewService(st), Log: log,
+	}, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// PrepareSchema migrates when allowed, else refuses a database that is not
+// exactly at the binary's version.
+func (a *App) PrepareSchema(ctx context.Context) error {
+	if a.Config.AutoMigrate {
+		return a.DB.Migrate(ctx, a.Log)
+	}
+	return a.DB.CheckCurrent(ctx)
+}
+
+// Handler builds the HTTP app.
+func (a *App) Handler() (*fiber.App, error) {
+	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Log: a.Log})
+}
+
+// Serve runs the HTTP server until ctx ends, then shuts down gracefully:
+// requests in flight (a save, say) finish before the process exits.
+func (a *App) Serve(ctx context.Context) error {
+	handler, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
+	}
+	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect))
+
+	go a.purgeSessions(ctx)
+
+	errc := make(chan error, 1)
+	go func() { errc <- handler.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("atlas shutting down")
+	if err := handler.ShutdownWithTimeout(30 * time.Second); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("app: shutdown: %w", err)
+	}
+	return nil
+}
+
+// purgeSessions deletes expired sessions hourly. Every instance may run it:
+// the delete is idempotent.
+func (a *App) purgeSessions(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := a.Store.DeleteExpiredSessions(ctx, time.Now().UTC()); err != nil && ctx.Err() == nil {
+			a.Log.Warn("purge sessions", "error", err.Error())
+		} else if n > 0 {
+			a.Log.Info("sessions purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+)
+
+type accountPage struct {
+	Base
+	Tokens   []model.APIToken
+	NewToken string
+	Error    string
+}
+
+func (h *handler) renderAccount(c *fiber.Ctx, status int, newToken, message string) error {
+	tokens, err := h.store.APITokensOfUser(c.UserContext(), userOf(c).ID)
+	if err != nil {
+		return err
+	}
+	b := h.base(c, "")
+	b.Title = b.T("account.title")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.views.render(c, status, pageAccount, accountPage{Base: b, Tokens: tokens, NewToken: newToken, Error: message})
+}
+
+func (h *handler) showAccountPage(c *fiber.Ctx) error {
+	return h.renderAccount(c, fiber.StatusOK, "", "")
+}
+
+func (h *handler) changePassword(c *fiber.Ctx) error {
+	err := h.auth.ChangePassword(c.UserContext(), userOf(c), c.FormValue("current_password"), c.FormValue("password"))
+	if err != nil {
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return h.renderAccount(c, he.Status, "", he.Message)
+	}
+	h.flash(c, "success", "password_changed")
+	return redirect(c, "/account")
+}
+
+// createToken shows the new token once, on the page that answers the post:
+// it is never stored in clear, so it cannot be shown again.
+func (h *handler) createToken(c *fiber.Ctx) error {
+	token, err := h.auth.CreateAPIToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
+	if err != nil {
+		return err
+	}
+	return h.renderAccount(c, fiber.StatusCreated, token, "")
+}
+
+func (h *handler) deleteToken(c *fiber.Ctx) error {
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteAPIToken(c.UserContext(), userOf(c).ID, int64(id)); err != nil {
+		return err
+	}
+	h.flash(c, "success", "token_deleted")
+	return redirect(c, "/account")
+}

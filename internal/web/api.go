@@ -1,0 +1,104 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+)
+
+// decodeJSON reads a request body strictly: JSON only, no unknown field, no
+// trailing data. Anything else is a 400 that names the problem.
+func decodeJSON(c *fiber.Ctx, dst any) error {
+	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return newError(fiber.StatusUnsupportedMediaType, "unsupported_media_type", messageFor(fiber.StatusUnsupportedMediaType))
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : "+err.Error())
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : données après l'objet")
+	}
+	return nil
+}
+
+// queryInt reads an optional positive integer parameter.
+func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || (max > 0 && n > max) {
+		if max > 0 {
+			return 0, newError(fiber.StatusBadRequest, "bad_request", "Le paramètre "+name+" doit être un entier entre 1 et "+strconv.Itoa(max)+".")
+		}
+		return 0, newError(fiber.StatusBadRequest, "bad_request", "Le paramètre "+name+" doit être un entier positif.")
+	}
+	return n, nil
+}
+
+// paramInt reads a positive integer path parameter; anything else is a 404,
+// as for any URL that names nothing.
+func paramInt(c *fiber.Ctx, name string) (int, error) {
+	n, err := strconv.Atoi(c.Params(name))
+	if err != nil || n < 1 {
+		return 0, fiber.ErrNotFound
+	}
+	return n, nil
+}
+
+// apiRevision is the revision summary of the API contract.
+type apiRevision struct {
+	Number    int       `json:"number"`
+	Author    string    `json:"author"`
+	Summary   string    `json:"summary"`
+	CreatedAt time.Time `json:"created_at"`
+	Parent    *int      `json:"parent"`
+	Origin    string    `json:"origin"`
+	Size      int       `json:"size"`
+	SHA256    string    `json:"sha256"`
+	Minor     bool      `json:"minor"`
+	State     string    `json:"state"`
+}
+
+// apiRevisionFull adds the content.
+type apiRevisionFull struct {
+	apiRevision
+	Title string     `json:"title"`
+	Body  string     `json:"body"`
+	Meta  model.Meta `json:"meta"`
+}
+
+func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevision {
+	name := ""
+	if author != nil {
+		name = author.Username
+	}
+	return apiRevision{
+		Number: r.Number, Author: name, Summary: r.Summary, CreatedAt: r.CreatedAt.UTC(),
+		Parent: r.Parent, Origin: r.Origin, Size: r.Size, SHA256: r.SHA256, Minor: r.Minor, State: state,
+	}
+}
+
+// apiMeta is metadata as programs send it: every key optional.
+type apiMeta = model.Meta
+
+// apiConflict is the 409 answer of a save that overlaps others' edits.
+type apiConflict struct {
+	Error     string        `json:"error"`
+	Message   string        `json:"message"`
+	Head      int           `json:"head"`
+	Mine      sheet.Content `json:"mine"`
+	Conflicts any           `json:"conflicts"`
+}

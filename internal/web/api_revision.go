@@ -1,0 +1,108 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/diff"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+)
+
+func (h *handler) apiListRevisions(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit", 50, 200)
+	if err != nil {
+		return err
+	}
+	before, err := queryInt(c, "before", 0, 0)
+	if err != nil {
+		return err
+	}
+	page, err := h.store.ListRevisions(ctx, sh.ID, before, limit)
+	if err != nil {
+		return err
+	}
+	authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
+	if err != nil {
+		return err
+	}
+	list := make([]apiRevision, 0, len(page.Revisions))
+	for i := range page.Revisions {
+		r := &page.Revisions[i]
+		list = append(list, toAPIRevision(r, authors[r.AuthorID], h.revisionState(sh, r.Number)))
+	}
+	var next any
+	if page.Next > 0 {
+		next = page.Next
+	}
+	return c.JSON(fiber.Map{"revisions": list, "next": next})
+}
+
+func authorIDs(revs []model.Revision) []int64 {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, r := range revs {
+		if !seen[r.AuthorID] {
+			seen[r.AuthorID] = true
+			ids = append(ids, r.AuthorID)
+		}
+	}
+	return ids
+}
+
+func (h *handler) apiShowRevision(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	n, err := paramInt(c, "number")
+	if err != nil {
+		return err
+	}
+	if userOf(c) == nil && n != sheet.VisibleNumber(sh, nil) && n <= sh.HeadNumber {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte.")
+	}
+	rev, err := h.store.Revision(ctx, sh.ID, n)
+	if err != nil {
+		return err
+	}
+	author, err := h.store.UserByID(ctx, rev.AuthorID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(apiRevisionFull{
+		apiRevision: toAPIRevision(rev, author, h.revisionState(sh, rev.Number)),
+		Title:       rev.Title, Body: rev.Body, Meta: rev.Meta,
+	})
+}
+
+type apiMetaChange struct {
+	Field string `json:"field"`
+	From  any    `json:"from"`
+	To    any    `json:"to"`
+}
+
+func (h *handler) apiDiff(c *fiber.Ctx) error {
+	cmp, err := h.loadComparison(c)
+	if err != nil {
+		return err
+	}
+	changes := make([]apiMetaChange, 0, len(cmp.Meta))
+	for _, m := range cmp.Meta {
+		changes = append(changes, apiMetaChange{Field: m.Field, From: m.From, To: m.To})
+	}
+	sections := cmp.Result.Sections
+	if sections == nil {
+		sections = []diff.SectionDiff{}
+	}
+	return c.JSON(fiber.Map{
+		"from": cmp.From.Number, "to": cmp.To.Number,
+		"stats": cmp.Result.Stats, "title": cmp.TitleOps, "meta": changes, "sections": sections,
+		"truncated": cmp.Result.Truncated,
+	})
+}

@@ -1,0 +1,200 @@
+package web
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+type apiCreateSheetRequest struct {
+	Title   string   `json:"title"`
+	Body    string   `json:"body"`
+	Summary string   `json:"summary"`
+	Meta    *apiMeta `json:"meta"`
+	Slug    string   `json:"slug"`
+}
+
+func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
+	var in apiCreateSheetRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	user := userOf(c)
+	sh, rev, err := h.sheets.Create(c.UserContext(), user, sheet.CreateInput{
+		Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Slug: in.Slug,
+	})
+	if err != nil {
+		return err
+	}
+	c.Location("/api/v1/sheets/" + sh.Slug)
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
+		"slug": sh.Slug, "revision": toAPIRevision(rev, user, h.revisionState(sh, rev.Number)),
+	})
+}
+
+type apiSheetListItem struct {
+	Slug       string   `json:"slug"`
+	Title      string   `json:"title"`
+	Head       int      `json:"head"`
+	Published  *int     `json:"published"`
+	UpdatedAt  string   `json:"updated_at"`
+	Categories []string `json:"categories"`
+}
+
+func (h *handler) apiListSheets(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 50, 200)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	list, err := h.store.ListSheets(ctx, store.SheetListOptions{Limit: limit + 1, After: c.Query("cursor")})
+	if err != nil {
+		return err
+	}
+	var next any
+	if len(list) > limit {
+		list = list[:limit]
+		next = list[limit-1].Slug
+	}
+	metas, err := h.store.HeadMetas(ctx, list)
+	if err != nil {
+		return err
+	}
+	items := make([]apiSheetListItem, 0, len(list))
+	for _, sh := range list {
+		cats := metas[sh.ID].Categories
+		if cats == nil {
+			cats = []string{}
+		}
+		items = append(items, apiSheetListItem{
+			Slug: sh.Slug, Title: sh.Title, Head: sh.HeadNumber, Published: sh.PublishedNumber,
+			UpdatedAt: sh.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), Categories: cats,
+		})
+	}
+	return c.JSON(fiber.Map{"sheets": items, "next": next})
+}
+
+func (h *handler) apiShowSheet(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	user := userOf(c)
+	number := sheet.VisibleNumber(sh, user)
+	if c.Query("revision") != "" {
+		if number, err = h.readableRevision(c, sh); err != nil {
+			return err
+		}
+	}
+	rev, err := h.store.Revision(ctx, sh.ID, number)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{
+		"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
+		"revision": rev.Number, "head": sh.HeadNumber, "published": sh.PublishedNumber,
+		"pending": sheet.Pending(sh), "board": []string{}, "open_review": nil,
+	})
+}
+
+// readableRevision reads ?revision=N. Anonymous programs may read only the
+// version readers see; an account may read any.
+func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
+	n, err := queryInt(c, "revision", 0, 0)
+	if err != nil {
+		return 0, err
+	}
+	if n > sh.HeadNumber {
+		return 0, store.ErrNotFound
+	}
+	if userOf(c) == nil && n != sheet.VisibleNumber(sh, nil) {
+		return 0, newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte.")
+	}
+	return n, nil
+}
+
+type apiUpdateSheetRequest struct {
+	Base    *int     `json:"base"`
+	Title   string   `json:"title"`
+	Body    string   `json:"body"`
+	Summary string   `json:"summary"`
+	Meta    *apiMeta `json:"meta"`
+	Minor   bool     `json:"minor"`
+}
+
+func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
+	var in apiUpdateSheetRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Base == nil {
+		return sheet.ErrBaseRequired
+	}
+	user := userOf(c)
+	res, err := h.sheets.Save(c.UserContext(), user, c.Params("slug"), sheet.SaveInput{
+		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
+	})
+	var conflict *sheet.ConflictError
+	if errors.As(err, &conflict) {
+		return c.Status(fiber.StatusConflict).JSON(apiConflict{
+			Error: "conflict", Message: "D'autres ont modifié les mêmes passages entre-temps ; rien n'a été enregistré.",
+			Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
+		})
+	}
+	if err != nil {
+		return err
+	}
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	author, err := h.store.UserByID(c.UserContext(), res.Revision.AuthorID)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"revision": toAPIRevision(res.Revision, author, h.revisionState(sh, res.Revision.Number)), "merged": res.Merged}
+	if res.Unchanged {
+		out["unchanged"] = true
+	}
+	return c.JSON(out)
+}
+
+type apiRestoreRequest struct {
+	Revision int    `json:"revision"`
+	Summary  string `json:"summary"`
+}
+
+func (h *handler) apiRestore(c *fiber.Ctx) error {
+	var in apiRestoreRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Revision < 1 {
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez le numéro de la version à restaurer.")
+	}
+	user := userOf(c)
+	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
+	if err != nil {
+		return err
+	}
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIRevision(rev, user, h.revisionState(sh, rev.Number)))
+}
+
+// revisionState is a revision's place in the board workflow. Until a board
+// validates something, every revision is a draft; the published one is
+// validated.
+func (h *handler) revisionState(sh *model.Sheet, number int) string {
+	if sh.PublishedNumber != nil && *sh.PublishedNumber == number {
+		return "validated"
+	}
+	return "draft"
+}

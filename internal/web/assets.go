@@ -1,0 +1,79 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/public"
+)
+
+// assets serves the embedded public files under content-hashed URLs, so
+// they can be cached for a year and still change the moment they change.
+type assets struct {
+	fsys   fs.FS
+	hashes map[string]string // path → short content hash
+	dev    bool
+}
+
+func newAssets(dev bool) (*assets, error) {
+	var fsys fs.FS = public.FS
+	if dev {
+		fsys = os.DirFS("public")
+	}
+	a := &assets{fsys: fsys, hashes: map[string]string{}, dev: dev}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".go") {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		a.hashes[p] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return a, err
+}
+
+// URL is the template function "asset".
+func (a *assets) URL(p string) string {
+	h, ok := a.hashes[p]
+	if !ok || a.dev {
+		h = "dev"
+	}
+	return "/static/" + h + "/" + p
+}
+
+// serve answers /static/:hash/*. A stale hash (a page cached before a
+// deploy) still gets the current file, just not cached for long.
+func (a *assets) serve(c *fiber.Ctx) error {
+	p := path.Clean(c.Params("*"))
+	if strings.HasPrefix(p, ".") || strings.HasPrefix(p, "/") {
+		return fiber.ErrNotFound
+	}
+	want, known := a.hashes[p]
+	if !known && !a.dev {
+		return fiber.ErrNotFound
+	}
+	data, err := fs.ReadFile(a.fsys, p)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	if ct := mime.TypeByExtension(path.Ext(p)); ct != "" {
+		c.Set(fiber.HeaderContentType, ct)
+	}
+	if c.Params("hash") == want && !a.dev {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+	}
+	return c.Send(data)
+}

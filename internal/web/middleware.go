@@ -1,0 +1,202 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/auth"
+	"atlas/internal/i18n"
+	"atlas/internal/model"
+)
+
+// Keys of request-scoped values in fiber's Locals.
+const (
+	localUser         = "user"
+	localSession      = "session"
+	localSessionToken = "session_token"
+	localLang         = "lang"
+)
+
+// csp forbids inline script and every third-party origin. Pages work
+// without JavaScript; the scripts that enhance them are served from 'self'.
+const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func setSecurityHeaders(c *fiber.Ctx, https bool) {
+	c.Set("Content-Security-Policy", csp)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if https {
+		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+}
+
+// securityHeaders sets the headers on every response, errors included (the
+// error handler sets them again after Fiber resets a failed response).
+func (h *handler) securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c, h.cfg.SecureCookies())
+	return c.Next()
+}
+
+// sessionCookieName uses the __Host- prefix when served over https, which
+// pins the cookie to this host and path; browsers refuse that prefix on
+// plain http, as on a laptop.
+func (h *handler) sessionCookieName() string {
+	if h.cfg.SecureCookies() {
+		return "__Host-atlas_session"
+	}
+	return "atlas_session"
+}
+
+// loadSession resolves the session cookie, if any, to its session and
+// account. Anonymous readers without a cookie cost no query.
+func (h *handler) loadSession(c *fiber.Ctx) error {
+	token := c.Cookies(h.sessionCookieName())
+	if token != "" {
+		sess, user, err := h.auth.Session(c.UserContext(), token)
+		switch {
+		case errors.Is(err, auth.ErrNoSession):
+			h.clearSessionCookie(c)
+		case err != nil:
+			return err
+		default:
+			c.Locals(localSession, sess)
+			c.Locals(localSessionToken, token)
+			if user != nil {
+				c.Locals(localUser, user)
+			}
+		}
+	}
+	c.Locals(localLang, h.language(c))
+	return c.Next()
+}
+
+// bearer authenticates API programs by their token. A token that does not
+// resolve is refused outright rather than treated as anonymous, so a typo
+// in a script fails loudly.
+func (h *handler) bearer(c *fiber.Ctx) error {
+	header := c.Get(fiber.HeaderAuthorization)
+	if header == "" {
+		return c.Next()
+	}
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok || token == "" {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "En-tête Authorization attendu : Bearer JETON.")
+	}
+	user, err := h.auth.UserForToken(c.UserContext(), strings.TrimSpace(token))
+	if errors.Is(err, auth.ErrBadCredentials) {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "Jeton inconnu, révoqué ou compte désactivé.")
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(localUser, user)
+	c.Locals(localSession, nil) // a token request is not a browser session
+	return c.Next()
+}
+
+// apiWritesNeedToken: browser sessions may read the API, but only bearer
+// tokens write through it, so no cross-site form can drive the API.
+func (h *handler) apiWritesNeedToken(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return c.Next()
+	}
+	if !strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "Écrire par l'API demande un jeton : Authorization: Bearer JETON.")
+	}
+	return c.Next()
+}
+
+// checkCSRF guards every form POST: the _csrf field must equal the token
+// bound to the session that posts it.
+func (h *handler) checkCSRF(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost {
+		return c.Next()
+	}
+	sess := sessionOf(c)
+	given := c.FormValue("_csrf")
+	if sess == nil || given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
+		return newError(fiber.StatusForbidden, "csrf", "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.")
+	}
+	return c.Next()
+}
+
+func (h *handler) requireLogin(c *fiber.Ctx) error {
+	if userOf(c) == nil {
+		if isAPI(c) {
+			return newError(fiber.StatusUnauthorized, "unauthorized", "Authentification requise.")
+		}
+		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
+
+func (h *handler) requireAdmin(c *fiber.Ctx) error {
+	u := userOf(c)
+	if u == nil {
+		return h.requireLogin(c)
+	}
+	if !u.IsAdmin() {
+		return auth.ErrForbidden
+	}
+	return c.Next()
+}
+
+func userOf(c *fiber.Ctx) *model.User {
+	u, _ := c.Locals(localUser).(*model.User)
+	return u
+}
+
+func sessionOf(c *fiber.Ctx) *model.Session {
+	s, _ := c.Locals(localSession).(*model.Session)
+	return s
+}
+
+func langOf(c *fiber.Ctx) string {
+	if l, ok := c.Locals(localLang).(string); ok {
+		return l
+	}
+	return "fr"
+}
+
+// language picks the interface language: an explicit choice (cookie set by
+// the language link), then the browser's Accept-Language, then the
+// atlas's default.
+func (h *handler) language(c *fiber.Ctx) string {
+	if l := c.Cookies("atlas_lang"); i18n.Supported(l) {
+		return l
+	}
+	if l := c.AcceptsLanguages(i18n.Languages...); l != "" {
+		return l
+	}
+	return h.cfg.Lang
+}
+
+func (h *handler) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name: h.sessionCookieName(), Value: token, Path: "/", Expires: expires,
+		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (h *handler) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name: h.sessionCookieName(), Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
+		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

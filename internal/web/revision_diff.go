@@ -1,0 +1,117 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/diff"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+)
+
+// comparison is two revisions of a sheet and what separates them, computed
+// once and shown either as JSON, inline or side by side.
+type comparison struct {
+	Sheet    *model.Sheet
+	From, To *model.Revision
+	Result   diff.Result
+	TitleOps []diff.Op
+	Meta     []sheet.MetaChange
+}
+
+// diffTimeout bounds the work of one comparison: a huge diff degrades to
+// coarser blocks rather than holding a request.
+const diffTimeout = 2 * time.Second
+
+// loadComparison reads ?from=A&to=B (B defaults to the head, A to B's
+// parent) and compares.
+func (h *handler) loadComparison(c *fiber.Ctx) (*comparison, error) {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	to, err := queryInt(c, "to", sh.HeadNumber, 0)
+	if err != nil {
+		return nil, err
+	}
+	defFrom := to - 1
+	if defFrom < 1 {
+		defFrom = 1
+	}
+	from, err := queryInt(c, "from", defFrom, 0)
+	if err != nil {
+		return nil, err
+	}
+	a, err := h.store.Revision(ctx, sh.ID, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := h.store.Revision(ctx, sh.ID, to)
+	if err != nil {
+		return nil, err
+	}
+	cmp := &comparison{
+		Sheet: sh, From: a, To: b,
+		Result: diff.Compare(a.Body, b.Body, diff.Options{Timeout: diffTimeout}),
+		Meta:   sheet.MetaChanges(a.Meta, b.Meta),
+	}
+	if a.Title != b.Title {
+		cmp.TitleOps = diff.Words(a.Title, b.Title, diffTimeout)
+	} else {
+		cmp.TitleOps = []diff.Op{{Op: "equal", Text: a.Title}}
+	}
+	return cmp, nil
+}
+
+type diffPage struct {
+	Base
+	*comparison
+	Side       bool
+	FromAuthor string
+	ToAuthor   string
+	// Prev and Next step the pair one revision back or forward; zero when
+	// there is nowhere to go.
+	PrevFrom, PrevTo int
+	NextFrom, NextTo int
+	TitleChanged     bool
+	MetaRows         []metaRow
+	Sections         []diffSectionView
+	Tabs             sheetTabs
+}
+
+// diffContext is how many unchanged lines frame each change.
+const diffContext = 3
+
+func (h *handler) showDiffPage(c *fiber.Ctx) error {
+	cmp, err := h.loadComparison(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	users, err := h.store.UsersByIDs(ctx, []int64{cmp.From.AuthorID, cmp.To.AuthorID})
+	if err != nil {
+		return err
+	}
+	p := diffPage{
+		Base: h.base(c, cmp.To.Title), comparison: cmp, Side: c.Query("view") == "side",
+		TitleChanged: cmp.From.Title != cmp.To.Title,
+	}
+	if u := users[cmp.From.AuthorID]; u != nil {
+		p.FromAuthor = u.Name()
+	}
+	if u := users[cmp.To.AuthorID]; u != nil {
+		p.ToAuthor = u.Name()
+	}
+	if cmp.From.Number > 1 {
+		p.PrevFrom, p.PrevTo = cmp.From.Number-1, cmp.From.Number
+	}
+	if cmp.To.Number < cmp.Sheet.HeadNumber {
+		p.NextFrom, p.NextTo = cmp.To.Number, cmp.To.Number+1
+	}
+	p.Sections = sectionViews(p.Lang, cmp.Result.Sections)
+	p.MetaRows = metaRows(p.Lang, cmp.Meta)
+	p.Tabs = newSheetTabs(p.Lang, cmp.Sheet.Slug, tabHistory, userOf(c) != nil)
+	return h.views.render(c, fiber.StatusOK, pageDiff, p)
+}

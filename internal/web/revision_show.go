@@ -1,0 +1,69 @@
+package web
+
+import (
+	"html/template"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+	"atlas/internal/render"
+	"atlas/internal/sheet"
+)
+
+type revisionPage struct {
+	Base
+	Sheet    *model.Sheet
+	Revision *model.Revision
+	Author   string
+	HTML     template.HTML
+	Headings []render.Heading
+	IsHead   bool
+	State    string
+	CanEdit  bool
+	Tabs     sheetTabs
+}
+
+func (h *handler) showRevisionPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	n, err := paramInt(c, "number")
+	if err != nil {
+		return err
+	}
+	rev, err := h.store.Revision(ctx, sh.ID, n)
+	if err != nil {
+		return err
+	}
+	author, err := h.store.UserByID(ctx, rev.AuthorID)
+	if err != nil {
+		return err
+	}
+	rendered := h.markdown.Render(rev.SHA256, rev.Body)
+	b := h.base(c, rev.Title)
+	return h.views.render(c, fiber.StatusOK, pageRevisionShow, revisionPage{
+		Base: b, Sheet: sh, Revision: rev, Author: author.Name(), HTML: rendered.HTML, Headings: rendered.Headings,
+		IsHead: n == sh.HeadNumber, State: h.revisionState(sh, n), CanEdit: userOf(c) != nil,
+		Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
+	})
+}
+
+func (h *handler) restoreRevision(c *fiber.Ctx) error {
+	n, err := paramInt(c, "number")
+	if err != nil {
+		return err
+	}
+	slug := c.Params("slug")
+	_, err = h.sheets.Restore(c.UserContext(), userOf(c), slug, n, c.FormValue("summary"))
+	if err != nil && err != sheet.ErrUnchanged {
+		return err
+	}
+	if err == sheet.ErrUnchanged {
+		h.flash(c, "info", "restore_unchanged")
+	} else {
+		h.flash(c, "success", "restored")
+	}
+	return redirect(c, "/sheets/"+slug)
+}

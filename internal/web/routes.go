@@ -1,0 +1,54 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// routes lists every route of the atlas, grouped by feature, each group
+// with its middleware.
+func (h *handler) routes(app *fiber.App) {
+	app.Use(h.securityHeaders)
+	app.Get("/static/:hash/*", h.assets.serve)
+	app.Get("/healthz", h.health)
+
+	// JSON API for programs: bearer tokens, or a browser session for reads.
+	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken)
+	api.Get("/sheets", h.apiListSheets)
+	api.Post("/sheets", h.requireLogin, h.apiCreateSheet)
+	api.Get("/sheets/:slug", h.apiShowSheet)
+	api.Put("/sheets/:slug", h.requireLogin, h.apiUpdateSheet)
+	api.Get("/sheets/:slug/revisions", h.apiListRevisions)
+	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
+	api.Get("/sheets/:slug/diff", h.apiDiff)
+	api.Post("/sheets/:slug/restore", h.requireLogin, h.apiRestore)
+	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+
+	// Pages for people.
+	pages := app.Group("", h.loadSession, h.checkCSRF)
+	pages.Get("/", h.showHomePage)
+	pages.Get("/login", h.showLoginPage)
+	pages.Post("/login", h.login)
+	pages.Post("/logout", h.logout)
+	pages.Get("/lang/:lang", h.switchLanguage)
+	pages.Get("/sheets", h.showSheetListPage)
+	pages.Get("/sheets/new", h.requireLogin, h.showNewSheetPage)
+	pages.Post("/sheets", h.requireLogin, h.createSheet)
+	pages.Get("/sheets/:slug", h.showSheetPage)
+	pages.Get("/sheets/:slug/edit", h.requireLogin, h.showEditSheetPage)
+	pages.Post("/sheets/:slug/edit", h.requireLogin, h.updateSheet)
+	pages.Get("/sheets/:slug/history", h.showHistoryPage)
+	pages.Get("/sheets/:slug/revisions/:number", h.showRevisionPage)
+	pages.Post("/sheets/:slug/revisions/:number/restore", h.requireLogin, h.restoreRevision)
+	pages.Get("/sheets/:slug/diff", h.showDiffPage)
+
+	account := pages.Group("/account", h.requireLogin)
+	account.Get("", h.showAccountPage)
+	account.Post("/password", h.changePassword)
+	account.Post("/tokens", h.createToken)
+	account.Post("/tokens/:id/delete", h.deleteToken)
+
+	admin := pages.Group("/admin", h.requireAdmin)
+	admin.Get("/users", h.showAdminUsersPage)
+	admin.Post("/users", h.createUser)
+	admin.Post("/users/:id", h.updateUser)
+}

@@ -1,0 +1,73 @@
+// Package web is the atlas's HTTP face: server-rendered pages for people
+// and the JSON API for programs, both calling the same services.
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/auth"
+	"atlas/internal/config"
+	"atlas/internal/render"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// Deps is what the web layer needs from the rest of the atlas.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Auth   *auth.Service
+	Sheets *sheet.Service
+	Log    *slog.Logger
+}
+
+// handler holds the dependencies every action uses; each action is one of
+// its methods, one per file.
+type handler struct {
+	cfg      config.Config
+	store    *store.Store
+	auth     *auth.Service
+	sheets   *sheet.Service
+	log      *slog.Logger
+	views    *views
+	assets   *assets
+	markdown *renderCache
+}
+
+// maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
+// times once JSON-escaped, so the transport allows more and handlers check
+// the sheet's own limit.
+const maxRequestBytes = 8 << 20
+
+// New builds the Fiber app with every route.
+func New(d Deps) (*fiber.App, error) {
+	a, err := newAssets(d.Config.Dev)
+	if err != nil {
+		return nil, err
+	}
+	v, err := newViews(d.Config.Dev, a)
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{
+		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, log: d.Log,
+		views: v, assets: a, markdown: newRenderCache(render.New(), 512),
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "atlas",
+		ErrorHandler:          h.handleError,
+		BodyLimit:             maxRequestBytes,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		// Fiber reuses request buffers; values kept beyond a handler are
+		// copied explicitly where needed.
+		Immutable: false,
+	})
+	h.routes(app)
+	return app, nil
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/auth"
+	"atlas/internal/i18n"
+)
+
+type loginPage struct {
+	Base
+	Next     string
+	Username string
+	Error    string
+}
+
+// showLoginPage gives an anonymous visitor a session just for the form's
+// CSRF token; logging in replaces it.
+func (h *handler) showLoginPage(c *fiber.Ctx) error {
+	if userOf(c) != nil {
+		return redirect(c, safeNext(c.Query("next")))
+	}
+	if sessionOf(c) == nil {
+		token, sess, err := h.auth.StartSession(c.UserContext(), nil, langOf(c))
+		if err != nil {
+			return err
+		}
+		h.setSessionCookie(c, token, sess.ExpiresAt)
+		c.Locals(localSession, sess)
+	}
+	b := h.base(c, "")
+	b.Title = b.T("login.title")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next"))})
+}
+
+func (h *handler) login(c *fiber.Ctx) error {
+	username, password := c.FormValue("username"), c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	user, err := h.auth.Authenticate(c.UserContext(), username, password)
+	if errors.Is(err, auth.ErrBadCredentials) {
+		b := h.base(c, "")
+		b.Title = b.T("login.title")
+		return h.views.render(c, fiber.StatusUnauthorized, pageLogin, loginPage{
+			Base: b, Next: next, Username: username, Error: b.T("login.failed"),
+		})
+	}
+	if err != nil {
+		return err
+	}
+	oldToken, _ := c.Locals(localSessionToken).(string)
+	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken, langOf(c))
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, token, sess.ExpiresAt)
+	h.flash(c, "success", "logged_in")
+	return redirect(c, next)
+}
+
+func (h *handler) logout(c *fiber.Ctx) error {
+	if token, _ := c.Locals(localSessionToken).(string); token != "" {
+		if err := h.auth.Logout(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	h.clearSessionCookie(c)
+	h.flash(c, "info", "logged_out")
+	return redirect(c, "/")
+}
+
+// switchLanguage remembers the chosen language in a cookie and goes back to
+// the page the link was on.
+func (h *handler) switchLanguage(c *fiber.Ctx) error {
+	lang := c.Params("lang")
+	if !i18n.Supported(lang) {
+		return fiber.ErrNotFound
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: "atlas_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	back := "/"
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" {
+		back = safeNext(ref.RequestURI())
+	}
+	return redirect(c, back)
+}

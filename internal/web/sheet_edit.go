@@ -1,0 +1,283 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/diff"
+	"atlas/internal/document"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+)
+
+// editForm is the sheet editor's fields, as typed.
+type editForm struct {
+	Title        string
+	Body         string
+	Summary      string
+	Minor        bool
+	Subtitle     string
+	Categories   []string
+	Tags         string
+	PlaceName    string
+	PlaceAddress string
+	Lat          string
+	Lon          string
+	Website      string
+	Contact      string
+	LegalStatus  string
+	Licence      string
+}
+
+type categoryOption struct {
+	Slug    string
+	Name    string
+	Checked bool
+}
+
+type editPage struct {
+	Base
+	New        bool
+	Sheet      *model.Sheet
+	BaseNumber int
+	// Section is the edited section's index, or -1 for the whole sheet.
+	Section        int
+	SectionHeading string
+	Form           editForm
+	Categories     []categoryOption
+	Error          string
+	ErrorField     string
+	Conflict       *conflictView
+	Tabs           sheetTabs
+}
+
+// conflictView is the edit-conflict screen: what others saved, the user's
+// own text intact in the editor, and the difference between the two.
+type conflictView struct {
+	Head      int
+	Conflicts []diff.Conflict
+	Sections  []diffSectionView
+}
+
+func formFromRevision(r *model.Revision) editForm {
+	f := editForm{
+		Title: r.Title, Body: r.Body, Subtitle: r.Meta.Subtitle, Categories: r.Meta.Categories,
+		Tags: strings.Join(r.Meta.Tags, ", "), Website: r.Meta.Website, Contact: r.Meta.Contact,
+		LegalStatus: r.Meta.LegalStatus, Licence: r.Meta.Licence,
+	}
+	if p := r.Meta.Place; p != nil {
+		f.PlaceName, f.PlaceAddress = p.Name, p.Address
+		f.Lat = strconv.FormatFloat(p.Lat, 'f', -1, 64)
+		f.Lon = strconv.FormatFloat(p.Lon, 'f', -1, 64)
+	}
+	return f
+}
+
+// readEditForm reads the posted editor. Browsers send textarea line endings
+// as CRLF; the body is kept exactly as sent, since revisions store bytes.
+func readEditForm(c *fiber.Ctx) editForm {
+	f := editForm{
+		Title: c.FormValue("title"), Body: c.FormValue("body"), Summary: c.FormValue("summary"),
+		Minor: c.FormValue("minor") != "", Subtitle: c.FormValue("subtitle"), Tags: c.FormValue("tags"),
+		PlaceName: c.FormValue("place_name"), PlaceAddress: c.FormValue("place_address"),
+		Lat: strings.TrimSpace(c.FormValue("lat")), Lon: strings.TrimSpace(c.FormValue("lon")),
+		Website: c.FormValue("website"), Contact: c.FormValue("contact"),
+		LegalStatus: c.FormValue("legal_status"), Licence: c.FormValue("licence"),
+	}
+	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
+		f.Categories = append(f.Categories, string(v))
+	}
+	return f
+}
+
+// meta turns the form's fields into metadata, or names the field at fault.
+func (f editForm) meta() (model.Meta, error) {
+	m := model.Meta{
+		Subtitle: f.Subtitle, Categories: f.Categories, Website: f.Website, Contact: f.Contact,
+		LegalStatus: f.LegalStatus, Licence: f.Licence,
+	}
+	for _, t := range strings.Split(f.Tags, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			m.Tags = append(m.Tags, t)
+		}
+	}
+	hasPlace := strings.TrimSpace(f.PlaceName+f.PlaceAddress+f.Lat+f.Lon) != ""
+	if hasPlace {
+		lat, errLat := parseCoordinate(f.Lat)
+		lon, errLon := parseCoordinate(f.Lon)
+		if errLat != nil || errLon != nil {
+			return m, &sheet.InvalidError{Field: "meta.place", Code: "coordinates_required",
+				Message: "Pour situer le commun, indiquez sa latitude et sa longitude (par exemple 48.39 et -4.49), ou laissez le lieu vide."}
+		}
+		m.Place = &model.Place{Name: f.PlaceName, Address: f.PlaceAddress, Lat: lat, Lon: lon}
+	}
+	return m, nil
+}
+
+// parseCoordinate accepts a French decimal comma as well as a point.
+func parseCoordinate(s string) (float64, error) {
+	return strconv.ParseFloat(strings.Replace(strings.TrimSpace(s), ",", ".", 1), 64)
+}
+
+func (h *handler) categoryOptions(lang string, checked []string) []categoryOption {
+	opts := make([]categoryOption, 0, len(sheet.Categories))
+	for _, cat := range sheet.Categories {
+		on := false
+		for _, c := range checked {
+			on = on || c == cat.Slug
+		}
+		opts = append(opts, categoryOption{Slug: cat.Slug, Name: categoryName(lang, cat), Checked: on})
+	}
+	return opts
+}
+
+func (h *handler) showNewSheetPage(c *fiber.Ctx) error {
+	b := h.base(c, "")
+	b.Title = b.T("sheet.new")
+	form := editForm{Body: document.Template(), Licence: model.DefaultLicence, Title: c.Query("title")}
+	return h.views.render(c, fiber.StatusOK, pageSheetEdit, editPage{
+		Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, nil),
+	})
+}
+
+func (h *handler) createSheet(c *fiber.Ctx) error {
+	form := readEditForm(c)
+	meta, err := form.meta()
+	if err == nil {
+		var sh *model.Sheet
+		sh, _, err = h.sheets.Create(c.UserContext(), userOf(c), sheet.CreateInput{
+			Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta,
+		})
+		if err == nil {
+			h.flash(c, "success", "created")
+			return redirect(c, "/sheets/"+sh.Slug)
+		}
+	}
+	b := h.base(c, "")
+	b.Title = b.T("sheet.new")
+	p := editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories)}
+	return h.renderEditError(c, p, err)
+}
+
+func (h *handler) showEditSheetPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	head, err := h.store.Revision(ctx, sh.ID, sh.HeadNumber)
+	if err != nil {
+		return err
+	}
+	p := editPage{
+		Base: h.base(c, head.Title), Sheet: sh, BaseNumber: head.Number, Section: -1,
+		Form: formFromRevision(head), Categories: h.categoryOptions(langOf(c), head.Meta.Categories),
+		Tabs: newSheetTabs(langOf(c), sh.Slug, tabEdit, true),
+	}
+	if raw := c.Query("section"); raw != "" {
+		k, err := strconv.Atoi(raw)
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		text, err := document.SectionText(head.Body, k)
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		p.Section, p.Form.Body = k, text
+		p.SectionHeading = document.Sections(head.Body)[k].Heading
+	}
+	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+}
+
+func (h *handler) updateSheet(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	slug := c.Params("slug")
+	sh, err := h.store.SheetBySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	form := readEditForm(c)
+	base, _ := strconv.Atoi(c.FormValue("base"))
+	section := -1
+	if raw := c.FormValue("section"); raw != "" {
+		if section, err = strconv.Atoi(raw); err != nil {
+			return newError(fiber.StatusBadRequest, "bad_request", "Section invalide.")
+		}
+	}
+	p := editPage{Base: h.base(c, form.Title), Sheet: sh, BaseNumber: base, Section: section, Form: form,
+		Tabs: newSheetTabs(langOf(c), sh.Slug, tabEdit, true)}
+	p.Categories = h.categoryOptions(p.Lang, form.Categories)
+
+	in := sheet.SaveInput{Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary, Minor: form.Minor}
+	if section >= 0 {
+		// A section edit changes only the body: the rest of the sheet is
+		// that of the revision the editor started from.
+		baseRev, err := h.store.Revision(ctx, sh.ID, base)
+		if err != nil {
+			return newError(fiber.StatusUnprocessableEntity, "unknown_base", "La version de départ de votre modification est introuvable.")
+		}
+		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
+			return newError(fiber.StatusUnprocessableEntity, "unknown_section", "Cette section n'existe plus dans la version de départ.")
+		}
+		in.Title = baseRev.Title
+		p.Form.Title = baseRev.Title
+	} else {
+		meta, err := form.meta()
+		if err != nil {
+			return h.renderEditError(c, p, err)
+		}
+		in.Meta = &meta
+	}
+
+	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
+	var conflict *sheet.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		return h.renderConflict(c, p, conflict)
+	case err != nil:
+		return h.renderEditError(c, p, err)
+	case res.Unchanged:
+		h.flash(c, "info", "unchanged")
+	case res.Merged:
+		h.flash(c, "success", "merged")
+	default:
+		h.flash(c, "success", "saved")
+	}
+	return redirect(c, "/sheets/"+slug)
+}
+
+// renderConflict shows the conflict screen: the user's whole text, intact,
+// in the editor, now based on the head, with what differs from the head
+// shown above so they can take others' changes back in before saving.
+func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.ConflictError) error {
+	head, err := h.store.Revision(c.UserContext(), p.Sheet.ID, conflict.Head)
+	if err != nil {
+		return err
+	}
+	p.Section, p.SectionHeading = -1, ""
+	p.BaseNumber = conflict.Head
+	p.Form.Title, p.Form.Body = conflict.Mine.Title, conflict.Mine.Body
+	p.Conflict = &conflictView{
+		Head: conflict.Head, Conflicts: conflict.Conflicts,
+		Sections: sectionViews(p.Lang, diff.Compare(head.Body, conflict.Mine.Body, diff.Options{Timeout: diffTimeout}).Sections),
+	}
+	return h.views.render(c, fiber.StatusConflict, pageSheetEdit, p)
+}
+
+// renderEditError shows the editor again with the user's text and a
+// message naming what to fix.
+func (h *handler) renderEditError(c *fiber.Ctx, p editPage, err error) error {
+	he, internal := classify(err)
+	if internal {
+		return err
+	}
+	var invalid *sheet.InvalidError
+	if errors.As(err, &invalid) {
+		p.ErrorField = invalid.Field
+	}
+	p.Error = he.Message
+	return h.views.render(c, he.Status, pageSheetEdit, p)
+}

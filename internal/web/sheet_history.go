@@ -1,0 +1,78 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+)
+
+type historyRow struct {
+	Revision *model.Revision
+	Author   string
+	State    string
+	// Delta is the size change from the previous revision in bytes, as
+	// wikis show it; HasDelta is false for the first revision of a page.
+	Delta    int
+	HasDelta bool
+}
+
+type historyPage struct {
+	Base
+	Sheet *model.Sheet
+	Rows  []historyRow
+	// From and To preselect the comparison radios: the two newest rows.
+	From, To int
+	Next     int
+	First    bool
+	Tabs     sheetTabs
+}
+
+const historyPageSize = 50
+
+func (h *handler) showHistoryPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	before, err := queryInt(c, "before", 0, 0)
+	if err != nil {
+		return err
+	}
+	// One extra row gives the size delta of the page's oldest revision.
+	page, err := h.store.ListRevisions(ctx, sh.ID, before, historyPageSize+1)
+	if err != nil {
+		return err
+	}
+	revs := page.Revisions
+	next := 0
+	if len(revs) > historyPageSize {
+		revs = revs[:historyPageSize]
+		next = revs[len(revs)-1].Number
+	}
+	authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
+	if err != nil {
+		return err
+	}
+	p := historyPage{Base: h.base(c, sh.Title), Sheet: sh, Next: next, First: before == 0,
+		Tabs: newSheetTabs(langOf(c), sh.Slug, tabHistory, userOf(c) != nil)}
+	for i := range revs {
+		r := &revs[i]
+		row := historyRow{Revision: r, State: h.revisionState(sh, r.Number)}
+		if u := authors[r.AuthorID]; u != nil {
+			row.Author = u.Name()
+		}
+		if i+1 < len(page.Revisions) {
+			row.Delta, row.HasDelta = r.Size-page.Revisions[i+1].Size, true
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	if len(revs) > 0 {
+		p.To = revs[0].Number
+		p.From = p.To
+		if len(revs) > 1 {
+			p.From = revs[1].Number
+		}
+	}
+	return h.views.render(c, fiber.StatusOK, pageHistory, p)
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"atlas/internal/diff"
+	"atlas/internal/i18n"
+	"atlas/internal/sheet"
+)
+
+// sheetTabs is the navigation shared by a sheet's pages.
+type sheetTabs struct {
+	Label string
+	Items []sheetTab
+}
+
+type sheetTab struct {
+	URL     string
+	Text    string
+	Current bool
+}
+
+// Tab names, for marking the current one.
+const (
+	tabRead    = "read"
+	tabEdit    = "edit"
+	tabHistory = "history"
+)
+
+func newSheetTabs(lang, slug, current string, canEdit bool) sheetTabs {
+	t := sheetTabs{Label: i18n.T(lang, "tabs.label")}
+	add := func(name, url, key string) {
+		t.Items = append(t.Items, sheetTab{URL: url, Text: i18n.T(lang, key), Current: name == current})
+	}
+	add(tabRead, "/sheets/"+slug, "tabs.read")
+	if canEdit {
+		add(tabEdit, "/sheets/"+slug+"/edit", "tabs.edit")
+	}
+	add(tabHistory, "/sheets/"+slug+"/history", "tabs.history")
+	return t
+}
+
+// metaRow is one line of the metadata table of a diff, as text.
+type metaRow struct {
+	Label    string
+	From, To string
+}
+
+func metaRows(lang string, changes []sheet.MetaChange) []metaRow {
+	rows := make([]metaRow, 0, len(changes))
+	for _, c := range changes {
+		rows = append(rows, metaRow{Label: i18n.T(lang, "meta."+c.Field), From: metaText(c.From), To: metaText(c.To)})
+	}
+	return rows
+}
+
+// metaText shows a metadata value to people: lists joined, a place as its
+// name and coordinates.
+func metaText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, p := range x {
+			parts = append(parts, metaText(p))
+		}
+		return strings.Join(parts, ", ")
+	case map[string]any:
+		if _, ok := x["lat"]; ok {
+			return fmt.Sprintf("%v %v (%v, %v)", x["name"], x["address"], x["lat"], x["lon"])
+		}
+	}
+	data, _ := json.Marshal(v)
+	return string(data)
+}
+
+type diffSectionView struct {
+	Heading     string
+	Status      string
+	StatusLabel string
+	Rows        []diffRowView
+}
+
+// diffRowView is a diff row with the words a folded row shows.
+type diffRowView struct {
+	diff.Row
+	SkipLabel string
+}
+
+// sectionViews keeps the changed sections of a comparison, each with its
+// unchanged lines folded around the changes.
+func sectionViews(lang string, sections []diff.SectionDiff) []diffSectionView {
+	var views []diffSectionView
+	for _, s := range sections {
+		if s.Status == "same" {
+			continue
+		}
+		heading := s.Heading
+		if heading == "" {
+			heading = i18n.T(lang, "diff.preamble")
+		}
+		rows := s.Context(diffContext)
+		view := diffSectionView{Heading: heading, Status: s.Status, StatusLabel: i18n.T(lang, "diff.status_"+s.Status),
+			Rows: make([]diffRowView, len(rows))}
+		for i, r := range rows {
+			view.Rows[i].Row = r
+			if r.Kind == diff.RowSkip {
+				view.Rows[i].SkipLabel = i18n.T(lang, "diff.unchanged_lines", r.Skipped)
+			}
+		}
+		views = append(views, view)
+	}
+	return views
+}
