@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Atlas des communs: a static binary in a small non-root image.
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/atlas ./cmd/atlas
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin atlas \
+    && mkdir -p /data && chown atlas /data
+COPY --from=build /out/atlas /usr/local/bin/atlas
+USER atlas
+WORKDIR /data
+ENV ATLAS_DATA_DIR=/data ATLAS_ADDR=:8080 ATLAS_LOG_FORMAT=json
+VOLUME /data
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/atlas", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/atlas"]
+CMD ["serve"]

@@ -1,0 +1,52 @@
+# Atlas des communs — developer commands. `make run` and `make test` are the
+# two front-door commands of the README.
+GO       ?= go
+BIN      ?= bin/atlas
+PKG      := ./...
+
+.PHONY: run build test test-sqlite lint migration fuzz bench clean
+
+## run: build and serve on :8080 with an embedded SQLite database under ./data
+run:
+	$(GO) run ./cmd/atlas serve
+
+## build: a static binary in bin/atlas
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/atlas
+
+## test: every test with the race detector, on SQLite and on PostgreSQL
+## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip)
+test:
+	$(GO) vet $(PKG)
+	$(GO) test -race -count=1 $(PKG)
+
+## test-sqlite: the same suite on SQLite only
+test-sqlite:
+	ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG)
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKG)
+
+## fuzz: run each fuzz target briefly (FUZZTIME=30s for longer)
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzCompare -fuzztime=$(FUZZTIME) ./internal/diff
+	$(GO) test -run='^$$' -fuzz=FuzzMerge3 -fuzztime=$(FUZZTIME) ./internal/diff
+	$(GO) test -run='^$$' -fuzz=FuzzRender -fuzztime=$(FUZZTIME) ./internal/render
+	$(GO) test -run='^$$' -fuzz=FuzzSlug -fuzztime=$(FUZZTIME) ./internal/document
+
+## bench: Go micro-benchmarks (diff, merge, render, storage)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./internal/diff ./internal/render ./internal/sheet
+
+## migration NAME=x: create the pair of migration files with the next number
+migration:
+	@test -n "$(NAME)" || { echo "usage: make migration NAME=what_it_does"; exit 2; }
+	@n=$$(printf '%04d' $$(( $$(ls migrations/sqlite/*.sql | wc -l) + 1 ))); \
+	for d in postgres sqlite; do printf -- '-- %s %s: say what changes and why.\n' $$n "$(NAME)" > migrations/$$d/$${n}_$(NAME).sql; done; \
+	ls migrations/*/$${n}_$(NAME).sql
+
+clean:
+	rm -rf bin
