@@ -42,7 +42,7 @@ func Sections(body string) []Section {
 			switch {
 			case fence == "":
 				fence = marker
-			case strings.HasPrefix(marker, fence) && strings.TrimSpace(strings.TrimLeft(line, " `~")) == "":
+			case strings.HasPrefix(marker, fence) && strings.TrimSpace(strings.TrimLeft(stripContainer(line), " `~")) == "":
 				fence = ""
 			}
 		} else if fence == "" {
@@ -77,9 +77,11 @@ func HeadingText(line string) (string, bool) {
 }
 
 // fenceMarker returns the run of backticks or tildes that opens or closes a
-// fenced code block on this line, or "".
+// fenced code block on this line, or "". A fence may open inside a list
+// item or a quote ("- ```", "> ```"): its indented closing line must not be
+// mistaken for an opening one, or every heading after it would be lost.
 func fenceMarker(line string) string {
-	trimmed := strings.TrimLeft(line, " ")
+	trimmed := strings.TrimLeft(stripContainer(line), " ")
 	if len(line)-len(trimmed) > 3 || len(trimmed) < 3 {
 		return ""
 	}
@@ -130,4 +132,31 @@ func lineEnding(body string) string {
 		return "\r\n"
 	}
 	return "\n"
+}
+
+// stripContainer removes leading list markers and quote markers, the
+// containers a fenced block can sit in.
+func stripContainer(line string) string {
+	for {
+		t := strings.TrimLeft(line, " ")
+		if len(line)-len(t) > 3 {
+			return line
+		}
+		switch {
+		case strings.HasPrefix(t, "> "), t == ">":
+			line = strings.TrimPrefix(t[1:], " ")
+		case strings.HasPrefix(t, "- "), strings.HasPrefix(t, "* "), strings.HasPrefix(t, "+ "):
+			line = t[2:]
+		default:
+			n := 0
+			for n < len(t) && n < 9 && t[n] >= '0' && t[n] <= '9' {
+				n++
+			}
+			if n > 0 && n+1 < len(t) && (t[n] == '.' || t[n] == ')') && t[n+1] == ' ' {
+				line = t[n+2:]
+				continue
+			}
+			return line
+		}
+	}
 }

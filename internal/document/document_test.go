@@ -40,6 +40,8 @@ func TestSectionHeadings(t *testing.T) {
 		{"~~~~\n## code\n~~~\n## encore du code\n~~~~\n## Après\n", []string{"", "Après"}},
 		{"#### trop petit\n##collé\n   ## indenté\n    ## code indenté\n", []string{"", "indenté"}},
 		{"## C# et ##\n", []string{"", "C# et"}},
+		{"## A\n- ```\n  ## dans le code\n  ```\n## B\n", []string{"", "A", "B"}},
+		{"## A\n> ~~~\n> ## cité\n> ~~~\n1. ```go\n   x\n   ```\n## B\n", []string{"", "A", "B"}},
 	}
 	for _, tt := range tests {
 		var got []string
