@@ -16,6 +16,8 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/config"
 	"atlas/internal/db"
+	"atlas/internal/notify"
+	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 	"atlas/internal/web"
@@ -23,12 +25,14 @@ import (
 
 // App is a wired atlas.
 type App struct {
-	Config config.Config
-	DB     *db.DB
-	Store  *store.Store
-	Auth   *auth.Service
-	Sheets *sheet.Service
-	Log    *slog.Logger
+	Config  config.Config
+	DB      *db.DB
+	Store   *store.Store
+	Auth    *auth.Service
+	Sheets  *sheet.Service
+	Reviews *review.Service
+	Notify  *notify.Service
+	Log     *slog.Logger
 }
 
 // NewLogger builds the process logger: text for people, JSON for
@@ -47,14 +51,29 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
+	var mailer notify.Mailer
+	if cfg.SMTPURL != "" {
+		m, err := notify.NewSMTPMailer(cfg.SMTPURL)
+		if err != nil {
+			_ = d.Close()
+			return nil, err
+		}
+		mailer = m
+	}
 	st := store.New(d)
+	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
+	sheets := sheet.NewService(st, n)
 	return &App{
-		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheet.NewService(st), Log: log,
+		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheets,
+		Reviews: review.NewService(st, sheets, n), Notify: n, Log: log,
 	}, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close waits for queued mail, then releases the database.
+func (a *App) Close() error {
+	a.Notify.Wait()
+	return a.DB.Close()
+}
 
 // PrepareSchema migrates when allowed, else refuses a database that is not
 // exactly at the binary's version.
@@ -67,7 +86,7 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 
 // Handler builds the HTTP app.
 func (a *App) Handler() (*fiber.App, error) {
-	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Log: a.Log})
+	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Log: a.Log})
 }
 
 // Serve runs the HTTP server until ctx ends, then shuts down gracefully:

@@ -112,6 +112,12 @@ func (c Config) validate() error {
 			problems = append(problems, "ATLAS_BASE_URL must be an http(s) URL")
 		}
 	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			problems = append(problems, "ATLAS_SMTP_URL must look like smtp://user:pass@host:587?from=atlas@example.org")
+		}
+	}
 	if c.Lang != "fr" && c.Lang != "en" {
 		problems = append(problems, "ATLAS_LANG must be fr or en")
 	}

@@ -35,7 +35,11 @@ func TestDialectsHaveTheSameMigrations(t *testing.T) {
 
 // models lists every GORM model; the schema test checks each field has its
 // column on both databases.
-var models = []any{&model.User{}, &model.Session{}, &model.APIToken{}, &model.Sheet{}, &model.Revision{}}
+var models = []any{
+	&model.User{}, &model.Session{}, &model.APIToken{}, &model.Sheet{}, &model.Revision{},
+	&model.BoardMember{}, &model.Review{}, &model.Vote{}, &model.ReviewAmendment{}, &model.AuditEntry{},
+	&model.Comment{}, &model.Watch{}, &model.Notification{},
+}
 
 func TestModelsMatchTheMigratedSchema(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {

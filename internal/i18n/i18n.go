@@ -88,3 +88,9 @@ var home = func() *time.Location {
 	}
 	return loc
 }()
+
+// Has reports whether lang's catalogue has key.
+func Has(lang, key string) bool {
+	_, ok := catalogues[lang][key]
+	return ok
+}

@@ -40,7 +40,7 @@ func sheetOfSize(n int) string {
 func BenchmarkSave20KB(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d *db.DB) {
 		st := store.New(d)
-		svc := sheet.NewService(st)
+		svc := sheet.NewService(st, nil)
 		u := testutil.User(b, st, "bench", model.RoleContributor)
 		ctx := context.Background()
 		body := sheetOfSize(20 << 10)
@@ -70,7 +70,7 @@ func BenchmarkSave20KB(b *testing.B) {
 func BenchmarkSaveStale20KB(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d *db.DB) {
 		st := store.New(d)
-		svc := sheet.NewService(st)
+		svc := sheet.NewService(st, nil)
 		u := testutil.User(b, st, "bench", model.RoleContributor)
 		ctx := context.Background()
 		sh, _, err := svc.Create(ctx, u, sheet.CreateInput{Title: "Banc d'essai", Body: sheetOfSize(20 << 10)})
@@ -115,7 +115,7 @@ func BenchmarkHistoryPageDepth10000(b *testing.B) {
 		st := store.New(d)
 		ctx := context.Background()
 		u := testutil.User(b, st, "bench", model.RoleContributor)
-		sh, _, err := sheet.NewService(st).Create(ctx, u, sheet.CreateInput{Title: "Profond", Body: "v1"})
+		sh, _, err := sheet.NewService(st, nil).Create(ctx, u, sheet.CreateInput{Title: "Profond", Body: "v1"})
 		if err != nil {
 			b.Fatal(err)
 		}

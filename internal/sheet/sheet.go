@@ -15,9 +15,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atlas/internal/db"
 	"atlas/internal/diff"
 	"atlas/internal/document"
 	"atlas/internal/model"
+	"atlas/internal/notify"
 	"atlas/internal/store"
 )
 
@@ -80,13 +82,15 @@ func (c Content) equal(o Content) bool {
 
 // Service writes sheets.
 type Service struct {
-	store *store.Store
-	now   func() time.Time
+	store  *store.Store
+	notify *notify.Service
+	now    func() time.Time
 }
 
-// NewService builds the service.
-func NewService(s *store.Store) *Service {
-	return &Service{store: s, now: func() time.Time { return time.Now().UTC() }}
+// NewService builds the service. n tells watchers about new revisions; nil
+// keeps them uninformed (tests of storage alone).
+func NewService(s *store.Store, n *notify.Service) *Service {
+	return &Service{store: s, notify: n, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // CreateInput is a new sheet.
@@ -131,6 +135,7 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 
 	var sh *model.Sheet
 	var rev *model.Revision
+	var queued []model.Notification
 	// A slug taken by a concurrent creation shows up as a unique violation
 	// at insert time; the next suffix is then tried.
 	for attempt := 0; attempt < 50; attempt++ {
@@ -149,7 +154,11 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 				return err
 			}
 			sh.HeadNumber = 1
-			return s.store.AdvanceHead(ctx, sh.ID, 0, 1, content.Title, now)
+			if err := s.store.AdvanceHead(ctx, sh.ID, 0, 1, content.Title, now); err != nil {
+				return err
+			}
+			queued, err = s.announce(ctx, sh, rev, author)
+			return err
 		})
 		if errors.Is(err, store.ErrConflict) {
 			continue
@@ -157,6 +166,7 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 		if err != nil {
 			return nil, nil, err
 		}
+		s.mail(ctx, queued)
 		return sh, rev, nil
 	}
 	return nil, nil, fmt.Errorf("sheet: no free slug for %q", base)
@@ -216,6 +226,7 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 		origin = model.OriginEdit
 	}
 	var result SaveResult
+	var queued []model.Notification
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		sh, err := s.store.LockSheetBySlug(ctx, slug)
 		if err != nil {
@@ -260,24 +271,59 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 		if result.Merged && origin == model.OriginEdit {
 			origin = model.OriginMerge
 		}
-		result.Revision, err = s.append(ctx, sh, head, author, summary, origin, in.Minor, next)
+		result.Revision, queued, err = s.append(ctx, sh, head, author, summary, origin, in.Minor, next)
 		return err
 	})
+	if err == nil {
+		s.mail(ctx, queued)
+	}
 	return result, err
 }
 
-// append writes revision head+1 and advances the sheet's head onto it.
-func (s *Service) append(ctx context.Context, sh *model.Sheet, head *model.Revision, author *model.User, summary, origin string, minor bool, c Content) (*model.Revision, error) {
+// append writes revision head+1, advances the sheet's head onto it and
+// tells the sheet's watchers.
+func (s *Service) append(ctx context.Context, sh *model.Sheet, head *model.Revision, author *model.User, summary, origin string, minor bool, c Content) (*model.Revision, []model.Notification, error) {
 	now := s.now()
 	parent := head.Number
 	rev := newRevision(sh.ID, head.Number+1, &parent, author.ID, summary, origin, minor, c, now)
 	if err := s.store.CreateRevision(ctx, rev); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.store.AdvanceHead(ctx, sh.ID, head.Number, rev.Number, c.Title, now); err != nil {
+		return nil, nil, err
+	}
+	queued, err := s.announce(ctx, sh, rev, author)
+	return rev, queued, err
+}
+
+// announce makes the author a watcher of the sheet and puts the new
+// revision in the other watchers' inboxes, inside the save's transaction.
+func (s *Service) announce(ctx context.Context, sh *model.Sheet, rev *model.Revision, author *model.User) ([]model.Notification, error) {
+	if s.notify == nil {
+		return nil, nil
+	}
+	if err := s.store.Watch(ctx, author.ID, sh.ID, rev.CreatedAt); err != nil {
 		return nil, err
 	}
-	return rev, nil
+	watchers, err := s.store.Watchers(ctx, sh.ID)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]model.Notification, 0, len(watchers))
+	for _, id := range watchers {
+		list = append(list, model.Notification{UserID: id, Kind: model.NotifyNewRevision, ActorID: &author.ID,
+			SheetID: &sh.ID, RevisionNumber: &rev.Number, CreatedAt: rev.CreatedAt})
+	}
+	return s.notify.Add(ctx, list)
+}
+
+// mail sends what announce queued, once the save committed. A save running
+// inside a caller's transaction (an amendment) leaves mail to that caller:
+// its transaction may still roll back.
+func (s *Service) mail(ctx context.Context, queued []model.Notification) {
+	if s.notify != nil && !db.InTx(ctx) {
+		s.notify.Mail(queued)
+	}
 }
 
 // Restore makes a new revision whose content is that of an older one.
@@ -287,6 +333,7 @@ func (s *Service) Restore(ctx context.Context, author *model.User, slug string, 
 		return nil, err
 	}
 	var rev *model.Revision
+	var queued []model.Notification
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		sh, err := s.store.LockSheetBySlug(ctx, slug)
 		if err != nil {
@@ -306,9 +353,12 @@ func (s *Service) Restore(ctx context.Context, author *model.User, slug string, 
 		if summary == "" {
 			summary = fmt.Sprintf("Restauration de la version %d", number)
 		}
-		rev, err = s.append(ctx, sh, head, author, summary, model.OriginRestore, false, contentOf(old))
+		rev, queued, err = s.append(ctx, sh, head, author, summary, model.OriginRestore, false, contentOf(old))
 		return err
 	})
+	if err == nil {
+		s.mail(ctx, queued)
+	}
 	return rev, err
 }
 

@@ -28,7 +28,7 @@ type env struct {
 func setup(t *testing.T, d *db.DB) env {
 	st := store.New(d)
 	return env{
-		ctx: context.Background(), store: st, svc: sheet.NewService(st),
+		ctx: context.Background(), store: st, svc: sheet.NewService(st, nil),
 		marie: testutil.User(t, st, "marie", model.RoleContributor),
 		yann:  testutil.User(t, st, "yann", model.RoleContributor),
 	}

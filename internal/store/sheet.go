@@ -125,3 +125,10 @@ func (s *Store) HeadMetas(ctx context.Context, sheets []model.Sheet) (map[int64]
 	}
 	return metas, nil
 }
+
+// SheetByID loads a sheet by id.
+func (s *Store) SheetByID(ctx context.Context, id int64) (*model.Sheet, error) {
+	var sh model.Sheet
+	err := s.conn(ctx).Where("id = ?", id).Take(&sh).Error
+	return &sh, translate(err, "sheet %d", id)
+}

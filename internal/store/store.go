@@ -51,3 +51,5 @@ func translate(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
 }
+
+func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

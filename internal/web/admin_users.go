@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
 	"atlas/internal/model"
+	"atlas/internal/store"
 )
 
 type adminUsersPage struct {
@@ -67,6 +69,11 @@ func (h *handler) updateUser(c *fiber.Ctx) error {
 	disabled := c.FormValue("disabled") != ""
 	err = h.store.WithTx(c.UserContext(), func(ctx context.Context) error {
 		if err := h.store.UpdateUserRole(ctx, int64(id), role, disabled); err != nil {
+			return err
+		}
+		actor := userOf(c).ID
+		if err := h.store.AppendAudit(ctx, &model.AuditEntry{CreatedAt: time.Now().UTC(), ActorID: &actor, Action: store.AuditRoleChange,
+			Details: model.JSONMap{"user_id": id, "role": role, "disabled": disabled}}); err != nil {
 			return err
 		}
 		return h.store.DeleteUserSessions(ctx, int64(id))

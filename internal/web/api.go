@@ -102,3 +102,12 @@ type apiConflict struct {
 	Mine      sheet.Content `json:"mine"`
 	Conflicts any           `json:"conflicts"`
 }
+
+// parsePositive reads a positive integer from a form field.
+func parsePositive(raw string) (int, error) {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return 0, errors.New("not a positive integer")
+	}
+	return n, nil
+}

@@ -30,10 +30,14 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	states, err := h.revisionStates(ctx, sh)
+	if err != nil {
+		return err
+	}
 	list := make([]apiRevision, 0, len(page.Revisions))
 	for i := range page.Revisions {
 		r := &page.Revisions[i]
-		list = append(list, toAPIRevision(r, authors[r.AuthorID], h.revisionState(sh, r.Number)))
+		list = append(list, toAPIRevision(r, authors[r.AuthorID], stateOf(states, r.Number)))
 	}
 	var next any
 	if page.Next > 0 {
@@ -75,8 +79,12 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	state, err := h.revisionState(ctx, sh, rev.Number)
+	if err != nil {
+		return err
+	}
 	return c.JSON(apiRevisionFull{
-		apiRevision: toAPIRevision(rev, author, h.revisionState(sh, rev.Number)),
+		apiRevision: toAPIRevision(rev, author, state),
 		Title:       rev.Title, Body: rev.Body, Meta: rev.Meta,
 	})
 }

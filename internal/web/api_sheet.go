@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 )
@@ -32,7 +33,7 @@ func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 	}
 	c.Location("/api/v1/sheets/" + sh.Slug)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"slug": sh.Slug, "revision": toAPIRevision(rev, user, h.revisionState(sh, rev.Number)),
+		"slug": sh.Slug, "revision": toAPIRevision(rev, user, review.RevisionDraft),
 	})
 }
 
@@ -95,10 +96,24 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	board, err := h.store.BoardOf(ctx, sh.ID)
+	if err != nil {
+		return err
+	}
+	members := make([]string, 0, len(board))
+	for _, u := range board {
+		members = append(members, u.Username)
+	}
+	var openReview any
+	if r, err := h.store.OpenReviewOf(ctx, sh.ID); err == nil {
+		openReview = r.ID
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	return c.JSON(fiber.Map{
 		"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
 		"revision": rev.Number, "head": sh.HeadNumber, "published": sh.PublishedNumber,
-		"pending": sheet.Pending(sh), "board": []string{}, "open_review": nil,
+		"pending": sheet.Pending(sh), "board": members, "open_review": openReview,
 	})
 }
 
@@ -157,7 +172,11 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"revision": toAPIRevision(res.Revision, author, h.revisionState(sh, res.Revision.Number)), "merged": res.Merged}
+	state, err := h.revisionState(c.UserContext(), sh, res.Revision.Number)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"revision": toAPIRevision(res.Revision, author, state), "merged": res.Merged}
 	if res.Unchanged {
 		out["unchanged"] = true
 	}
@@ -186,15 +205,10 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(toAPIRevision(rev, user, h.revisionState(sh, rev.Number)))
+	state, err := h.revisionState(c.UserContext(), sh, rev.Number)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIRevision(rev, user, state))
 }
 
-// revisionState is a revision's place in the board workflow. Until a board
-// validates something, every revision is a draft; the published one is
-// validated.
-func (h *handler) revisionState(sh *model.Sheet, number int) string {
-	if sh.PublishedNumber != nil && *sh.PublishedNumber == number {
-		return "validated"
-	}
-	return "draft"
-}

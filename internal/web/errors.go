@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
+	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 )
@@ -50,6 +51,18 @@ func classify(err error) (*httpError, bool) {
 		return newError(fiber.StatusPreconditionRequired, "base_required", "Indiquez la version de départ (base) de votre modification."), false
 	case errors.Is(err, sheet.ErrUnchanged):
 		return newError(fiber.StatusUnprocessableEntity, "unchanged", "Cette version est déjà la version actuelle."), false
+	case errors.Is(err, review.ErrNoBoard):
+		return newError(fiber.StatusUnprocessableEntity, "no_board", "Cette fiche n'a pas encore de conseil (CA) : demandez à une personne qui administre l'atlas de le composer."), false
+	case errors.Is(err, review.ErrAlreadyOpen):
+		return newError(fiber.StatusConflict, "review_open", "Une version de cette fiche est déjà soumise au CA : attendez sa décision ou retirez-la."), false
+	case errors.Is(err, review.ErrClosed):
+		return newError(fiber.StatusConflict, "review_closed", "Cette soumission est close : elle a été décidée ou retirée."), false
+	case errors.Is(err, review.ErrStaleRevision):
+		return newError(fiber.StatusConflict, "stale_revision", "La soumission a été amendée entre-temps : relisez la nouvelle version avant de voter."), false
+	case errors.Is(err, review.ErrInvalidChoice):
+		return newError(fiber.StatusBadRequest, "invalid_choice", "Le vote doit être pour (approve), contre (reject) ou abstention (abstain)."), false
+	case errors.Is(err, review.ErrUnknownMembers):
+		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "Comptes inconnus ou désactivés : "+err.Error()[len("review: unknown accounts: "):]), false
 	case errors.Is(err, store.ErrConflict):
 		return newError(fiber.StatusConflict, "conflict", "Conflit : quelqu'un a modifié cela en même temps."), false
 	case errors.As(err, &fe):

@@ -19,6 +19,8 @@ import (
 	"atlas/internal/config"
 	"atlas/internal/db"
 	"atlas/internal/model"
+	"atlas/internal/notify"
+	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 	"atlas/internal/testutil"
@@ -41,9 +43,11 @@ func newTestAtlas(t *testing.T, d *db.DB) *testAtlas {
 	st := store.New(d)
 	authSvc := auth.NewService(st)
 	cfg := config.Defaults
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	n := notify.New(st, nil, "http://atlas.test", "fr", log)
+	sheets := sheet.NewService(st, n)
 	app, err := web.New(web.Deps{
-		Config: cfg, Store: st, Auth: authSvc, Sheets: sheet.NewService(st),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Config: cfg, Store: st, Auth: authSvc, Sheets: sheets, Reviews: review.NewService(st, sheets, n), Notify: n, Log: log,
 	})
 	if err != nil {
 		t.Fatal(err)

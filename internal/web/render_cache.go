@@ -2,6 +2,7 @@ package web
 
 import (
 	"container/list"
+	"html/template"
 	"sync"
 
 	"atlas/internal/render"
@@ -55,3 +56,7 @@ func (rc *renderCache) Render(key, body string) render.Rendered {
 	}
 	return r
 }
+
+// Inline renders a short text such as a comment; comments are small and
+// shown once per page, so they are not cached.
+func (rc *renderCache) Inline(text string) template.HTML { return rc.renderer.Inline(text) }

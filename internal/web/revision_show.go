@@ -41,11 +41,15 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	state, err := h.revisionState(ctx, sh, n)
+	if err != nil {
+		return err
+	}
 	rendered := h.markdown.Render(rev.SHA256, rev.Body)
 	b := h.base(c, rev.Title)
 	return h.views.render(c, fiber.StatusOK, pageRevisionShow, revisionPage{
 		Base: b, Sheet: sh, Revision: rev, Author: author.Name(), HTML: rendered.HTML, Headings: rendered.Headings,
-		IsHead: n == sh.HeadNumber, State: h.revisionState(sh, n), CanEdit: userOf(c) != nil,
+		IsHead: n == sh.HeadNumber, State: state, CanEdit: userOf(c) != nil,
 		Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
 	})
 }

@@ -21,6 +21,16 @@ func (h *handler) routes(app *fiber.App) {
 	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
 	api.Get("/sheets/:slug/diff", h.apiDiff)
 	api.Post("/sheets/:slug/restore", h.requireLogin, h.apiRestore)
+	api.Get("/sheets/:slug/comments", h.apiComments)
+	api.Post("/sheets/:slug/comments", h.requireLogin, h.apiCreateComment)
+	api.Put("/sheets/:slug/board", h.requireAdmin, h.apiSetBoard)
+	api.Get("/sheets/:slug/reviews", h.apiListReviews)
+	api.Post("/sheets/:slug/reviews", h.requireLogin, h.apiSubmitReview)
+	api.Get("/reviews/:id", h.apiShowReview)
+	api.Get("/reviews/:id/record", h.exportRecordJSON)
+	api.Post("/reviews/:id/votes", h.requireLogin, h.apiVote)
+	api.Post("/reviews/:id/amendments", h.requireLogin, h.apiAmend)
+	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	// Pages for people.
@@ -40,6 +50,22 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Get("/sheets/:slug/revisions/:number", h.showRevisionPage)
 	pages.Post("/sheets/:slug/revisions/:number/restore", h.requireLogin, h.restoreRevision)
 	pages.Get("/sheets/:slug/diff", h.showDiffPage)
+	pages.Post("/sheets/:slug/comments", h.requireLogin, h.createComment)
+
+	// The board: submissions, votes, amendments, decision records.
+	pages.Get("/sheets/:slug/reviews", h.showReviewListPage)
+	pages.Post("/sheets/:slug/reviews", h.requireLogin, h.submitReview)
+	pages.Get("/sheets/:slug/reviews/:id", h.showReviewPage)
+	pages.Get("/sheets/:slug/reviews/:id/record.json", h.exportRecordJSON)
+	pages.Get("/sheets/:slug/reviews/:id/record.md", h.exportRecordMarkdown)
+	pages.Post("/sheets/:slug/reviews/:id/votes", h.requireLogin, h.castVote)
+	pages.Get("/sheets/:slug/reviews/:id/amend", h.requireLogin, h.showAmendPage)
+	pages.Post("/sheets/:slug/reviews/:id/amend", h.requireLogin, h.amendReview)
+	pages.Post("/sheets/:slug/reviews/:id/withdraw", h.requireLogin, h.withdrawReview)
+	pages.Get("/sheets/:slug/board", h.requireAdmin, h.showBoardPage)
+	pages.Post("/sheets/:slug/board", h.requireAdmin, h.updateBoard)
+	pages.Get("/inbox", h.requireLogin, h.showInboxPage)
+	pages.Post("/inbox/read", h.requireLogin, h.markInboxRead)
 
 	account := pages.Group("/account", h.requireLogin)
 	account.Get("", h.showAccountPage)
@@ -51,4 +77,5 @@ func (h *handler) routes(app *fiber.App) {
 	admin.Get("/users", h.showAdminUsersPage)
 	admin.Post("/users", h.createUser)
 	admin.Post("/users/:id", h.updateUser)
+	admin.Get("/audit", h.showAuditPage)
 }

@@ -10,18 +10,22 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/config"
+	"atlas/internal/notify"
 	"atlas/internal/render"
+	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 )
 
 // Deps is what the web layer needs from the rest of the atlas.
 type Deps struct {
-	Config config.Config
-	Store  *store.Store
-	Auth   *auth.Service
-	Sheets *sheet.Service
-	Log    *slog.Logger
+	Config  config.Config
+	Store   *store.Store
+	Auth    *auth.Service
+	Sheets  *sheet.Service
+	Reviews *review.Service
+	Notify  *notify.Service
+	Log     *slog.Logger
 }
 
 // handler holds the dependencies every action uses; each action is one of
@@ -31,6 +35,8 @@ type handler struct {
 	store    *store.Store
 	auth     *auth.Service
 	sheets   *sheet.Service
+	reviews  *review.Service
+	notify   *notify.Service
 	log      *slog.Logger
 	views    *views
 	assets   *assets
@@ -53,7 +59,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{
-		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, log: d.Log,
+		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, log: d.Log,
 		views: v, assets: a, markdown: newRenderCache(render.New(), 512),
 	}
 	app := fiber.New(fiber.Config{

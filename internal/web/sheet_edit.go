@@ -52,6 +52,8 @@ type editPage struct {
 	ErrorField     string
 	Conflict       *conflictView
 	Tabs           sheetTabs
+	// Amend is set when the editor amends a review's submitted version.
+	Amend *model.Review
 }
 
 // conflictView is the edit-conflict screen: what others saved, the user's

@@ -54,11 +54,15 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	states, err := h.revisionStates(ctx, sh)
+	if err != nil {
+		return err
+	}
 	p := historyPage{Base: h.base(c, sh.Title), Sheet: sh, Next: next, First: before == 0,
 		Tabs: newSheetTabs(langOf(c), sh.Slug, tabHistory, userOf(c) != nil)}
 	for i := range revs {
 		r := &revs[i]
-		row := historyRow{Revision: r, State: h.revisionState(sh, r.Number)}
+		row := historyRow{Revision: r, State: stateOf(states, r.Number)}
 		if u := authors[r.AuthorID]; u != nil {
 			row.Author = u.Name()
 		}

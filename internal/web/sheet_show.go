@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"time"
 
@@ -8,7 +9,9 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/render"
+	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/store"
 )
 
 type sheetPage struct {
@@ -27,12 +30,23 @@ type sheetPage struct {
 	AheadOfPublished bool
 	CanEdit          bool
 	Tabs             sheetTabs
+	Board            []string
+	OpenReview       *model.Review
+	CanSubmit        bool
+	IsAdmin          bool
+	CommentsBlock    commentsBlock
 }
 
 // provenance is computed from history, never typed: who started the sheet
 // and when, who touched it last, how many versions it has.
 type provenance struct {
-	StartedAt    time.Time
+	// ValidatedAt and the votes are those of the decision that published
+	// the version readers see; AwaitingSince is the open submission's date.
+	ValidatedAt   *time.Time
+	ValidVotes    int
+	ValidSeats    int
+	AwaitingSince *time.Time
+	StartedAt     time.Time
 	Starters     []string
 	MoreStarters int
 	UpdatedAt    time.Time
@@ -66,6 +80,26 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 		AheadOfPublished: user != nil && sheet.Pending(sh),
 		Tabs:             newSheetTabs(langOf(c), sh.Slug, tabRead, user != nil),
 	}
+	board, err := h.store.BoardOf(ctx, sh.ID)
+	if err != nil {
+		return err
+	}
+	for _, u := range board {
+		p.Board = append(p.Board, u.Name())
+	}
+	if r, err := h.store.OpenReviewOf(ctx, sh.ID); err == nil {
+		p.OpenReview = r
+		p.Provenance.AwaitingSince = &r.SubmittedAt
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	p.IsAdmin = user.IsAdmin()
+	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
+	comments, err := h.commentViews(c, sh.ID, nil)
+	if err != nil {
+		return err
+	}
+	p.CommentsBlock = newCommentsBlock(p.Base, sh.Slug, 0, rev.Number, comments)
 	for _, slug := range rev.Meta.Categories {
 		if cat, ok := sheet.CategoryBySlug(slug); ok {
 			p.Categories = append(p.Categories, categoryName(p.Lang, cat))
@@ -104,6 +138,9 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 		return provenance{}, err
 	}
 	p := provenance{StartedAt: first.CreatedAt, UpdatedAt: head.CreatedAt, Revisions: sh.HeadNumber}
+	if err := h.validation(c, sh, &p); err != nil {
+		return provenance{}, err
+	}
 	if u := users[head.AuthorID]; u != nil {
 		p.UpdatedBy = u.Name()
 	}
@@ -117,4 +154,42 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 		}
 	}
 	return p, nil
+}
+
+// validation fills in the decision that published the sheet's current
+// validated version: when, and by how many of how many seats.
+func (h *handler) validation(c *fiber.Ctx, sh *model.Sheet, p *provenance) error {
+	if sh.PublishedNumber == nil {
+		return nil
+	}
+	ctx := c.UserContext()
+	reviews, err := h.store.ReviewsOf(ctx, sh.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range reviews {
+		if r.State != review.StateValidated || r.RevisionNumber != *sh.PublishedNumber {
+			continue
+		}
+		entries, err := h.store.AuditOfReview(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.Action == store.AuditValidate {
+				p.ValidatedAt = &e.CreatedAt
+				p.ValidVotes = jsonInt(e.Details["approve"])
+				p.ValidSeats = jsonInt(e.Details["seats"])
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func jsonInt(v any) int {
+	if f, ok := v.(float64); ok {
+		return int(f)
+	}
+	return 0
 }

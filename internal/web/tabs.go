@@ -27,6 +27,7 @@ const (
 	tabRead    = "read"
 	tabEdit    = "edit"
 	tabHistory = "history"
+	tabReviews = "reviews"
 )
 
 func newSheetTabs(lang, slug, current string, canEdit bool) sheetTabs {
@@ -39,6 +40,7 @@ func newSheetTabs(lang, slug, current string, canEdit bool) sheetTabs {
 		add(tabEdit, "/sheets/"+slug+"/edit", "tabs.edit")
 	}
 	add(tabHistory, "/sheets/"+slug+"/history", "tabs.history")
+	add(tabReviews, "/sheets/"+slug+"/reviews", "tabs.reviews")
 	return t
 }
 

@@ -31,13 +31,19 @@ const (
 	pageRevisionShow = "revision_show"
 	pageDiff         = "revision_diff"
 	pageAdminUsers   = "admin_users"
+	pageAdminAudit   = "admin_audit"
+	pageReviewShow   = "review_show"
+	pageReviewList   = "review_list"
+	pageBoard        = "sheet_board"
+	pageInbox        = "inbox"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
 // in it.
 var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
-	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers,
+	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
+	pageReviewList, pageBoard, pageInbox,
 }
 
 type views struct {

@@ -1,0 +1,165 @@
+package model
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// BoardMember seats an account on one sheet's board. Boards are per sheet:
+// a seat on one gives no power over another.
+type BoardMember struct {
+	SheetID   int64
+	UserID    int64
+	AddedBy   int64
+	CreatedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (BoardMember) TableName() string { return "board_members" }
+
+// Review is one submission of a sheet's revision to its board. It pins a
+// revision; an amendment moves the pin.
+type Review struct {
+	ID             int64
+	SheetID        int64
+	RevisionNumber int
+	State          string
+	SubmittedBy    int64
+	Note           string
+	SubmittedAt    time.Time
+	DecidedAt      *time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Review) TableName() string { return "reviews" }
+
+// Vote is a board member's choice on one revision of a review. Voting again
+// on the same revision replaces the choice; a vote on an earlier revision
+// stays, stale.
+type Vote struct {
+	ID             int64
+	ReviewID       int64
+	VoterID        int64
+	RevisionNumber int
+	Choice         string
+	Comment        string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Vote) TableName() string { return "votes" }
+
+// ReviewAmendment records that a review's pin moved from one revision to
+// the amendment that replaced it.
+type ReviewAmendment struct {
+	ID         int64
+	ReviewID   int64
+	FromNumber int
+	ToNumber   int
+	AuthorID   int64
+	CreatedAt  time.Time
+}
+
+// TableName implements gorm's tabler.
+func (ReviewAmendment) TableName() string { return "review_amendments" }
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID             int64
+	CreatedAt      time.Time
+	ActorID        *int64
+	Action         string
+	SheetID        *int64
+	ReviewID       *int64
+	RevisionNumber *int
+	RevisionSHA256 string `gorm:"column:revision_sha256"`
+	Details        JSONMap
+}
+
+// TableName implements gorm's tabler.
+func (AuditEntry) TableName() string { return "audit_log" }
+
+// Comment is a message in a sheet's or a review's discussion.
+type Comment struct {
+	ID             int64
+	SheetID        int64
+	ReviewID       *int64
+	RevisionNumber *int
+	AuthorID       int64
+	Body           string
+	CreatedAt      time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Comment) TableName() string { return "comments" }
+
+// Watch subscribes an account to a sheet's new revisions.
+type Watch struct {
+	UserID    int64
+	SheetID   int64
+	CreatedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Watch) TableName() string { return "watches" }
+
+// Notification kinds.
+const (
+	NotifyReviewRequested = "review_requested" // a board member: a submission awaits your vote
+	NotifyAmended         = "amended"          // submitter and board: the submission was amended
+	NotifyDecided         = "decided"          // submitter and board: validated, rejected or withdrawn
+	NotifyNewRevision     = "new_revision"     // watchers: someone saved a new version
+)
+
+// Notification is one item of an account's inbox.
+type Notification struct {
+	ID             int64
+	UserID         int64
+	Kind           string
+	ActorID        *int64
+	SheetID        *int64
+	ReviewID       *int64
+	RevisionNumber *int
+	CreatedAt      time.Time
+	ReadAt         *time.Time
+}
+
+// TableName implements gorm's tabler.
+func (Notification) TableName() string { return "notifications" }
+
+// JSONMap is a small JSON object column.
+type JSONMap map[string]any
+
+// Value stores the map as JSON text.
+func (m JSONMap) Value() (driver.Value, error) {
+	if m == nil {
+		return "{}", nil
+	}
+	data, err := json.Marshal(m)
+	return string(data), err
+}
+
+// Scan reads the map back from either driver's representation.
+func (m *JSONMap) Scan(src any) error {
+	var data []byte
+	switch v := src.(type) {
+	case nil:
+		*m = JSONMap{}
+		return nil
+	case []byte:
+		data = v
+	case string:
+		data = []byte(v)
+	default:
+		return fmt.Errorf("model: json map from %T", src)
+	}
+	out := JSONMap{}
+	if err := json.Unmarshal(data, &out); err != nil {
+		return err
+	}
+	*m = out
+	return nil
+}

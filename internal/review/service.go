@@ -1,0 +1,379 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atlas/internal/auth"
+	"atlas/internal/model"
+	"atlas/internal/notify"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// Errors of the workflow; the web layer maps them to statuses.
+var (
+	ErrNoBoard        = errors.New("review: the sheet has no board")
+	ErrAlreadyOpen    = errors.New("review: a review is already open for this sheet")
+	ErrClosed         = errors.New("review: the review is closed")
+	ErrStaleRevision  = errors.New("review: the vote is not on the review's current revision")
+	ErrInvalidChoice  = errors.New("review: unknown choice")
+	ErrUnknownMembers = errors.New("review: unknown accounts")
+)
+
+// UnknownMembersError names the usernames that match no account.
+type UnknownMembersError struct{ Names []string }
+
+func (e *UnknownMembersError) Error() string {
+	return "review: unknown accounts: " + strings.Join(e.Names, ", ")
+}
+
+func (e *UnknownMembersError) Unwrap() error { return ErrUnknownMembers }
+
+// Service runs the board workflow. Each step is one transaction that locks
+// the review (or the sheet) first, so concurrent votes are serialized and
+// exactly one of them decides.
+type Service struct {
+	store  *store.Store
+	sheets *sheet.Service
+	notify *notify.Service
+	now    func() time.Time
+}
+
+// NewService builds the service.
+func NewService(st *store.Store, sheets *sheet.Service, n *notify.Service) *Service {
+	return &Service{store: st, sheets: sheets, notify: n, now: func() time.Time { return time.Now().UTC() }}
+}
+
+const maxNoteRunes = 2000
+
+// SetBoard seats exactly the named accounts on a sheet's board (admins
+// only) and records the change.
+func (s *Service) SetBoard(ctx context.Context, actor *model.User, slug string, usernames []string) ([]model.User, error) {
+	if !actor.IsAdmin() {
+		return nil, auth.ErrForbidden
+	}
+	names := make([]string, 0, len(usernames))
+	for _, n := range usernames {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	var members []model.User
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		sh, err := s.store.LockSheetBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		users, err := s.store.UsersByUsernames(ctx, names)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		var unknown []string
+		for _, n := range names {
+			i := slices.IndexFunc(users, func(u model.User) bool { return u.Username == n })
+			if i < 0 || users[i].Disabled {
+				unknown = append(unknown, n)
+				continue
+			}
+			ids = append(ids, users[i].ID)
+		}
+		if len(unknown) > 0 {
+			return &UnknownMembersError{Names: unknown}
+		}
+		now := s.now()
+		if err := s.store.ReplaceBoard(ctx, sh.ID, ids, actor.ID, now); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, actor, store.AuditBoardChange, sh, nil, nil, model.JSONMap{"members": names}); err != nil {
+			return err
+		}
+		members, err = s.store.BoardOf(ctx, sh.ID)
+		return err
+	})
+	return members, err
+}
+
+// Submit opens a review of one revision of a sheet for its board.
+func (s *Service) Submit(ctx context.Context, actor *model.User, slug string, number int, note string) (*model.Review, error) {
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > maxNoteRunes || !utf8.ValidString(note) || strings.ContainsRune(note, 0) {
+		return nil, &sheet.InvalidError{Field: "note", Code: "invalid_note", Message: fmt.Sprintf("la note tient en %d caractères au plus", maxNoteRunes)}
+	}
+	var r *model.Review
+	var queued []model.Notification
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		sh, err := s.store.LockSheetBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		rev, err := s.store.Revision(ctx, sh.ID, number)
+		if err != nil {
+			return err
+		}
+		board, err := s.store.BoardIDs(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		if len(board) == 0 {
+			return ErrNoBoard
+		}
+		r = &model.Review{SheetID: sh.ID, RevisionNumber: number, State: StateSubmitted, SubmittedBy: actor.ID, Note: note, SubmittedAt: s.now()}
+		if err := s.store.CreateReview(ctx, r); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return ErrAlreadyOpen
+			}
+			return err
+		}
+		if err := s.audit(ctx, actor, store.AuditSubmit, sh, r, rev, model.JSONMap{"note": note}); err != nil {
+			return err
+		}
+		queued, err = s.notify.Add(ctx, s.notifications(model.NotifyReviewRequested, actor, r, board))
+		return err
+	})
+	if err == nil {
+		s.notify.Mail(queued)
+	}
+	return r, err
+}
+
+// Vote records a board member's choice on the review's current revision,
+// then decides if the majority is reached: validation publishes the
+// revision in the same transaction.
+func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, choice string, number int, comment string) (*model.Review, error) {
+	if !ValidChoice(choice) {
+		return nil, ErrInvalidChoice
+	}
+	comment = strings.TrimSpace(comment)
+	if utf8.RuneCountInString(comment) > maxNoteRunes || !utf8.ValidString(comment) || strings.ContainsRune(comment, 0) {
+		return nil, &sheet.InvalidError{Field: "comment", Code: "invalid_comment", Message: fmt.Sprintf("le commentaire tient en %d caractères au plus", maxNoteRunes)}
+	}
+	var r *model.Review
+	var queued []model.Notification
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if r, err = s.store.LockReview(ctx, reviewID); err != nil {
+			return err
+		}
+		// Membership is checked now, inside the transaction: a seat lost
+		// after the page was loaded no longer votes.
+		member, err := s.store.IsBoardMember(ctx, r.SheetID, actor.ID)
+		if err != nil {
+			return err
+		}
+		if !member {
+			return auth.ErrForbidden
+		}
+		if !Open(r.State) {
+			return ErrClosed
+		}
+		if number != r.RevisionNumber {
+			return ErrStaleRevision
+		}
+		sh, err := s.store.SheetByID(ctx, r.SheetID)
+		if err != nil {
+			return err
+		}
+		rev, err := s.store.Revision(ctx, sh.ID, number)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := s.store.SaveVote(ctx, &model.Vote{ReviewID: r.ID, VoterID: actor.ID, RevisionNumber: number, Choice: choice, Comment: comment, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, actor, store.AuditVote, sh, r, rev, model.JSONMap{"choice": choice, "comment": comment}); err != nil {
+			return err
+		}
+		board, err := s.store.BoardIDs(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		votes, err := s.store.VotesOf(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		tally := Count(Ballots(votes), r.RevisionNumber, board)
+		state := Decide(tally)
+		if state == StateSubmitted {
+			return nil
+		}
+		if err := s.store.CloseReview(ctx, r.ID, state, now); err != nil {
+			return err
+		}
+		r.State, r.DecidedAt = state, &now
+		action := store.AuditReject
+		if state == StateValidated {
+			action = store.AuditValidate
+			if err := s.store.Publish(ctx, sh.ID, r.RevisionNumber); err != nil {
+				return err
+			}
+		}
+		details := model.JSONMap{"approve": tally.Approve, "reject": tally.Reject, "abstain": tally.Abstain, "seats": tally.Seats, "needed": tally.Needed}
+		if err := s.audit(ctx, nil, action, sh, r, rev, details); err != nil {
+			return err
+		}
+		queued, err = s.notify.Add(ctx, s.notifications(model.NotifyDecided, nil, r, append(board, r.SubmittedBy)))
+		return err
+	})
+	if err == nil {
+		s.notify.Mail(queued)
+	}
+	return r, err
+}
+
+// AmendInput is an amendment: an edit of the review's revision.
+type AmendInput struct {
+	Base    int
+	Title   string
+	Body    string
+	Summary string
+	Meta    *model.Meta
+}
+
+// Amend saves an edit of the submitted version as a revision of origin
+// amendment and moves the review onto it; earlier votes become stale. Board
+// members and the submitter may amend. A stale base merges or conflicts
+// exactly as an edit does.
+func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, in AmendInput) (*model.Review, *model.Revision, error) {
+	var r *model.Review
+	var rev *model.Revision
+	var queued []model.Notification
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if r, err = s.store.LockReview(ctx, reviewID); err != nil {
+			return err
+		}
+		member, err := s.store.IsBoardMember(ctx, r.SheetID, actor.ID)
+		if err != nil {
+			return err
+		}
+		if !member && r.SubmittedBy != actor.ID {
+			return auth.ErrForbidden
+		}
+		if !Open(r.State) {
+			return ErrClosed
+		}
+		sh, err := s.store.SheetByID(ctx, r.SheetID)
+		if err != nil {
+			return err
+		}
+		res, err := s.sheets.Save(ctx, actor, sh.Slug, sheet.SaveInput{
+			Base: in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Origin: model.OriginAmendment,
+		})
+		if err != nil {
+			return err
+		}
+		if res.Unchanged {
+			return sheet.ErrUnchanged
+		}
+		rev = res.Revision
+		from := r.RevisionNumber
+		if err := s.store.MoveReview(ctx, r.ID, from, rev.Number); err != nil {
+			return err
+		}
+		r.RevisionNumber = rev.Number
+		if err := s.store.CreateAmendment(ctx, &model.ReviewAmendment{ReviewID: r.ID, FromNumber: from, ToNumber: rev.Number, AuthorID: actor.ID, CreatedAt: s.now()}); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, actor, store.AuditAmend, sh, r, rev, model.JSONMap{"from": from, "to": rev.Number, "merged": res.Merged}); err != nil {
+			return err
+		}
+		board, err := s.store.BoardIDs(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		queued, err = s.notify.Add(ctx, s.notifications(model.NotifyAmended, actor, r, append(board, r.SubmittedBy)))
+		return err
+	})
+	if err == nil {
+		s.notify.Mail(queued)
+	}
+	return r, rev, err
+}
+
+// Withdraw closes an open review without decision (submitter or admin).
+func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int64) (*model.Review, error) {
+	var r *model.Review
+	var queued []model.Notification
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if r, err = s.store.LockReview(ctx, reviewID); err != nil {
+			return err
+		}
+		if r.SubmittedBy != actor.ID && !actor.IsAdmin() {
+			return auth.ErrForbidden
+		}
+		if !Open(r.State) {
+			return ErrClosed
+		}
+		now := s.now()
+		if err := s.store.CloseReview(ctx, r.ID, StateWithdrawn, now); err != nil {
+			return err
+		}
+		r.State, r.DecidedAt = StateWithdrawn, &now
+		sh, err := s.store.SheetByID(ctx, r.SheetID)
+		if err != nil {
+			return err
+		}
+		rev, err := s.store.Revision(ctx, sh.ID, r.RevisionNumber)
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, actor, store.AuditWithdraw, sh, r, rev, nil); err != nil {
+			return err
+		}
+		board, err := s.store.BoardIDs(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		queued, err = s.notify.Add(ctx, s.notifications(model.NotifyDecided, actor, r, append(board, r.SubmittedBy)))
+		return err
+	})
+	if err == nil {
+		s.notify.Mail(queued)
+	}
+	return r, err
+}
+
+// Ballots turns stored votes into what the rules count.
+func Ballots(votes []model.Vote) []Ballot {
+	out := make([]Ballot, len(votes))
+	for i, v := range votes {
+		out[i] = Ballot{Voter: v.VoterID, Choice: v.Choice, Revision: v.RevisionNumber}
+	}
+	return out
+}
+
+func (s *Service) audit(ctx context.Context, actor *model.User, action string, sh *model.Sheet, r *model.Review, rev *model.Revision, details model.JSONMap) error {
+	e := &model.AuditEntry{CreatedAt: s.now(), Action: action, SheetID: &sh.ID, Details: details}
+	if actor != nil {
+		e.ActorID = &actor.ID
+	}
+	if r != nil {
+		e.ReviewID = &r.ID
+	}
+	if rev != nil {
+		e.RevisionNumber, e.RevisionSHA256 = &rev.Number, rev.SHA256
+	}
+	return s.store.AppendAudit(ctx, e)
+}
+
+func (s *Service) notifications(kind string, actor *model.User, r *model.Review, to []int64) []model.Notification {
+	now := s.now()
+	list := make([]model.Notification, 0, len(to))
+	for _, id := range to {
+		n := model.Notification{UserID: id, Kind: kind, SheetID: &r.SheetID, ReviewID: &r.ID, RevisionNumber: &r.RevisionNumber, CreatedAt: now}
+		if actor != nil {
+			n.ActorID = &actor.ID
+		}
+		list = append(list, n)
+	}
+	return list
+}

@@ -1,0 +1,54 @@
+package sheet
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"atlas/internal/model"
+	"atlas/internal/store"
+)
+
+// MaxCommentRunes bounds one message of a discussion.
+const MaxCommentRunes = 10000
+
+// CommentInput is a message for a sheet's discussion, or a review's when
+// ReviewID is set, optionally about one revision.
+type CommentInput struct {
+	Body     string
+	ReviewID *int64
+	Revision *int
+}
+
+// Comment adds a message to a discussion. A review or revision named must
+// belong to the sheet.
+func (s *Service) Comment(ctx context.Context, author *model.User, slug string, in CommentInput) (*model.Comment, error) {
+	body := strings.TrimSpace(in.Body)
+	switch {
+	case body == "":
+		return nil, invalid("body", "comment_required", "le message est vide")
+	case utf8.RuneCountInString(body) > MaxCommentRunes:
+		return nil, invalid("body", "comment_too_long", "le message dépasse 10 000 caractères")
+	case !cleanText(body):
+		return nil, invalid("body", "invalid_body", "le message contient des caractères invalides")
+	}
+	sh, err := s.store.SheetBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if in.Revision != nil && (*in.Revision < 1 || *in.Revision > sh.HeadNumber) {
+		return nil, invalid("revision", "unknown_revision", "cette version n'existe pas")
+	}
+	if in.ReviewID != nil {
+		r, err := s.store.ReviewByID(ctx, *in.ReviewID)
+		if err != nil {
+			return nil, err
+		}
+		if r.SheetID != sh.ID {
+			return nil, store.ErrNotFound
+		}
+	}
+	c := &model.Comment{SheetID: sh.ID, ReviewID: in.ReviewID, AuthorID: author.ID, Body: body, CreatedAt: s.now()}
+	c.RevisionNumber = in.Revision
+	return c, s.store.CreateComment(ctx, c)
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/review"
+	"atlas/internal/sheet"
+)
+
+type apiBoardRequest struct {
+	Members []string `json:"members"`
+}
+
+func (h *handler) apiSetBoard(c *fiber.Ctx) error {
+	var in apiBoardRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Members == nil {
+		return newError(fiber.StatusUnprocessableEntity, "members_required", "Indiquez la liste des membres du conseil (members).")
+	}
+	members, err := h.reviews.SetBoard(c.UserContext(), userOf(c), c.Params("slug"), in.Members)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(members))
+	for _, u := range members {
+		names = append(names, u.Username)
+	}
+	return c.JSON(fiber.Map{"members": names})
+}
+
+type apiSubmitRequest struct {
+	Revision int    `json:"revision"`
+	Note     string `json:"note"`
+}
+
+func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
+	var in apiSubmitRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Revision < 1 {
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez le numéro de la version soumise au CA (revision).")
+	}
+	r, err := h.reviews.Submit(c.UserContext(), userOf(c), c.Params("slug"), in.Revision, in.Note)
+	if err != nil {
+		return err
+	}
+	return h.sendReview(c, fiber.StatusCreated, r.ID)
+}
+
+func (h *handler) sendReview(c *fiber.Ctx, status int, id int64) error {
+	b, err := h.loadReview(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(b.api())
+}
+
+func (h *handler) apiShowReview(c *fiber.Ctx) error {
+	b, err := h.reviewForPath(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b.api())
+}
+
+func (h *handler) apiListReviews(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	list, err := h.store.ReviewsOf(ctx, sh.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]apiReview, 0, len(list))
+	for _, r := range list {
+		b, err := h.loadReview(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		out = append(out, b.api())
+	}
+	return c.JSON(fiber.Map{"reviews": out})
+}
+
+type apiVoteRequest struct {
+	Choice   string `json:"choice"`
+	Revision int    `json:"revision"`
+	Comment  string `json:"comment"`
+}
+
+func (h *handler) apiVote(c *fiber.Ctx) error {
+	var in apiVoteRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.reviews.Vote(c.UserContext(), userOf(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
+		return err
+	}
+	return h.sendReview(c, fiber.StatusOK, int64(id))
+}
+
+type apiAmendRequest struct {
+	Base    *int     `json:"base"`
+	Title   string   `json:"title"`
+	Body    string   `json:"body"`
+	Summary string   `json:"summary"`
+	Meta    *apiMeta `json:"meta"`
+}
+
+func (h *handler) apiAmend(c *fiber.Ctx) error {
+	var in apiAmendRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Base == nil {
+		return sheet.ErrBaseRequired
+	}
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	user := userOf(c)
+	_, rev, err := h.reviews.Amend(c.UserContext(), user, int64(id), review.AmendInput{
+		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
+	})
+	var conflict *sheet.ConflictError
+	if errors.As(err, &conflict) {
+		return c.Status(fiber.StatusConflict).JSON(apiConflict{
+			Error: "conflict", Message: "D'autres ont modifié les mêmes passages entre-temps ; rien n'a été enregistré.",
+			Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
+		})
+	}
+	if err != nil {
+		return err
+	}
+	b, err := h.loadReview(c.UserContext(), int64(id))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
+		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": b.api(),
+	})
+}
+
+func (h *handler) apiWithdraw(c *fiber.Ctx) error {
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.reviews.Withdraw(c.UserContext(), userOf(c), int64(id)); err != nil {
+		return err
+	}
+	return h.sendReview(c, fiber.StatusOK, int64(id))
+}

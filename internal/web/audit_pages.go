@@ -1,0 +1,184 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+)
+
+type auditRow struct {
+	Entry  model.AuditEntry
+	Actor  string
+	Sheet  string
+	Slug   string
+	Detail string
+}
+
+type auditPage struct {
+	Base
+	Rows []auditRow
+	Next int64
+}
+
+const auditPageSize = 100
+
+// showAuditPage lists the audit log, newest first.
+func (h *handler) showAuditPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	before, err := queryInt(c, "before", 0, 0)
+	if err != nil {
+		return err
+	}
+	entries, err := h.store.AuditPage(ctx, int64(before), auditPageSize+1)
+	if err != nil {
+		return err
+	}
+	p := auditPage{Base: h.base(c, "")}
+	p.Title = p.T("audit.title")
+	if len(entries) > auditPageSize {
+		entries = entries[:auditPageSize]
+		p.Next = entries[len(entries)-1].ID
+	}
+	if p.Rows, err = h.auditRows(c, entries); err != nil {
+		return err
+	}
+	return h.views.render(c, fiber.StatusOK, pageAdminAudit, p)
+}
+
+func (h *handler) auditRows(c *fiber.Ctx, entries []model.AuditEntry) ([]auditRow, error) {
+	ctx := c.UserContext()
+	var ids []int64
+	for _, e := range entries {
+		if e.ActorID != nil {
+			ids = append(ids, *e.ActorID)
+		}
+	}
+	users, err := h.store.UsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	sheets := map[int64]*model.Sheet{}
+	rows := make([]auditRow, 0, len(entries))
+	for _, e := range entries {
+		row := auditRow{Entry: e, Detail: auditDetail(e.Details)}
+		if e.ActorID != nil && users[*e.ActorID] != nil {
+			row.Actor = users[*e.ActorID].Username
+		}
+		if e.SheetID != nil {
+			sh, ok := sheets[*e.SheetID]
+			if !ok {
+				if sh, err = h.store.SheetByID(ctx, *e.SheetID); err != nil {
+					return nil, err
+				}
+				sheets[*e.SheetID] = sh
+			}
+			row.Sheet, row.Slug = sh.Title, sh.Slug
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func auditDetail(d model.JSONMap) string {
+	parts := make([]string, 0, len(d))
+	for _, k := range []string{"choice", "comment", "note", "from", "to", "merged", "approve", "reject", "abstain", "seats", "needed", "members", "role", "disabled"} {
+		if v, ok := d[k]; ok && v != "" {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// recordEntry is one line of a review's decision record.
+type recordEntry struct {
+	At             time.Time `json:"at"`
+	Action         string    `json:"action"`
+	Actor          string    `json:"actor"`
+	Revision       *int      `json:"revision"`
+	RevisionSHA256 string    `json:"revision_sha256"`
+	Choice         string    `json:"choice,omitempty"`
+	Comment        string    `json:"comment,omitempty"`
+}
+
+// decisionRecord is who did and voted what, on which revision (by hash),
+// when: the board's minutes of one review.
+type decisionRecord struct {
+	Review  apiReview     `json:"review"`
+	Title   string        `json:"title"`
+	Board   []string      `json:"board"`
+	Entries []recordEntry `json:"entries"`
+}
+
+func (h *handler) loadRecord(c *fiber.Ctx) (*decisionRecord, error) {
+	b, err := h.reviewForPath(c)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := h.store.AuditOfReview(c.UserContext(), b.Review.ID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := h.auditRows(c, entries)
+	if err != nil {
+		return nil, err
+	}
+	rec := &decisionRecord{Review: b.api(), Title: b.Sheet.Title, Board: []string{}, Entries: []recordEntry{}}
+	for _, u := range b.Board {
+		rec.Board = append(rec.Board, u.Username)
+	}
+	for _, r := range rows {
+		e := recordEntry{At: r.Entry.CreatedAt.UTC(), Action: r.Entry.Action, Actor: r.Actor, Revision: r.Entry.RevisionNumber, RevisionSHA256: r.Entry.RevisionSHA256}
+		e.Choice, _ = r.Entry.Details["choice"].(string)
+		e.Comment, _ = r.Entry.Details["comment"].(string)
+		rec.Entries = append(rec.Entries, e)
+	}
+	return rec, nil
+}
+
+func (h *handler) exportRecordJSON(c *fiber.Ctx) error {
+	rec, err := h.loadRecord(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rec)
+}
+
+// exportRecordMarkdown writes the decision record as a Markdown document a
+// board secretary can paste into minutes.
+func (h *handler) exportRecordMarkdown(c *fiber.Ctx) error {
+	rec, err := h.loadRecord(c)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	r := rec.Review
+	fmt.Fprintf(&b, "# Relevé de décision — %s\n\n", rec.Title)
+	fmt.Fprintf(&b, "- Soumission n° %d, version %d, soumise par %s le %s\n", r.ID, r.Revision, r.SubmittedBy, r.SubmittedAt.Format(time.RFC3339))
+	fmt.Fprintf(&b, "- État : %s", r.State)
+	if r.DecidedAt != nil {
+		fmt.Fprintf(&b, " (le %s)", r.DecidedAt.Format(time.RFC3339))
+	}
+	fmt.Fprintf(&b, "\n- Conseil (%d sièges, majorité %d) : %s\n", r.Tally.Seats, r.Tally.Needed, strings.Join(rec.Board, ", "))
+	fmt.Fprintf(&b, "- Décompte sur la version %d : %d pour, %d contre, %d abstentions\n\n", r.Revision, r.Tally.Approve, r.Tally.Reject, r.Tally.Abstain)
+	b.WriteString("| Date | Action | Par | Version | SHA-256 | Vote | Commentaire |\n|---|---|---|---|---|---|---|\n")
+	for _, e := range rec.Entries {
+		rev := ""
+		if e.Revision != nil {
+			rev = fmt.Sprint(*e.Revision)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | %s | %s |\n", e.At.Format(time.RFC3339), e.Action, e.Actor, rev, e.RevisionSHA256, e.Choice, markdownCell(e.Comment))
+	}
+	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="releve-%s-%d.md"`, rec.Review.Sheet, r.ID))
+	return c.SendString(b.String())
+}
+
+// markdownCell keeps a comment on one table row.
+func markdownCell(s string) string {
+	s = strings.ReplaceAll(s, "|", "\\|")
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type inboxPage struct {
+	Base
+	Items []inboxItem
+}
+
+type inboxItem struct {
+	Text   string
+	URL    string
+	At     time.Time
+	Unread bool
+}
+
+func (h *handler) showInboxPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	user := userOf(c)
+	list, err := h.store.NotificationsOf(ctx, user.ID, 100)
+	if err != nil {
+		return err
+	}
+	p := inboxPage{Base: h.base(c, "")}
+	p.Title = p.T("inbox.title")
+	for _, n := range list {
+		subject, _, err := h.notify.Compose(ctx, p.Lang, n)
+		if err != nil {
+			return err
+		}
+		item := inboxItem{Text: subject, At: n.CreatedAt, Unread: n.ReadAt == nil}
+		if n.SheetID != nil {
+			if sh, err := h.store.SheetByID(ctx, *n.SheetID); err == nil {
+				item.URL = "/sheets/" + sh.Slug
+				switch {
+				case n.ReviewID != nil:
+					item.URL += fmt.Sprintf("/reviews/%d", *n.ReviewID)
+				case n.RevisionNumber != nil && *n.RevisionNumber > 1:
+					item.URL += fmt.Sprintf("/diff?from=%d&to=%d", *n.RevisionNumber-1, *n.RevisionNumber)
+				}
+			}
+		}
+		p.Items = append(p.Items, item)
+	}
+	return h.views.render(c, fiber.StatusOK, pageInbox, p)
+}
+
+func (h *handler) markInboxRead(c *fiber.Ctx) error {
+	if err := h.store.MarkAllRead(c.UserContext(), userOf(c).ID, time.Now().UTC()); err != nil {
+		return err
+	}
+	return redirect(c, "/inbox")
+}

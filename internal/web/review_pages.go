@@ -1,0 +1,259 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/diff"
+	"atlas/internal/model"
+	"atlas/internal/review"
+	"atlas/internal/sheet"
+)
+
+type voteRow struct {
+	Voter    string
+	Choice   string
+	Revision int
+	Comment  string
+	At       time.Time
+	Counted  bool
+}
+
+type amendmentRow struct {
+	From, To int
+	Author   string
+	At       time.Time
+}
+
+type reviewPage struct {
+	Base
+	Bundle      *reviewBundle
+	Sheet       *model.Sheet
+	Review      *model.Review
+	Revision    *model.Revision
+	HTML        template.HTML
+	SubmittedBy string
+	Votes       []voteRow
+	Amendments  []amendmentRow
+	Board       []string
+	// Compared is the revision the diff starts from: the published version,
+	// or the sheet's first one if none is.
+	Compared  int
+	Sections  []diffSectionView
+	Open      bool
+	CanVote   bool
+	CanAmend  bool
+	CanWithdr bool
+	MyChoice  string
+	CommentsBlock commentsBlock
+	Tabs          sheetTabs
+	Error         string
+}
+
+func (h *handler) showReviewPage(c *fiber.Ctx) error {
+	return h.renderReview(c, fiber.StatusOK, "")
+}
+
+func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
+	b, err := h.reviewForPath(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	r := b.Review
+	rev, err := h.store.Revision(ctx, b.Sheet.ID, r.RevisionNumber)
+	if err != nil {
+		return err
+	}
+	user := userOf(c)
+	p := reviewPage{
+		Base: h.base(c, rev.Title), Bundle: b, Sheet: b.Sheet, Review: r, Revision: rev,
+		HTML: h.markdown.Render(rev.SHA256, rev.Body).HTML, SubmittedBy: b.name(r.SubmittedBy),
+		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
+	}
+	p.CanVote = p.Open && b.isMember(user)
+	p.CanAmend = p.Open && (b.isMember(user) || (user != nil && user.ID == r.SubmittedBy))
+	p.CanWithdr = p.Open && user != nil && (user.ID == r.SubmittedBy || user.IsAdmin())
+	for _, u := range b.Board {
+		p.Board = append(p.Board, u.Name())
+	}
+	for _, v := range b.Votes {
+		ballot := review.Ballot{Voter: v.VoterID, Choice: v.Choice, Revision: v.RevisionNumber}
+		counted := review.Counted(ballot, r.RevisionNumber, b.BoardIDs)
+		name := b.name(v.VoterID)
+		if u := b.Users[v.VoterID]; u != nil {
+			name = u.Name()
+		}
+		p.Votes = append(p.Votes, voteRow{Voter: name, Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
+		if user != nil && v.VoterID == user.ID && v.RevisionNumber == r.RevisionNumber {
+			p.MyChoice = v.Choice
+		}
+	}
+	for _, a := range b.Amendments {
+		name := ""
+		if u := b.Users[a.AuthorID]; u != nil {
+			name = u.Name()
+		}
+		p.Amendments = append(p.Amendments, amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: name, At: a.CreatedAt})
+	}
+	p.Compared = 1
+	if b.Sheet.PublishedNumber != nil {
+		p.Compared = *b.Sheet.PublishedNumber
+	}
+	if p.Compared != r.RevisionNumber {
+		from, err := h.store.Revision(ctx, b.Sheet.ID, p.Compared)
+		if err != nil {
+			return err
+		}
+		p.Sections = sectionViews(p.Lang, diff.Compare(from.Body, rev.Body, diff.Options{Timeout: diffTimeout}).Sections)
+	}
+	comments, err := h.commentViews(c, b.Sheet.ID, &r.ID)
+	if err != nil {
+		return err
+	}
+	p.CommentsBlock = newCommentsBlock(p.Base, b.Sheet.Slug, r.ID, r.RevisionNumber, comments)
+	return h.views.render(c, status, pageReviewShow, p)
+}
+
+// submitReview is the "Soumettre au CA" form of a sheet page.
+func (h *handler) submitReview(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	n, err := strconv.Atoi(c.FormValue("revision"))
+	if err != nil {
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez la version à soumettre.")
+	}
+	r, err := h.reviews.Submit(c.UserContext(), userOf(c), slug, n, c.FormValue("note"))
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "submitted")
+	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", slug, r.ID))
+}
+
+func (h *handler) castVote(c *fiber.Ctx) error {
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.reviewForPath(c); err != nil {
+		return err
+	}
+	n, _ := strconv.Atoi(c.FormValue("revision"))
+	_, err = h.reviews.Vote(c.UserContext(), userOf(c), int64(id), c.FormValue("choice"), n, c.FormValue("comment"))
+	if err != nil {
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return h.renderReview(c, he.Status, he.Message)
+	}
+	h.flash(c, "success", "voted")
+	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", c.Params("slug"), id))
+}
+
+func (h *handler) withdrawReview(c *fiber.Ctx) error {
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.reviewForPath(c); err != nil {
+		return err
+	}
+	if _, err := h.reviews.Withdraw(c.UserContext(), userOf(c), int64(id)); err != nil {
+		return err
+	}
+	h.flash(c, "info", "withdrawn")
+	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", c.Params("slug"), id))
+}
+
+// showAmendPage opens the editor on the review's pinned revision.
+func (h *handler) showAmendPage(c *fiber.Ctx) error {
+	b, err := h.reviewForPath(c)
+	if err != nil {
+		return err
+	}
+	if !review.Open(b.Review.State) {
+		return review.ErrClosed
+	}
+	rev, err := h.store.Revision(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
+	if err != nil {
+		return err
+	}
+	p := editPage{
+		Base: h.base(c, rev.Title), Sheet: b.Sheet, BaseNumber: rev.Number, Section: -1, Form: formFromRevision(rev),
+		Categories: h.categoryOptions(langOf(c), rev.Meta.Categories), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, true),
+		Amend: b.Review,
+	}
+	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+}
+
+func (h *handler) amendReview(c *fiber.Ctx) error {
+	b, err := h.reviewForPath(c)
+	if err != nil {
+		return err
+	}
+	form := readEditForm(c)
+	base, _ := strconv.Atoi(c.FormValue("base"))
+	p := editPage{Base: h.base(c, form.Title), Sheet: b.Sheet, BaseNumber: base, Section: -1, Form: form,
+		Categories: h.categoryOptions(langOf(c), form.Categories), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, true),
+		Amend: b.Review}
+	meta, err := form.meta()
+	if err != nil {
+		return h.renderEditError(c, p, err)
+	}
+	_, _, err = h.reviews.Amend(c.UserContext(), userOf(c), b.Review.ID, review.AmendInput{
+		Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta,
+	})
+	var conflict *sheet.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		return h.renderConflict(c, p, conflict)
+	case err != nil:
+		return h.renderEditError(c, p, err)
+	}
+	h.flash(c, "success", "amended")
+	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", b.Sheet.Slug, b.Review.ID))
+}
+
+type reviewListPage struct {
+	Base
+	Sheet   *model.Sheet
+	Reviews []reviewListRow
+	Tabs    sheetTabs
+}
+
+type reviewListRow struct {
+	Review      model.Review
+	SubmittedBy string
+	Tally       review.Tally
+}
+
+func (h *handler) showReviewListPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	list, err := h.store.ReviewsOf(ctx, sh.ID)
+	if err != nil {
+		return err
+	}
+	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, userOf(c) != nil)}
+	for _, r := range list {
+		b, err := h.loadReview(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		name := b.name(r.SubmittedBy)
+		if u := b.Users[r.SubmittedBy]; u != nil {
+			name = u.Name()
+		}
+		p.Reviews = append(p.Reviews, reviewListRow{Review: r, SubmittedBy: name, Tally: b.Tally})
+	}
+	return h.views.render(c, fiber.StatusOK, pageReviewList, p)
+}
