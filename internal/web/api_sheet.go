@@ -211,4 +211,3 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPIRevision(rev, user, state))
 }
-

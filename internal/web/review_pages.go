@@ -43,13 +43,13 @@ type reviewPage struct {
 	Board       []string
 	// Compared is the revision the diff starts from: the published version,
 	// or the sheet's first one if none is.
-	Compared  int
-	Sections  []diffSectionView
-	Open      bool
-	CanVote   bool
-	CanAmend  bool
-	CanWithdr bool
-	MyChoice  string
+	Compared      int
+	Sections      []diffSectionView
+	Open          bool
+	CanVote       bool
+	CanAmend      bool
+	CanWithdr     bool
+	MyChoice      string
 	CommentsBlock commentsBlock
 	Tabs          sheetTabs
 	Error         string

@@ -47,11 +47,11 @@ type provenance struct {
 	ValidSeats    int
 	AwaitingSince *time.Time
 	StartedAt     time.Time
-	Starters     []string
-	MoreStarters int
-	UpdatedAt    time.Time
-	UpdatedBy    string
-	Revisions    int
+	Starters      []string
+	MoreStarters  int
+	UpdatedAt     time.Time
+	UpdatedBy     string
+	Revisions     int
 }
 
 // maxNamedContributors keeps the provenance line short on busy sheets.
