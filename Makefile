@@ -4,15 +4,25 @@ GO       ?= go
 BIN      ?= bin/atlas
 PKG      := ./...
 
-.PHONY: run build test test-sqlite lint migration fuzz bench clean
+.PHONY: run build assets test test-sqlite lint migration fuzz bench clean
 
 ## run: build and serve on :8080 with an embedded SQLite database under ./data
-run:
+run: assets
 	$(GO) run ./cmd/atlas serve
 
-## build: a static binary in bin/atlas
-build:
+## build: a static binary in bin/atlas, front-end files included
+build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/atlas
+
+## assets: install the npm packages (package-lock.json) and copy their built
+## files into public/vendor, which the binary embeds. Without npm the atlas
+## still works: the map page falls back to its list of places.
+assets:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && \
+		rm -rf public/vendor/leaflet && mkdir -p public/vendor/leaflet && \
+		cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/; \
+	else echo "npm not found: the map will show as a list (install Node.js for the interactive map)"; fi
 
 ## test: every test with the race detector, on SQLite and on PostgreSQL
 ## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip)
@@ -49,4 +59,4 @@ migration:
 	ls migrations/*/$${n}_$(NAME).sql
 
 clean:
-	rm -rf bin
+	rm -rf bin node_modules public/vendor/leaflet

@@ -4,7 +4,8 @@ package public
 
 import "embed"
 
-// FS holds css/ (and js/ once pages have scripts to enhance them).
+// FS holds css/, js/ (scripts that enhance pages which work without them)
+// and vendor/ (third-party files copied from npm by `make assets`).
 //
-//go:embed css
+//go:embed css js vendor
 var FS embed.FS

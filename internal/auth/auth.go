@@ -240,8 +240,9 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 	return u, nil
 }
 
-// ChangePassword sets a new password after checking the current one, and
-// ends the account's other sessions.
+// ChangePassword sets a new password after checking the current one and
+// ends every session of the account: whoever else held one must log in
+// again. The caller starts a fresh session for the person who changed it.
 func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) error {
 	if _, err := s.Authenticate(ctx, u.Username, current); err != nil {
 		return &InvalidError{"current_password", "wrong password"}
@@ -253,5 +254,10 @@ func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, ne
 	if err != nil {
 		return err
 	}
-	return s.store.UpdateUserPassword(ctx, u.ID, hash)
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateUserPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		return s.store.DeleteUserSessions(ctx, u.ID)
+	})
 }

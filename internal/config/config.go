@@ -29,14 +29,20 @@ type Config struct {
 	// may be believed (ATLAS_TRUSTED_PROXY); empty trusts nobody.
 	TrustedProxy string
 	LogFormat    string // ATLAS_LOG_FORMAT: "text" or "json"
+	// TileURL is the map tile template (ATLAS_TILE_URL); its origin is
+	// the only third party pages may load from, and only map images.
+	TileURL         string
+	TileAttribution string // ATLAS_TILE_ATTRIBUTION
 }
 
 // Defaults is every default in one place.
 var Defaults = Config{
-	Addr:      ":8080",
-	DataDir:   "./data",
-	Lang:      "fr",
-	LogFormat: "text",
+	Addr:            ":8080",
+	DataDir:         "./data",
+	Lang:            "fr",
+	LogFormat:       "text",
+	TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+	TileAttribution: "© OpenStreetMap contributors",
 }
 
 // Load reads the environment through getenv (os.Getenv in production, a map
@@ -57,6 +63,8 @@ func Load(getenv func(string) string) (Config, error) {
 	str("ATLAS_LANG", &c.Lang)
 	str("ATLAS_TRUSTED_PROXY", &c.TrustedProxy)
 	str("ATLAS_LOG_FORMAT", &c.LogFormat)
+	str("ATLAS_TILE_URL", &c.TileURL)
+	str("ATLAS_TILE_ATTRIBUTION", &c.TileAttribution)
 
 	c.AutoMigrate = !c.IsPostgres()
 	boolean := func(key string, dst *bool) {
@@ -118,6 +126,9 @@ func (c Config) validate() error {
 			problems = append(problems, "ATLAS_SMTP_URL must look like smtp://user:pass@host:587?from=atlas@example.org")
 		}
 	}
+	if u, err := url.Parse(strings.ReplaceAll(c.TileURL, "{", "")); c.TileURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		problems = append(problems, "ATLAS_TILE_URL must be an http(s) URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+	}
 	if c.Lang != "fr" && c.Lang != "en" {
 		problems = append(problems, "ATLAS_LANG must be fr or en")
 	}
@@ -162,4 +173,13 @@ func redactURL(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// TileOrigin is the scheme and host of the tile server, for the CSP.
+func (c Config) TileOrigin() string {
+	u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(c.TileURL))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }

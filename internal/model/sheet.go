@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -103,4 +104,44 @@ func (m *Meta) Scan(src any) error {
 	}
 	*m = Meta{}
 	return json.Unmarshal(data, m)
+}
+
+// SheetCard is what readers see of a sheet, kept up to date whenever that
+// version changes: its validated revision, or its head while it has none.
+type SheetCard struct {
+	SheetID        int64
+	RevisionNumber int
+	Title          string
+	Subtitle       string
+	Categories     string // ",slug,slug,"
+	Tags           string // ",tag,tag,"
+	PlaceName      string
+	Lat            *float64
+	Lon            *float64
+	UpdatedAt      time.Time
+}
+
+// TableName implements gorm's tabler.
+func (SheetCard) TableName() string { return "sheet_cards" }
+
+// CategoryList splits the stored categories.
+func (c SheetCard) CategoryList() []string { return splitList(c.Categories) }
+
+// TagList splits the stored tags.
+func (c SheetCard) TagList() []string { return splitList(c.Tags) }
+
+// JoinList stores a list as ",a,b," so a LIKE '%,a,%' finds one item.
+func JoinList(items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	return "," + strings.Join(items, ",") + ","
+}
+
+func splitList(s string) []string {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
 }

@@ -214,6 +214,10 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 			if err := s.store.Publish(ctx, sh.ID, r.RevisionNumber); err != nil {
 				return err
 			}
+			sh.PublishedNumber = &r.RevisionNumber
+			if err := s.sheets.RefreshVisible(ctx, sh); err != nil {
+				return err
+			}
 		}
 		details := model.JSONMap{"approve": tally.Approve, "reject": tally.Reject, "abstain": tally.Abstain, "seats": tally.Seats, "needed": tally.Needed}
 		if err := s.audit(ctx, nil, action, sh, r, rev, details); err != nil {

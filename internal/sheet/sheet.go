@@ -20,6 +20,7 @@ import (
 	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/notify"
+	"atlas/internal/search"
 	"atlas/internal/store"
 )
 
@@ -82,15 +83,16 @@ func (c Content) equal(o Content) bool {
 
 // Service writes sheets.
 type Service struct {
-	store  *store.Store
-	notify *notify.Service
-	now    func() time.Time
+	store    *store.Store
+	notify   *notify.Service
+	searcher search.Searcher
+	now      func() time.Time
 }
 
 // NewService builds the service. n tells watchers about new revisions; nil
 // keeps them uninformed (tests of storage alone).
 func NewService(s *store.Store, n *notify.Service) *Service {
-	return &Service{store: s, notify: n, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{store: s, notify: n, searcher: search.New(s.DB()), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // CreateInput is a new sheet.
@@ -155,6 +157,9 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 			}
 			sh.HeadNumber = 1
 			if err := s.store.AdvanceHead(ctx, sh.ID, 0, 1, content.Title, now); err != nil {
+				return err
+			}
+			if err := s.refresh(ctx, sh, rev); err != nil {
 				return err
 			}
 			queued, err = s.announce(ctx, sh, rev, author)
@@ -291,6 +296,13 @@ func (s *Service) append(ctx context.Context, sh *model.Sheet, head *model.Revis
 	}
 	if err := s.store.AdvanceHead(ctx, sh.ID, head.Number, rev.Number, c.Title, now); err != nil {
 		return nil, nil, err
+	}
+	sh.HeadNumber = rev.Number
+	if sh.PublishedNumber == nil {
+		// Readers see the head of a sheet never validated.
+		if err := s.refresh(ctx, sh, rev); err != nil {
+			return nil, nil, err
+		}
 	}
 	queued, err := s.announce(ctx, sh, rev, author)
 	return rev, queued, err

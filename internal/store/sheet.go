@@ -96,36 +96,6 @@ func (s *Store) RecentSheets(ctx context.Context, limit int) ([]model.Sheet, err
 	return list, translate(err, "recent sheets")
 }
 
-// HeadMetas returns the metadata of each sheet's head revision, in one
-// query.
-//
-//	SELECT r.sheet_id, r.meta FROM revisions r
-//	JOIN sheets s ON s.id = r.sheet_id AND r.number = s.head_number WHERE s.id IN (…)
-func (s *Store) HeadMetas(ctx context.Context, sheets []model.Sheet) (map[int64]model.Meta, error) {
-	metas := map[int64]model.Meta{}
-	if len(sheets) == 0 {
-		return metas, nil
-	}
-	ids := make([]int64, len(sheets))
-	for i, sh := range sheets {
-		ids[i] = sh.ID
-	}
-	var rows []struct {
-		SheetID int64
-		Meta    model.Meta
-	}
-	err := s.conn(ctx).Table("revisions r").Select("r.sheet_id, r.meta").
-		Joins("JOIN sheets s ON s.id = r.sheet_id AND r.number = s.head_number").
-		Where("s.id IN ?", ids).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err, "head metas")
-	}
-	for _, r := range rows {
-		metas[r.SheetID] = r.Meta
-	}
-	return metas, nil
-}
-
 // SheetByID loads a sheet by id.
 func (s *Store) SheetByID(ctx context.Context, id int64) (*model.Sheet, error) {
 	var sh model.Sheet

@@ -29,7 +29,8 @@ func (h *handler) showAccountPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) changePassword(c *fiber.Ctx) error {
-	err := h.auth.ChangePassword(c.UserContext(), userOf(c), c.FormValue("current_password"), c.FormValue("password"))
+	user := userOf(c)
+	err := h.auth.ChangePassword(c.UserContext(), user, c.FormValue("current_password"), c.FormValue("password"))
 	if err != nil {
 		he, internal := classify(err)
 		if internal {
@@ -37,6 +38,12 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		}
 		return h.renderAccount(c, he.Status, "", he.Message)
 	}
+	// Every session of the account ended; this one continues in a new one.
+	token, sess, err := h.auth.StartSession(c.UserContext(), &user.ID, langOf(c))
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, token, sess.ExpiresAt)
 	h.flash(c, "success", "password_changed")
 	return redirect(c, "/account")
 }

@@ -51,8 +51,11 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	list, err := h.store.ListSheets(ctx, store.SheetListOptions{Limit: limit + 1, After: c.Query("cursor")})
+	f, err := cardFilter(c, limit+1, "cursor")
+	if err != nil {
+		return err
+	}
+	list, err := h.store.Cards(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -61,19 +64,11 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 		list = list[:limit]
 		next = list[limit-1].Slug
 	}
-	metas, err := h.store.HeadMetas(ctx, list)
-	if err != nil {
-		return err
-	}
 	items := make([]apiSheetListItem, 0, len(list))
-	for _, sh := range list {
-		cats := metas[sh.ID].Categories
-		if cats == nil {
-			cats = []string{}
-		}
+	for _, card := range list {
 		items = append(items, apiSheetListItem{
-			Slug: sh.Slug, Title: sh.Title, Head: sh.HeadNumber, Published: sh.PublishedNumber,
-			UpdatedAt: sh.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), Categories: cats,
+			Slug: card.Slug, Title: card.Title, Head: card.HeadNumber, Published: card.PublishedNumber,
+			UpdatedAt: card.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), Categories: card.CategoryList(),
 		})
 	}
 	return c.JSON(fiber.Map{"sheets": items, "next": next})

@@ -77,3 +77,10 @@ func (a *assets) serve(c *fiber.Ctx) error {
 	}
 	return c.Send(data)
 }
+
+// has reports whether a public file exists (vendor files exist only after
+// `make assets`).
+func (a *assets) has(p string) bool {
+	_, ok := a.hashes[p]
+	return ok
+}

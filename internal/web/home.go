@@ -1,45 +1,111 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/sheet"
 	"atlas/internal/store"
 )
 
 type homePage struct {
 	Base
-	Recent []model.Sheet
+	Recent     []model.Sheet
+	Validated  []store.CardRow
+	Changes    []changeItem
+	Categories []categoryCount
+	HasMap     bool
+	Tiles      string
+	Attrib     string
 }
 
+type categoryCount struct {
+	Slug  string
+	Name  string
+	Count int
+}
+
+// showHomePage is the atlas's front: the map, the categories with their
+// counts, the latest validated sheets and the latest changes.
 func (h *handler) showHomePage(c *fiber.Ctx) error {
-	recent, err := h.store.RecentSheets(c.UserContext(), 12)
+	ctx := c.UserContext()
+	recent, err := h.store.RecentSheets(ctx, 8)
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	return h.views.render(c, fiber.StatusOK, pageHome, homePage{Base: b, Recent: recent})
+	validated, err := h.store.RecentlyValidated(ctx, 6)
+	if err != nil {
+		return err
+	}
+	counts, err := h.store.CategoryCounts(ctx)
+	if err != nil {
+		return err
+	}
+	p := homePage{Base: h.base(c, ""), Recent: recent, Validated: validated, Tiles: h.cfg.TileURL, Attrib: h.cfg.TileAttribution,
+		HasMap: h.assets.has("vendor/leaflet/leaflet.js")}
+	for _, cat := range sheet.Categories {
+		p.Categories = append(p.Categories, categoryCount{Slug: cat.Slug, Name: categoryName(p.Lang, cat), Count: counts[cat.Slug]})
+	}
+	c.Request().URI().QueryArgs().Set("limit", "8")
+	if p.Changes, _, _, err = h.loadChanges(c, nil); err != nil {
+		return err
+	}
+	return h.views.render(c, fiber.StatusOK, pageHome, p)
 }
 
 type sheetListPage struct {
 	Base
-	Sheets []model.Sheet
-	Next   string
+	Sheets     []store.CardRow
+	Next       string
+	Category   string
+	Tag        string
+	Categories []categoryOption
 }
 
 const sheetListPageSize = 50
 
+// showSheetListPage lists sheets as readers see them, filtered by category
+// or tag.
 func (h *handler) showSheetListPage(c *fiber.Ctx) error {
-	list, err := h.store.ListSheets(c.UserContext(), store.SheetListOptions{Limit: sheetListPageSize + 1, After: c.Query("after")})
+	f, err := cardFilter(c, sheetListPageSize+1, "after")
 	if err != nil {
 		return err
 	}
-	p := sheetListPage{Base: h.base(c, "")}
+	list, err := h.store.Cards(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	p := sheetListPage{Base: h.base(c, ""), Category: f.Category, Tag: f.Tag}
 	p.Title = p.T("sheets.title")
 	if len(list) > sheetListPageSize {
 		list = list[:sheetListPageSize]
 		p.Next = list[len(list)-1].Slug
 	}
 	p.Sheets = list
+	p.Categories = h.categoryOptions(p.Lang, []string{f.Category})
 	return h.views.render(c, fiber.StatusOK, pageSheetList, p)
+}
+
+// cardFilter reads ?category=&tag= and the keyset cursor.
+func cardFilter(c *fiber.Ctx, limit int, cursorParam string) (store.CardFilter, error) {
+	f := store.CardFilter{Category: c.Query("category"), Tag: strings.TrimSpace(c.Query("tag")), Limit: limit, After: c.Query(cursorParam)}
+	if f.Category != "" {
+		if _, ok := sheet.CategoryBySlug(f.Category); !ok {
+			return f, newError(fiber.StatusBadRequest, "unknown_category", "Catégorie inconnue : les catégories sont "+categorySlugs()+".")
+		}
+	}
+	if len(f.Tag) > 60 || len(f.After) > 200 {
+		return f, newError(fiber.StatusBadRequest, "bad_request", "Filtre trop long.")
+	}
+	return f, nil
+}
+
+func categorySlugs() string {
+	slugs := make([]string, len(sheet.Categories))
+	for i, c := range sheet.Categories {
+		slugs[i] = c.Slug
+	}
+	return strings.Join(slugs, ", ")
 }

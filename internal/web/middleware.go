@@ -22,12 +22,19 @@ const (
 	localLang         = "lang"
 )
 
-// csp forbids inline script and every third-party origin. Pages work
-// without JavaScript; the scripts that enhance them are served from 'self'.
-const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+// buildCSP forbids inline script and every third-party origin but the map
+// tiles' images. Pages work without JavaScript; the scripts that enhance
+// them are served from 'self'.
+func buildCSP(tileOrigin string) string {
+	img := "img-src 'self' data:"
+	if tileOrigin != "" {
+		img += " " + tileOrigin
+	}
+	return "default-src 'self'; " + img + "; style-src 'self'; script-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+}
 
-func setSecurityHeaders(c *fiber.Ctx, https bool) {
+func setSecurityHeaders(c *fiber.Ctx, https bool, csp string) {
 	c.Set("Content-Security-Policy", csp)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
@@ -41,7 +48,7 @@ func setSecurityHeaders(c *fiber.Ctx, https bool) {
 // securityHeaders sets the headers on every response, errors included (the
 // error handler sets them again after Fiber resets a failed response).
 func (h *handler) securityHeaders(c *fiber.Ctx) error {
-	setSecurityHeaders(c, h.cfg.SecureCookies())
+	setSecurityHeaders(c, h.cfg.SecureCookies(), h.csp)
 	return c.Next()
 }
 
@@ -193,10 +200,16 @@ func (h *handler) clearSessionCookie(c *fiber.Ctx) {
 	})
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a local path, with no
+// control character (which could split the Location header) and no
+// backslash (which browsers read as a slash, making "/\\evil" another host).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return "/"
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	return u.RequestURI()
 }

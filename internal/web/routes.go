@@ -10,6 +10,8 @@ func (h *handler) routes(app *fiber.App) {
 	app.Use(h.securityHeaders)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
+	app.Get("/feed.atom", h.loadSession, h.atomFeed)
+	app.Get("/map.geojson", h.loadSession, h.mapGeoJSON)
 
 	// JSON API for programs: bearer tokens, or a browser session for reads.
 	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken)
@@ -26,6 +28,9 @@ func (h *handler) routes(app *fiber.App) {
 	api.Put("/sheets/:slug/board", h.requireAdmin, h.apiSetBoard)
 	api.Get("/sheets/:slug/reviews", h.apiListReviews)
 	api.Post("/sheets/:slug/reviews", h.requireLogin, h.apiSubmitReview)
+	api.Get("/search", h.apiSearch)
+	api.Get("/map.geojson", h.mapGeoJSON)
+	api.Get("/changes", h.apiChanges)
 	api.Get("/reviews/:id", h.apiShowReview)
 	api.Get("/reviews/:id/record", h.exportRecordJSON)
 	api.Post("/reviews/:id/votes", h.requireLogin, h.apiVote)
@@ -50,6 +55,10 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Get("/sheets/:slug/revisions/:number", h.showRevisionPage)
 	pages.Post("/sheets/:slug/revisions/:number/restore", h.requireLogin, h.restoreRevision)
 	pages.Get("/sheets/:slug/diff", h.showDiffPage)
+	pages.Get("/sheets/:slug/feed.atom", h.sheetAtomFeed)
+	pages.Get("/search", h.showSearchPage)
+	pages.Get("/changes", h.showChangesPage)
+	pages.Get("/map", h.showMapPage)
 	pages.Post("/sheets/:slug/comments", h.requireLogin, h.createComment)
 
 	// The board: submissions, votes, amendments, decision records.

@@ -41,6 +41,7 @@ type handler struct {
 	views    *views
 	assets   *assets
 	markdown *renderCache
+	csp      string
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -60,7 +61,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, log: d.Log,
-		views: v, assets: a, markdown: newRenderCache(render.New(), 512),
+		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "atlas",

@@ -36,6 +36,9 @@ const (
 	pageReviewList   = "review_list"
 	pageBoard        = "sheet_board"
 	pageInbox        = "inbox"
+	pageChanges      = "changes"
+	pageSearch       = "search"
+	pageMap          = "map"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -43,7 +46,7 @@ const (
 var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
-	pageReviewList, pageBoard, pageInbox,
+	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap,
 }
 
 type views struct {
@@ -85,6 +88,12 @@ func (v *views) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": v.assets.URL,
 		"add":   func(a, b int) int { return a + b },
+		"deref": func(f *float64) float64 {
+			if f == nil {
+				return 0
+			}
+			return *f
+		},
 	}
 }
 

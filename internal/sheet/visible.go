@@ -1,0 +1,38 @@
+package sheet
+
+import (
+	"context"
+	"strings"
+
+	"atlas/internal/model"
+)
+
+// RefreshVisible rewrites the card and search index of what readers see of
+// a sheet. Callers run it in the transaction that changed that version: a
+// save while the sheet was never validated, or a validation.
+func (s *Service) RefreshVisible(ctx context.Context, sh *model.Sheet) error {
+	rev, err := s.store.Revision(ctx, sh.ID, VisibleNumber(sh, nil))
+	if err != nil {
+		return err
+	}
+	return s.refresh(ctx, sh, rev)
+}
+
+func (s *Service) refresh(ctx context.Context, sh *model.Sheet, rev *model.Revision) error {
+	tags := make([]string, len(rev.Meta.Tags))
+	for i, t := range rev.Meta.Tags {
+		tags[i] = strings.ToLower(strings.ReplaceAll(t, ",", " "))
+	}
+	card := &model.SheetCard{
+		SheetID: sh.ID, RevisionNumber: rev.Number, Title: rev.Title, Subtitle: rev.Meta.Subtitle,
+		Categories: model.JoinList(rev.Meta.Categories), Tags: model.JoinList(tags), UpdatedAt: rev.CreatedAt,
+	}
+	if p := rev.Meta.Place; p != nil {
+		lat, lon := p.Lat, p.Lon
+		card.PlaceName, card.Lat, card.Lon = p.Name, &lat, &lon
+	}
+	if err := s.store.SaveCard(ctx, card); err != nil {
+		return err
+	}
+	return s.searcher.Index(ctx, sh.ID, rev.Title, rev.Meta.Subtitle+"\n"+strings.Join(rev.Meta.Tags, " ")+"\n"+rev.Body)
+}

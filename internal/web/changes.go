@@ -1,0 +1,242 @@
+package web
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/i18n"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// changeItem is one line of recent changes, for JSON, pages and feeds.
+type changeItem struct {
+	Type     string    `json:"type"` // "revision" or "board"
+	Sheet    string    `json:"sheet"`
+	Title    string    `json:"title"`
+	Revision *int      `json:"revision"`
+	Parent   *int      `json:"parent,omitempty"`
+	Author   string    `json:"author"`
+	Summary  string    `json:"summary,omitempty"`
+	Origin   string    `json:"origin,omitempty"`
+	Minor    bool      `json:"minor"`
+	Action   string    `json:"action,omitempty"` // board events: submit, validate, reject, withdraw
+	Review   *int64    `json:"review,omitempty"`
+	At       time.Time `json:"at"`
+	Label    string    `json:"-"`
+	URL      string    `json:"url"`
+}
+
+type changesQuery struct {
+	Sheet     string
+	Category  string
+	User      string
+	HideMinor bool
+}
+
+// loadChanges reads the filters and one page of changes. The cursor is the
+// time of the last change shown, in Unix nanoseconds.
+func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet) ([]changeItem, changesQuery, string, error) {
+	ctx := c.UserContext()
+	q := changesQuery{Sheet: c.Query("sheet"), Category: c.Query("category"), User: c.Query("user"), HideMinor: c.Query("hide_minor") != ""}
+	limit, err := queryInt(c, "limit", 50, 200)
+	if err != nil {
+		return nil, q, "", err
+	}
+	f := store.ChangeFilter{Limit: limit, HideMinor: q.HideMinor}
+	if raw := c.Query("before"); raw != "" {
+		ns, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || ns <= 0 {
+			return nil, q, "", newError(fiber.StatusBadRequest, "bad_request", "Le paramètre before doit être un curseur donné par la page précédente.")
+		}
+		f.Before = time.Unix(0, ns).UTC()
+	}
+	switch {
+	case fixedSheet != nil:
+		f.SheetID = fixedSheet.ID
+	case q.Sheet != "":
+		sh, err := h.store.SheetBySlug(ctx, q.Sheet)
+		if err != nil {
+			return nil, q, "", err
+		}
+		f.SheetID = sh.ID
+	}
+	if q.Category != "" {
+		if _, ok := sheet.CategoryBySlug(q.Category); !ok {
+			return nil, q, "", newError(fiber.StatusBadRequest, "unknown_category", "Catégorie inconnue.")
+		}
+		f.Category = q.Category
+	}
+	if q.User != "" {
+		u, err := h.store.UserByUsername(ctx, q.User)
+		if err != nil {
+			return nil, q, "", err
+		}
+		f.UserID = u.ID
+	}
+	changes, err := h.store.Changes(ctx, f)
+	if err != nil {
+		return nil, q, "", err
+	}
+	var sheetIDs, userIDs []int64
+	for _, ch := range changes {
+		sheetIDs = append(sheetIDs, ch.SheetID)
+		userIDs = append(userIDs, ch.ActorID)
+	}
+	sheets, err := h.store.SheetsByIDs(ctx, sheetIDs)
+	if err != nil {
+		return nil, q, "", err
+	}
+	users, err := h.store.UsersByIDs(ctx, userIDs)
+	if err != nil {
+		return nil, q, "", err
+	}
+	lang := langOf(c)
+	items := make([]changeItem, 0, len(changes))
+	for _, ch := range changes {
+		sh := sheets[ch.SheetID]
+		if sh == nil {
+			continue
+		}
+		it := changeItem{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug}
+		if u := users[ch.ActorID]; u != nil {
+			it.Author = u.Username
+		}
+		if r := ch.Revision; r != nil {
+			n := r.Number
+			it.Type, it.Revision, it.Parent, it.Summary, it.Origin, it.Minor = "revision", &n, r.Parent, r.Summary, r.Origin, r.Minor
+			it.Title = r.Title
+			it.Label = i18n.T(lang, "changes.revision", n)
+			if r.Parent != nil {
+				it.URL = fmt.Sprintf("/sheets/%s/diff?from=%d&to=%d", sh.Slug, *r.Parent, n)
+			} else {
+				it.URL = fmt.Sprintf("/sheets/%s/revisions/%d", sh.Slug, n)
+			}
+		} else {
+			e := ch.Event
+			it.Type, it.Action, it.Review, it.Revision = "board", e.Action, e.ReviewID, e.RevisionNumber
+			it.Label = i18n.T(lang, "audit.action."+e.Action)
+			if e.ReviewID != nil {
+				it.URL = fmt.Sprintf("/sheets/%s/reviews/%d", sh.Slug, *e.ReviewID)
+			}
+		}
+		items = append(items, it)
+	}
+	next := ""
+	if len(changes) == limit && len(changes) > 0 {
+		next = strconv.FormatInt(changes[len(changes)-1].At.UnixNano(), 10)
+	}
+	return items, q, next, nil
+}
+
+func (h *handler) apiChanges(c *fiber.Ctx) error {
+	items, _, next, err := h.loadChanges(c, nil)
+	if err != nil {
+		return err
+	}
+	var cursor any
+	if next != "" {
+		cursor = next
+	}
+	return c.JSON(fiber.Map{"changes": items, "next": cursor})
+}
+
+type changesPage struct {
+	Base
+	Items      []changeItem
+	Query      changesQuery
+	Next       string
+	Categories []categoryOption
+}
+
+func (h *handler) showChangesPage(c *fiber.Ctx) error {
+	items, q, next, err := h.loadChanges(c, nil)
+	if err != nil {
+		return err
+	}
+	p := changesPage{Base: h.base(c, ""), Items: items, Query: q, Next: next}
+	p.Title = p.T("changes.title")
+	p.Categories = h.categoryOptions(p.Lang, []string{q.Category})
+	return h.views.render(c, fiber.StatusOK, pageChanges, p)
+}
+
+// Atom 1.0, the few elements feed readers need.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string     `xml:"title"`
+	ID      string     `xml:"id"`
+	Updated string     `xml:"updated"`
+	Link    atomLink   `xml:"link"`
+	Author  atomAuthor `xml:"author"`
+	Summary string     `xml:"summary"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+func (h *handler) baseURL(c *fiber.Ctx) string {
+	if h.cfg.BaseURL != "" {
+		return h.cfg.BaseURL
+	}
+	return c.BaseURL()
+}
+
+func (h *handler) atomFeed(c *fiber.Ctx) error {
+	return h.sendFeed(c, nil)
+}
+
+func (h *handler) sheetAtomFeed(c *fiber.Ctx) error {
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return h.sendFeed(c, sh)
+}
+
+func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
+	items, _, _, err := h.loadChanges(c, sh)
+	if err != nil {
+		return err
+	}
+	base := h.baseURL(c)
+	lang := langOf(c)
+	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: base + "/changes", Updated: time.Now().UTC().Format(time.RFC3339),
+		Link: []atomLink{{Href: base + c.OriginalURL(), Rel: "self"}, {Href: base + "/changes"}}}
+	if sh != nil {
+		feed.Title, feed.ID = i18n.T(lang, "changes.sheet_feed_title", sh.Title), base+"/sheets/"+sh.Slug
+	}
+	if len(items) > 0 {
+		feed.Updated = items[0].At.Format(time.RFC3339)
+	}
+	for _, it := range items {
+		title := it.Title + " — " + it.Label
+		id := fmt.Sprintf("%s/sheets/%s#%s-%d", base, it.Sheet, it.Type, it.At.UnixNano())
+		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: id, Updated: it.At.Format(time.RFC3339),
+			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: it.Author}, Summary: it.Summary})
+	}
+	out, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	return c.Send(append([]byte(xml.Header), out...))
+}

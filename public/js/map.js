@@ -1,0 +1,42 @@
+// Atlas des communs — turns the map page's list of places into a map.
+// The list stays in the page for readers without JavaScript; this script
+// only adds to it. Popups are built with DOM nodes, never HTML strings, so
+// sheet titles cannot inject markup.
+(function () {
+  "use strict";
+  var el = document.getElementById("atlas-map");
+  if (!el || typeof L === "undefined") {
+    return;
+  }
+  el.hidden = false;
+  var map = L.map(el, { scrollWheelZoom: false }).setView([48.39, -4.49], 10);
+  L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
+
+  function card(props) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = props.url;
+    link.textContent = props.title;
+    box.appendChild(link);
+    if (props.category_names && props.category_names.length) {
+      var cats = document.createElement("p");
+      cats.textContent = props.category_names.join(" · ");
+      box.appendChild(cats);
+    }
+    return box;
+  }
+
+  fetch(el.dataset.source, { headers: { Accept: "application/geo+json" } })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var layer = L.geoJSON(data, {
+        onEachFeature: function (feature, marker) {
+          marker.bindPopup(card(feature.properties));
+        }
+      }).addTo(map);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
+      }
+    });
+})();
