@@ -28,7 +28,14 @@ Usage:
   atlas [serve]                         migrate if allowed, then serve on ATLAS_ADDR
   atlas migrate                         apply pending migrations and exit
   atlas user create --username U --email E --role contributor|admin [--password-stdin]
+  atlas user password --username U      read a new password on standard input
   atlas token create --username U [--name N]
+  atlas import [--as U] [--geojson] FILE...   import Markdown sheets (or uMap GeoJSON places)
+  atlas export --out FILE.zip           write the whole atlas to an archive
+  atlas export --git DIR                write every sheet's history as a git repository
+  atlas import-archive FILE.zip         restore an archive into an empty database
+  atlas demo                            load invented sample sheets
+  atlas reindex                         rebuild cards and the search index
   atlas config                          print the configuration, secrets hidden
   atlas healthcheck                     exit 0 when the local server answers /healthz
 
@@ -70,6 +77,16 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return userCommand(ctx, cfg, log, args, stdin, stdout)
 	case "token":
 		return tokenCommand(ctx, cfg, log, args, stdout)
+	case "export":
+		return exportCommand(ctx, cfg, log, args, stdout)
+	case "import":
+		return importCommand(ctx, cfg, log, args, stdout)
+	case "import-archive":
+		return importArchiveCommand(ctx, cfg, log, args, stdout)
+	case "demo":
+		return demoCommand(ctx, cfg, log, stdout)
+	case "reindex":
+		return reindexCommand(ctx, cfg, log, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	case "config":
@@ -110,6 +127,20 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*ap
 }
 
 func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) >= 1 && args[0] == "password" {
+		fs := flag.NewFlagSet("user password", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		username := fs.String("username", "", "login name")
+		if err := fs.Parse(args[1:]); err != nil || *username == "" {
+			return errors.New("usage: atlas user password --username U < password")
+		}
+		a, err := openMigrated(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return passwordCommand(ctx, a, *username, stdin, stdout)
+	}
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: atlas user create --username U --email E --role R [--password-stdin]")
 	}

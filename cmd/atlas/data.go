@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"atlas/internal/app"
+	"atlas/internal/auth"
+	"atlas/internal/config"
+	"atlas/internal/demo"
+	"atlas/internal/export"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// exportCommand writes the whole atlas as an archive (--out) or the
+// history of every sheet as a git repository (--git).
+func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	out := fs.String("out", "", "archive file to write")
+	gitDir := fs.String("git", "", "directory to make a git repository of the history")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if (*out == "") == (*gitDir == "") {
+		return errors.New("usage: atlas export --out FILE.zip | --git DIR")
+	}
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *gitDir != "" {
+		n, err := export.WriteGit(ctx, a.Store, *gitDir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d revisions written to %s\n", n, *gitDir)
+		return nil
+	}
+	// Write next to the target and rename, so a failed export never leaves
+	// a truncated archive under the expected name.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".atlas-export-*")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	m, err := export.WriteArchive(ctx, a.Store, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(stdout, "archive written to %s: %d sheets, %d revisions, %d reviews, %d accounts\n",
+		*out, m.Counts["sheets"], m.Counts["revisions"], m.Counts["reviews"], m.Counts["users"])
+	return nil
+}
+
+func importArchiveCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: atlas import-archive FILE.zip")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return fmt.Errorf("import-archive: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	m, err := export.RestoreArchive(ctx, a.Store, a.Sheets, f, info.Size())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %d sheets, %d revisions, %d reviews, %d accounts (set their passwords with atlas user password)\n",
+		m.Counts["sheets"], m.Counts["revisions"], m.Counts["reviews"], m.Counts["users"])
+	return nil
+}
+
+// importCommand stores Markdown sheets (or, with --geojson, the places of
+// a uMap export), each as one revision of origin import.
+func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	as := fs.String("as", "", "account the revisions are signed by (default: the first admin)")
+	geo := fs.Bool("geojson", false, "the files are GeoJSON (uMap) places, not Markdown sheets")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if fs.NArg() == 0 {
+		return errors.New("usage: atlas import [--as USER] [--geojson] FILE...")
+	}
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	author, err := importAuthor(ctx, a.Store, *as)
+	if err != nil {
+		return err
+	}
+	for _, path := range fs.Args() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		var results []export.ImportResult
+		if *geo {
+			results, err = export.ImportGeoJSON(ctx, a.Store, a.Sheets, author, data)
+		} else {
+			var f export.SheetFile
+			if f, err = export.ReadMarkdown(data); err == nil {
+				var r export.ImportResult
+				r, err = export.ImportSheet(ctx, a.Store, a.Sheets, author, f)
+				results = append(results, r)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("import %s: %s", path, describe(err))
+		}
+		for _, r := range results {
+			verb := "revision"
+			switch {
+			case r.Created:
+				verb = "created"
+			case r.Unchanged:
+				verb = "unchanged"
+			}
+			fmt.Fprintf(stdout, "%s: %s %s (revision %d)\n", path, verb, r.Slug, r.Revision)
+		}
+	}
+	return nil
+}
+
+// describe turns a refused sheet into its French reason.
+func describe(err error) string {
+	var invalid *sheet.InvalidError
+	if errors.As(err, &invalid) {
+		return invalid.Field + ": " + invalid.Message
+	}
+	return err.Error()
+}
+
+func importAuthor(ctx context.Context, st *store.Store, username string) (*model.User, error) {
+	if username != "" {
+		u, err := st.UserByUsername(ctx, username)
+		if err != nil {
+			return nil, fmt.Errorf("import: no account %q", username)
+		}
+		return u, nil
+	}
+	users, err := st.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range users {
+		if users[i].IsAdmin() && !users[i].Disabled {
+			return &users[i], nil
+		}
+	}
+	return nil, errors.New("import: no admin account: create one (atlas user create) or pass --as")
+}
+
+func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	accounts, err := demo.Load(ctx, a.Store, a.Auth, a.Sheets, a.Reviews)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo atlas loaded; accounts:")
+	for _, acc := range accounts {
+		fmt.Fprintf(stdout, "  %-11s %-12s password: %s\n", acc.Username, acc.Role, acc.Password)
+	}
+	return nil
+}
+
+// reindexCommand rebuilds every sheet's card and search entry from its
+// readers' version, after an upgrade or a restore by other means.
+func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n := 0
+	err = store.Each(ctx, a.Store, func(list []model.Sheet) error {
+		for i := range list {
+			if err := a.Sheets.RefreshVisible(ctx, &list[i]); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err == nil {
+		fmt.Fprintf(stdout, "%d sheets reindexed\n", n)
+	}
+	return err
+}
+
+// passwordCommand sets an account's password (from standard input) and
+// ends its sessions; restored archives need it, having no passwords.
+func passwordCommand(ctx context.Context, a *app.App, username string, stdin io.Reader, stdout io.Writer) error {
+	data, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	if err != nil {
+		return err
+	}
+	password := strings.TrimRight(string(data), "\r\n")
+	if len([]rune(password)) < auth.MinPasswordLength {
+		return fmt.Errorf("user password: at least %d characters", auth.MinPasswordLength)
+	}
+	u, err := a.Store.UserByUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("user password: no account %q", username)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := a.Store.UpdateUserPassword(ctx, u.ID, hash); err != nil {
+		return err
+	}
+	if err := a.Store.DeleteUserSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "password of %s changed\n", username)
+	return nil
+}

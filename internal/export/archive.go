@@ -1,0 +1,219 @@
+package export
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"atlas/internal/auth"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// ArchiveFormat names the archive layout; Restore refuses others.
+const (
+	ArchiveFormat  = "atlas-archive"
+	ArchiveVersion = 1
+)
+
+// Manifest is the archive's first file.
+type Manifest struct {
+	Format    string         `json:"format"`
+	Version   int            `json:"version"`
+	CreatedAt time.Time      `json:"created_at"`
+	Counts    map[string]int `json:"counts"`
+}
+
+// tablesWithIDs are the tables whose identity counter a restore resets.
+var tablesWithIDs = []string{"users", "sheets", "revisions", "reviews", "votes", "review_amendments", "audit_log", "comments"}
+
+// WriteArchive writes the whole atlas as a zip of JSON-lines files, one per
+// table, streamed row by row. Accounts are written without their password
+// hash; sessions, tokens and notifications are not written at all.
+func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, error) {
+	zw := zip.NewWriter(w)
+	m := Manifest{Format: ArchiveFormat, Version: ArchiveVersion, CreatedAt: time.Now().UTC(), Counts: map[string]int{}}
+	// Tables go parents first, the order a restore needs.
+	steps := []func() error{
+		func() error {
+			return dump(ctx, st, zw, m.Counts, "users", func(u *model.User) { u.PasswordHash = "" })
+		},
+		func() error { return dump[model.Sheet](ctx, st, zw, m.Counts, "sheets", nil) },
+		func() error { return dump[model.Revision](ctx, st, zw, m.Counts, "revisions", nil) },
+		func() error { return dump[model.BoardMember](ctx, st, zw, m.Counts, "board_members", nil) },
+		func() error { return dump[model.Review](ctx, st, zw, m.Counts, "reviews", nil) },
+		func() error { return dump[model.Vote](ctx, st, zw, m.Counts, "votes", nil) },
+		func() error { return dump[model.ReviewAmendment](ctx, st, zw, m.Counts, "review_amendments", nil) },
+		func() error { return dump[model.AuditEntry](ctx, st, zw, m.Counts, "audit_log", nil) },
+		func() error { return dump[model.Comment](ctx, st, zw, m.Counts, "comments", nil) },
+		func() error { return dump[model.Watch](ctx, st, zw, m.Counts, "watches", nil) },
+	}
+	// Read every table in one transaction so the archive is one consistent
+	// moment of the atlas even while people keep writing.
+	err := st.WithTx(ctx, func(ctx context.Context) error {
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return m, err
+	}
+	mw, err := zw.Create("manifest.json")
+	if err != nil {
+		return m, err
+	}
+	if err := json.NewEncoder(mw).Encode(m); err != nil {
+		return m, err
+	}
+	return m, zw.Close()
+}
+
+func dump[T any](ctx context.Context, st *store.Store, zw *zip.Writer, counts map[string]int, name string, scrub func(*T)) error {
+	w, err := zw.Create(name + ".jsonl")
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	return store.Each(ctx, st, func(rows []T) error {
+		for i := range rows {
+			if scrub != nil {
+				scrub(&rows[i])
+			}
+			if err := enc.Encode(&rows[i]); err != nil {
+				return err
+			}
+			counts[name]++
+		}
+		return nil
+	})
+}
+
+// ErrNotEmpty refuses a restore over existing data.
+var ErrNotEmpty = errors.New("export: the database is not empty: restore into a fresh one")
+
+// RestoreArchive loads an archive into an empty database, in one
+// transaction: every id, number, hash, author and date as it was. Accounts
+// come back with no usable password (the archive has none): set them with
+// `atlas user password`. Cards and the search index are rebuilt.
+func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service, r io.ReaderAt, size int64) (Manifest, error) {
+	var m Manifest
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return m, fmt.Errorf("export: not a zip archive: %w", err)
+	}
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		files[f.Name] = f
+	}
+	if err := readJSON(files["manifest.json"], &m); err != nil {
+		return m, fmt.Errorf("export: manifest: %w", err)
+	}
+	if m.Format != ArchiveFormat || m.Version != ArchiveVersion {
+		return m, fmt.Errorf("export: unknown archive format %q version %d", m.Format, m.Version)
+	}
+	err = st.WithTx(ctx, func(ctx context.Context) error {
+		empty, err := st.IsEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return ErrNotEmpty
+		}
+		steps := []func() error{
+			func() error {
+				return load(ctx, st, files, "users", func(u *model.User) error {
+					// An unusable hash: a random one nobody knows the password of.
+					hash, err := auth.HashPassword(auth.NewToken())
+					u.PasswordHash = hash
+					return err
+				})
+			},
+			func() error { return load[model.Sheet](ctx, st, files, "sheets", nil) },
+			func() error { return load[model.Revision](ctx, st, files, "revisions", nil) },
+			func() error { return load[model.BoardMember](ctx, st, files, "board_members", nil) },
+			func() error { return load[model.Review](ctx, st, files, "reviews", nil) },
+			func() error { return load[model.Vote](ctx, st, files, "votes", nil) },
+			func() error { return load[model.ReviewAmendment](ctx, st, files, "review_amendments", nil) },
+			func() error { return load[model.AuditEntry](ctx, st, files, "audit_log", nil) },
+			func() error { return load[model.Comment](ctx, st, files, "comments", nil) },
+			func() error { return load[model.Watch](ctx, st, files, "watches", nil) },
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		if err := st.ResetSequences(ctx, tablesWithIDs); err != nil {
+			return err
+		}
+		return store.Each(ctx, st, func(list []model.Sheet) error {
+			for i := range list {
+				if err := sheets.RefreshVisible(ctx, &list[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	return m, err
+}
+
+func readJSON(f *zip.File, dst any) error {
+	if f == nil {
+		return errors.New("missing")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return json.NewDecoder(rc).Decode(dst)
+}
+
+// load reads one table's lines and inserts them in batches.
+func load[T any](ctx context.Context, st *store.Store, files map[string]*zip.File, name string, fix func(*T) error) error {
+	f := files[name+".jsonl"]
+	if f == nil {
+		return fmt.Errorf("export: archive lacks %s.jsonl", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	dec := json.NewDecoder(bufio.NewReader(rc))
+	dec.DisallowUnknownFields()
+	batch := make([]T, 0, 200)
+	for {
+		var row T
+		err := dec.Decode(&row)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("export: %s: %w", name, err)
+		}
+		if fix != nil {
+			if err := fix(&row); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, row)
+		if len(batch) == cap(batch) {
+			if err := store.InsertRows(ctx, st, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return store.InsertRows(ctx, st, batch)
+}

@@ -1,0 +1,110 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+
+	"atlas/internal/model"
+	"atlas/internal/store"
+)
+
+// WriteGit makes dir a git repository holding every sheet's history: one
+// commit per revision, in the order they were saved, each changing
+// <slug>.md, with the revision's author and date. It feeds git fast-import,
+// so a large atlas is written in one pass without a commit process per
+// revision.
+func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
+	if _, err := os.Stat(dir); err == nil {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			return 0, fmt.Errorf("export: %s is not empty", dir)
+		}
+	}
+	if out, err := exec.CommandContext(ctx, "git", "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("export: git init: %v: %s", err, out)
+	}
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fast-import", "--quiet", "--done")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return 0, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("export: git fast-import: %w", err)
+	}
+	n, writeErr := writeFastImport(ctx, st, stdin)
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		return n, fmt.Errorf("export: git fast-import: %v: %s", err, stderr.String())
+	}
+	if writeErr != nil {
+		return n, writeErr
+	}
+	if n > 0 {
+		if out, err := exec.CommandContext(ctx, "git", "-C", dir, "checkout", "-q", "main").CombinedOutput(); err != nil {
+			return n, fmt.Errorf("export: git checkout: %v: %s", err, out)
+		}
+	}
+	return n, nil
+}
+
+func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, error) {
+	w := bufio.NewWriter(out)
+	users := map[int64]*model.User{}
+	if err := store.Each(ctx, st, func(list []model.User) error {
+		for i := range list {
+			users[list[i].ID] = &list[i]
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	slugs := map[int64]string{}
+	if err := store.Each(ctx, st, func(list []model.Sheet) error {
+		for _, sh := range list {
+			slugs[sh.ID] = sh.Slug
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := store.Each(ctx, st, func(revs []model.Revision) error {
+		for _, r := range revs {
+			var file bytes.Buffer
+			if err := WriteMarkdown(&file, SheetFile{Slug: slugs[r.SheetID], Title: r.Title, Body: r.Body, Meta: r.Meta,
+				Revision: r.Number, SHA256: r.SHA256, Updated: r.CreatedAt}); err != nil {
+				return err
+			}
+			who := "inconnu <inconnu@atlas.invalid>"
+			if u := users[r.AuthorID]; u != nil {
+				who = fmt.Sprintf("%s <%s>", strings.NewReplacer("<", "", ">", "", "\n", " ").Replace(u.Name()), strings.NewReplacer("<", "", ">", "", "\n", "").Replace(u.Email))
+			}
+			msg := fmt.Sprintf("%s: version %d (%s)", slugs[r.SheetID], r.Number, r.Origin)
+			if r.Summary != "" {
+				msg += "\n\n" + r.Summary
+			}
+			when := fmt.Sprintf("%d +0000", r.CreatedAt.Unix())
+			fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\nauthor %s %s\ncommitter %s %s\ndata %d\n%s\n", n+1, who, when, who, when, len(msg), msg)
+			if n > 0 {
+				fmt.Fprintf(w, "from :%d\n", n)
+			}
+			fmt.Fprintf(w, "M 100644 inline %s.md\ndata %d\n", slugs[r.SheetID], file.Len())
+			w.Write(file.Bytes())
+			w.WriteString("\n")
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	w.WriteString("done\n")
+	return n, w.Flush()
+}

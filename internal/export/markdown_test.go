@@ -1,0 +1,54 @@
+package export
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"atlas/internal/model"
+)
+
+func TestMarkdownRoundTrip(t *testing.T) {
+	f := SheetFile{
+		Slug: "jardin", Title: `Jardin "partagé": l'été`, Revision: 3, SHA256: "abc", Updated: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC),
+		Body: "## La communauté\r\n\r\n---\nDes voisins : « oui ».\n",
+		Meta: model.Meta{Subtitle: "un: deux", Categories: []string{"jardins-nature"}, Tags: []string{"a, b", "#c"},
+			Place: &model.Place{Name: "Kerinou", Address: "rue: 1", Lat: 48.4, Lon: -4.48}, Licence: "CC-BY-SA-4.0"},
+	}
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadMarkdown(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if got.Title != f.Title || got.Body != f.Body || got.Slug != f.Slug || got.Meta.Subtitle != f.Meta.Subtitle ||
+		strings.Join(got.Meta.Tags, "|") != "a, b|#c" || got.Meta.Place == nil || got.Meta.Place.Lat != 48.4 || got.Meta.Place.Address != "rue: 1" {
+		t.Errorf("round trip:\n%+v\n%+v", got, f)
+	}
+}
+
+func TestReadHandWrittenFiles(t *testing.T) {
+	tests := []struct {
+		in, title, body string
+		cats            int
+	}{
+		{"# Grainothèque\n\n## La communauté\n\nDes jardiniers.\n", "Grainothèque", "## La communauté\n\nDes jardiniers.\n", 0},
+		{"---\ntitle: Repair café\ncategories:\n  - reemploi\n  - tiers-lieux\n---\n## Les ressources\n", "Repair café", "## Les ressources\n", 2},
+		{"---\ncategories: [reemploi]\n---\n\n# Titre en ligne\n\ncorps", "Titre en ligne", "corps", 1},
+		{"\ufeff# Avec BOM\r\n\r\ncorps\r\n", "Avec BOM", "corps\r\n", 0},
+	}
+	for _, tt := range tests {
+		got, err := ReadMarkdown([]byte(tt.in))
+		if err != nil || got.Title != tt.title || got.Body != tt.body || len(got.Meta.Categories) != tt.cats {
+			t.Errorf("%q: %+v %v", tt.in, got, err)
+		}
+	}
+	for _, bad := range []string{"pas de titre\n", "---\ntitle: x\n", "---\ntitle: [\n---\n"} {
+		if _, err := ReadMarkdown([]byte(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

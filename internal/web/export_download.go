@@ -1,0 +1,39 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/export"
+	"atlas/internal/sheet"
+)
+
+// exportMarkdown sends a revision (the one readers see, or ?revision=N) as
+// a Markdown file with front matter, which `atlas import` reads back.
+func (h *handler) exportMarkdown(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	number := sheet.VisibleNumber(sh, userOf(c))
+	if c.Query("revision") != "" {
+		if number, err = h.readableRevision(c, sh); err != nil {
+			return err
+		}
+	}
+	rev, err := h.store.Revision(ctx, sh.ID, number)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.WriteMarkdown(&buf, export.SheetFile{Slug: sh.Slug, Title: rev.Title, Body: rev.Body, Meta: rev.Meta,
+		Revision: rev.Number, SHA256: rev.SHA256, Updated: rev.CreatedAt}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-v%d.md"`, sh.Slug, rev.Number))
+	return c.Send(buf.Bytes())
+}
