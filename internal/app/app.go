@@ -89,6 +89,9 @@ func (a *App) Handler() (*fiber.App, error) {
 	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Log: a.Log})
 }
 
+// shutdownGrace bounds a graceful stop.
+const shutdownGrace = 8 * time.Second
+
 // Serve runs the HTTP server until ctx ends, then shuts down gracefully:
 // requests in flight (a save, say) finish before the process exits.
 func (a *App) Serve(ctx context.Context) error {
@@ -112,7 +115,10 @@ func (a *App) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("atlas shutting down")
-	if err := handler.ShutdownWithTimeout(30 * time.Second); err != nil && !errors.Is(err, context.Canceled) {
+	// Saves in flight take milliseconds; the deadline is for connections a
+	// client opened but never used, which fasthttp waits on otherwise. It
+	// stays under the 10 s a container runtime grants before SIGKILL.
+	if err := handler.ShutdownWithTimeout(shutdownGrace); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("app: shutdown: %w", err)
 	}
 	return nil

@@ -118,7 +118,9 @@ type SheetCard struct {
 	PlaceName      string
 	Lat            *float64
 	Lon            *float64
-	UpdatedAt      time.Time
+	// UpdatedAt is when the card was last rewritten: it moves on every
+	// change of what readers see, which makes it part of cache keys.
+	UpdatedAt time.Time
 }
 
 // TableName implements gorm's tabler.

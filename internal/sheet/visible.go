@@ -25,7 +25,7 @@ func (s *Service) refresh(ctx context.Context, sh *model.Sheet, rev *model.Revis
 	}
 	card := &model.SheetCard{
 		SheetID: sh.ID, RevisionNumber: rev.Number, Title: rev.Title, Subtitle: rev.Meta.Subtitle,
-		Categories: model.JoinList(rev.Meta.Categories), Tags: model.JoinList(tags), UpdatedAt: rev.CreatedAt,
+		Categories: model.JoinList(rev.Meta.Categories), Tags: model.JoinList(tags), UpdatedAt: s.now(),
 	}
 	if p := rev.Meta.Place; p != nil {
 		lat, lon := p.Lat, p.Lon

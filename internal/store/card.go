@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm/clause"
@@ -123,4 +124,24 @@ func (s *Store) RecentlyValidated(ctx context.Context, limit int) ([]CardRow, er
 		Joins("JOIN sheets s ON s.id = c.sheet_id").Where("s.published_number IS NOT NULL").
 		Order("c.updated_at DESC, c.sheet_id DESC").Limit(limit).Scan(&rows).Error
 	return rows, translate(err, "recently validated")
+}
+
+// CardsVersion is a fingerprint of every card: it changes whenever any
+// card is written, so responses built from all cards (the map) can be
+// cached under it and never served stale.
+//
+//	SELECT COUNT(*), MAX(updated_at), SUM(revision_number) FROM sheet_cards
+func (s *Store) CardsVersion(ctx context.Context) (string, error) {
+	var row struct {
+		N   int64
+		Max string
+		Sum int64
+	}
+	err := s.conn(ctx).Model(&model.SheetCard{}).
+		Select("COUNT(*) AS n, COALESCE(CAST(MAX(updated_at) AS TEXT), '') AS max, COALESCE(SUM(revision_number), 0) AS sum").
+		Scan(&row).Error
+	if err != nil {
+		return "", translate(err, "cards version")
+	}
+	return fmt.Sprintf("%d-%s-%d", row.N, row.Max, row.Sum), nil
 }

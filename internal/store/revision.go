@@ -81,3 +81,36 @@ func (s *Store) Contributors(ctx context.Context, sheetID int64) ([]Contributor,
 	}
 	return list, nil
 }
+
+// RevisionKey names one revision of one sheet.
+type RevisionKey struct {
+	SheetID int64
+	Number  int
+}
+
+// RevisionsByKeys loads several revisions of several sheets in one query.
+//
+//	SELECT … FROM revisions WHERE (sheet_id = ? AND number = ?) OR (…)
+func (s *Store) RevisionsByKeys(ctx context.Context, keys []RevisionKey) (map[RevisionKey]*model.Revision, error) {
+	out := map[RevisionKey]*model.Revision{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	q := s.conn(ctx).Model(&model.Revision{})
+	cond := s.conn(ctx)
+	for i, k := range keys {
+		if i == 0 {
+			cond = cond.Where("sheet_id = ? AND number = ?", k.SheetID, k.Number)
+		} else {
+			cond = cond.Or("sheet_id = ? AND number = ?", k.SheetID, k.Number)
+		}
+	}
+	var list []model.Revision
+	if err := q.Where(cond).Find(&list).Error; err != nil {
+		return nil, translate(err, "revisions by keys")
+	}
+	for i := range list {
+		out[RevisionKey{list[i].SheetID, list[i].Number}] = &list[i]
+	}
+	return out, nil
+}

@@ -29,7 +29,7 @@ import (
 
 // testAtlas is the real app over a real database, with two accounts.
 type testAtlas struct {
-	t      *testing.T
+	t      testing.TB
 	app    *fiber.App
 	store  *store.Store
 	auth   *auth.Service
@@ -38,7 +38,7 @@ type testAtlas struct {
 	tokens map[string]string
 }
 
-func newTestAtlas(t *testing.T, d *db.DB) *testAtlas {
+func newTestAtlas(t testing.TB, d *db.DB) *testAtlas {
 	t.Helper()
 	st := store.New(d)
 	authSvc := auth.NewService(st)

@@ -1,7 +1,12 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,9 +17,20 @@ import (
 // geoFeature is one commons on the map, in GeoJSON. "name" and
 // "description" are what uMap shows, so the same file opens there.
 type geoFeature struct {
-	Type       string         `json:"type"`
-	Geometry   geoPoint       `json:"geometry"`
-	Properties map[string]any `json:"properties"`
+	Type       string      `json:"type"`
+	Geometry   geoPoint    `json:"geometry"`
+	Properties geoProperty `json:"properties"`
+}
+
+type geoProperty struct {
+	Slug          string   `json:"slug"`
+	Title         string   `json:"title"`
+	Categories    []string `json:"categories"`
+	CategoryNames []string `json:"category_names"`
+	URL           string   `json:"url"`
+	Name          string   `json:"name"`
+	Description   string   `json:"description"`
+	Place         string   `json:"place"`
 }
 
 type geoPoint struct {
@@ -27,6 +43,9 @@ type geoCollection struct {
 	Features []geoFeature `json:"features"`
 }
 
+// mapGeoJSON serves the map's points. The built document is cached under
+// the cards' version: any change of any card changes the key, so a cached
+// map is never stale, and an unchanged one costs one small query (or a 304).
 func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	category := c.Query("category")
 	if category != "" {
@@ -34,9 +53,33 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 			return newError(fiber.StatusBadRequest, "unknown_category", "Catégorie inconnue.")
 		}
 	}
-	cards, err := h.store.MapCards(c.UserContext(), category)
+	version, err := h.store.CardsVersion(c.UserContext())
 	if err != nil {
 		return err
+	}
+	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c)}, "|")
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(key)))
+	c.Set(fiber.HeaderContentType, "application/geo+json")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	if body, ok := h.mapCache.get(key); ok {
+		return c.Send(body)
+	}
+	body, err := h.buildGeoJSON(c, category)
+	if err != nil {
+		return err
+	}
+	h.mapCache.put(key, body)
+	return c.Send(body)
+}
+
+func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
+	cards, err := h.store.MapCards(c.UserContext(), category)
+	if err != nil {
+		return nil, err
 	}
 	base := h.baseURL(c)
 	lang := langOf(c)
@@ -52,16 +95,39 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 		fc.Features = append(fc.Features, geoFeature{
 			Type:     "Feature",
 			Geometry: geoPoint{Type: "Point", Coordinates: [2]float64{*card.Lon, *card.Lat}},
-			Properties: map[string]any{
-				"slug": card.Slug, "title": card.Title, "categories": cats, "category_names": names,
-				"url": base + "/sheets/" + card.Slug, "name": card.Title, "description": card.Subtitle,
-				"place": card.PlaceName,
+			Properties: geoProperty{
+				Slug: card.Slug, Title: card.Title, Categories: cats, CategoryNames: names,
+				URL: base + "/sheets/" + card.Slug, Name: card.Title, Description: card.Subtitle, Place: card.PlaceName,
 			},
 		})
 	}
-	c.Set(fiber.HeaderContentType, "application/geo+json")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return c.JSON(fc)
+	return json.Marshal(fc)
+}
+
+// byteCache keeps a few built documents by key. Keys carry their own
+// version, so entries are never invalidated, only evicted when too many.
+type byteCache struct {
+	mu      sync.Mutex
+	entries map[string][]byte
+	max     int
+}
+
+func newByteCache(max int) *byteCache { return &byteCache{entries: map[string][]byte{}, max: max} }
+
+func (bc *byteCache) get(key string) ([]byte, bool) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	b, ok := bc.entries[key]
+	return b, ok
+}
+
+func (bc *byteCache) put(key string, body []byte) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if len(bc.entries) >= bc.max {
+		clear(bc.entries) // versions move on; old keys are worthless anyway
+	}
+	bc.entries[key] = body
 }
 
 type mapPage struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/search"
+	"atlas/internal/store"
 )
 
 type searchResult struct {
@@ -44,15 +45,20 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if err != nil {
 		return q, nil, err
 	}
+	keys := make([]store.RevisionKey, 0, len(cards))
+	for _, card := range cards {
+		keys = append(keys, store.RevisionKey{SheetID: card.SheetID, Number: card.RevisionNumber})
+	}
+	revs, err := h.store.RevisionsByKeys(ctx, keys)
+	if err != nil {
+		return q, nil, err
+	}
 	results := make([]searchResult, 0, len(hits))
 	for _, hit := range hits {
 		card, ok := cards[hit.SheetID]
-		if !ok {
+		rev := revs[store.RevisionKey{SheetID: hit.SheetID, Number: card.RevisionNumber}]
+		if !ok || rev == nil {
 			continue
-		}
-		rev, err := h.store.Revision(ctx, hit.SheetID, card.RevisionNumber)
-		if err != nil {
-			return q, nil, err
 		}
 		segs := search.Snippet(rev.Body, q, 200)
 		results = append(results, searchResult{Slug: card.Slug, Title: card.Title, Score: hit.Score, Segments: segs, Snippet: snippetHTML(segs)})

@@ -42,6 +42,7 @@ type handler struct {
 	assets   *assets
 	markdown *renderCache
 	csp      string
+	mapCache *byteCache
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -61,7 +62,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, log: d.Log,
-		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()),
+		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newByteCache(64),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "atlas",
