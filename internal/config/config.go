@@ -42,7 +42,7 @@ var Defaults = Config{
 	Lang:            "fr",
 	LogFormat:       "text",
 	TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-	TileAttribution: "© OpenStreetMap contributors",
+	TileAttribution: "© les contributeurs et contributrices d'OpenStreetMap",
 }
 
 // Load reads the environment through getenv (os.Getenv in production, a map

@@ -17,9 +17,11 @@ type Sheet struct {
 	Title           string
 	HeadNumber      int
 	PublishedNumber *int
-	CreatedBy       int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// CacheVersion moves on every write that changes the sheet's pages.
+	CacheVersion int64
+	CreatedBy    int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // TableName implements gorm's tabler.

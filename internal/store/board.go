@@ -41,7 +41,7 @@ func (s *Store) ReplaceBoard(ctx context.Context, sheetID int64, userIDs []int64
 				return translate(err, "seat user %d on board of sheet %d", id, sheetID)
 			}
 		}
-		return nil
+		return s.TouchSheet(ctx, sheetID)
 	})
 }
 

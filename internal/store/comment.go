@@ -11,7 +11,12 @@ import (
 
 // CreateComment adds a message to a discussion.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
-	return translate(s.conn(ctx).Create(c).Error, "create comment")
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(c).Error; err != nil {
+			return translate(err, "create comment")
+		}
+		return s.TouchSheet(ctx, c.SheetID)
+	})
 }
 
 // CommentsOf lists a discussion oldest first: a sheet's own (reviewID nil)

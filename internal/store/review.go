@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"atlas/internal/db"
@@ -13,7 +14,12 @@ import (
 // CreateReview opens a review. A second open review of the same sheet
 // violates the database's partial unique index: ErrConflict.
 func (s *Store) CreateReview(ctx context.Context, r *model.Review) error {
-	return translate(s.conn(ctx).Create(r).Error, "create review of sheet %d", r.SheetID)
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(r).Error; err != nil {
+			return translate(err, "create review of sheet %d", r.SheetID)
+		}
+		return s.TouchSheet(ctx, r.SheetID)
+	})
 }
 
 // ReviewByID loads a review.
@@ -84,12 +90,16 @@ func (s *Store) CloseReview(ctx context.Context, id int64, state string, now tim
 	if res.RowsAffected == 0 {
 		return translate(ErrConflict, "close review %d", id)
 	}
-	return nil
+	// The sheet page shows the open review: it changes with it.
+	err := s.conn(ctx).Model(&model.Sheet{}).Where("id = (SELECT sheet_id FROM reviews WHERE id = ?)", id).
+		Update("cache_version", gorm.Expr("cache_version + 1")).Error
+	return translate(err, "touch sheet of review %d", id)
 }
 
 // Publish makes a revision the version readers see.
 func (s *Store) Publish(ctx context.Context, sheetID int64, number int) error {
-	res := s.conn(ctx).Model(&model.Sheet{}).Where("id = ? AND head_number >= ?", sheetID, number).Update("published_number", number)
+	res := s.conn(ctx).Model(&model.Sheet{}).Where("id = ? AND head_number >= ?", sheetID, number).
+		Updates(map[string]any{"published_number": number, "cache_version": gorm.Expr("cache_version + 1")})
 	return rowsOrNotFound(res.Error, res.RowsAffected, "publish revision %d of sheet %d", number, sheetID)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"atlas/internal/db"
@@ -53,7 +54,7 @@ func (s *Store) LockSheetBySlug(ctx context.Context, slug string) (*model.Sheet,
 func (s *Store) AdvanceHead(ctx context.Context, sheetID int64, from, to int, title string, now time.Time) error {
 	res := s.conn(ctx).Model(&model.Sheet{}).
 		Where("id = ? AND head_number = ?", sheetID, from).
-		Updates(map[string]any{"head_number": to, "title": title, "updated_at": now})
+		Updates(map[string]any{"head_number": to, "title": title, "updated_at": now, "cache_version": gorm.Expr("cache_version + 1")})
 	if res.Error != nil {
 		return translate(res.Error, "advance head of sheet %d", sheetID)
 	}
@@ -101,4 +102,13 @@ func (s *Store) SheetByID(ctx context.Context, id int64) (*model.Sheet, error) {
 	var sh model.Sheet
 	err := s.conn(ctx).Where("id = ?", id).Take(&sh).Error
 	return &sh, translate(err, "sheet %d", id)
+}
+
+// TouchSheet moves a sheet's cache version, for writes that change its pages
+// without a new revision (a comment, a vote, a board change).
+//
+//	UPDATE sheets SET cache_version = cache_version + 1 WHERE id = ?
+func (s *Store) TouchSheet(ctx context.Context, sheetID int64) error {
+	err := s.conn(ctx).Model(&model.Sheet{}).Where("id = ?", sheetID).Update("cache_version", gorm.Expr("cache_version + 1")).Error
+	return translate(err, "touch sheet %d", sheetID)
 }

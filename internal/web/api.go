@@ -21,6 +21,11 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return newError(fiber.StatusUnsupportedMediaType, "unsupported_media_type", messageFor(fiber.StatusUnsupportedMediaType))
 	}
+	// PostgreSQL stores no NUL character; refusing it here keeps every
+	// field of every request storable.
+	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
+		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : le caractère nul (\\u0000) n'est pas accepté.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -32,6 +37,10 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	return nil
 }
 
+// maxNumber is the largest revision number, limit or id a request may
+// name: the databases store them as 32-bit integers.
+const maxNumber = 1<<31 - 1
+
 // queryInt reads an optional positive integer parameter.
 func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
 	raw := c.Query(name)
@@ -39,11 +48,11 @@ func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
 		return def, nil
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 || (max > 0 && n > max) {
-		if max > 0 {
-			return 0, newError(fiber.StatusBadRequest, "bad_request", "Le paramètre "+name+" doit être un entier entre 1 et "+strconv.Itoa(max)+".")
-		}
-		return 0, newError(fiber.StatusBadRequest, "bad_request", "Le paramètre "+name+" doit être un entier positif.")
+	if max == 0 {
+		max = maxNumber
+	}
+	if err != nil || n < 1 || n > max {
+		return 0, newError(fiber.StatusBadRequest, "bad_request", "Le paramètre "+name+" doit être un entier entre 1 et "+strconv.Itoa(max)+".")
 	}
 	return n, nil
 }
@@ -52,7 +61,7 @@ func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
 // as for any URL that names nothing.
 func paramInt(c *fiber.Ctx, name string) (int, error) {
 	n, err := strconv.Atoi(c.Params(name))
-	if err != nil || n < 1 {
+	if err != nil || n < 1 || n > maxNumber {
 		return 0, fiber.ErrNotFound
 	}
 	return n, nil
@@ -106,7 +115,7 @@ type apiConflict struct {
 // parsePositive reads a positive integer from a form field.
 func parsePositive(raw string) (int, error) {
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 {
+	if err != nil || n < 1 || n > maxNumber {
 		return 0, errors.New("not a positive integer")
 	}
 	return n, nil

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"os"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,4 +84,15 @@ func (a *assets) serve(c *fiber.Ctx) error {
 func (a *assets) has(p string) bool {
 	_, ok := a.hashes[p]
 	return ok
+}
+
+// fingerprint hashes the content hashes of every public file.
+func (a *assets) fingerprint() string {
+	keys := make([]string, 0, len(a.hashes))
+	for p, h := range a.hashes {
+		keys = append(keys, p+"="+h)
+	}
+	sort.Strings(keys)
+	sum := sha256.Sum256([]byte(strings.Join(keys, ";")))
+	return hex.EncodeToString(sum[:8])
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -102,32 +101,6 @@ func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
 		})
 	}
 	return json.Marshal(fc)
-}
-
-// byteCache keeps a few built documents by key. Keys carry their own
-// version, so entries are never invalidated, only evicted when too many.
-type byteCache struct {
-	mu      sync.Mutex
-	entries map[string][]byte
-	max     int
-}
-
-func newByteCache(max int) *byteCache { return &byteCache{entries: map[string][]byte{}, max: max} }
-
-func (bc *byteCache) get(key string) ([]byte, bool) {
-	bc.mu.Lock()
-	defer bc.mu.Unlock()
-	b, ok := bc.entries[key]
-	return b, ok
-}
-
-func (bc *byteCache) put(key string, body []byte) {
-	bc.mu.Lock()
-	defer bc.mu.Unlock()
-	if len(bc.entries) >= bc.max {
-		clear(bc.entries) // versions move on; old keys are worthless anyway
-	}
-	bc.entries[key] = body
 }
 
 type mapPage struct {

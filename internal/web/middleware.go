@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"errors"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,6 +45,28 @@ func setSecurityHeaders(c *fiber.Ctx, https bool, csp string) {
 	if https {
 		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
+}
+
+// cleanInput refuses a request whose path, query or form values hold a NUL
+// character or invalid UTF-8: no database stores them faithfully and
+// PostgreSQL refuses them outright, so they would otherwise surface as a
+// 500 from whatever lookup they reached.
+func (h *handler) cleanInput(c *fiber.Ctx) error {
+	bad := false
+	check := func(b []byte) {
+		if !bad && (!utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0) {
+			bad = true
+		}
+	}
+	check([]byte(c.Path()))
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationForm) {
+		c.Request().PostArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
+	}
+	if bad {
+		return newError(fiber.StatusBadRequest, "bad_request", "La requête contient des caractères invalides (caractère nul ou encodage non UTF-8).")
+	}
+	return c.Next()
 }
 
 // securityHeaders sets the headers on every response, errors included (the

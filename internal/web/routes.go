@@ -7,7 +7,7 @@ import (
 // routes lists every route of the atlas, grouped by feature, each group
 // with its middleware.
 func (h *handler) routes(app *fiber.App) {
-	app.Use(h.securityHeaders)
+	app.Use(h.securityHeaders, h.cleanInput)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)

@@ -42,7 +42,11 @@ type handler struct {
 	assets   *assets
 	markdown *renderCache
 	csp      string
-	mapCache *byteCache
+	mapCache *lru[[]byte]
+	pages    *lru[[]byte]
+	// build fingerprints the templates and static files, so a page cached
+	// by a browser or a proxy does not outlive a new release.
+	build string
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -62,7 +66,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, log: d.Log,
-		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newByteCache(64),
+		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[[]byte](32), pages: newLRU[[]byte](1024), build: v.fingerprint + a.fingerprint(),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "atlas",

@@ -58,19 +58,38 @@ type provenance struct {
 const maxNamedContributors = 5
 
 func (h *handler) showSheetPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
+	if anonymousCacheable(c) {
+		return h.servePageCached(c, pageSheetShow, sh, func() ([]byte, error) {
+			p, err := h.sheetPageData(c, sh)
+			if err != nil {
+				return nil, err
+			}
+			return h.views.bytes(pageSheetShow, p)
+		})
+	}
+	p, err := h.sheetPageData(c, sh)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	return h.views.render(c, fiber.StatusOK, pageSheetShow, p)
+}
+
+// sheetPageData gathers everything the sheet page shows.
+func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error) {
+	ctx := c.UserContext()
 	user := userOf(c)
 	rev, err := h.store.Revision(ctx, sh.ID, sheet.VisibleNumber(sh, user))
 	if err != nil {
-		return err
+		return sheetPage{}, err
 	}
 	prov, err := h.provenance(c, sh)
 	if err != nil {
-		return err
+		return sheetPage{}, err
 	}
 	rendered := h.markdown.Render(rev.SHA256, rev.Body)
 	p := sheetPage{
@@ -82,7 +101,7 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 	}
 	board, err := h.store.BoardOf(ctx, sh.ID)
 	if err != nil {
-		return err
+		return sheetPage{}, err
 	}
 	for _, u := range board {
 		p.Board = append(p.Board, u.Name())
@@ -91,13 +110,13 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 		p.OpenReview = r
 		p.Provenance.AwaitingSince = &r.SubmittedAt
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+		return sheetPage{}, err
 	}
 	p.IsAdmin = user.IsAdmin()
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
 	comments, err := h.commentViews(c, sh.ID, nil)
 	if err != nil {
-		return err
+		return sheetPage{}, err
 	}
 	p.CommentsBlock = newCommentsBlock(p.Base, sh.Slug, 0, rev.Number, comments)
 	for _, slug := range rev.Meta.Categories {
@@ -105,7 +124,7 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 			p.Categories = append(p.Categories, categoryName(p.Lang, cat))
 		}
 	}
-	return h.views.render(c, fiber.StatusOK, pageSheetShow, p)
+	return p, nil
 }
 
 func categoryName(lang string, c sheet.Category) string {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -50,10 +52,11 @@ var pageNames = []string{
 }
 
 type views struct {
-	mu     sync.RWMutex
-	sets   map[string]*template.Template
-	dev    bool
-	assets *assets
+	mu          sync.RWMutex
+	sets        map[string]*template.Template
+	dev         bool
+	assets      *assets
+	fingerprint string // hash of every template file
 }
 
 func newViews(dev bool, a *assets) (*views, error) {
@@ -70,6 +73,15 @@ func (v *views) fsys() fs.FS {
 
 func (v *views) parse() error {
 	fsys := v.fsys()
+	sum := sha256.New()
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := fs.ReadFile(fsys, p)
+			sum.Write(data)
+		}
+		return nil
+	})
+	v.fingerprint = hex.EncodeToString(sum.Sum(nil)[:8])
 	sets := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(v.funcs()).ParseFS(fsys, "layouts/*.html", "partials/*.html", "pages/"+name+".html")
@@ -100,24 +112,33 @@ func (v *views) funcs() template.FuncMap {
 // render executes a page into a buffer first, so a template error never
 // sends half a page.
 func (v *views) render(c *fiber.Ctx, status int, name string, data any) error {
+	page, err := v.bytes(name, data)
+	if err != nil {
+		return err
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(page)
+}
+
+// bytes executes a page and returns it whole.
+func (v *views) bytes(name string, data any) ([]byte, error) {
 	if v.dev {
 		if err := v.parse(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	v.mu.RLock()
 	t := v.sets[name]
 	v.mu.RUnlock()
 	if t == nil {
-		return fmt.Errorf("web: unknown page %q", name)
+		return nil, fmt.Errorf("web: unknown page %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
 	}
-	c.Status(status)
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // Base is what every page's data embeds: who is looking, in which
@@ -168,7 +189,9 @@ func (h *handler) base(c *fiber.Ctx, title string) Base {
 	if flash := c.Cookies(flashCookie); flash != "" {
 		kind, key, _ := strings.Cut(flash, ":")
 		b.FlashKind, b.Flash = kind, i18n.T(b.Lang, "flash."+key)
-		c.ClearCookie(flashCookie)
+		// Cleared on the path it was set on, or the browser keeps showing it.
+		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+			Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
 	}
 	return b
 }

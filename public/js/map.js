@@ -9,7 +9,9 @@
     return;
   }
   el.hidden = false;
-  var map = L.map(el, { scrollWheelZoom: false }).setView([48.39, -4.49], 10);
+  var map = L.map(el, { scrollWheelZoom: false, zoomControl: false }).setView([48.39, -4.49], 10);
+  // Leaflet's own buttons speak English; the page gives their words.
+  L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
   L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
 
   function card(props) {
