@@ -4,7 +4,7 @@ GO       ?= go
 BIN      ?= bin/atlas
 PKG      := ./...
 
-.PHONY: run build assets test test-sqlite lint migration fuzz bench clean
+.PHONY: run build assets test test-sqlite lint migration fuzz bench bench-go clean
 
 ## run: build and serve on :8080 with an embedded SQLite database under ./data
 run: assets
@@ -47,9 +47,17 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzRender -fuzztime=$(FUZZTIME) ./internal/render
 	$(GO) test -run='^$$' -fuzz=FuzzSlug -fuzztime=$(FUZZTIME) ./internal/document
 
-## bench: Go micro-benchmarks (diff, merge, render, storage)
+## bench: the load benchmarks against a plain Fiber hello server, pinned to
+## one core each, written to docs/BENCHMARKS.md (BENCH_PG=postgres://… adds
+## a PostgreSQL run on a database it may fill)
+BENCH_SECONDS ?= 10
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/diff ./internal/render ./internal/sheet
+	$(GO) build -o bin/bench-run ./bench/run
+	taskset -c 1 bin/bench-run -seconds $(BENCH_SECONDS) $(if $(BENCH_PG),-postgres '$(BENCH_PG)')
+
+## bench-go: Go micro-benchmarks (diff, merge, render, storage, search, map)
+bench-go:
+	$(GO) test -run='^$$' -bench=. -benchmem ./internal/diff ./internal/render ./internal/sheet ./internal/web
 
 ## migration NAME=x: create the pair of migration files with the next number
 migration:

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/kljensen/snowball/french"
@@ -60,12 +61,34 @@ func words(text string) []string {
 
 // stem normalizes a word as PostgreSQL's atlas_fr configuration does:
 // lowercase, accents removed (unaccent), then the French Snowball stemmer.
+// Sheets repeat a small vocabulary, so stems are remembered: indexing a
+// 50 KB sheet would otherwise run the stemmer on thousands of words.
 func stem(w string) string {
 	if len(w) > 64 {
 		return ""
 	}
-	return french.Stem(fold(strings.ToLower(w)), true)
+	stems.RLock()
+	s, ok := stems.m[w]
+	stems.RUnlock()
+	if ok {
+		return s
+	}
+	s = french.Stem(fold(strings.ToLower(w)), true)
+	stems.Lock()
+	if len(stems.m) >= maxStems {
+		stems.m = make(map[string]string, maxStems) // start over rather than grow without bound
+	}
+	stems.m[w] = s
+	stems.Unlock()
+	return s
 }
+
+const maxStems = 100_000
+
+var stems = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
 
 // fold removes combining accents and ligatures' diacritics: é → e, ç → c.
 func fold(s string) string {

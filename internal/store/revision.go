@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 
 	"atlas/internal/model"
 )
@@ -18,6 +19,11 @@ func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
 
 // Revision loads one revision of a sheet, content included.
 func (s *Store) Revision(ctx context.Context, sheetID int64, number int) (*model.Revision, error) {
+	// Numbers are 32-bit in both databases; a larger one names nothing, and
+	// PostgreSQL would refuse the query rather than find no row.
+	if number < 1 || number > math.MaxInt32 {
+		return nil, translate(ErrNotFound, "revision %d of sheet %d", number, sheetID)
+	}
 	var r model.Revision
 	err := s.conn(ctx).Where("sheet_id = ? AND number = ?", sheetID, number).Take(&r).Error
 	return &r, translate(err, "revision %d of sheet %d", number, sheetID)

@@ -100,6 +100,10 @@ func (h *handler) apiDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The API's rule for anonymous programs: only the version readers see.
+	if visible := sheet.VisibleNumber(cmp.Sheet, nil); userOf(c) == nil && (cmp.From.Number != visible || cmp.To.Number != visible) {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte : authentifiez-vous pour comparer des versions.")
+	}
 	changes := make([]apiMetaChange, 0, len(cmp.Meta))
 	for _, m := range cmp.Meta {
 		changes = append(changes, apiMetaChange{Field: m.Field, From: m.From, To: m.To})

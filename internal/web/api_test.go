@@ -140,7 +140,10 @@ func TestAPIDiffRebuildsBothRevisions(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("save: %d %s", r.status, r.body)
 		}
-		dj := a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "", nil).json(t)
+		dj := a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "marie", nil).json(t)
+		if r := a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "", nil); r.status != http.StatusUnauthorized {
+			t.Errorf("anonymous diff of unpublished versions: %d", r.status)
+		}
 		var old, cur strings.Builder
 		statuses := map[string]string{}
 		for _, s := range dj["sections"].([]any) {

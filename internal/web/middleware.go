@@ -60,8 +60,20 @@ func (h *handler) cleanInput(c *fiber.Ctx) error {
 	}
 	check([]byte(c.Path()))
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
-	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationForm) {
+	switch ct := string(c.Request().Header.ContentType()); {
+	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
+	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
+		form, err := c.MultipartForm()
+		if err != nil {
+			return newError(fiber.StatusBadRequest, "bad_request", "Formulaire illisible.")
+		}
+		for k, values := range form.Value {
+			check([]byte(k))
+			for _, v := range values {
+				check([]byte(v))
+			}
+		}
 	}
 	if bad {
 		return newError(fiber.StatusBadRequest, "bad_request", "La requête contient des caractères invalides (caractère nul ou encodage non UTF-8).")
@@ -152,7 +164,14 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	sess := sessionOf(c)
-	given := c.FormValue("_csrf")
+	// Only from the body: a token in the URL would end up in logs and
+	// browser history.
+	given := string(c.Request().PostArgs().Peek("_csrf"))
+	if given == "" {
+		if form, err := c.MultipartForm(); err == nil && len(form.Value["_csrf"]) > 0 {
+			given = form.Value["_csrf"][0]
+		}
+	}
 	if sess == nil || given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
 		return newError(fiber.StatusForbidden, "csrf", "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.")
 	}

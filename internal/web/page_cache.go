@@ -16,6 +16,26 @@ func anonymousCacheable(c *fiber.Ctx) bool {
 	return userOf(c) == nil && c.Cookies(flashCookie) == ""
 }
 
+// maybeCached renders a sheet's page, from the page cache when the reader
+// is anonymous (the page is then the same for all of them).
+func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, data func() (any, error)) error {
+	if anonymousCacheable(c) {
+		return h.servePageCached(c, page, sh, func() ([]byte, error) {
+			d, err := data()
+			if err != nil {
+				return nil, err
+			}
+			return h.views.bytes(page, d)
+		})
+	}
+	d, err := data()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	return h.views.render(c, fiber.StatusOK, page, d)
+}
+
 // servePageCached answers an anonymous reader from the page cache. The key
 // holds the sheet's cache version (moved by every write that changes its
 // pages), the language and the release, so a cached page is never stale.

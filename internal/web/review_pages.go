@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/auth"
 	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/review"
@@ -123,7 +124,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 // submitReview is the "Soumettre au CA" form of a sheet page.
 func (h *handler) submitReview(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	n, err := strconv.Atoi(c.FormValue("revision"))
+	n, err := parsePositive(c.FormValue("revision"))
 	if err != nil {
 		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez la version à soumettre.")
 	}
@@ -179,6 +180,9 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 	}
 	if !review.Open(b.Review.State) {
 		return review.ErrClosed
+	}
+	if user := userOf(c); !b.isMember(user) && user.ID != b.Review.SubmittedBy {
+		return auth.ErrForbidden
 	}
 	rev, err := h.store.Revision(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
 	if err != nil {

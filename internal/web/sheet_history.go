@@ -30,19 +30,24 @@ type historyPage struct {
 const historyPageSize = 50
 
 func (h *handler) showHistoryPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
+	return h.maybeCached(c, pageHistory, sh, func() (any, error) { return h.historyPageData(c, sh) })
+}
+
+func (h *handler) historyPageData(c *fiber.Ctx, sh *model.Sheet) (any, error) {
+	ctx := c.UserContext()
+	var err error
 	before, err := queryInt(c, "before", 0, 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// One extra row gives the size delta of the page's oldest revision.
 	page, err := h.store.ListRevisions(ctx, sh.ID, before, historyPageSize+1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	revs := page.Revisions
 	next := 0
@@ -52,11 +57,11 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 	}
 	authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	states, err := h.revisionStates(ctx, sh)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := historyPage{Base: h.base(c, sh.Title), Sheet: sh, Next: next, First: before == 0,
 		Tabs: newSheetTabs(langOf(c), sh.Slug, tabHistory, userOf(c) != nil)}
@@ -78,5 +83,5 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 			p.From = revs[1].Number
 		}
 	}
-	return h.views.render(c, fiber.StatusOK, pageHistory, p)
+	return p, nil
 }

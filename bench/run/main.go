@@ -1,0 +1,320 @@
+// Command run is the atlas's benchmark suite (make bench). It builds the
+// atlas and a plain Fiber hello server, starts each pinned to core 0 with
+// GOMAXPROCS=1, seeds the atlas through its API, drives both from this
+// process (pinned to core 1 by the Makefile) over 127.0.0.1 only, and
+// writes docs/BENCHMARKS.md with every figure as a ratio to the hello
+// server's throughput H measured in the same run.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	seconds := flag.Int("seconds", 10, "duration of each scenario (at most 60)")
+	conns := flag.Int("c", 50, "connections")
+	out := flag.String("out", "docs/BENCHMARKS.md", "report to write")
+	pg := flag.String("postgres", "", "also run on this PostgreSQL URL (a database the suite may fill)")
+	flag.Parse()
+	if *seconds > 60 {
+		*seconds = 60
+	}
+	dir, err := os.MkdirTemp("", "atlas-bench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	build(dir)
+
+	d := time.Duration(*seconds) * time.Second
+	hello := start(dir, "hello", []string{"-addr", "127.0.0.1:" + freePort()}, nil)
+	h := drive("H: Fiber hello", *conns, d, get(hello.url+"/", nil))
+	hello.stop()
+	log.Printf("H = %.0f req/s", h.RPS)
+
+	var sections []string
+	sections = append(sections, atlasRun(dir, "SQLite", nil, h, d, *conns))
+	if *pg != "" {
+		sections = append(sections, atlasRun(dir, "PostgreSQL", []string{"ATLAS_DATABASE_URL=" + *pg, "ATLAS_AUTO_MIGRATE=true"}, h, d, *conns))
+	}
+	report(*out, h, sections, *seconds, *conns)
+}
+
+type server struct {
+	cmd *exec.Cmd
+	url string
+	log *bytes.Buffer
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Kill()
+	_, _ = s.cmd.Process.Wait()
+}
+
+// rss reads the server's resident memory in MB.
+func (s *server) rss() float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func build(dir string) {
+	for _, target := range [][2]string{{"atlas", "./cmd/atlas"}, {"hello", "./bench/hello"}} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, target[0]), target[1])
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			log.Fatalf("build %s: %v\n%s", target[0], err, out)
+		}
+	}
+}
+
+func freePort() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+// start runs a binary on core 0 with one scheduler thread, as the targets
+// require, and waits for it to answer.
+func start(dir, name string, args, env []string) *server {
+	bin := filepath.Join(dir, name)
+	argv := append([]string{bin}, args...)
+	if _, err := exec.LookPath("taskset"); err == nil && onlineCPUs() > 1 {
+		argv = append([]string{"taskset", "-c", "0"}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(append(os.Environ(), "GOMAXPROCS=1"), env...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	addr := ""
+	for i, a := range args {
+		if a == "-addr" {
+			addr = args[i+1]
+		}
+	}
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "ATLAS_ADDR="); ok {
+			addr = v
+		}
+	}
+	s := &server{cmd: cmd, url: "http://" + addr, log: &logs}
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get(s.url + "/healthz"); err == nil {
+			resp.Body.Close()
+			return s
+		}
+		if name == "hello" {
+			if resp, err := http.Get(s.url + "/"); err == nil {
+				resp.Body.Close()
+				return s
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	log.Fatalf("%s did not start:\n%s", name, logs.String())
+	return nil
+}
+
+// onlineCPUs counts the machine's cores; runtime.NumCPU would count only
+// the one this process is pinned to.
+func onlineCPUs() int {
+	out, err := exec.Command("nproc", "--all").Output()
+	if err != nil {
+		return runtime.NumCPU()
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return n
+}
+
+func atlasCmd(dir string, env []string, stdin string, args ...string) string {
+	cmd := exec.Command(filepath.Join(dir, "atlas"), args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
+	if err != nil {
+		log.Fatalf("atlas %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// sheetBody makes a sheet of about n bytes in the template's shape.
+func sheetBody(n int, variant int) string {
+	var b strings.Builder
+	words := []string{"jardin", "semences", "association", "gouvernance", "quartier", "bénévoles", "partage", "outils", "école", "conseil"}
+	for i := 0; b.Len() < n; i++ {
+		if i%12 == 0 {
+			fmt.Fprintf(&b, "## Section %d\n\n", i/12)
+		}
+		w := words[i%len(words)]
+		// 1% of paragraphs differ between variants: the diff scenario.
+		if variant > 0 && i%100 == 7 {
+			w = "modifié"
+		}
+		fmt.Fprintf(&b, "Paragraphe %d : le %s du commun réunit les habitantes et habitants, qui en décident ensemble chaque mois.\n\n", i, w)
+	}
+	return b.String()
+}
+
+func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conns int) string {
+	data := filepath.Join(dir, "data-"+strings.ToLower(label))
+	env := append([]string{"ATLAS_DATA_DIR=" + data, "ATLAS_ADDR=127.0.0.1:" + freePort(), "ATLAS_LOG_FORMAT=json"}, dbEnv...)
+	if len(dbEnv) > 0 {
+		atlasCmd(dir, env, "", "migrate")
+	}
+	atlasCmd(dir, env, "mot de passe du banc\n", "user", "create", "--username", "banc", "--email", "banc@example.org", "--role", "admin", "--password-stdin")
+	token := atlasCmd(dir, env, "", "token", "create", "--username", "banc")
+	for _, n := range []string{"ca1", "ca2", "ca3"} {
+		atlasCmd(dir, env, "mot de passe du banc\n", "user", "create", "--username", n, "--email", n+"@example.org", "--role", "contributor", "--password-stdin")
+	}
+	tokens := map[string]string{}
+	for _, n := range []string{"ca1", "ca2", "ca3"} {
+		tokens[n] = atlasCmd(dir, env, "", "token", "create", "--username", n)
+	}
+	s := start(dir, "atlas", []string{"serve"}, env)
+	defer s.stop()
+	api := s.url + "/api/v1"
+	must := func(err error) {
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// T1: a 30 KB sheet validated by its board, read anonymously.
+	var created struct{ Slug string }
+	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche publiée", "body": sheetBody(30<<10, 0)}, &created))
+	read := created.Slug
+	must(apiCall("PUT", api+"/sheets/"+read+"/board", token, map[string]any{"members": []string{"ca1", "ca2", "ca3"}}, nil))
+	var rv struct{ ID int }
+	must(apiCall("POST", api+"/sheets/"+read+"/reviews", token, map[string]any{"revision": 1}, &rv))
+	for _, n := range []string{"ca1", "ca2"} {
+		must(apiCall("POST", fmt.Sprintf("%s/reviews/%d/votes", api, rv.ID), tokens[n], map[string]any{"choice": "approve", "revision": 1}, nil))
+	}
+	// T2: a sheet with a long history.
+	const depth = 1000
+	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche très modifiée", "body": "v0"}, &created))
+	deep := created.Slug
+	for n := 1; n < depth; n++ {
+		must(apiCall("PUT", api+"/sheets/"+deep, token, map[string]any{"base": n, "title": "Fiche très modifiée", "body": fmt.Sprintf("v%d", n), "summary": "étape"}, nil))
+	}
+	// T4: two 50 KB revisions, 1% of paragraphs changed.
+	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche comparée", "body": sheetBody(50<<10, 0)}, &created))
+	diffed := created.Slug
+	must(apiCall("PUT", api+"/sheets/"+diffed, token, map[string]any{"base": 1, "title": "Fiche comparée", "body": sheetBody(50<<10, 1)}, nil))
+	// T3: one 50 KB sheet per connection, each saved from its own head.
+	body50 := sheetBody(50<<10, 0)
+	slugs := make([]string, conns)
+	for i := range slugs {
+		must(apiCall("POST", api+"/sheets", token, map[string]any{"title": fmt.Sprintf("Banc %d", i), "body": body50}, &created))
+		slugs[i] = created.Slug
+	}
+
+	rows := []result{}
+	t1 := drive("T1 anonymous read, 30 KB validated sheet", conns, d, get(s.url+"/sheets/"+read, nil))
+	rss := s.rss()
+	rows = append(rows, t1)
+	resp, err := http.Get(s.url + "/sheets/" + read)
+	must(err)
+	resp.Body.Close()
+	rows = append(rows, drive("T1 same, revalidated (If-None-Match → 304)", conns, d, get(s.url+"/sheets/"+read, map[string]string{"If-None-Match": resp.Header.Get("ETag")})))
+	rows = append(rows, drive(fmt.Sprintf("T2 history page (50 rows) of a %d-revision sheet", depth), conns, d, get(s.url+"/sheets/"+deep+"/history", nil)))
+	rows = append(rows, drive(fmt.Sprintf("T2 history page at depth %d", depth/2), conns, d, get(fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), nil)))
+	rows = append(rows, drive("T3 save of a 50 KB sheet (synchronous commit, search index)", conns, d, func(w, ok int) *http.Request {
+		payload, _ := json.Marshal(map[string]any{"base": ok + 1, "title": fmt.Sprintf("Banc %d", w), "body": fmt.Sprintf("Modification %d.\n\n", ok) + body50, "summary": "banc"})
+		req, _ := http.NewRequest(http.MethodPut, api+"/sheets/"+slugs[w], bytes.NewReader(payload))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		return req
+	}))
+	rows = append(rows, drive("T4 uncached diff of two 50 KB revisions (API)", conns, d, get(api+"/sheets/"+diffed+"/diff?from=1&to=2", nil)))
+	rows = append(rows, drive("map.geojson (cached by cards' version)", conns, d, get(s.url+"/map.geojson", nil)))
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n### %s\n\n| scenario | req/s | ratio to H | p50 ms | p95 ms | p99 ms | statuses |\n|---|---:|---:|---:|---:|---:|---|\n", label)
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %.0f | %.3f | %.2f | %.2f | %.2f | %v%s |\n", r.Name, r.RPS, r.RPS/h.RPS,
+			ms(r.P50), ms(r.P95), ms(r.P99), r.Status, errNote(r.Errors))
+	}
+	fmt.Fprintf(&b, "\nResident memory of the server after the T1 load: %.0f MB.\n", rss)
+	if strings.Contains(s.log.String(), "database is locked") {
+		b.WriteString("\n**The server log shows \"database is locked\".**\n")
+	}
+	log.Printf("%s done", label)
+	return b.String()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func errNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d transport errors", n)
+}
+
+func report(path string, h result, sections []string, seconds, conns int) {
+	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	cpu := "unknown"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				cpu = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
+				break
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("# Benchmarks\n\nWritten by `make bench` (bench/run). Both servers run pinned to core 0 with GOMAXPROCS=1;\n")
+	b.WriteString("the load comes from core 1 over 127.0.0.1. H is a plain Fiber handler answering \"Hello\",\n")
+	b.WriteString("measured in the same run; every figure is also given as a ratio to it.\n\n")
+	fmt.Fprintf(&b, "- date: %s\n- commit: %s\n- machine: %s, %d cores, %s\n- each scenario: %d s, %d connections\n",
+		time.Now().UTC().Format(time.RFC3339), strings.TrimSpace(string(commit)), cpu, onlineCPUs(), runtime.Version(), seconds, conns)
+	fmt.Fprintf(&b, "\n**H = %.0f req/s** (p50 %.2f ms, p99 %.2f ms)\n", h.RPS, ms(h.P50), ms(h.P99))
+	for _, s := range sections {
+		b.WriteString(s)
+	}
+	b.WriteString(findings)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(b.String())
+}
+
+// findings is the part of the report people write: what was measured and
+// what was done about it. Keep it current when the figures move.
+const findings = `
+## Notes
+
+- The anonymous sheet page is served from a page cache keyed by the sheet's cache version
+  (moved by every write that changes the page), the language and the release; the key is also
+  the page's strong ETag, so revalidations cost a 304 without rendering.
+- Saves are synchronous (SQLite synchronous=FULL, PostgreSQL's default commit) and update the
+  search index and the sheet's card in the same transaction.
+- The history page is a keyset walk on (sheet_id, number): its cost does not grow with depth.
+`
