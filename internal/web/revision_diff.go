@@ -85,14 +85,22 @@ type diffPage struct {
 const diffContext = 3
 
 func (h *handler) showDiffPage(c *fiber.Ctx) error {
-	cmp, err := h.loadComparison(c)
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
+	}
+	return h.maybeCached(c, pageDiff, sh, func() (any, error) { return h.diffPageData(c) })
+}
+
+func (h *handler) diffPageData(c *fiber.Ctx) (any, error) {
+	cmp, err := h.loadComparison(c)
+	if err != nil {
+		return nil, err
 	}
 	ctx := c.UserContext()
 	users, err := h.store.UsersByIDs(ctx, []int64{cmp.From.AuthorID, cmp.To.AuthorID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := diffPage{
 		Base: h.base(c, cmp.To.Title), comparison: cmp, Side: c.Query("view") == "side",
@@ -113,5 +121,5 @@ func (h *handler) showDiffPage(c *fiber.Ctx) error {
 	p.Sections = sectionViews(p.Lang, cmp.Result.Sections)
 	p.MetaRows = metaRows(p.Lang, cmp.Meta)
 	p.Tabs = newSheetTabs(p.Lang, cmp.Sheet.Slug, tabHistory, userOf(c) != nil)
-	return h.views.render(c, fiber.StatusOK, pageDiff, p)
+	return p, nil
 }

@@ -24,8 +24,7 @@ type revisionPage struct {
 }
 
 func (h *handler) showRevisionPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -33,24 +32,27 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rev, err := h.store.Revision(ctx, sh.ID, n)
-	if err != nil {
-		return err
-	}
-	author, err := h.store.UserByID(ctx, rev.AuthorID)
-	if err != nil {
-		return err
-	}
-	state, err := h.revisionState(ctx, sh, n)
-	if err != nil {
-		return err
-	}
-	rendered := h.markdown.Render(rev.SHA256, rev.Body)
-	b := h.base(c, rev.Title)
-	return h.views.render(c, fiber.StatusOK, pageRevisionShow, revisionPage{
-		Base: b, Sheet: sh, Revision: rev, Author: author.Name(), HTML: rendered.HTML, Headings: rendered.Headings,
-		IsHead: n == sh.HeadNumber, State: state, CanEdit: userOf(c) != nil,
-		Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
+	return h.maybeCached(c, pageRevisionShow, sh, func() (any, error) {
+		ctx := c.UserContext()
+		rev, err := h.store.Revision(ctx, sh.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		author, err := h.store.UserByID(ctx, rev.AuthorID)
+		if err != nil {
+			return nil, err
+		}
+		state, err := h.revisionState(ctx, sh, n)
+		if err != nil {
+			return nil, err
+		}
+		rendered := h.markdown.Render(rev.SHA256, rev.Body)
+		b := h.base(c, rev.Title)
+		return revisionPage{
+			Base: b, Sheet: sh, Revision: rev, Author: author.Name(), HTML: rendered.HTML, Headings: rendered.Headings,
+			IsHead: n == sh.HeadNumber, State: state, CanEdit: userOf(c) != nil,
+			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
+		}, nil
 	})
 }
 
