@@ -1,15 +1,24 @@
 # syntax=docker/dockerfile:1
-# Atlas des communs: a static binary in a small non-root image.
+# Atlas des communs: front-end packages from npm, a static Go binary, and a
+# small non-root runtime image.
+
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund \
+    && mkdir -p public/vendor/leaflet \
+    && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=assets /src/public/vendor/leaflet ./public/vendor/leaflet
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/atlas ./cmd/atlas
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin atlas \
     && mkdir -p /data && chown atlas /data

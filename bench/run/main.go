@@ -252,7 +252,9 @@ func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conn
 		req.Header.Set("Authorization", "Bearer "+token)
 		return req
 	}))
-	rows = append(rows, drive("T4 uncached diff of two 50 KB revisions (API)", conns, d, get(api+"/sheets/"+diffed+"/diff?from=1&to=2", nil)))
+	rows = append(rows, drive("T4 uncached diff of two 50 KB revisions (API, with a token)", conns, d,
+		get(api+"/sheets/"+diffed+"/diff?from=1&to=2", map[string]string{"Authorization": "Bearer " + token})))
+	rows = append(rows, drive("T4 cached diff page, anonymous", conns, d, get(s.url+"/sheets/"+diffed+"/diff?from=1&to=2", nil)))
 	rows = append(rows, drive("map.geojson (cached by cards' version)", conns, d, get(s.url+"/map.geojson", nil)))
 
 	var b strings.Builder

@@ -107,6 +107,7 @@ func (h *handler) apiVote(c *fiber.Ctx) error {
 	if _, err := h.reviews.Vote(c.UserContext(), userOf(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
 		return err
 	}
+	h.metrics.votes.Inc()
 	return h.sendReview(c, fiber.StatusOK, int64(id))
 }
 

@@ -149,6 +149,7 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	res, err := h.sheets.Save(c.UserContext(), user, c.Params("slug"), sheet.SaveInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
 	})
+	h.countSave(res, err)
 	var conflict *sheet.ConflictError
 	if errors.As(err, &conflict) {
 		return c.Status(fiber.StatusConflict).JSON(apiConflict{

@@ -253,3 +253,26 @@ func TestEveryPageHasLabelledInputs(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthAndMetrics(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	b := a.browser()
+	if r := b.get("/healthz"); r.status != http.StatusOK || string(r.body) != "ok" {
+		t.Errorf("healthz: %d %s", r.status, r.body)
+	}
+	createSheet(t, a, "Mesurée", body1)
+	a.api(http.MethodPut, "/sheets/mesuree", "marie", map[string]any{"base": 1, "title": "Mesurée", "body": "v2"})
+	b.get("/sheets/absente")
+	m := string(b.get("/metrics").body)
+	for _, want := range []string{
+		`atlas_http_requests_total{method="GET",route="/sheets/:slug",status="404"} 1`,
+		`atlas_saves_total{outcome="saved"} 1`,
+		"atlas_http_request_duration_seconds_bucket",
+		`go_sql_max_open_connections{db_name="atlas"}`,
+		"go_goroutines",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

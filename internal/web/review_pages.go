@@ -153,6 +153,7 @@ func (h *handler) castVote(c *fiber.Ctx) error {
 		}
 		return h.renderReview(c, he.Status, he.Message)
 	}
+	h.metrics.votes.Inc()
 	h.flash(c, "success", "voted")
 	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", c.Params("slug"), id))
 }

@@ -7,9 +7,10 @@ import (
 // routes lists every route of the atlas, grouped by feature, each group
 // with its middleware.
 func (h *handler) routes(app *fiber.App) {
-	app.Use(h.securityHeaders, h.cleanInput)
+	app.Use(h.observe, h.securityHeaders, h.cleanInput)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
+	app.Get("/metrics", h.metricsHandler())
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)
 	app.Get("/map.geojson", h.loadSession, h.mapGeoJSON)
 

@@ -46,7 +46,8 @@ type handler struct {
 	pages    *lru[[]byte]
 	// build fingerprints the templates and static files, so a page cached
 	// by a browser or a proxy does not outlive a new release.
-	build string
+	build   string
+	metrics *metrics
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -68,6 +69,7 @@ func New(d Deps) (*fiber.App, error) {
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, log: d.Log,
 		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[[]byte](32), pages: newLRU[[]byte](1024), build: v.fingerprint + a.fingerprint(),
 	}
+	h.metrics = newMetrics(h)
 	app := fiber.New(fiber.Config{
 		AppName:               "atlas",
 		ErrorHandler:          h.handleError,

@@ -235,6 +235,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	}
 
 	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
+	h.countSave(res, err)
 	var conflict *sheet.ConflictError
 	switch {
 	case errors.As(err, &conflict):

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"atlas/internal/sheet"
+)
+
+// metrics are what /metrics exposes, in the Prometheus text format: request
+// counts and latencies by route (the pattern, so the label set stays
+// small), the outcomes of saves and votes, and the database pool.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	saves    *prometheus.CounterVec
+	votes    prometheus.Counter
+}
+
+func newMetrics(h *handler) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "atlas_http_requests_total", Help: "HTTP requests by route, method and status."},
+			[]string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "atlas_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route", "method"}),
+		saves: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "atlas_saves_total", Help: "Sheet saves by outcome: saved, merged, unchanged, conflict, refused."},
+			[]string{"outcome"}),
+		votes: prometheus.NewCounter(prometheus.CounterOpts{Name: "atlas_votes_total", Help: "Board votes recorded."}),
+	}
+	m.registry.MustRegister(m.requests, m.latency, m.saves, m.votes,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if sqlDB, err := h.store.DB().SQL(); err == nil {
+		m.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, "atlas"))
+	}
+	return m
+}
+
+// observe records every request once it is answered, errors included.
+func (h *handler) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		he, _ := classify(err)
+		status = he.Status
+	}
+	// Fiber's strings live in buffers reused by the next request; the
+	// metrics keep their labels, so they get copies.
+	route, method := strings.Clone(c.Route().Path), strings.Clone(c.Method())
+	h.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	h.metrics.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+	return err
+}
+
+// countSave records the outcome of a save or an amendment.
+func (h *handler) countSave(res sheet.SaveResult, err error) {
+	var conflict *sheet.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		h.metrics.saves.WithLabelValues("conflict").Inc()
+	case err != nil:
+		h.metrics.saves.WithLabelValues("refused").Inc()
+	case res.Unchanged:
+		h.metrics.saves.WithLabelValues("unchanged").Inc()
+	case res.Merged:
+		h.metrics.saves.WithLabelValues("merged").Inc()
+	default:
+		h.metrics.saves.WithLabelValues("saved").Inc()
+	}
+}
+
+func (h *handler) metricsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{}))
+}
