@@ -177,6 +177,7 @@ var catalogues = map[string]map[string]string{
 		"login.password":   "Mot de passe",
 		"login.submit":     "Se connecter",
 		"login.failed":     "Identifiant ou mot de passe incorrect.",
+		"login.throttled":  "Trop de tentatives de connexion : patientez un quart d'heure avant de réessayer.",
 		"login.no_account": "Pas encore de compte ? Demandez-en un aux personnes qui administrent l'atlas.",
 
 		"account.title":            "Mon compte",
@@ -527,6 +528,7 @@ var catalogues = map[string]map[string]string{
 		"login.password":   "Password",
 		"login.submit":     "Log in",
 		"login.failed":     "Wrong username or password.",
+		"login.throttled":  "Too many login attempts: wait a quarter of an hour before trying again.",
 		"login.no_account": "No account yet? Ask the people who run the atlas for one.",
 
 		"account.title":            "My account",

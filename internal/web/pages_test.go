@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -275,4 +277,32 @@ func TestHealthAndMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
+}
+
+func TestLoginIsThrottled(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	b := a.browser()
+	token := b.csrf("/login")
+	for i := 0; i < 5; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"_csrf": {token}, "username": {"marie"}, "password": {"faux"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.0.%d", i)) // rotating it gains nothing
+		if r := b.send(req); r.status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i, r.status)
+		}
+	}
+	// Now even the right password waits, for this account.
+	r := b.post("/login", url.Values{"_csrf": {token}, "username": {"marie"}, "password": {testutil.FixturePassword}})
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "patientez") {
+		t.Errorf("after 5 failures: %d", r.status)
+	}
+	// An unknown account is throttled the same way.
+	for i := 0; i < 6; i++ {
+		r = b.post("/login", url.Values{"_csrf": {token}, "username": {"personne"}, "password": {"faux"}})
+	}
+	if r.status != http.StatusTooManyRequests {
+		t.Errorf("unknown account after 6 failures: %d", r.status)
+	}
+	// Another account is not blocked by them.
+	b.login("admin")
 }

@@ -48,6 +48,7 @@ type handler struct {
 	// by a browser or a proxy does not outlive a new release.
 	build   string
 	metrics *metrics
+	logins  *throttle
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -70,6 +71,7 @@ func New(d Deps) (*fiber.App, error) {
 		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[[]byte](32), pages: newLRU[[]byte](1024), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
+	h.logins = newThrottle()
 	app := fiber.New(fiber.Config{
 		AppName:               "atlas",
 		ErrorHandler:          h.handleError,

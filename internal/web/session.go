@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,8 +42,21 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 func (h *handler) login(c *fiber.Ctx) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
+	now := time.Now()
+	accountKey, addressKey := "u:"+strings.ToLower(strings.TrimSpace(username)), "a:"+h.clientIP(c)
+	if h.logins.blocked(accountKey, maxFailuresAccount, now) || h.logins.blocked(addressKey, maxFailuresAddress, now) {
+		b := h.base(c, "")
+		b.Title = b.T("login.title")
+		c.Set(fiber.HeaderRetryAfter, "900")
+		return h.views.render(c, fiber.StatusTooManyRequests, pageLogin, loginPage{
+			Base: b, Next: next, Username: username, Error: b.T("login.throttled"),
+		})
+	}
 	user, err := h.auth.Authenticate(c.UserContext(), username, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
+		// Unknown and known usernames count alike: the answer tells nothing.
+		h.logins.fail(accountKey, now)
+		h.logins.fail(addressKey, now)
 		b := h.base(c, "")
 		b.Title = b.T("login.title")
 		return h.views.render(c, fiber.StatusUnauthorized, pageLogin, loginPage{
@@ -51,6 +66,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.logins.clear(accountKey)
 	oldToken, _ := c.Locals(localSessionToken).(string)
 	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken, langOf(c))
 	if err != nil {
