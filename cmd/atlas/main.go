@@ -34,6 +34,7 @@ Usage:
   atlas export --out FILE.zip           write the whole atlas to an archive
   atlas export --git DIR                write every sheet's history as a git repository
   atlas import-archive FILE.zip         restore an archive into an empty database
+  atlas backup --out FILE.db            consistent online copy of the SQLite database
   atlas demo                            load invented sample sheets
   atlas reindex                         rebuild cards and the search index
   atlas config                          print the configuration, secrets hidden
@@ -83,6 +84,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return importCommand(ctx, cfg, log, args, stdout)
 	case "import-archive":
 		return importArchiveCommand(ctx, cfg, log, args, stdout)
+	case "backup":
+		return backupCommand(ctx, cfg, log, args, stdout)
 	case "demo":
 		return demoCommand(ctx, cfg, log, stdout)
 	case "reindex":
