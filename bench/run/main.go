@@ -184,7 +184,7 @@ func sheetBody(n int, variant int) string {
 
 func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conns int) string {
 	data := filepath.Join(dir, "data-"+strings.ToLower(label))
-	env := append([]string{"ATLAS_DATA_DIR=" + data, "ATLAS_ADDR=127.0.0.1:" + freePort(), "ATLAS_LOG_FORMAT=json"}, dbEnv...)
+	env := append([]string{"ATLAS_DATA_DIR=" + data, "ATLAS_ADDR=127.0.0.1:" + freePort(), "ATLAS_LOG_FORMAT=json", "ATLAS_ACCESS_LOG=false"}, dbEnv...)
 	if len(dbEnv) > 0 {
 		atlasCmd(dir, env, "", "migrate")
 	}

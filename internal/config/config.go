@@ -33,6 +33,7 @@ type Config struct {
 	// the only third party pages may load from, and only map images.
 	TileURL         string
 	TileAttribution string // ATLAS_TILE_ATTRIBUTION
+	AccessLog       bool   // ATLAS_ACCESS_LOG: one structured log line per request
 }
 
 // Defaults is every default in one place.
@@ -43,6 +44,7 @@ var Defaults = Config{
 	LogFormat:       "text",
 	TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 	TileAttribution: "© les contributeurs et contributrices d'OpenStreetMap",
+	AccessLog:       true,
 }
 
 // Load reads the environment through getenv (os.Getenv in production, a map
@@ -81,6 +83,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	boolean("ATLAS_AUTO_MIGRATE", &c.AutoMigrate)
 	boolean("ATLAS_DEV", &c.Dev)
+	boolean("ATLAS_ACCESS_LOG", &c.AccessLog)
 
 	if err := c.validate(); err != nil {
 		problems = append(problems, err.Error())

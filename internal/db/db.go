@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -153,13 +154,33 @@ func InTx(ctx context.Context) bool {
 // WithTx runs fn in a transaction carried by its ctx. An outer transaction
 // is reused, so a service can compose store calls and other services into one
 // atomic step. fn's error rolls everything back.
+//
+// On PostgreSQL a transaction chosen as a deadlock victim or failing to
+// serialize (SQLSTATE 40P01, 40001) is run again, a bounded number of
+// times, rather than reported as a failure: nothing of it was stored.
 func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if InTx(ctx) {
 		return fn(ctx)
 	}
-	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
+	var err error
+	for attempt := 0; attempt < maxTxAttempts; attempt++ {
+		err = d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+		if !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+const maxTxAttempts = 5
+
+// retryable reports a PostgreSQL deadlock or serialization failure.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // ErrDuplicate reports a unique constraint violation, translated from either

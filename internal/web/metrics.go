@@ -57,8 +57,13 @@ func (h *handler) observe(c *fiber.Ctx) error {
 	// Fiber's strings live in buffers reused by the next request; the
 	// metrics keep their labels, so they get copies.
 	route, method := strings.Clone(c.Route().Path), strings.Clone(c.Method())
+	elapsed := time.Since(start)
 	h.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	h.metrics.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+	h.metrics.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
+	if h.cfg.AccessLog {
+		h.log.Info("request", "method", method, "path", c.Path(), "route", route, "status", status,
+			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", len(c.Response().Body()))
+	}
 	return err
 }
 

@@ -47,6 +47,10 @@ func setSecurityHeaders(c *fiber.Ctx, https bool, csp string) {
 	}
 }
 
+// maxFormFields bounds the fields of one request: the largest form (the
+// sheet editor, every category ticked) has about forty.
+const maxFormFields = 200
+
 // cleanInput refuses a request whose path, query or form values hold a NUL
 // character or invalid UTF-8: no database stores them faithfully and
 // PostgreSQL refuses them outright, so they would otherwise surface as a
@@ -60,6 +64,9 @@ func (h *handler) cleanInput(c *fiber.Ctx) error {
 	}
 	check([]byte(c.Path()))
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
+	if c.Request().URI().QueryArgs().Len()+c.Request().PostArgs().Len() > maxFormFields {
+		return newError(fiber.StatusRequestEntityTooLarge, "too_many_fields", "Le formulaire a trop de champs.")
+	}
 	switch ct := string(c.Request().Header.ContentType()); {
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { check(k); check(v) })

@@ -48,7 +48,7 @@ func (h *handler) servePageCached(c *fiber.Ctx, kind string, sh *model.Sheet, bu
 	c.Set(fiber.HeaderETag, etag)
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	c.Set(fiber.HeaderVary, "Cookie, Accept-Language")
+	c.Set(fiber.HeaderVary, "Cookie, Accept-Language, Accept-Encoding")
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

@@ -2,12 +2,14 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 )
 
 // routes lists every route of the atlas, grouped by feature, each group
 // with its middleware.
 func (h *handler) routes(app *fiber.App) {
-	app.Use(h.observe, h.securityHeaders, h.cleanInput)
+	// Compression of text answers for browsers that ask; brotli or gzip.
+	app.Use(h.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed}), h.securityHeaders, h.cleanInput)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
 	app.Get("/metrics", h.metricsHandler())
