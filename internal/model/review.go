@@ -3,7 +3,6 @@ package model
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -144,22 +143,6 @@ func (m JSONMap) Value() (driver.Value, error) {
 
 // Scan reads the map back from either driver's representation.
 func (m *JSONMap) Scan(src any) error {
-	var data []byte
-	switch v := src.(type) {
-	case nil:
-		*m = JSONMap{}
-		return nil
-	case []byte:
-		data = v
-	case string:
-		data = []byte(v)
-	default:
-		return fmt.Errorf("model: json map from %T", src)
-	}
-	out := JSONMap{}
-	if err := json.Unmarshal(data, &out); err != nil {
-		return err
-	}
-	*m = out
-	return nil
+	*m = JSONMap{}
+	return scanJSON(src, m)
 }

@@ -92,20 +92,22 @@ func (m Meta) Value() (driver.Value, error) {
 
 // Scan reads Meta back from either driver's representation.
 func (m *Meta) Scan(src any) error {
-	var data []byte
+	*m = Meta{}
+	return scanJSON(src, m)
+}
+
+// scanJSON decodes a JSON column, which SQLite hands over as text and
+// PostgreSQL as bytes; NULL leaves dst as the caller reset it.
+func scanJSON(src, dst any) error {
 	switch v := src.(type) {
 	case nil:
-		*m = Meta{}
 		return nil
 	case []byte:
-		data = v
+		return json.Unmarshal(v, dst)
 	case string:
-		data = []byte(v)
-	default:
-		return fmt.Errorf("model: meta from %T", src)
+		return json.Unmarshal([]byte(v), dst)
 	}
-	*m = Meta{}
-	return json.Unmarshal(data, m)
+	return fmt.Errorf("model: json column from %T", src)
 }
 
 // SheetCard is what readers see of a sheet, kept up to date whenever that

@@ -102,13 +102,13 @@ func (s *Service) SetBoard(ctx context.Context, actor *model.User, slug string, 
 
 // Submit opens a review of one revision of a sheet for its board.
 func (s *Service) Submit(ctx context.Context, actor *model.User, slug string, number int, note string) (*model.Review, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > maxNoteRunes || !utf8.ValidString(note) || strings.ContainsRune(note, 0) {
-		return nil, &sheet.InvalidError{Field: "note", Code: "invalid_note", Message: fmt.Sprintf("la note tient en %d caractères au plus", maxNoteRunes)}
+	note, err := checkText("note", note)
+	if err != nil {
+		return nil, err
 	}
 	var r *model.Review
 	var queued []model.Notification
-	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		sh, err := s.store.LockSheetBySlug(ctx, slug)
 		if err != nil {
 			return err
@@ -150,28 +150,16 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 	if !ValidChoice(choice) {
 		return nil, ErrInvalidChoice
 	}
-	comment = strings.TrimSpace(comment)
-	if utf8.RuneCountInString(comment) > maxNoteRunes || !utf8.ValidString(comment) || strings.ContainsRune(comment, 0) {
-		return nil, &sheet.InvalidError{Field: "comment", Code: "invalid_comment", Message: fmt.Sprintf("le commentaire tient en %d caractères au plus", maxNoteRunes)}
+	comment, err := checkText("comment", comment)
+	if err != nil {
+		return nil, err
 	}
 	var r *model.Review
 	var queued []model.Notification
-	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if r, err = s.store.LockReview(ctx, reviewID); err != nil {
+		if r, err = s.lockOpen(ctx, reviewID, actor, func(_ *model.Review, member bool) bool { return member }); err != nil {
 			return err
-		}
-		// Membership is checked now, inside the transaction: a seat lost
-		// after the page was loaded no longer votes.
-		member, err := s.store.IsBoardMember(ctx, r.SheetID, actor.ID)
-		if err != nil {
-			return err
-		}
-		if !member {
-			return auth.ErrForbidden
-		}
-		if !Open(r.State) {
-			return ErrClosed
 		}
 		if number != r.RevisionNumber {
 			return ErrStaleRevision
@@ -251,18 +239,9 @@ func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, 
 	var queued []model.Notification
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if r, err = s.store.LockReview(ctx, reviewID); err != nil {
-			return err
-		}
-		member, err := s.store.IsBoardMember(ctx, r.SheetID, actor.ID)
+		r, err = s.lockOpen(ctx, reviewID, actor, func(r *model.Review, member bool) bool { return member || r.SubmittedBy == actor.ID })
 		if err != nil {
 			return err
-		}
-		if !member && r.SubmittedBy != actor.ID {
-			return auth.ErrForbidden
-		}
-		if !Open(r.State) {
-			return ErrClosed
 		}
 		sh, err := s.store.SheetByID(ctx, r.SheetID)
 		if err != nil {
@@ -308,14 +287,9 @@ func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int6
 	var queued []model.Notification
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if r, err = s.store.LockReview(ctx, reviewID); err != nil {
+		r, err = s.lockOpen(ctx, reviewID, actor, func(r *model.Review, _ bool) bool { return r.SubmittedBy == actor.ID || actor.IsAdmin() })
+		if err != nil {
 			return err
-		}
-		if r.SubmittedBy != actor.ID && !actor.IsAdmin() {
-			return auth.ErrForbidden
-		}
-		if !Open(r.State) {
-			return ErrClosed
 		}
 		now := s.now()
 		if err := s.store.CloseReview(ctx, r.ID, StateWithdrawn, now); err != nil {
@@ -344,6 +318,36 @@ func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int6
 		s.notify.Mail(queued)
 	}
 	return r, err
+}
+
+// lockOpen locks a review for the rest of the transaction and checks, under
+// that lock, that the actor may act on it and that it is still open: a seat
+// lost or a decision taken after the page was loaded counts.
+func (s *Service) lockOpen(ctx context.Context, reviewID int64, actor *model.User, allowed func(r *model.Review, member bool) bool) (*model.Review, error) {
+	r, err := s.store.LockReview(ctx, reviewID)
+	if err != nil {
+		return nil, err
+	}
+	member, err := s.store.IsBoardMember(ctx, r.SheetID, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed(r, member) {
+		return nil, auth.ErrForbidden
+	}
+	if !Open(r.State) {
+		return nil, ErrClosed
+	}
+	return r, nil
+}
+
+// checkText validates a note or comment: one short text, storable.
+func checkText(field, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) > maxNoteRunes || !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+		return "", &sheet.InvalidError{Field: field, Code: "invalid_" + field, Message: fmt.Sprintf("ce texte tient en %d caractères au plus", maxNoteRunes)}
+	}
+	return text, nil
 }
 
 // Ballots turns stored votes into what the rules count.

@@ -66,38 +66,48 @@ func stripMarkup(s string) string {
 	return strings.NewReplacer("#", "", "*", "", "_", " ", "|", " ", "`", "", ">", "", "[^", "[").Replace(s)
 }
 
-func firstMatch(text string, matches func(string) bool) int {
+// eachWord calls fn with every word of text and its byte offset, in order,
+// until fn returns false.
+func eachWord(text string, fn func(at int, w string) bool) {
 	pos := 0
 	for _, w := range words(text) {
 		i := strings.Index(text[pos:], w)
 		if i < 0 {
 			continue
 		}
-		if matches(w) {
-			return pos + i
+		if !fn(pos+i, w) {
+			return
 		}
 		pos += i + len(w)
 	}
-	return -1
+}
+
+func firstMatch(text string, matches func(string) bool) int {
+	found := -1
+	eachWord(text, func(at int, w string) bool {
+		if matches(w) {
+			found = at
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // mark splits text into matching words and the text between them.
 func mark(text string, matches func(string) bool) []Segment {
 	var segs []Segment
 	pos := 0
-	for _, w := range words(text) {
-		i := strings.Index(text[pos:], w)
-		if i < 0 {
-			continue
-		}
+	eachWord(text, func(at int, w string) bool {
 		if matches(w) {
-			if i > 0 {
-				segs = append(segs, Segment{Text: text[pos : pos+i]})
+			if at > pos {
+				segs = append(segs, Segment{Text: text[pos:at]})
 			}
 			segs = append(segs, Segment{Text: w, Match: true})
-			pos += i + len(w)
+			pos = at + len(w)
 		}
-	}
+		return true
+	})
 	if pos < len(text) {
 		segs = append(segs, Segment{Text: text[pos:]})
 	}

@@ -103,6 +103,15 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 // apiMeta is metadata as programs send it: every key optional.
 type apiMeta = model.Meta
 
+// sendConflict answers a save (or an amendment) that overlaps others'
+// edits: 409, the user's text handed back and the conflicting passages.
+func sendConflict(c *fiber.Ctx, conflict *sheet.ConflictError) error {
+	return c.Status(fiber.StatusConflict).JSON(apiConflict{
+		Error: "conflict", Message: "D'autres ont modifié les mêmes passages entre-temps ; rien n'a été enregistré.",
+		Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
+	})
+}
+
 // apiConflict is the 409 answer of a save that overlaps others' edits.
 type apiConflict struct {
 	Error     string        `json:"error"`

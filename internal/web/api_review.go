@@ -74,16 +74,12 @@ func (h *handler) apiListReviews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.ReviewsOf(ctx, sh.ID)
+	bundles, err := h.sheetReviews(ctx, sh.ID)
 	if err != nil {
 		return err
 	}
-	out := make([]apiReview, 0, len(list))
-	for _, r := range list {
-		b, err := h.loadReview(ctx, r.ID)
-		if err != nil {
-			return err
-		}
+	out := make([]apiReview, 0, len(bundles))
+	for _, b := range bundles {
 		out = append(out, b.api())
 	}
 	return c.JSON(fiber.Map{"reviews": out})
@@ -135,12 +131,8 @@ func (h *handler) apiAmend(c *fiber.Ctx) error {
 	_, rev, err := h.reviews.Amend(c.UserContext(), user, int64(id), review.AmendInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
 	})
-	var conflict *sheet.ConflictError
-	if errors.As(err, &conflict) {
-		return c.Status(fiber.StatusConflict).JSON(apiConflict{
-			Error: "conflict", Message: "D'autres ont modifié les mêmes passages entre-temps ; rien n'a été enregistré.",
-			Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
-		})
+	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
+		return sendConflict(c, conflict)
 	}
 	if err != nil {
 		return err

@@ -150,12 +150,8 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
 	})
 	h.countSave(res, err)
-	var conflict *sheet.ConflictError
-	if errors.As(err, &conflict) {
-		return c.Status(fiber.StatusConflict).JSON(apiConflict{
-			Error: "conflict", Message: "D'autres ont modifié les mêmes passages entre-temps ; rien n'a été enregistré.",
-			Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
-		})
+	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
+		return sendConflict(c, conflict)
 	}
 	if err != nil {
 		return err

@@ -62,6 +62,24 @@ func (h *handler) loadReview(ctx context.Context, id int64) (*reviewBundle, erro
 	return b, nil
 }
 
+// sheetReviews loads every review of a sheet, newest first, with its votes
+// and tally.
+func (h *handler) sheetReviews(ctx context.Context, sheetID int64) ([]*reviewBundle, error) {
+	list, err := h.store.ReviewsOf(ctx, sheetID)
+	if err != nil {
+		return nil, err
+	}
+	bundles := make([]*reviewBundle, 0, len(list))
+	for _, r := range list {
+		b, err := h.loadReview(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		bundles = append(bundles, b)
+	}
+	return bundles, nil
+}
+
 // reviewForPath loads the review named in the path; one of another sheet is
 // a 404, as if it did not exist there.
 func (h *handler) reviewForPath(c *fiber.Ctx) (*reviewBundle, error) {

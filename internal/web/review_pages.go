@@ -244,21 +244,17 @@ func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.ReviewsOf(ctx, sh.ID)
+	bundles, err := h.sheetReviews(ctx, sh.ID)
 	if err != nil {
 		return err
 	}
 	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, userOf(c) != nil)}
-	for _, r := range list {
-		b, err := h.loadReview(ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		name := b.name(r.SubmittedBy)
-		if u := b.Users[r.SubmittedBy]; u != nil {
+	for _, b := range bundles {
+		name := b.name(b.Review.SubmittedBy)
+		if u := b.Users[b.Review.SubmittedBy]; u != nil {
 			name = u.Name()
 		}
-		p.Reviews = append(p.Reviews, reviewListRow{Review: r, SubmittedBy: name, Tally: b.Tally})
+		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: name, Tally: b.Tally})
 	}
 	return h.views.render(c, fiber.StatusOK, pageReviewList, p)
 }
