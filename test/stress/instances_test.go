@@ -1,0 +1,225 @@
+package stress_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atlas/internal/testutil"
+)
+
+// TestTwoInstancesShareOnePostgres runs two `atlas serve` processes on one
+// PostgreSQL database, as behind a load balancer: a session opened on one
+// works on the other, concurrent edits through both lose nothing, and
+// votes through both decide once.
+func TestTwoInstancesShareOnePostgres(t *testing.T) {
+	d := database{name: "postgres", dataDir: t.TempDir(), url: testutil.PostgresSchemaURL(t)}
+	d.run(t, "", "migrate")
+	d.run(t, "password123456\n", "user", "create", "--username", "admin", "--email", "admin@example.org", "--role", "admin", "--password-stdin")
+	adminToken := strings.TrimSpace(d.run(t, "", "token", "create", "--username", "admin"))
+	editorToken := d.account(t, "editrice")
+	voters := map[string]string{}
+	for _, n := range []string{"anne", "bleuenn", "corentin"} {
+		voters[n] = d.account(t, n)
+	}
+	one, two := startServer(t, d), startServer(t, d)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	t.Run("session", func(t *testing.T) {
+		cookie := loginOn(t, one.base, "editrice", "password123456")
+		req, _ := http.NewRequest(http.MethodGet, two.base+"/account", nil)
+		req.AddCookie(cookie)
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "editrice@example.org") {
+			t.Errorf("the session from instance one is not valid on instance two: %d", resp.StatusCode)
+		}
+	})
+
+	t.Run("edits", func(t *testing.T) {
+		const editors, saves = 10, 5
+		prefixes := make([]string, editors)
+		for i := range prefixes {
+			prefixes[i] = fmt.Sprintf("paragraphe %02d :", i)
+		}
+		creator := newClient(one.base, editorToken)
+		defer creator.close()
+		slug, _, err := creator.createSheet(ctx, "Deux instances", paragraphs(prefixes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		last := make([]string, editors)
+		errs := make(chan error, editors)
+		for i := 0; i < editors; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				base := one.base
+				if i%2 == 1 {
+					base = two.base
+				}
+				c := newClient(base, editorToken)
+				defer c.close()
+				for v := 1; v <= saves; {
+					sh, err := c.sheet(ctx, slug)
+					if err != nil {
+						errs <- err
+						return
+					}
+					text := fmt.Sprintf("version %d par l'instance %s", v, base)
+					body, err := setLine(sh.Body, prefixes[i], text)
+					if err != nil {
+						errs <- err
+						return
+					}
+					ans, err := c.save(ctx, slug, sh.Head, "Deux instances", body)
+					if err != nil || (ans.Status != http.StatusOK && ans.Status != http.StatusConflict) {
+						errs <- fmt.Errorf("save: %v %d %s", err, ans.Status, ans.Raw)
+						return
+					}
+					if ans.Status == http.StatusOK {
+						last[i] = text
+						v++
+					}
+				}
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		final, err := newClient(two.base, editorToken).sheet(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if final.Head != 1+editors*saves {
+			t.Errorf("head = %d, want %d", final.Head, 1+editors*saves)
+		}
+		for i, text := range last {
+			if line, _ := lineOf(final.Body, prefixes[i]); !strings.Contains(line, text) {
+				t.Errorf("editor %d's last save lost: %q", i, line)
+			}
+		}
+		if _, _, problems := checkHistory(ctx, newClient(one.base, editorToken), slug); len(problems) > 0 {
+			t.Errorf("history: %v", problems)
+		}
+	})
+
+	t.Run("votes", func(t *testing.T) {
+		admin := newClient(one.base, adminToken)
+		defer admin.close()
+		slug, _, err := admin.createSheet(ctx, "Vote à deux instances", "## La gouvernance\n\nAu consentement.\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, body, err := admin.do(ctx, http.MethodPut, "/api/v1/sheets/"+slug+"/board", true, map[string]any{"members": []string{"anne", "bleuenn", "corentin"}}); err != nil || status != 200 {
+			t.Fatalf("board: %d %s %v", status, body, err)
+		}
+		var review struct{ ID int }
+		status, body, err := admin.do(ctx, http.MethodPost, "/api/v1/sheets/"+slug+"/reviews", true, map[string]any{"revision": 1})
+		if err != nil || status != http.StatusCreated {
+			t.Fatalf("submit: %d %s %v", status, body, err)
+		}
+		fmt.Sscanf(string(body), `{"id":%d`, &review.ID)
+		// Three approvals at once, through both instances: two are enough,
+		// the third finds the review closed or counts as a late vote.
+		var wg sync.WaitGroup
+		statuses := make(chan int, 3)
+		i := 0
+		for _, token := range voters {
+			base := one.base
+			if i%2 == 1 {
+				base = two.base
+			}
+			i++
+			wg.Add(1)
+			go func(base, token string) {
+				defer wg.Done()
+				c := newClient(base, token)
+				defer c.close()
+				status, _, err := c.do(ctx, http.MethodPost, fmt.Sprintf("/api/v1/reviews/%d/votes", review.ID), true, map[string]any{"choice": "approve", "revision": 1})
+				if err != nil {
+					status = 0
+				}
+				statuses <- status
+			}(base, token)
+		}
+		wg.Wait()
+		close(statuses)
+		for s := range statuses {
+			if s != http.StatusOK && s != http.StatusConflict {
+				t.Errorf("vote answered %d", s)
+			}
+		}
+		var record struct {
+			Review  struct{ State string }
+			Entries []struct{ Action string }
+		}
+		if err := newClient(two.base, adminToken).getJSON(ctx, fmt.Sprintf("/api/v1/reviews/%d/record", review.ID), &record); err != nil {
+			t.Fatal(err)
+		}
+		validations := 0
+		for _, e := range record.Entries {
+			if e.Action == "validate" {
+				validations++
+			}
+		}
+		if record.Review.State != "validated" || validations != 1 {
+			t.Errorf("state %q after %d validations", record.Review.State, validations)
+		}
+	})
+}
+
+var csrfPattern = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// loginOn logs in through the login form of one instance and returns the
+// session cookie it set.
+func loginOn(t *testing.T, base, username, password string) *http.Cookie {
+	t.Helper()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfPattern.FindSubmatch(page)
+	if m == nil || len(resp.Cookies()) == 0 {
+		t.Fatalf("no login form on %s", base)
+	}
+	form := url.Values{"_csrf": {string(m[1])}, "username": {username}, "password": {password}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range resp.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "atlas_session" && c.Value != "" {
+			return c
+		}
+	}
+	t.Fatal("login set no session cookie")
+	return nil
+}
