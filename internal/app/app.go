@@ -16,6 +16,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/config"
 	"atlas/internal/db"
+	"atlas/internal/events"
 	"atlas/internal/notify"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
@@ -32,6 +33,7 @@ type App struct {
 	Sheets  *sheet.Service
 	Reviews *review.Service
 	Notify  *notify.Service
+	Events  *events.Hub
 	Log     *slog.Logger
 }
 
@@ -62,10 +64,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	st := store.New(d)
 	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
-	sheets := sheet.NewService(st, n)
+	hub := events.NewHub(log)
+	sheets := sheet.NewService(st, n).WithEvents(hub)
 	return &App{
 		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheets,
-		Reviews: review.NewService(st, sheets, n), Notify: n, Log: log,
+		Reviews: review.NewService(st, sheets, n).WithEvents(hub), Notify: n, Events: hub, Log: log,
 	}, nil
 }
 
@@ -86,7 +89,7 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 
 // Handler builds the HTTP app.
 func (a *App) Handler() (*fiber.App, error) {
-	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Log: a.Log})
+	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Log: a.Log})
 }
 
 // shutdownGrace bounds a graceful stop.
@@ -106,6 +109,12 @@ func (a *App) Serve(ctx context.Context) error {
 	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect))
 
 	go a.purgeSessions(ctx)
+	if a.DB.Dialect == db.Postgres {
+		// Live events cross instances through LISTEN/NOTIFY.
+		a.Events.ListenPostgres(ctx, a.Config.DatabaseURL, func(ctx context.Context, sql string, args ...any) error {
+			return a.DB.Conn(ctx).Exec(sql, args...).Error
+		})
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- handler.Listener(ln) }()

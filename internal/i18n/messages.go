@@ -177,6 +177,9 @@ var catalogues = map[string]map[string]string{
 		"login.password":   "Mot de passe",
 		"login.submit":     "Se connecter",
 		"login.failed":     "Identifiant ou mot de passe incorrect.",
+		"live.saved":       "{name} a enregistré la version {n} pendant que vous écrivez ; en enregistrant, vos modifications seront fusionnées avec les siennes.",
+		"live.editing":     "{name} modifie aussi cette fiche.",
+		"live.decision":    "Le conseil vient de prendre une décision sur cette fiche.",
 		"login.throttled":  "Trop de tentatives de connexion : patientez un quart d'heure avant de réessayer.",
 		"login.no_account": "Pas encore de compte ? Demandez-en un aux personnes qui administrent l'atlas.",
 
@@ -528,6 +531,9 @@ var catalogues = map[string]map[string]string{
 		"login.password":   "Password",
 		"login.submit":     "Log in",
 		"login.failed":     "Wrong username or password.",
+		"live.saved":       "{name} saved version {n} while you are writing; when you save, your changes will be merged with theirs.",
+		"live.editing":     "{name} is editing this sheet too.",
+		"live.decision":    "The board has just decided on this sheet.",
 		"login.throttled":  "Too many login attempts: wait a quarter of an hour before trying again.",
 		"login.no_account": "No account yet? Ask the people who run the atlas for one.",
 

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"atlas/internal/auth"
+	"atlas/internal/events"
 	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/sheet"
@@ -42,7 +43,26 @@ type Service struct {
 	store  *store.Store
 	sheets *sheet.Service
 	notify *notify.Service
+	events *events.Hub
 	now    func() time.Time
+}
+
+// WithEvents makes the service announce amendments and decisions live.
+func (s *Service) WithEvents(h *events.Hub) *Service {
+	s.events = h
+	return s
+}
+
+// announce tells live readers of a sheet about a committed board event.
+func (s *Service) announce(ctx context.Context, kind string, r *model.Review, actor *model.User) {
+	if s.events == nil || r == nil {
+		return
+	}
+	e := events.Event{Kind: kind, SheetID: r.SheetID, Revision: r.RevisionNumber, State: r.State}
+	if actor != nil {
+		e.UserID, e.Name = actor.ID, actor.Name()
+	}
+	s.events.Publish(ctx, e)
 }
 
 // NewService builds the service.
@@ -216,6 +236,9 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 	})
 	if err == nil {
 		s.notify.Mail(queued)
+		if r.State != StateSubmitted {
+			s.announce(ctx, events.KindDecision, r, nil)
+		}
 	}
 	return r, err
 }
@@ -277,6 +300,7 @@ func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, 
 	})
 	if err == nil {
 		s.notify.Mail(queued)
+		s.announce(ctx, events.KindRevision, r, actor)
 	}
 	return r, rev, err
 }

@@ -18,6 +18,7 @@ import (
 	"atlas/internal/db"
 	"atlas/internal/diff"
 	"atlas/internal/document"
+	"atlas/internal/events"
 	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/search"
@@ -86,7 +87,14 @@ type Service struct {
 	store    *store.Store
 	notify   *notify.Service
 	searcher search.Searcher
+	events   *events.Hub
 	now      func() time.Time
+}
+
+// WithEvents makes the service announce new revisions live.
+func (s *Service) WithEvents(h *events.Hub) *Service {
+	s.events = h
+	return s
 }
 
 // NewService builds the service. n tells watchers about new revisions; nil
@@ -281,6 +289,9 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 	})
 	if err == nil {
 		s.mail(ctx, queued)
+		if !result.Unchanged {
+			s.published(ctx, result.Revision, author)
+		}
 	}
 	return result, err
 }
@@ -338,6 +349,13 @@ func (s *Service) mail(ctx context.Context, queued []model.Notification) {
 	}
 }
 
+// published tells live editors about a committed revision.
+func (s *Service) published(ctx context.Context, rev *model.Revision, author *model.User) {
+	if s.events != nil && rev != nil && !db.InTx(ctx) {
+		s.events.Publish(ctx, events.Event{Kind: events.KindRevision, SheetID: rev.SheetID, Revision: rev.Number, UserID: author.ID, Name: author.Name()})
+	}
+}
+
 // Restore makes a new revision whose content is that of an older one.
 func (s *Service) Restore(ctx context.Context, author *model.User, slug string, number int, summary string) (*model.Revision, error) {
 	summary, err := checkSummary(summary)
@@ -370,6 +388,7 @@ func (s *Service) Restore(ctx context.Context, author *model.User, slug string, 
 	})
 	if err == nil {
 		s.mail(ctx, queued)
+		s.published(ctx, rev, author)
 	}
 	return rev, err
 }

@@ -12,12 +12,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
 	"atlas/internal/config"
 	"atlas/internal/db"
+	"atlas/internal/events"
 	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/review"
@@ -40,14 +42,23 @@ type testAtlas struct {
 
 func newTestAtlas(t testing.TB, d *db.DB) *testAtlas {
 	t.Helper()
+	// Event streams end at once, so tests walking every route get a whole
+	// answer; TestEditorsSeeEachOtherLive keeps its stream open.
+	return newTestAtlasStreaming(t, d, 50*time.Millisecond)
+}
+
+func newTestAtlasStreaming(t testing.TB, d *db.DB, stream time.Duration) *testAtlas {
+	t.Helper()
 	st := store.New(d)
 	authSvc := auth.NewService(st)
 	cfg := config.Defaults
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	n := notify.New(st, nil, "http://atlas.test", "fr", log)
-	sheets := sheet.NewService(st, n)
+	hub := events.NewHub(log)
+	sheets := sheet.NewService(st, n).WithEvents(hub)
 	app, err := web.New(web.Deps{
-		Config: cfg, Store: st, Auth: authSvc, Sheets: sheets, Reviews: review.NewService(st, sheets, n), Notify: n, Log: log,
+		Config: cfg, Store: st, Auth: authSvc, Sheets: sheets, Reviews: review.NewService(st, sheets, n).WithEvents(hub),
+		Notify: n, Events: hub, Log: log, StreamLifetime: stream,
 	})
 	if err != nil {
 		t.Fatal(err)

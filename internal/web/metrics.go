@@ -62,7 +62,7 @@ func (h *handler) observe(c *fiber.Ctx) error {
 	h.metrics.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
 	if h.cfg.AccessLog {
 		h.log.Info("request", "method", method, "path", c.Path(), "route", route, "status", status,
-			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", len(c.Response().Body()))
+			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", c.Response().Header.ContentLength()) // Body() would drain a stream
 	}
 	return err
 }

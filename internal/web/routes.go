@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 )
@@ -9,7 +11,10 @@ import (
 // with its middleware.
 func (h *handler) routes(app *fiber.App) {
 	// Compression of text answers for browsers that ask; brotli or gzip.
-	app.Use(h.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed}), h.securityHeaders, h.cleanInput)
+	// Event streams are not compressed: compression would hold back the
+	// events it buffers.
+	app.Use(h.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
 	app.Get("/metrics", h.metricsHandler())
@@ -54,6 +59,7 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Post("/sheets", h.requireLogin, h.createSheet)
 	pages.Get("/sheets/:slug", h.showSheetPage)
 	pages.Get("/sheets/:slug/edit", h.requireLogin, h.showEditSheetPage)
+	pages.Get("/sheets/:slug/events", h.requireLogin, h.sheetEvents)
 	pages.Post("/sheets/:slug/edit", h.requireLogin, h.updateSheet)
 	pages.Get("/sheets/:slug/history", h.showHistoryPage)
 	pages.Get("/sheets/:slug/revisions/:number", h.showRevisionPage)

@@ -10,6 +10,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/config"
+	"atlas/internal/events"
 	"atlas/internal/notify"
 	"atlas/internal/render"
 	"atlas/internal/review"
@@ -25,7 +26,11 @@ type Deps struct {
 	Sheets  *sheet.Service
 	Reviews *review.Service
 	Notify  *notify.Service
+	Events  *events.Hub // nil: no live events
 	Log     *slog.Logger
+	// StreamLifetime bounds one event stream (browsers reconnect); zero
+	// means ten minutes.
+	StreamLifetime time.Duration
 }
 
 // handler holds the dependencies every action uses; each action is one of
@@ -37,6 +42,7 @@ type handler struct {
 	sheets   *sheet.Service
 	reviews  *review.Service
 	notify   *notify.Service
+	events   *events.Hub
 	log      *slog.Logger
 	views    *views
 	assets   *assets
@@ -49,6 +55,7 @@ type handler struct {
 	build   string
 	metrics *metrics
 	logins  *throttle
+	stream  time.Duration
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -67,11 +74,15 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{
-		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, log: d.Log,
+		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log,
 		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[[]byte](32), pages: newLRU[[]byte](1024), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()
+	h.stream = d.StreamLifetime
+	if h.stream == 0 {
+		h.stream = 10 * time.Minute
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "atlas",
 		ErrorHandler:          h.handleError,

@@ -1,0 +1,169 @@
+// Package events carries live news about a sheet (a new revision, a board
+// decision, someone editing) to the browsers that watch it. Within one
+// process a hub fans events out to subscribers; across instances on
+// PostgreSQL every event goes through NOTIFY and each instance's listener
+// hands it to its own hub, so a save on one instance reaches an editor
+// connected to another. Events are news, not records: one lost in a
+// restart costs nothing, the history has it.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Event kinds.
+const (
+	KindRevision = "revision" // someone saved a new version
+	KindDecision = "decision" // the board decided on a submission
+	KindPresence = "presence" // someone has the editor open
+)
+
+// Event is one piece of news about a sheet.
+type Event struct {
+	Kind     string    `json:"kind"`
+	SheetID  int64     `json:"sheet_id"`
+	Revision int       `json:"revision,omitempty"`
+	UserID   int64     `json:"user_id,omitempty"`
+	Name     string    `json:"name,omitempty"`
+	State    string    `json:"state,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// channel is the PostgreSQL NOTIFY channel of the atlas's events.
+const channel = "atlas_events"
+
+// channelFor keeps atlases that share a database in separate schemas (as
+// tests do) from hearing each other.
+func channelFor(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil {
+		if schema := u.Query().Get("search_path"); schema != "" {
+			return channel + "_" + strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+					return r
+				}
+				return '_'
+			}, strings.ToLower(schema))
+		}
+	}
+	return channel
+}
+
+// Hub fans events out to the subscribers of each sheet.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[int64]map[chan Event]struct{}
+	// notify sends an event to every instance; nil publishes locally.
+	notify func(ctx context.Context, payload string) error
+	log    *slog.Logger
+}
+
+// NewHub makes a hub for a single process.
+func NewHub(log *slog.Logger) *Hub {
+	return &Hub{subs: map[int64]map[chan Event]struct{}{}, log: log}
+}
+
+// Subscribe returns a channel of the sheet's events and a function that
+// ends the subscription. A subscriber too slow to read loses events rather
+// than stalling everyone.
+func (h *Hub) Subscribe(sheetID int64) (<-chan Event, func()) {
+	ch := make(chan Event, 16)
+	h.mu.Lock()
+	if h.subs[sheetID] == nil {
+		h.subs[sheetID] = map[chan Event]struct{}{}
+	}
+	h.subs[sheetID][ch] = struct{}{}
+	h.mu.Unlock()
+	return ch, func() {
+		h.mu.Lock()
+		delete(h.subs[sheetID], ch)
+		if len(h.subs[sheetID]) == 0 {
+			delete(h.subs, sheetID)
+		}
+		h.mu.Unlock()
+	}
+}
+
+// Publish sends an event to every instance's subscribers. Failing to tell
+// is logged, never returned: the action the event reports has happened.
+func (h *Hub) Publish(ctx context.Context, e Event) {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	if h.notify == nil {
+		h.deliver(e)
+		return
+	}
+	payload, _ := json.Marshal(e)
+	if err := h.notify(ctx, string(payload)); err != nil && h.log != nil {
+		h.log.Warn("event not sent", "kind", e.Kind, "error", err.Error())
+	}
+}
+
+func (h *Hub) deliver(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs[e.SheetID] {
+		select {
+		case ch <- e:
+		default: // a stalled reader misses news, nobody waits for it
+		}
+	}
+}
+
+// ListenPostgres makes the hub cross-instance: events are sent with
+// pg_notify and a dedicated connection LISTENs and delivers what every
+// instance sent, this one included. It returns when ctx ends and
+// reconnects after failures.
+func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx context.Context, sql string, args ...any) error) {
+	name := channelFor(dsn)
+	h.notify = func(ctx context.Context, payload string) error {
+		return exec(ctx, "SELECT pg_notify(?, ?)", name, payload)
+	}
+	go func() {
+		backoff := time.Second
+		for ctx.Err() == nil {
+			err := h.listen(ctx, dsn, name)
+			if ctx.Err() != nil {
+				return
+			}
+			if h.log != nil {
+				h.log.Warn("event listener reconnecting", "error", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 30*time.Second)
+		}
+	}()
+}
+
+func (h *Hub) listen(ctx context.Context, dsn, name string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+name); err != nil {
+		return err
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		var e Event
+		if json.Unmarshal([]byte(n.Payload), &e) == nil {
+			h.deliver(e)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/events"
+)
+
+// presenceInterval is how often an open editor says it is still there.
+// A stream ends after h.stream; browsers reconnect by themselves (retry).
+const presenceInterval = 20 * time.Second
+
+// sheetEvents streams a sheet's live news as Server-Sent Events: new
+// revisions, board decisions, and (with ?editing=1) who else has the
+// editor open, announced on connection and every 20 s while it stays.
+func (h *handler) sheetEvents(c *fiber.Ctx) error {
+	if h.events == nil {
+		return fiber.ErrNotFound
+	}
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	user := userOf(c)
+	// Copies: the stream outlives this handler and Fiber reuses its values.
+	self, name, editing, sheetID := user.ID, strings.Clone(user.Name()), c.Query("editing") == "1", sh.ID
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no") // tell nginx not to hold the stream
+	feed, stop := h.events.Subscribe(sheetID)
+	hub, lifetime := h.events, h.stream
+	presence := func() {
+		if editing {
+			hub.Publish(c.UserContext(), events.Event{Kind: events.KindPresence, SheetID: sheetID, UserID: self, Name: name})
+		}
+	}
+	presence()
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer stop()
+		end := time.After(lifetime)
+		tick := time.NewTicker(presenceInterval)
+		defer tick.Stop()
+		fmt.Fprint(w, "retry: 5000\n\n")
+		if w.Flush() != nil {
+			return
+		}
+		for {
+			select {
+			case e := <-feed:
+				if e.UserID == self {
+					continue // one's own saves are no news
+				}
+				data, _ := json.Marshal(e)
+				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Kind, data)
+			case <-tick.C:
+				presence()
+				fmt.Fprint(w, ": ping\n\n")
+			case <-end:
+				return
+			}
+			if w.Flush() != nil {
+				return // the browser went away
+			}
+		}
+	})
+	return nil
+}
