@@ -4,7 +4,7 @@ GO       ?= go
 BIN      ?= bin/atlas
 PKG      := ./...
 
-.PHONY: run build assets test test-sqlite lint migration fuzz bench bench-go clean
+.PHONY: run build assets test test-sqlite lint migration fuzz bench bench-go vulncheck clean
 
 ## run: build and serve on :8080 with an embedded SQLite database under ./data
 run: assets
@@ -67,6 +67,11 @@ migration:
 	@n=$$(printf '%04d' $$(( $$(ls migrations/sqlite/*.sql | wc -l) + 1 ))); \
 	for d in postgres sqlite; do printf -- '-- %s %s: say what changes and why.\n' $$n "$(NAME)" > migrations/$$d/$${n}_$(NAME).sql; done; \
 	ls migrations/*/$${n}_$(NAME).sql
+
+## vulncheck: known vulnerabilities in the dependencies (needs vuln.go.dev,
+## which this project's CI machines cannot reach)
+vulncheck:
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
 
 clean:
 	rm -rf bin node_modules public/vendor/leaflet
