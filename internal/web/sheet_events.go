@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -35,9 +36,13 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	c.Set("X-Accel-Buffering", "no") // tell nginx not to hold the stream
 	feed, stop := h.events.Subscribe(sheetID)
 	hub, lifetime := h.events, h.stream
+	// The stream runs after this handler returns, when Fiber has recycled
+	// c: nothing below may touch it, its context included.
 	presence := func() {
 		if editing {
-			hub.Publish(c.UserContext(), events.Event{Kind: events.KindPresence, SheetID: sheetID, UserID: self, Name: name})
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			hub.Publish(ctx, events.Event{Kind: events.KindPresence, SheetID: sheetID, UserID: self, Name: name})
 		}
 	}
 	presence()
