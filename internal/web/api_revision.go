@@ -5,7 +5,6 @@ import (
 
 	"atlas/internal/diff"
 	"atlas/internal/model"
-	"atlas/internal/sheet"
 )
 
 func (h *handler) apiListRevisions(c *fiber.Ctx) error {
@@ -68,8 +67,8 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if userOf(c) == nil && n != sheet.VisibleNumber(sh, nil) && n <= sh.HeadNumber {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte.")
+	if err := anonymousMayRead(c, sh, n); err != nil {
+		return err
 	}
 	rev, err := h.store.Revision(ctx, sh.ID, n)
 	if err != nil {
@@ -96,13 +95,20 @@ type apiMetaChange struct {
 }
 
 func (h *handler) apiDiff(c *fiber.Ctx) error {
-	cmp, err := h.loadComparison(c)
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	// The API's rule for anonymous programs: only the version readers see.
-	if visible := sheet.VisibleNumber(cmp.Sheet, nil); userOf(c) == nil && (cmp.From.Number != visible || cmp.To.Number != visible) {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte : authentifiez-vous pour comparer des versions.")
+	from, to, err := comparedRange(c, sh)
+	if err != nil {
+		return err
+	}
+	if err := anonymousMayRead(c, sh, from, to); err != nil {
+		return err
+	}
+	cmp, err := h.loadComparison(c, sh, from, to)
+	if err != nil {
+		return err
 	}
 	changes := make([]apiMetaChange, 0, len(cmp.Meta))
 	for _, m := range cmp.Meta {

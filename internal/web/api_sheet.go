@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -122,10 +123,27 @@ func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
 	if n > sh.HeadNumber {
 		return 0, store.ErrNotFound
 	}
-	if userOf(c) == nil && n != sheet.VisibleNumber(sh, nil) {
-		return 0, newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte.")
+	return n, anonymousMayRead(c, sh, n)
+}
+
+// anonymousMayRead applies the API's rule for programs without a token:
+// they read only the version readers see. Pages, like a wiki's, show all
+// history to everyone.
+func anonymousMayRead(c *fiber.Ctx, sh *model.Sheet, numbers ...int) error {
+	if userOf(c) != nil {
+		return nil
 	}
-	return n, nil
+	// A number beyond the head names nothing: the lookup's 404 says so,
+	// to everyone alike.
+	if slices.ContainsFunc(numbers, func(n int) bool { return n > sh.HeadNumber }) {
+		return nil
+	}
+	for _, n := range numbers {
+		if n != sheet.VisibleNumber(sh, nil) {
+			return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte : authentifiez-vous avec un jeton.")
+		}
+	}
+	return nil
 }
 
 type apiUpdateSheetRequest struct {

@@ -39,14 +39,17 @@ type changesQuery struct {
 	HideMinor bool
 }
 
-// loadChanges reads the filters and one page of changes. The cursor is the
-// time of the last change shown, in Unix nanoseconds.
-func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet) ([]changeItem, changesQuery, string, error) {
+// loadChanges reads the filters and one page of changes; limit 0 takes it
+// from ?limit=. The cursor is the time of the last change shown, in Unix
+// nanoseconds.
+func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) ([]changeItem, changesQuery, string, error) {
 	ctx := c.UserContext()
 	q := changesQuery{Sheet: c.Query("sheet"), Category: c.Query("category"), User: c.Query("user"), HideMinor: c.Query("hide_minor") != ""}
-	limit, err := queryInt(c, "limit", 50, 200)
-	if err != nil {
-		return nil, q, "", err
+	if limit == 0 {
+		var err error
+		if limit, err = queryInt(c, "limit", 50, 200); err != nil {
+			return nil, q, "", err
+		}
 	}
 	f := store.ChangeFilter{Limit: limit, HideMinor: q.HideMinor}
 	if raw := c.Query("before"); raw != "" {
@@ -135,7 +138,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet) ([]changeIt
 }
 
 func (h *handler) apiChanges(c *fiber.Ctx) error {
-	items, _, next, err := h.loadChanges(c, nil)
+	items, _, next, err := h.loadChanges(c, nil, 0)
 	if err != nil {
 		return err
 	}
@@ -155,7 +158,7 @@ type changesPage struct {
 }
 
 func (h *handler) showChangesPage(c *fiber.Ctx) error {
-	items, q, next, err := h.loadChanges(c, nil)
+	items, q, next, err := h.loadChanges(c, nil, 0)
 	if err != nil {
 		return err
 	}
@@ -213,7 +216,7 @@ func (h *handler) sheetAtomFeed(c *fiber.Ctx) error {
 }
 
 func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
-	items, _, _, err := h.loadChanges(c, sh)
+	items, _, _, err := h.loadChanges(c, sh, 0)
 	if err != nil {
 		return err
 	}

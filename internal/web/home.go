@@ -48,8 +48,7 @@ func (h *handler) showHomePage(c *fiber.Ctx) error {
 	for _, cat := range sheet.Categories {
 		p.Categories = append(p.Categories, categoryCount{Slug: cat.Slug, Name: categoryName(p.Lang, cat), Count: counts[cat.Slug]})
 	}
-	c.Request().URI().QueryArgs().Set("limit", "8")
-	if p.Changes, _, _, err = h.loadChanges(c, nil); err != nil {
+	if p.Changes, _, _, err = h.loadChanges(c, nil, 8); err != nil {
 		return err
 	}
 	return h.views.render(c, fiber.StatusOK, pageHome, p)

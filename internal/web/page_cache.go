@@ -18,31 +18,22 @@ func anonymousCacheable(c *fiber.Ctx) bool {
 
 // maybeCached renders a sheet's page, from the page cache when the reader
 // is anonymous (the page is then the same for all of them).
-func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, data func() (any, error)) error {
-	if anonymousCacheable(c) {
-		return h.servePageCached(c, page, sh, func() ([]byte, error) {
-			d, err := data()
-			if err != nil {
-				return nil, err
-			}
-			return h.views.bytes(page, d)
-		})
+//
+// The key holds the sheet's cache version (moved by every write that
+// changes its pages), the language, the release and variant — the page's
+// own parameters, already parsed, so made-up query strings cannot fill the
+// cache with copies. A cached page is never stale, and the key is also the
+// page's strong ETag: a browser or reverse proxy that has it gets a 304.
+func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, variant string, data func() (any, error)) error {
+	if !anonymousCacheable(c) {
+		d, err := data()
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+		return h.views.render(c, fiber.StatusOK, page, d)
 	}
-	d, err := data()
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	return h.views.render(c, fiber.StatusOK, page, d)
-}
-
-// servePageCached answers an anonymous reader from the page cache. The key
-// holds the sheet's cache version (moved by every write that changes its
-// pages), the language and the release, so a cached page is never stale.
-// The same key is the page's strong ETag: a browser or reverse proxy that
-// has it gets a 304.
-func (h *handler) servePageCached(c *fiber.Ctx, kind string, sh *model.Sheet, build func() ([]byte, error)) error {
-	key := fmt.Sprintf("%s|%d|%d|%s|%s|%s", kind, sh.ID, sh.CacheVersion, langOf(c), h.build, c.OriginalURL())
+	key := fmt.Sprintf("%s|%d|%d|%s|%s|%s", page, sh.ID, sh.CacheVersion, langOf(c), h.build, variant)
 	sum := sha256.Sum256([]byte(key))
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	c.Set(fiber.HeaderETag, etag)
@@ -52,14 +43,17 @@ func (h *handler) servePageCached(c *fiber.Ctx, kind string, sh *model.Sheet, bu
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	page, ok := h.pages.get(key)
+	body, ok := h.pages.get(key)
 	if !ok {
-		var err error
-		if page, err = build(); err != nil {
+		d, err := data()
+		if err != nil {
 			return err
 		}
-		h.pages.put(key, page)
+		if body, err = h.views.bytes(page, d); err != nil {
+			return err
+		}
+		h.pages.put(key, body)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(page)
+	return c.Send(body)
 }

@@ -306,3 +306,37 @@ func TestLoginIsThrottled(t *testing.T) {
 	// Another account is not blocked by them.
 	b.login("admin")
 }
+
+// TestPageCacheKeysOnThePagesOwnParameters: a made-up query string is the
+// same page (same ETag, no new cache entry), a real parameter another.
+func TestPageCacheKeysOnThePagesOwnParameters(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Cache", body1)
+	a.api(http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 1, "title": "Cache", "body": "v2"})
+	b := a.browser()
+	etag := func(path string) string {
+		r := b.get(path)
+		if r.status != http.StatusOK || r.header.Get("ETag") == "" {
+			t.Fatalf("%s: %d, ETag %q", path, r.status, r.header.Get("ETag"))
+		}
+		return r.header.Get("ETag")
+	}
+	for _, p := range []string{"/sheets/" + slug, "/sheets/" + slug + "/history", "/sheets/" + slug + "/diff?from=1&to=2"} {
+		sep := "?"
+		if strings.Contains(p, "?") {
+			sep = "&"
+		}
+		if etag(p) != etag(p+sep+"n=1&junk=x") {
+			t.Errorf("%s: a made-up parameter changed the cached page", p)
+		}
+	}
+	if etag("/sheets/"+slug+"/diff?from=1&to=2") == etag("/sheets/"+slug+"/diff?from=1&to=2&view=side") {
+		t.Error("inline and side-by-side diffs share a cache entry")
+	}
+	if etag("/sheets/"+slug+"/diff") != etag("/sheets/"+slug+"/diff?from=1&to=2") {
+		t.Error("the default range and the same range spelt out differ")
+	}
+	if etag("/sheets/"+slug+"/history") == etag("/sheets/"+slug+"/history?before=2") {
+		t.Error("two history pages share a cache entry")
+	}
+}

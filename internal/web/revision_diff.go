@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,26 +25,19 @@ type comparison struct {
 // coarser blocks rather than holding a request.
 const diffTimeout = 2 * time.Second
 
-// loadComparison reads ?from=A&to=B (B defaults to the head, A to B's
-// parent) and compares.
-func (h *handler) loadComparison(c *fiber.Ctx) (*comparison, error) {
+// comparedRange reads ?from=A&to=B: B defaults to the head, A to B's
+// parent.
+func comparedRange(c *fiber.Ctx, sh *model.Sheet) (from, to int, err error) {
+	if to, err = queryInt(c, "to", sh.HeadNumber, 0); err != nil {
+		return 0, 0, err
+	}
+	from, err = queryInt(c, "from", max(to-1, 1), 0)
+	return from, to, err
+}
+
+// loadComparison compares two revisions of a sheet.
+func (h *handler) loadComparison(c *fiber.Ctx, sh *model.Sheet, from, to int) (*comparison, error) {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
-	if err != nil {
-		return nil, err
-	}
-	to, err := queryInt(c, "to", sh.HeadNumber, 0)
-	if err != nil {
-		return nil, err
-	}
-	defFrom := to - 1
-	if defFrom < 1 {
-		defFrom = 1
-	}
-	from, err := queryInt(c, "from", defFrom, 0)
-	if err != nil {
-		return nil, err
-	}
 	a, err := h.store.Revision(ctx, sh.ID, from)
 	if err != nil {
 		return nil, err
@@ -89,11 +83,18 @@ func (h *handler) showDiffPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.maybeCached(c, pageDiff, sh, func() (any, error) { return h.diffPageData(c) })
+	from, to, err := comparedRange(c, sh)
+	if err != nil {
+		return err
+	}
+	side := c.Query("view") == "side"
+	return h.maybeCached(c, pageDiff, sh, fmt.Sprintf("%d-%d-%t", from, to, side), func() (any, error) {
+		return h.diffPageData(c, sh, from, to, side)
+	})
 }
 
-func (h *handler) diffPageData(c *fiber.Ctx) (any, error) {
-	cmp, err := h.loadComparison(c)
+func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side bool) (any, error) {
+	cmp, err := h.loadComparison(c, sh, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (h *handler) diffPageData(c *fiber.Ctx) (any, error) {
 		return nil, err
 	}
 	p := diffPage{
-		Base: h.base(c, cmp.To.Title), comparison: cmp, Side: c.Query("view") == "side",
+		Base: h.base(c, cmp.To.Title), comparison: cmp, Side: side,
 		TitleChanged: cmp.From.Title != cmp.To.Title,
 	}
 	if u := users[cmp.From.AuthorID]; u != nil {

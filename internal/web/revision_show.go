@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,7 +33,7 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.maybeCached(c, pageRevisionShow, sh, func() (any, error) {
+	return h.maybeCached(c, pageRevisionShow, sh, strconv.Itoa(n), func() (any, error) {
 		ctx := c.UserContext()
 		rev, err := h.store.Revision(ctx, sh.ID, n)
 		if err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"strconv"
 
 	"atlas/internal/model"
 )
@@ -34,16 +35,15 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.maybeCached(c, pageHistory, sh, func() (any, error) { return h.historyPageData(c, sh) })
-}
-
-func (h *handler) historyPageData(c *fiber.Ctx, sh *model.Sheet) (any, error) {
-	ctx := c.UserContext()
-	var err error
 	before, err := queryInt(c, "before", 0, 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	return h.maybeCached(c, pageHistory, sh, strconv.Itoa(before), func() (any, error) { return h.historyPageData(c, sh, before) })
+}
+
+func (h *handler) historyPageData(c *fiber.Ctx, sh *model.Sheet, before int) (any, error) {
+	ctx := c.UserContext()
 	// One extra row gives the size delta of the page's oldest revision.
 	page, err := h.store.ListRevisions(ctx, sh.ID, before, historyPageSize+1)
 	if err != nil {

@@ -62,21 +62,7 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if anonymousCacheable(c) {
-		return h.servePageCached(c, pageSheetShow, sh, func() ([]byte, error) {
-			p, err := h.sheetPageData(c, sh)
-			if err != nil {
-				return nil, err
-			}
-			return h.views.bytes(pageSheetShow, p)
-		})
-	}
-	p, err := h.sheetPageData(c, sh)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	return h.views.render(c, fiber.StatusOK, pageSheetShow, p)
+	return h.maybeCached(c, pageSheetShow, sh, "", func() (any, error) { return h.sheetPageData(c, sh) })
 }
 
 // sheetPageData gathers everything the sheet page shows.
