@@ -33,7 +33,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 		return q, []searchResult{}, err
 	}
 	ctx := c.UserContext()
-	hits, err := search.New(h.store.DB()).Search(ctx, q, limit)
+	hits, err := h.searcher.Search(ctx, q, limit)
 	if err != nil {
 		return q, nil, err
 	}

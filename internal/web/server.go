@@ -14,6 +14,7 @@ import (
 	"atlas/internal/notify"
 	"atlas/internal/render"
 	"atlas/internal/review"
+	"atlas/internal/search"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 )
@@ -43,6 +44,7 @@ type handler struct {
 	reviews  *review.Service
 	notify   *notify.Service
 	events   *events.Hub
+	searcher search.Searcher
 	log      *slog.Logger
 	views    *views
 	assets   *assets
@@ -74,7 +76,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{
-		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log,
+		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
 		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[[]byte](32), pages: newLRU[[]byte](1024), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
