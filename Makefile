@@ -46,6 +46,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzMerge3 -fuzztime=$(FUZZTIME) ./internal/diff
 	$(GO) test -run='^$$' -fuzz=FuzzRender -fuzztime=$(FUZZTIME) ./internal/render
 	$(GO) test -run='^$$' -fuzz=FuzzSlug -fuzztime=$(FUZZTIME) ./internal/document
+	$(GO) test -run='^$$' -fuzz=FuzzRoundTrip -fuzztime=$(FUZZTIME) ./internal/delta
+	$(GO) test -run='^$$' -fuzz=FuzzApply -fuzztime=$(FUZZTIME) ./internal/delta
 	$(GO) test -run='^$$' -fuzz=FuzzAPISave -fuzztime=$(FUZZTIME) ./internal/web
 	$(GO) test -run='^$$' -fuzz=FuzzFormSave -fuzztime=$(FUZZTIME) ./internal/web
 

@@ -94,7 +94,12 @@ func encodeMiddle(out, base, target []byte, from int) []byte {
 }
 
 // Apply rebuilds the target from base and a delta made by Encode.
-func Apply(base, d []byte) ([]byte, error) {
+func Apply(base, d []byte) ([]byte, error) { return AppendApply(nil, base, d) }
+
+// AppendApply is Apply writing into dst's storage when it is large enough,
+// so a chain of deltas can alternate between two buffers. dst must not
+// overlap base.
+func AppendApply(dst, base, d []byte) ([]byte, error) {
 	if len(d) == 0 || d[0] != format {
 		return nil, ErrCorrupt
 	}
@@ -107,7 +112,10 @@ func Apply(base, d []byte) ([]byte, error) {
 		return nil, ErrCorrupt
 	}
 	d = d[n:]
-	out := make([]byte, 0, size)
+	out := dst[:0]
+	if uint64(cap(out)) < size {
+		out = make([]byte, 0, size)
+	}
 	for len(d) > 0 {
 		header, n := binary.Uvarint(d)
 		if n <= 0 {

@@ -45,7 +45,13 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 			return dump(ctx, st, zw, m.Counts, "users", func(u *model.User) { u.PasswordHash = "" })
 		},
 		func() error { return dump[model.Sheet](ctx, st, zw, m.Counts, "sheets", nil) },
-		func() error { return dump[model.Revision](ctx, st, zw, m.Counts, "revisions", nil) },
+		func() error {
+			// Revisions come sheet by sheet in number order, each checked
+			// against its SHA-256 as it is rebuilt.
+			return dumpRows(zw, m.Counts, "revisions", func(fn func([]model.Revision) error) error {
+				return st.EachRevision(ctx, store.BySheet, fn)
+			}, nil)
+		},
 		func() error { return dump[model.BoardMember](ctx, st, zw, m.Counts, "board_members", nil) },
 		func() error { return dump[model.Review](ctx, st, zw, m.Counts, "reviews", nil) },
 		func() error { return dump[model.Vote](ctx, st, zw, m.Counts, "votes", nil) },
@@ -78,12 +84,17 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 }
 
 func dump[T any](ctx context.Context, st *store.Store, zw *zip.Writer, counts map[string]int, name string, scrub func(*T)) error {
+	return dumpRows(zw, counts, name, func(fn func([]T) error) error { return store.Each(ctx, st, fn) }, scrub)
+}
+
+// dumpRows writes one table's rows as JSON lines, from whatever walks them.
+func dumpRows[T any](zw *zip.Writer, counts map[string]int, name string, each func(func([]T) error) error, scrub func(*T)) error {
 	w, err := zw.Create(name + ".jsonl")
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(w)
-	return store.Each(ctx, st, func(rows []T) error {
+	return each(func(rows []T) error {
 		for i := range rows {
 			if scrub != nil {
 				scrub(&rows[i])
@@ -138,7 +149,18 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 				})
 			},
 			func() error { return load[model.Sheet](ctx, st, files, "sheets", nil) },
-			func() error { return load[model.Revision](ctx, st, files, "revisions", nil) },
+			func() error {
+				// One at a time through the store, which checks each hash and
+				// stores the body as a delta of the one before.
+				return loadRows(files, "revisions", nil, func(rows []model.Revision) error {
+					for i := range rows {
+						if err := st.CreateRevision(ctx, &rows[i]); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			},
 			func() error { return load[model.BoardMember](ctx, st, files, "board_members", nil) },
 			func() error { return load[model.Review](ctx, st, files, "reviews", nil) },
 			func() error { return load[model.Vote](ctx, st, files, "votes", nil) },
@@ -181,6 +203,11 @@ func readJSON(f *zip.File, dst any) error {
 
 // load reads one table's lines and inserts them in batches.
 func load[T any](ctx context.Context, st *store.Store, files map[string]*zip.File, name string, fix func(*T) error) error {
+	return loadRows(files, name, fix, func(rows []T) error { return store.InsertRows(ctx, st, rows) })
+}
+
+// loadRows reads one table's lines and hands them to insert in batches.
+func loadRows[T any](files map[string]*zip.File, name string, fix func(*T) error, insert func([]T) error) error {
 	f := files[name+".jsonl"]
 	if f == nil {
 		return fmt.Errorf("export: archive lacks %s.jsonl", name)
@@ -209,11 +236,11 @@ func load[T any](ctx context.Context, st *store.Store, files map[string]*zip.Fil
 		}
 		batch = append(batch, row)
 		if len(batch) == cap(batch) {
-			if err := store.InsertRows(ctx, st, batch); err != nil {
+			if err := insert(batch); err != nil {
 				return err
 			}
 			batch = batch[:0]
 		}
 	}
-	return store.InsertRows(ctx, st, batch)
+	return insert(batch)
 }

@@ -75,7 +75,7 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 		return 0, err
 	}
 	n := 0
-	err := store.Each(ctx, st, func(revs []model.Revision) error {
+	err := st.EachRevision(ctx, store.ByID, func(revs []model.Revision) error {
 		for _, r := range revs {
 			var file bytes.Buffer
 			if err := WriteMarkdown(&file, SheetFile{Slug: slugs[r.SheetID], Title: r.Title, Body: r.Body, Meta: r.Meta,

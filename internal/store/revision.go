@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math"
+	"strings"
 
 	"atlas/internal/model"
 )
@@ -13,8 +14,23 @@ var summaryColumns = []string{"id", "sheet_id", "number", "parent", "author_id",
 // CreateRevision appends a revision. A second revision with the same number
 // for the sheet is ErrConflict: the database's unique key is the last guard
 // against two writers claiming one number.
+//
+// The body is stored as a delta or a keyframe (revision_storage.go); its
+// SHA-256 must match it, or nothing is written.
 func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
-	return translate(s.conn(ctx).Create(r).Error, "create revision %d of sheet %d", r.Number, r.SheetID)
+	row, err := s.encodeRevision(ctx, r)
+	if err != nil {
+		return err
+	}
+	if err := s.conn(ctx).Create(row).Error; err != nil {
+		return translate(err, "create revision %d of sheet %d", r.Number, r.SheetID)
+	}
+	r.ID = row.ID
+	// The next save of this sheet deltas against this body: keep it at hand.
+	// A copy: the caller's string may live in a request buffer the web
+	// server reuses once the handler returns.
+	s.bodies.put(strings.Clone(r.SHA256), strings.Clone(r.Body))
+	return nil
 }
 
 // Revision loads one revision of a sheet, content included.
@@ -24,9 +40,11 @@ func (s *Store) Revision(ctx context.Context, sheetID int64, number int) (*model
 	if number < 1 || number > math.MaxInt32 {
 		return nil, translate(ErrNotFound, "revision %d of sheet %d", number, sheetID)
 	}
-	var r model.Revision
-	err := s.conn(ctx).Where("sheet_id = ? AND number = ?", sheetID, number).Take(&r).Error
-	return &r, translate(err, "revision %d of sheet %d", number, sheetID)
+	var row revisionRow
+	if err := s.conn(ctx).Where("sheet_id = ? AND number = ?", sheetID, number).Take(&row).Error; err != nil {
+		return nil, translate(err, "revision %d of sheet %d", number, sheetID)
+	}
+	return s.decode(ctx, &row)
 }
 
 // RevisionPage is one page of a sheet's history, newest first.
@@ -102,7 +120,7 @@ func (s *Store) RevisionsByKeys(ctx context.Context, keys []RevisionKey) (map[Re
 	if len(keys) == 0 {
 		return out, nil
 	}
-	q := s.conn(ctx).Model(&model.Revision{})
+	q := s.conn(ctx).Model(&revisionRow{})
 	cond := s.conn(ctx)
 	for i, k := range keys {
 		if i == 0 {
@@ -111,12 +129,67 @@ func (s *Store) RevisionsByKeys(ctx context.Context, keys []RevisionKey) (map[Re
 			cond = cond.Or("sheet_id = ? AND number = ?", k.SheetID, k.Number)
 		}
 	}
-	var list []model.Revision
-	if err := q.Where(cond).Find(&list).Error; err != nil {
+	var rows []revisionRow
+	if err := q.Where(cond).Find(&rows).Error; err != nil {
 		return nil, translate(err, "revisions by keys")
 	}
-	for i := range list {
-		out[RevisionKey{list[i].SheetID, list[i].Number}] = &list[i]
+	for i := range rows {
+		r, err := s.decode(ctx, &rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out[RevisionKey{r.SheetID, r.Number}] = r
 	}
 	return out, nil
+}
+
+// RevisionOrder is the order EachRevision walks the history in.
+type RevisionOrder int
+
+const (
+	// BySheet walks each sheet's revisions in number order, one sheet after
+	// the other: every delta applies to the revision just read.
+	BySheet RevisionOrder = iota
+	// ByID walks revisions in the order they were written, across sheets.
+	ByID
+)
+
+// EachRevision streams every revision with its body, a batch at a time,
+// each body checked against its SHA-256 on the way: an export is also an
+// integrity check of the whole history.
+//
+//	SELECT … FROM revisions WHERE (sheet_id, number) > (?, ?) ORDER BY sheet_id, number LIMIT 200
+func (s *Store) EachRevision(ctx context.Context, order RevisionOrder, fn func([]model.Revision) error) error {
+	const batch = 200
+	var lastSheet, lastID int64
+	lastNumber := 0
+	var prev *model.Revision
+	for {
+		q := s.conn(ctx).Limit(batch)
+		if order == BySheet {
+			q = q.Where("sheet_id > ? OR (sheet_id = ? AND number > ?)", lastSheet, lastSheet, lastNumber).Order("sheet_id, number")
+		} else {
+			q = q.Where("id > ?", lastID).Order("id")
+		}
+		var rows []revisionRow
+		if err := q.Find(&rows).Error; err != nil {
+			return translate(err, "revisions after %d", lastID)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		list := make([]model.Revision, len(rows))
+		for i := range rows {
+			r, err := s.decodeAfter(ctx, &rows[i], prev)
+			if err != nil {
+				return err
+			}
+			list[i], prev = *r, r
+		}
+		if err := fn(list); err != nil {
+			return err
+		}
+		last := rows[len(rows)-1]
+		lastSheet, lastNumber, lastID = last.SheetID, last.Number, last.ID
+	}
 }

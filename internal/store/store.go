@@ -21,11 +21,15 @@ var (
 
 // Store is the atlas's data access.
 type Store struct {
-	db *db.DB
+	db     *db.DB
+	bodies *bodyCache // rebuilt revision bodies, by SHA-256
 }
 
+// bodyCacheBytes bounds the memory rebuilt revision bodies may hold.
+const bodyCacheBytes = 32 << 20
+
 // New returns a store over d.
-func New(d *db.DB) *Store { return &Store{db: d} }
+func New(d *db.DB) *Store { return &Store{db: d, bodies: newBodyCache(bodyCacheBytes)} }
 
 // DB exposes the database for transactions.
 func (s *Store) DB() *db.DB { return s.db }
