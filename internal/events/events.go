@@ -11,8 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +22,9 @@ const (
 	KindRevision = "revision" // someone saved a new version
 	KindDecision = "decision" // the board decided on a submission
 	KindPresence = "presence" // someone has the editor open
+	// KindChanged is sent by the database itself (migration 0006) when a
+	// sheet row changes. It goes to change watchers, not to browsers.
+	KindChanged = "changed"
 )
 
 // Event is one piece of news about a sheet.
@@ -37,32 +38,39 @@ type Event struct {
 	At       time.Time `json:"at"`
 }
 
-// channel is the PostgreSQL NOTIFY channel of the atlas's events.
-const channel = "atlas_events"
-
-// channelFor keeps atlases that share a database in separate schemas (as
-// tests do) from hearing each other.
-func channelFor(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil {
-		if schema := u.Query().Get("search_path"); schema != "" {
-			return channel + "_" + strings.Map(func(r rune) rune {
-				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
-					return r
-				}
-				return '_'
-			}, strings.ToLower(schema))
-		}
-	}
-	return channel
-}
-
 // Hub fans events out to the subscribers of each sheet.
 type Hub struct {
 	mu   sync.Mutex
 	subs map[int64]map[chan Event]struct{}
+	// watchers hear of every changed sheet and of the feed's state.
+	watchers []ChangeWatcher
 	// notify sends an event to every instance; nil publishes locally.
 	notify func(ctx context.Context, payload string) error
 	log    *slog.Logger
+}
+
+// ChangeWatcher is told when a sheet row changed anywhere, and whether the
+// feed of such news is on: while it is off (SQLite, or the listener
+// reconnecting), news may be missed and nothing may be trusted to be told.
+type ChangeWatcher interface {
+	SheetChanged(sheetID int64)
+	FeedLive(live bool)
+}
+
+// WatchChanges registers w. Call before ListenPostgres.
+func (h *Hub) WatchChanges(w ChangeWatcher) {
+	h.mu.Lock()
+	h.watchers = append(h.watchers, w)
+	h.mu.Unlock()
+}
+
+func (h *Hub) feedLive(live bool) {
+	h.mu.Lock()
+	watchers := h.watchers
+	h.mu.Unlock()
+	for _, w := range watchers {
+		w.FeedLive(live)
+	}
 }
 
 // NewHub makes a hub for a single process.
@@ -110,6 +118,12 @@ func (h *Hub) Publish(ctx context.Context, e Event) {
 func (h *Hub) deliver(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if e.Kind == KindChanged {
+		for _, w := range h.watchers {
+			w.SheetChanged(e.SheetID)
+		}
+		return
+	}
 	for ch := range h.subs[e.SheetID] {
 		select {
 		case ch <- e:
@@ -120,17 +134,20 @@ func (h *Hub) deliver(e Event) {
 
 // ListenPostgres makes the hub cross-instance: events are sent with
 // pg_notify and a dedicated connection LISTENs and delivers what every
-// instance sent, this one included. It returns when ctx ends and
-// reconnects after failures.
+// instance sent, this one included. The channel is the database's
+// atlas_channel() (migration 0006), one per schema, so atlases sharing a
+// database in separate schemas (as tests do) never hear each other. It
+// returns at once, stops when ctx ends and reconnects after failures.
 func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx context.Context, sql string, args ...any) error) {
-	name := channelFor(dsn)
 	h.notify = func(ctx context.Context, payload string) error {
-		return exec(ctx, "SELECT pg_notify(?, ?)", name, payload)
+		return exec(ctx, "SELECT pg_notify(atlas_channel(), ?)", payload)
 	}
 	go func() {
 		backoff := time.Second
 		for ctx.Err() == nil {
-			err := h.listen(ctx, dsn, name)
+			err := h.listen(ctx, dsn)
+			// Whatever was sent while nobody listened is lost.
+			h.feedLive(false)
 			if ctx.Err() != nil {
 				return
 			}
@@ -147,15 +164,20 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx cont
 	}()
 }
 
-func (h *Hub) listen(ctx context.Context, dsn, name string) error {
+func (h *Hub) listen(ctx context.Context, dsn string) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+name); err != nil {
+	var name string
+	if err := conn.QueryRow(ctx, "SELECT atlas_channel()").Scan(&name); err != nil {
 		return err
 	}
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return err
+	}
+	h.feedLive(true)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

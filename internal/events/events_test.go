@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +49,9 @@ func TestEventsCrossInstancesThroughPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	if err := d.Migrate(context.Background(), nil); err != nil { // the channel is the schema's
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	exec := func(ctx context.Context, sql string, args ...any) error { return d.Conn(ctx).Exec(sql, args...).Error }
@@ -72,5 +76,81 @@ func TestEventsCrossInstancesThroughPostgres(t *testing.T) {
 		case <-deadline:
 			t.Fatal("the other instance never heard the event")
 		}
+	}
+}
+
+// watcher records what a hub tells a change watcher.
+type watcher struct {
+	mu      sync.Mutex
+	changed []int64
+	live    []bool
+}
+
+func (w *watcher) SheetChanged(id int64) {
+	w.mu.Lock()
+	w.changed = append(w.changed, id)
+	w.mu.Unlock()
+}
+func (w *watcher) FeedLive(live bool) { w.mu.Lock(); w.live = append(w.live, live); w.mu.Unlock() }
+
+func (w *watcher) snapshot() ([]int64, []bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]int64(nil), w.changed...), append([]bool(nil), w.live...)
+}
+
+// TestSheetChangesAreHeardFromTheDatabase: any write to a sheet row, from
+// any connection (another instance, the command line), reaches the change
+// watchers when it commits; and the watchers know when the feed is on.
+func TestSheetChangesAreHeardFromTheDatabase(t *testing.T) {
+	url := testutil.PostgresSchemaURL(t)
+	d, err := db.Open(context.Background(), db.Options{PostgresURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	hub, w := events.NewHub(nil), &watcher{}
+	hub.WatchChanges(w)
+	hub.ListenPostgres(ctx, url, func(ctx context.Context, sql string, args ...any) error { return d.Conn(ctx).Exec(sql, args...).Error })
+	waitFor(t, func() bool { _, live := w.snapshot(); return len(live) > 0 && live[len(live)-1] })
+
+	g := d.Conn(context.Background())
+	for _, s := range []string{
+		`INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at) VALUES (1, 'a', 'a@x', 'h', 'admin', now(), now())`,
+		`INSERT INTO sheets (id, slug, title, head_number, created_by, created_at, updated_at) VALUES (7, 's', 'S', 0, 1, now(), now())`,
+	} {
+		if err := g.Exec(s).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A rolled-back change is never announced; a committed one is.
+	tx := g.Begin()
+	tx.Exec(`UPDATE sheets SET cache_version = cache_version + 1 WHERE id = 7`)
+	tx.Rollback()
+	if err := g.Exec(`UPDATE sheets SET cache_version = cache_version + 1 WHERE id = 7`).Error; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { changed, _ := w.snapshot(); return len(changed) > 0 })
+	time.Sleep(100 * time.Millisecond)
+	if changed, _ := w.snapshot(); len(changed) != 1 || changed[0] != 7 {
+		t.Errorf("changes heard = %v, want [7]", changed)
+	}
+
+	cancel()
+	waitFor(t, func() bool { _, live := w.snapshot(); return !live[len(live)-1] })
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -79,7 +79,7 @@ type diffPage struct {
 const diffContext = 3
 
 func (h *handler) showDiffPage(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.sheetForPage(c)
 	if err != nil {
 		return err
 	}

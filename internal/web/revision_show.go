@@ -25,7 +25,7 @@ type revisionPage struct {
 }
 
 func (h *handler) showRevisionPage(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.sheetForPage(c)
 	if err != nil {
 		return err
 	}

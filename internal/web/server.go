@@ -58,6 +58,8 @@ type handler struct {
 	metrics *metrics
 	logins  *throttle
 	stream  time.Duration
+	// sheetRows spares anonymous page reads their database round trip.
+	sheetRows *sheetRows
 }
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
@@ -81,6 +83,10 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()
+	h.sheetRows = newSheetRows()
+	if d.Events != nil {
+		d.Events.WatchChanges(h.sheetRows)
+	}
 	h.stream = d.StreamLifetime
 	if h.stream == 0 {
 		h.stream = 10 * time.Minute

@@ -31,7 +31,7 @@ type historyPage struct {
 const historyPageSize = 50
 
 func (h *handler) showHistoryPage(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.sheetForPage(c)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ type provenance struct {
 const maxNamedContributors = 5
 
 func (h *handler) showSheetPage(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.sheetForPage(c)
 	if err != nil {
 		return err
 	}

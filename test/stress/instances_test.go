@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -117,6 +118,52 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		if _, _, problems := checkHistory(ctx, newClient(one.base, editorToken), slug); len(problems) > 0 {
 			t.Errorf("history: %v", problems)
 		}
+	})
+
+	// Anonymous readers get pages from memory, sheet row included; a change
+	// made anywhere, through the other instance or from the command line,
+	// reaches them as soon as PostgreSQL announces it.
+	t.Run("anonymous readers see every change", func(t *testing.T) {
+		admin := newClient(one.base, adminToken)
+		defer admin.close()
+		slug, rev, err := admin.createSheet(ctx, "Lue sans compte", "## Présentation\n\nPremière version.\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := func() string {
+			resp, err := http.Get(two.base + "/sheets/" + slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		}
+		waitForPage := func(want string) {
+			t.Helper()
+			deadline := time.Now().Add(5 * time.Second)
+			for !strings.Contains(page(), want) {
+				if time.Now().After(deadline) {
+					t.Fatalf("instance two still does not show %q", want)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		waitForPage("Première version.")
+		page() // now held in memory by instance two
+
+		if ans, err := admin.save(ctx, slug, rev.Number, "Lue sans compte", "## Présentation\n\nDeuxième version.\n"); err != nil || ans.Status != http.StatusOK {
+			t.Fatalf("save: %v %d", err, ans.Status)
+		}
+		waitForPage("Deuxième version.")
+
+		file := t.TempDir() + "/fiche.md"
+		md := "---\nslug: " + slug + "\n---\n# Lue sans compte\n\n## Présentation\n\nTroisième version, importée.\n"
+		if err := os.WriteFile(file, []byte(md), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d.run(t, "", "import", "--as", "admin", file)
+		waitForPage("Troisième version, importée.")
 	})
 
 	t.Run("votes", func(t *testing.T) {

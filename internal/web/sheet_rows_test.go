@@ -1,0 +1,65 @@
+package web
+
+import (
+	"context"
+	"testing"
+
+	"atlas/internal/model"
+)
+
+// TestSheetRowsTrustOnlyALiveFeed walks the rules of the in-memory sheet
+// rows: nothing is kept without the feed, a notice drops its row, a notice
+// during a load keeps that load out, and a feed that stops forgets all.
+func TestSheetRowsTrustOnlyALiveFeed(t *testing.T) {
+	r := newSheetRows()
+	loads := 0
+	version := int64(1)
+	var during func() // runs inside a load, as a concurrent notice would
+	load := func(_ context.Context, slug string) (*model.Sheet, error) {
+		loads++
+		if during != nil {
+			during()
+		}
+		return &model.Sheet{ID: 7, Slug: slug, CacheVersion: version}, nil
+	}
+	get := func() *model.Sheet {
+		t.Helper()
+		sh, err := r.get(context.Background(), "jardin", load)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sh
+	}
+	expect := func(step string, wantLoads int, wantVersion int64) {
+		t.Helper()
+		if sh := get(); loads != wantLoads || sh.CacheVersion != wantVersion {
+			t.Fatalf("%s: %d loads, version %d; want %d, %d", step, loads, sh.CacheVersion, wantLoads, wantVersion)
+		}
+	}
+
+	expect("no feed", 1, 1)
+	expect("still no feed", 2, 1)
+
+	r.FeedLive(true)
+	expect("feed on, first read", 3, 1)
+	expect("feed on, kept", 3, 1)
+
+	version = 2
+	r.SheetChanged(99) // another sheet
+	expect("another sheet changed", 3, 1)
+	r.SheetChanged(7)
+	expect("this sheet changed", 4, 2)
+	expect("kept again", 4, 2)
+
+	version = 3
+	r.SheetChanged(7)
+	during = func() { r.SheetChanged(7) }
+	expect("changed during the load", 5, 3)
+	during = nil
+	expect("not kept from a load that raced a notice", 6, 3)
+	expect("kept from a quiet load", 6, 3)
+
+	r.FeedLive(false)
+	expect("feed lost", 7, 3)
+	expect("feed lost, nothing kept", 8, 3)
+}
