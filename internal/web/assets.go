@@ -20,15 +20,22 @@ import (
 type assets struct {
 	fsys   fs.FS
 	hashes map[string]string // path → short content hash
-	dev    bool
+	// files holds each file read and compressed once (not in dev mode,
+	// where files are read from disk at every request).
+	files map[string]*encodedBody
+	dev   bool
 }
+
+// compressible names the public files worth compressing: text. Images and
+// fonts are compressed already.
+var compressible = map[string]bool{".css": true, ".js": true, ".svg": true, ".json": true, ".txt": true, ".map": true}
 
 func newAssets(dev bool) (*assets, error) {
 	var fsys fs.FS = public.FS
 	if dev {
 		fsys = os.DirFS("public")
 	}
-	a := &assets{fsys: fsys, hashes: map[string]string{}, dev: dev}
+	a := &assets{fsys: fsys, hashes: map[string]string{}, files: map[string]*encodedBody{}, dev: dev}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, ".go") {
 			return err
@@ -39,6 +46,13 @@ func newAssets(dev bool) (*assets, error) {
 		}
 		sum := sha256.Sum256(data)
 		a.hashes[p] = hex.EncodeToString(sum[:6])
+		if !dev {
+			if compressible[path.Ext(p)] {
+				a.files[p] = newEncodedBody(data)
+			} else {
+				a.files[p] = &encodedBody{identity: data}
+			}
+		}
 		return nil
 	})
 	return a, err
@@ -64,9 +78,13 @@ func (a *assets) serve(c *fiber.Ctx) error {
 	if !known && !a.dev {
 		return fiber.ErrNotFound
 	}
-	data, err := fs.ReadFile(a.fsys, p)
-	if err != nil {
-		return fiber.ErrNotFound
+	file := a.files[p]
+	if a.dev {
+		data, err := fs.ReadFile(a.fsys, p)
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		file = &encodedBody{identity: data}
 	}
 	if ct := mime.TypeByExtension(path.Ext(p)); ct != "" {
 		c.Set(fiber.HeaderContentType, ct)
@@ -76,7 +94,8 @@ func (a *assets) serve(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
-	return c.Send(data)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	return file.send(c, encodingFor(c))
 }
 
 // has reports whether a public file exists (vendor files exist only after

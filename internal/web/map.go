@@ -57,22 +57,11 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 		return err
 	}
 	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c)}, "|")
-	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(key)))
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	c.Set(fiber.HeaderETag, etag)
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	if body, ok := h.mapCache.get(key); ok {
-		return c.Send(body)
-	}
-	body, err := h.buildGeoJSON(c, category)
-	if err != nil {
-		return err
-	}
-	h.mapCache.put(key, body)
-	return c.Send(body)
+	return sendCached(c, h.mapCache, key, fmt.Sprintf("%x", sha256.Sum256([]byte(key))), func() ([]byte, error) {
+		return h.buildGeoJSON(c, category)
+	})
 }
 
 func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {

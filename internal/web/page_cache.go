@@ -35,25 +35,15 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 	}
 	key := fmt.Sprintf("%s|%d|%d|%s|%s|%s", page, sh.ID, sh.CacheVersion, langOf(c), h.build, variant)
 	sum := sha256.Sum256([]byte(key))
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	c.Set(fiber.HeaderETag, etag)
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	c.Set(fiber.HeaderVary, "Cookie, Accept-Language, Accept-Encoding")
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	body, ok := h.pages.get(key)
-	if !ok {
+	c.Set(fiber.HeaderVary, "Cookie, Accept-Language")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return sendCached(c, h.pages, key, hex.EncodeToString(sum[:12]), func() ([]byte, error) {
 		d, err := data()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if body, err = h.views.bytes(page, d); err != nil {
-			return err
-		}
-		h.pages.put(key, body)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(body)
+		return h.views.bytes(page, d)
+	})
 }

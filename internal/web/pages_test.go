@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 
 	"atlas/internal/db"
 	"atlas/internal/document"
@@ -339,4 +344,80 @@ func TestPageCacheKeysOnThePagesOwnParameters(t *testing.T) {
 	if etag("/sheets/"+slug+"/history") == etag("/sheets/"+slug+"/history?before=2") {
 		t.Error("two history pages share a cache entry")
 	}
+}
+
+// TestCachedPagesComeCompressedOnce: a cached page is served in the
+// encoding the reader accepts, decodes to the very same page, and carries
+// an ETag of its own per encoding, so a 304 never hands one encoding's
+// validator to another.
+func TestCachedPagesComeCompressedOnce(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Compression", strings.Repeat("Un paragraphe assez long pour valoir la peine. ", 40))
+	for i := range 6 { // points enough for a map worth compressing
+		a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": fmt.Sprintf("Lieu %d", i), "body": "## Présentation\n\nUn lieu.\n",
+			"meta": map[string]any{"place": map[string]any{"name": "Brest", "lat": 48.39, "lon": -4.49 + float64(i)/100}}})
+	}
+	fetch := func(path, encoding, etag string) response {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		return a.do(req)
+	}
+	for _, path := range []string{"/sheets/" + slug, "/map.geojson", a.cssURL()} {
+		plain := fetch(path, "", "")
+		if plain.status != http.StatusOK || plain.header.Get("Content-Encoding") != "" {
+			t.Fatalf("%s without Accept-Encoding: %d %q", path, plain.status, plain.header.Get("Content-Encoding"))
+		}
+		if len(plain.body) < 512 {
+			t.Fatalf("%s: %d bytes, too short to be compressed", path, len(plain.body))
+		}
+		tags := map[string]string{}
+		for _, enc := range []string{"gzip", "br"} {
+			r := fetch(path, enc, "")
+			if r.header.Get("Content-Encoding") != enc || !strings.Contains(r.header.Get("Vary"), "Accept-Encoding") {
+				t.Fatalf("%s with %s: Content-Encoding %q, Vary %q", path, enc, r.header.Get("Content-Encoding"), r.header.Get("Vary"))
+			}
+			var rd io.Reader
+			if enc == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(r.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rd = zr
+			} else {
+				rd = brotli.NewReader(bytes.NewReader(r.body))
+			}
+			got, err := io.ReadAll(rd)
+			if err != nil || !bytes.Equal(got, plain.body) {
+				t.Fatalf("%s in %s does not decode to the page (%v)", path, enc, err)
+			}
+			tags[enc] = r.header.Get("ETag")
+		}
+		if plain.header.Get("ETag") == "" || strings.HasPrefix(path, "/static/") {
+			continue // static files are cached a year by their URL instead
+		}
+		if tags["gzip"] == tags["br"] || tags["gzip"] == plain.header.Get("ETag") {
+			t.Errorf("%s: encodings share an ETag: %v, %s", path, tags, plain.header.Get("ETag"))
+		}
+		if r := fetch(path, "gzip", tags["gzip"]); r.status != http.StatusNotModified {
+			t.Errorf("%s: revalidation in gzip: %d", path, r.status)
+		}
+		if r := fetch(path, "br", tags["gzip"]); r.status != http.StatusOK {
+			t.Errorf("%s: gzip's ETag revalidated a brotli answer: %d", path, r.status)
+		}
+	}
+}
+
+// cssURL finds the stylesheet's fingerprinted address on the home page.
+func (a *testAtlas) cssURL() string {
+	home := a.do(httptest.NewRequest(http.MethodGet, "/", nil))
+	m := regexp.MustCompile(`href="(/static/[^"]+/css/atlas\.css)"`).FindSubmatch(home.body)
+	if m == nil {
+		a.t.Fatal("no stylesheet link on the home page")
+	}
+	return string(m[1])
 }

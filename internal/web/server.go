@@ -50,8 +50,8 @@ type handler struct {
 	assets   *assets
 	markdown *renderCache
 	csp      string
-	mapCache *lru[[]byte]
-	pages    *lru[[]byte]
+	mapCache *lru[*encodedBody]
+	pages    *lru[*encodedBody]
 	// build fingerprints the templates and static files, so a page cached
 	// by a browser or a proxy does not outlive a new release.
 	build   string
@@ -79,7 +79,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
-		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[[]byte](32), pages: newLRU[[]byte](1024), build: v.fingerprint + a.fingerprint(),
+		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[*encodedBody](32), pages: newLRU[*encodedBody](1024), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+)
+
+// Compression levels for bodies compressed once and served many times:
+// worth more effort than the per-response middleware spends.
+const (
+	cachedGzipLevel   = fasthttp.CompressDefaultCompression
+	cachedBrotliLevel = fasthttp.CompressBrotliDefaultCompression
+)
+
+// minCompressBytes is the size under which compressing is not worth a
+// header.
+const minCompressBytes = 512
+
+// encodedBody is a cached response body kept in each encoding browsers
+// ask for, so a cache hit costs a copy, not a compression.
+type encodedBody struct {
+	identity, gzip, brotli []byte
+}
+
+func newEncodedBody(b []byte) *encodedBody {
+	e := &encodedBody{identity: b}
+	if len(b) >= minCompressBytes {
+		e.gzip = fasthttp.AppendGzipBytesLevel(nil, b, cachedGzipLevel)
+		e.brotli = fasthttp.AppendBrotliBytesLevel(nil, b, cachedBrotliLevel)
+	}
+	return e
+}
+
+// size is the memory the body holds.
+func (e *encodedBody) size() int { return len(e.identity) + len(e.gzip) + len(e.brotli) }
+
+// encodingFor picks what the request accepts, brotli first, as the
+// compression middleware would.
+func encodingFor(c *fiber.Ctx) string {
+	h := &c.Request().Header
+	switch {
+	case h.HasAcceptEncoding("br"):
+		return "br"
+	case h.HasAcceptEncoding("gzip"):
+		return "gzip"
+	}
+	return ""
+}
+
+// taggedETag makes one strong ETag per encoding: the representations
+// differ byte for byte, so they must not share a tag.
+func taggedETag(tag, encoding string) string {
+	if encoding == "" {
+		return `"` + tag + `"`
+	}
+	return `"` + tag + "-" + encoding + `"`
+}
+
+// send writes the body in the chosen encoding. The compression middleware
+// leaves a response that already has a Content-Encoding alone.
+func (e *encodedBody) send(c *fiber.Ctx, encoding string) error {
+	switch {
+	case encoding == "br" && e.brotli != nil:
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(e.brotli)
+	case encoding == "gzip" && e.gzip != nil:
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(e.gzip)
+	}
+	return c.Send(e.identity)
+}
+
+// sendCached answers a cacheable GET from a body built at most once per
+// key: a 304 when the reader's ETag matches, else the body in the encoding
+// it accepts. build runs on a cache miss only.
+func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, tag string, build func() ([]byte, error)) error {
+	encoding := encodingFor(c)
+	etag := taggedETag(tag, encoding)
+	c.Set(fiber.HeaderETag, etag)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	body, ok := cache.get(key)
+	if !ok {
+		b, err := build()
+		if err != nil {
+			return err
+		}
+		body = newEncodedBody(b)
+		cache.put(key, body)
+	}
+	return body.send(c, encoding)
+}
