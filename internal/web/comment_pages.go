@@ -7,16 +7,27 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/i18n"
 	"atlas/internal/sheet"
 )
 
 // commentView is a message of a discussion, its Markdown rendered and
-// sanitized.
+// sanitized. Dates and the version label are
+// written in Go, once, rather than by the template for each comment.
 type commentView struct {
-	Author   string
-	HTML     template.HTML
-	Revision *int
-	At       time.Time
+	Author  string
+	HTML    template.HTML
+	ISO     string // for <time datetime>
+	When    string
+	Version string // "version 3", or empty for a comment on no version
+}
+
+func newCommentView(lang, author string, html template.HTML, at time.Time, revision *int) commentView {
+	v := commentView{Author: author, HTML: html, ISO: at.UTC().Format(time.RFC3339), When: i18n.DateTime(lang, at)}
+	if revision != nil {
+		v.Version = i18n.T(lang, "diff.version", *revision)
+	}
+	return v
 }
 
 func (h *handler) commentViews(c *fiber.Ctx, sheetID int64, reviewID *int64) ([]commentView, error) {
@@ -34,12 +45,13 @@ func (h *handler) commentViews(c *fiber.Ctx, sheetID int64, reviewID *int64) ([]
 		return nil, err
 	}
 	views := make([]commentView, 0, len(list))
+	lang := langOf(c)
 	for _, cm := range list {
-		v := commentView{HTML: h.markdown.Inline(cm.Body), Revision: cm.RevisionNumber, At: cm.CreatedAt}
+		author := ""
 		if u := users[cm.AuthorID]; u != nil {
-			v.Author = u.Name()
+			author = u.Name()
 		}
-		views = append(views, v)
+		views = append(views, newCommentView(lang, author, h.markdown.Inline(cm.Body), cm.CreatedAt, cm.RevisionNumber))
 	}
 	return views, nil
 }
@@ -88,9 +100,6 @@ type commentsBlock struct {
 	ReviewID int64
 	Revision int
 }
-
-// VersionLabel names the revision a comment is about.
-func (b commentsBlock) VersionLabel(n *int) string { return b.T("diff.version", *n) }
 
 func newCommentsBlock(base Base, slug string, reviewID int64, revision int, items []commentView) commentsBlock {
 	b := commentsBlock{

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"html/template"
 	"log/slog"
 	"time"
 
@@ -52,6 +53,7 @@ type handler struct {
 	csp      string
 	mapCache *lru[*encodedBody]
 	pages    *lru[*encodedBody]
+	articles *lru[template.HTML] // sheet page parts per revision, see article
 	// build fingerprints the templates and static files, so a page cached
 	// by a browser or a proxy does not outlive a new release.
 	build   string
@@ -79,7 +81,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
-		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[*encodedBody](32), pages: newLRU[*encodedBody](1024), build: v.fingerprint + a.fingerprint(),
+		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[*encodedBody](32), pages: newLRU[*encodedBody](1024), articles: newLRU[template.HTML](256), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()

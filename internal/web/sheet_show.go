@@ -2,11 +2,16 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"html"
 	"html/template"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/render"
 	"atlas/internal/review"
@@ -16,12 +21,15 @@ import (
 
 type sheetPage struct {
 	Base
-	Sheet      *model.Sheet
-	Revision   *model.Revision
-	HTML       template.HTML
-	Headings   []render.Heading
-	Provenance provenance
-	Categories []string
+	Sheet    *model.Sheet
+	Revision *model.Revision
+	// Article is the part that depends on the revision alone, kept
+	// rendered (see article); the template prints ArticleMarker where it
+	// goes.
+	Article        template.HTML
+	Provenance     provenance
+	ProvenanceLine template.HTML
+	Categories     []string
 	// Draft: never validated by its board. Pending: the reader sees the
 	// validated version while newer ones wait. AheadOfPublished: a
 	// contributor sees the head, newer than what readers see.
@@ -54,6 +62,100 @@ type provenance struct {
 	Revisions     int
 }
 
+// articleMarker stands in the sheet page for its article until it is
+// spliced in.
+const articleMarker template.HTML = "<!--atlas:article-->"
+
+// ArticleMarker is the template's placeholder for the article.
+func (p sheetPage) ArticleMarker() template.HTML { return articleMarker }
+
+func (p sheetPage) splices() []splicePart {
+	return []splicePart{{marker: articleMarker, html: p.Article}}
+}
+
+// line writes the provenance as the sheet's header shows it. In Go rather
+// than in the template, like the table of contents: a dozen translated,
+// formatted parts cost a template far more.
+func (p provenance) line(lang, slug string, openReview *model.Review) template.HTML {
+	t := func(key string, args ...any) string { return html.EscapeString(i18n.T(lang, key, args...)) }
+	var b strings.Builder
+	b.WriteString(t("sheet.started_on", i18n.Date(lang, p.StartedAt)))
+	if len(p.Starters) > 0 {
+		names := make([]string, len(p.Starters))
+		for i, n := range p.Starters {
+			names[i] = html.EscapeString(n)
+		}
+		b.WriteString(" " + t("sheet.by") + " " + strings.Join(names, ", "))
+		if p.MoreStarters > 0 {
+			b.WriteString(" " + t("sheet.and_more", p.MoreStarters))
+		}
+	}
+	b.WriteString(" · " + t("sheet.updated_on", i18n.Date(lang, p.UpdatedAt), p.UpdatedBy) + " · ")
+	count := t("sheet.revisions", p.Revisions)
+	if p.Revisions == 1 {
+		count = t("sheet.revision_one")
+	}
+	fmt.Fprintf(&b, `<a href="/sheets/%s/history">%s</a>`, html.EscapeString(url.PathEscape(slug)), count)
+	if p.ValidatedAt != nil {
+		b.WriteString("<br><strong>" + t("sheet.validated_on", i18n.Date(lang, *p.ValidatedAt), p.ValidVotes, p.ValidSeats) + "</strong>")
+	}
+	if p.AwaitingSince != nil && openReview != nil {
+		fmt.Fprintf(&b, `<br>%s <a href="/sheets/%s/reviews/%d">%s</a>`, t("sheet.awaiting_since", i18n.Date(lang, *p.AwaitingSince)),
+			html.EscapeString(url.PathEscape(slug)), openReview.ID, t("sheet.see_review"))
+	}
+	return template.HTML(b.String())
+}
+
+// articleView is what the sheet_article template shows.
+type articleView struct {
+	Base
+	Sheet    *model.Sheet
+	Revision *model.Revision
+	TOC      template.HTML
+	HTML     template.HTML
+}
+
+// article renders the part of the sheet page that depends on the revision
+// alone: table of contents, body and metadata box. Revisions never change,
+// so it is kept under the revision, the language, whether the reader may
+// edit (the section links) and the release.
+func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit bool) (template.HTML, error) {
+	key := fmt.Sprintf("%d|%d|%s|%s|%t|%s", sh.ID, rev.Number, rev.SHA256, b.Lang, canEdit, h.build)
+	if html, ok := h.articles.get(key); ok {
+		return html, nil
+	}
+	rendered := h.markdown.Render(rev.SHA256, rev.Body)
+	out, err := h.views.fragment(pageSheetShow, "sheet_article", articleView{
+		Base: b, Sheet: sh, Revision: rev, HTML: rendered.HTML,
+		TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
+	})
+	if err != nil {
+		return "", err
+	}
+	html := template.HTML(out)
+	h.articles.put(key, html)
+	return html, nil
+}
+
+// tableOfContents writes the table of contents' items, with a link to edit
+// each section for those who may. Written here rather than in the
+// template: a long sheet has dozens of headings, and a template spends
+// several reflective calls on each.
+func tableOfContents(lang, slug string, headings []render.Heading, canEdit bool) template.HTML {
+	var b strings.Builder
+	editLabel := html.EscapeString(i18n.T(lang, "sheet.edit_section"))
+	for _, hd := range headings {
+		text := html.EscapeString(hd.Text)
+		fmt.Fprintf(&b, `<li><a href="#%s">%s</a>`, html.EscapeString(hd.ID), text)
+		if canEdit {
+			fmt.Fprintf(&b, ` <a class="edit-section" href="/sheets/%s/edit?section=%d" aria-label="%s">%s</a>`,
+				html.EscapeString(url.PathEscape(slug)), hd.Section, html.EscapeString(i18n.T(lang, "sheet.edit_section_named", hd.Text)), editLabel)
+		}
+		b.WriteString("</li>")
+	}
+	return template.HTML(b.String())
+}
+
 // maxNamedContributors keeps the provenance line short on busy sheets.
 const maxNamedContributors = 5
 
@@ -77,13 +179,15 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	if err != nil {
 		return sheetPage{}, err
 	}
-	rendered := h.markdown.Render(rev.SHA256, rev.Body)
 	p := sheetPage{
-		Base: h.base(c, rev.Title), Sheet: sh, Revision: rev, HTML: rendered.HTML, Headings: rendered.Headings,
+		Base: h.base(c, rev.Title), Sheet: sh, Revision: rev,
 		Provenance: prov, Draft: sh.PublishedNumber == nil, CanEdit: user != nil,
 		Pending:          user == nil && sheet.Pending(sh),
 		AheadOfPublished: user != nil && sheet.Pending(sh),
 		Tabs:             newSheetTabs(langOf(c), sh.Slug, tabRead, user != nil),
+	}
+	if p.Article, err = h.article(p.Base, sh, rev, p.CanEdit); err != nil {
+		return sheetPage{}, err
 	}
 	board, err := h.store.BoardOf(ctx, sh.ID)
 	if err != nil {
@@ -98,6 +202,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return sheetPage{}, err
 	}
+	p.ProvenanceLine = p.Provenance.line(p.Lang, sh.Slug, p.OpenReview)
 	p.IsAdmin = user.IsAdmin()
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
 	comments, err := h.commentViews(c, sh.ID, nil)

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -52,9 +54,12 @@ var pageNames = []string{
 }
 
 type views struct {
-	mu          sync.RWMutex
-	sets        map[string]*template.Template
+	mu sync.RWMutex
+	// sets holds one parsed set per language and page: what never changes
+	// within a language is written into the template itself (see static).
+	sets        map[string]map[string]*template.Template
 	dev         bool
+	sizes       sync.Map // page name → length of its last rendering
 	assets      *assets
 	fingerprint string // hash of every template file
 }
@@ -82,18 +87,77 @@ func (v *views) parse() error {
 		return nil
 	})
 	v.fingerprint = hex.EncodeToString(sum.Sum(nil)[:8])
-	sets := map[string]*template.Template{}
-	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(v.funcs()).ParseFS(fsys, "layouts/*.html", "partials/*.html", "pages/"+name+".html")
+	// In this order: a page's definitions (its "head" block, say) must come
+	// after the layout's defaults to replace them.
+	var files []string
+	sources := map[string]string{}
+	for _, pattern := range []string{"layouts/*.html", "partials/*.html", "pages/*.html"} {
+		matches, err := fs.Glob(fsys, pattern)
 		if err != nil {
-			return fmt.Errorf("web: parse page %s: %w", name, err)
+			return err
 		}
-		sets[name] = t
+		for _, f := range matches {
+			data, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return err
+			}
+			sources[f] = string(data)
+			files = append(files, f)
+		}
+	}
+	sets := map[string]map[string]*template.Template{}
+	for _, lang := range i18n.Languages {
+		sets[lang] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			t := template.New(name).Funcs(v.funcs())
+			for _, f := range files {
+				if strings.HasPrefix(f, "pages/") && f != "pages/"+name+".html" {
+					continue
+				}
+				if _, err := t.New(f).Parse(v.static(lang, sources[f])); err != nil {
+					return fmt.Errorf("web: parse %s for page %s: %w", f, name, err)
+				}
+			}
+			sets[lang][name] = t
+		}
 	}
 	v.mu.Lock()
 	v.sets = sets
 	v.mu.Unlock()
 	return nil
+}
+
+// staticAction matches the actions whose value depends only on the page's
+// language and the release: a message without arguments, the language
+// itself and the other one, a public file's address.
+var staticAction = regexp.MustCompile(`{{\$?\.(T|Asset) "([a-zA-Z0-9_./-]+)"}}|{{\$?\.(Lang|OtherLang)}}`)
+
+// static writes those actions' values into a template's source, escaped
+// for HTML, before it is parsed: each would otherwise cost two reflective
+// calls at every execution, and a page has dozens. The values are ours
+// (the catalogue, the asset table), used in text and quoted attributes.
+func (v *views) static(lang, src string) string {
+	b := Base{Lang: lang, assets: v.assets}
+	return staticAction.ReplaceAllStringFunc(src, func(action string) string {
+		m := staticAction.FindStringSubmatch(action)
+		var value string
+		switch {
+		case m[1] == "T":
+			value = b.T(m[2])
+		case m[1] == "Asset" && !v.dev:
+			value = b.Asset(m[2])
+		case m[3] == "Lang":
+			value = lang
+		case m[3] == "OtherLang":
+			value = b.OtherLang()
+		default:
+			return action
+		}
+		if strings.Contains(value, "{{") {
+			return action // it would read as an action
+		}
+		return html.EscapeString(value)
+	})
 }
 
 func (v *views) funcs() template.FuncMap {
@@ -109,36 +173,127 @@ func (v *views) funcs() template.FuncMap {
 	}
 }
 
-// render executes a page into a buffer first, so a template error never
-// sends half a page.
+// render executes a page into a pooled buffer first, so a template error
+// never sends half a page, then copies it into the response.
 func (v *views) render(c *fiber.Ctx, status int, name string, data any) error {
-	page, err := v.bytes(name, data)
-	if err != nil {
+	buf := getPageBuffer()
+	defer putPageBuffer(buf)
+	if err := v.write(buf, name, "layout", data); err != nil {
 		return err
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(page)
+	c.Response().SetBody(buf.Bytes()) // a copy: the buffer goes back to the pool
+	return nil
 }
 
-// bytes executes a page and returns it whole.
+// bytes executes a page and returns it whole, for pages that are kept.
 func (v *views) bytes(name string, data any) ([]byte, error) {
+	return v.fresh(name, "layout", data)
+}
+
+// fragment executes one named template of a page's set, for a part of a
+// page rendered on its own and kept.
+func (v *views) fragment(page, name string, data any) ([]byte, error) {
+	return v.fresh(page, name, data)
+}
+
+// fresh executes into a new buffer sized as this output was last time:
+// growing tens of kilobytes by doubling costs as much again in copies.
+func (v *views) fresh(page, name string, data any) ([]byte, error) {
+	sizeKey := page + "/" + name
+	hint, _ := v.sizes.Load(sizeKey)
+	var buf bytes.Buffer
+	if n, ok := hint.(int); ok {
+		buf.Grow(n + n/8)
+	}
+	if err := v.write(&buf, page, name, data); err != nil {
+		return nil, err
+	}
+	v.sizes.Store(sizeKey, buf.Len())
+	return buf.Bytes(), nil
+}
+
+// write executes the template name of a page's set, in the data's
+// language, into buf.
+func (v *views) write(buf *bytes.Buffer, page, name string, data any) error {
 	if v.dev {
 		if err := v.parse(); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	lang := "fr"
+	if p, ok := data.(interface{ pageLang() string }); ok && i18n.Supported(p.pageLang()) {
+		lang = p.pageLang()
+	}
 	v.mu.RLock()
-	t := v.sets[name]
+	t := v.sets[lang][page]
 	v.mu.RUnlock()
 	if t == nil {
-		return nil, fmt.Errorf("web: unknown page %q", name)
+		return fmt.Errorf("web: unknown page %q", page)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	s, isSpliced := data.(spliced)
+	out := buf
+	if isSpliced {
+		out = getPageBuffer()
+		defer putPageBuffer(out)
 	}
-	return buf.Bytes(), nil
+	if err := t.ExecuteTemplate(out, name, data); err != nil {
+		return fmt.Errorf("web: render %s/%s: %w", page, name, err)
+	}
+	if isSpliced {
+		splice(buf, out.Bytes(), s.splices())
+	}
+	return nil
+}
+
+// pageBuffers serve one rendering each, then come back, unless a huge
+// page made them too big to keep.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getPageBuffer() *bytes.Buffer {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	return buf
+}
+
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		pageBuffers.Put(buf)
+	}
+}
+
+// spliced is page data with large parts rendered already (a sheet's
+// article). The template prints a marker for each; the part is put in its
+// place afterwards, because a template copies everything it prints through
+// fmt, and tens of kilobytes copied twice per page show.
+type spliced interface {
+	splices() []splicePart
+}
+
+type splicePart struct {
+	marker template.HTML // an HTML comment, unique in the page
+	html   template.HTML
+}
+
+// splice writes out to dst with each part's marker replaced by the part.
+// Parts come in the order their markers appear.
+func splice(dst *bytes.Buffer, out []byte, parts []splicePart) {
+	size := len(out)
+	for _, p := range parts {
+		size += len(p.html)
+	}
+	dst.Grow(size)
+	for _, p := range parts {
+		i := bytes.Index(out, []byte(p.marker))
+		if i < 0 {
+			continue
+		}
+		dst.Write(out[:i])
+		dst.WriteString(string(p.html))
+		out = out[i+len(p.marker):]
+	}
+	dst.Write(out)
 }
 
 // Base is what every page's data embeds: who is looking, in which
@@ -153,6 +308,9 @@ type Base struct {
 	Path      string
 	assets    *assets
 }
+
+// pageLang tells views which language's templates to execute.
+func (b Base) pageLang() string { return b.Lang }
 
 // T translates a message key into the page's language.
 func (b Base) T(key string, args ...any) string { return i18n.T(b.Lang, key, args...) }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,8 +10,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"atlas/internal/document"
 	"atlas/internal/i18n"
+	"atlas/internal/model"
+	"atlas/internal/render"
 	atlasviews "atlas/views"
 )
 
@@ -39,6 +45,43 @@ func TestEveryPageIsRegistered(t *testing.T) {
 	}
 	if _, err := newViews(false, a); err != nil {
 		t.Fatalf("templates do not parse: %v", err)
+	}
+}
+
+// TestPagesKeepTheirOwnHead: a page's "head" block replaces the layout's
+// empty default in every language, whatever order files come in.
+func TestPagesKeepTheirOwnHead(t *testing.T) {
+	a, err := newAssets(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := newViews(false, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range i18n.Languages {
+		out, err := v.bytes(pageChanges, changesPage{Base: Base{Lang: lang, assets: a}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), `type="application/atom+xml"`) {
+			t.Errorf("%s: the changes page lost its feed link from <head>", lang)
+		}
+	}
+}
+
+// TestStaticActionsAreWrittenIn: the per-language templates carry the
+// translations, escaped, in place of the actions that asked for them.
+func TestStaticActionsAreWrittenIn(t *testing.T) {
+	a, err := newAssets(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &views{assets: a}
+	got := v.static("fr", `<p title="{{.T "site.name"}}">{{$.T "nav.skip"}}</p><html lang="{{.Lang}}">{{.OtherLang}} {{.T "sheet.revisions" 3}}`)
+	want := `<p title="` + html.EscapeString(i18n.T("fr", "site.name")) + `">` + html.EscapeString(i18n.T("fr", "nav.skip")) + `</p><html lang="fr">en {{.T "sheet.revisions" 3}}`
+	if got != want {
+		t.Errorf("static(fr):\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -92,5 +135,73 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkSheetPageShell executes the sheet page's templates around its
+// article (table of contents, body, metadata) as the article cache hands
+// it: the per-page templating cost for a signed-in reader, who gets no
+// page cache (T2: at most 100 µs). The data are those of a busy sheet:
+// board, five comments, a pending version.
+func BenchmarkSheetPageShell(b *testing.B) {
+	a, err := newAssets(false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := newViews(false, a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The sheet template's sections and questions, each answered at length,
+	// to about 30 KB.
+	var body strings.Builder
+	paragraph := strings.Repeat("Les membres du jardin partagé se retrouvent le samedi pour semer, récolter et échanger des graines avec les voisins. ", 5)
+	for body.Len() < 30<<10 {
+		body.Reset()
+		for _, line := range strings.Split(document.Template(), "\n") {
+			body.WriteString(line + "\n")
+			if strings.HasPrefix(line, "### ") {
+				for range 1 + (30<<10)/len(document.Template())/8 {
+					body.WriteString("\n" + paragraph + "\n\n- un point\n- un autre avec un [lien](https://example.org)\n")
+				}
+			}
+		}
+	}
+	rendered := render.New().Render(body.String())
+	user := &model.User{ID: 1, Username: "marie", Role: model.RoleContributor}
+	base := Base{Lang: "fr", Title: "Jardin partagé de Kerinou", User: user, CSRF: strings.Repeat("c", 43), Path: "/sheets/jardin", assets: a}
+	now := time.Now()
+	published := 12
+	comments := make([]commentView, 5)
+	for i := range comments {
+		comments[i] = newCommentView("fr", "anne", template.HTML("<p>Une remarque sur la gouvernance.</p>"), now, &published)
+	}
+	sh := &model.Sheet{ID: 1, Slug: "jardin", Title: "Jardin partagé de Kerinou", HeadNumber: 14, PublishedNumber: &published, CreatedAt: now, UpdatedAt: now}
+	rev := &model.Revision{SheetID: 1, Number: 14, Title: "Jardin partagé de Kerinou", Meta: model.Meta{Subtitle: "Un jardin ouvert", Categories: []string{"alimentation"}, Tags: []string{"jardin", "graines"}, Place: &model.Place{Name: "Kerinou", Lat: 48.4, Lon: -4.48}}, CreatedAt: now}
+	// The article as the cache keeps it: rendered once per revision.
+	article, err := v.fragment(pageSheetShow, "sheet_article", articleView{Base: base, Sheet: sh, Revision: rev, HTML: rendered.HTML,
+		TOC: tableOfContents("fr", "jardin", rendered.Headings, true)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	prov := provenance{StartedAt: now, Starters: []string{"marie", "anne"}, UpdatedAt: now, UpdatedBy: "anne", Revisions: 14}
+	page := sheetPage{
+		Base: base, Sheet: sh, Revision: rev, Article: template.HTML(article),
+		Provenance: prov, ProvenanceLine: prov.line("fr", "jardin", nil),
+		Categories: []string{"Alimentation"}, Pending: true, AheadOfPublished: true, CanEdit: true,
+		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []string{"anne", "bleuenn", "corentin"}, CanSubmit: true,
+		CommentsBlock: newCommentsBlock(base, "jardin", 0, 14, comments),
+	}
+	if _, err := v.bytes(pageSheetShow, page); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(rendered.HTML)))
+	// As views.render does: into a buffer that serves again.
+	for b.Loop() {
+		buf := getPageBuffer()
+		if err := v.write(buf, pageSheetShow, "layout", page); err != nil {
+			b.Fatal(err)
+		}
+		putPageBuffer(buf)
 	}
 }
