@@ -1,7 +1,7 @@
 // Package search finds sheets by the words of the version readers see,
-// French-stemmed and accent-insensitive, on either database: PostgreSQL
-// full-text search (configuration atlas_fr: french stemming over unaccent)
-// or SQLite FTS5 fed with words the application stems the same way.
+// French-stemmed and accent-insensitive. The application cuts and stems
+// the words itself (Terms), once, the same way for both databases; they go
+// to a PostgreSQL tsvector with a GIN index, or to an SQLite FTS5 table.
 package search
 
 import (
@@ -45,13 +45,30 @@ const maxQueryTerms = 16
 // Terms cuts text into search terms: words lowercased, accents folded,
 // French-stemmed ("gouvernée" → "gouvern", "écoles" → "ecol").
 func Terms(text string) []string {
-	var terms []string
-	for _, w := range words(text) {
-		if t := stem(w); t != "" {
-			terms = append(terms, t)
+	ws := words(text)
+	terms := make([]string, len(ws))
+	// One read lock for the whole text: a long sheet has thousands of
+	// words and very few the memo has not seen.
+	var missing []int
+	stems.RLock()
+	for i, w := range ws {
+		if t, ok := stems.m[w]; ok {
+			terms[i] = t
+		} else {
+			missing = append(missing, i)
 		}
 	}
-	return terms
+	stems.RUnlock()
+	for _, i := range missing {
+		terms[i] = stem(ws[i])
+	}
+	kept := terms[:0]
+	for _, t := range terms {
+		if t != "" {
+			kept = append(kept, t)
+		}
+	}
+	return kept
 }
 
 // words splits text into runs of letters and digits.
@@ -59,8 +76,9 @@ func words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// stem normalizes a word as PostgreSQL's atlas_fr configuration does:
-// lowercase, accents removed (unaccent), then the French Snowball stemmer.
+// stem normalizes a word: lowercase, accents removed, then the French
+// Snowball stemmer (as PostgreSQL's atlas_fr configuration of migration
+// 0003 does, which indexes written before migration 0007 used).
 // Sheets repeat a small vocabulary, so stems are remembered: indexing a
 // 50 KB sheet would otherwise run the stemmer on thousands of words.
 func stem(w string) string {
@@ -78,7 +96,9 @@ func stem(w string) string {
 	if len(stems.m) >= maxStems {
 		stems.m = make(map[string]string, maxStems) // start over rather than grow without bound
 	}
-	stems.m[w] = s
+	// A copy of the word: w may point into a long body, or into a request
+	// buffer the web server reuses, and a map key must never change.
+	stems.m[strings.Clone(w)] = s
 	stems.Unlock()
 	return s
 }

@@ -127,3 +127,31 @@ func TestSnippetMarksMatches(t *testing.T) {
 		t.Errorf("snippet = %q", out)
 	}
 }
+
+// A very long sheet indexes whole on both databases (PostgreSQL clamps
+// positions past 16,383 and keeps 256 per word), and stays findable by
+// its last words.
+func TestLongSheetIsIndexed(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		for _, s := range []string{
+			`INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at) VALUES (1, 'u', 'u@x', 'h', 'admin', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+			`INSERT INTO sheets (id, slug, title, head_number, created_by, created_at, updated_at) VALUES (1, 'long', 't', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+		} {
+			if err := d.Conn(ctx).Exec(s).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		body := strings.Repeat("Les voisins cultivent le jardin partagé. ", 4000) + "Un composteur collectif termine la fiche."
+		s := search.New(d)
+		if err := s.Index(ctx, 1, "Fiche très longue", body); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"composteur", "jardin", "longue"} {
+			hits, err := s.Search(ctx, q, 10)
+			if err != nil || len(hits) != 1 {
+				t.Errorf("%q: %v %v", q, hits, err)
+			}
+		}
+	})
+}
