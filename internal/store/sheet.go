@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,11 +19,48 @@ func (s *Store) CreateSheet(ctx context.Context, sh *model.Sheet) error {
 	return translate(s.conn(ctx).Create(sh).Error, "create sheet %q", sh.Slug)
 }
 
-// SheetBySlug loads a sheet by its URL name.
+// SheetBySlug loads a sheet by its URL name. Outside a transaction it is
+// one prepared statement scanned by hand: every page of a sheet starts
+// with it, and the generic path (statement parsed again, reflection)
+// costs most of an anonymous read served from the page cache.
 func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, error) {
 	var sh model.Sheet
-	err := s.conn(ctx).Where("slug = ?", slug).Take(&sh).Error
+	if db.InTx(ctx) {
+		err := s.conn(ctx).Where("slug = ?", slug).Take(&sh).Error
+		return &sh, translate(err, "sheet %q", slug)
+	}
+	stmt, err := s.sheetBySlugStmt()
+	if err != nil {
+		return nil, translate(err, "prepare sheet lookup")
+	}
+	var published sql.NullInt64
+	err = stmt.QueryRowContext(ctx, slug).Scan(&sh.ID, &sh.Slug, &sh.Title, &sh.HeadNumber, &published,
+		&sh.CacheVersion, &sh.CreatedBy, &sh.CreatedAt, &sh.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = gorm.ErrRecordNotFound
+	}
+	if published.Valid {
+		n := int(published.Int64)
+		sh.PublishedNumber = &n
+	}
 	return &sh, translate(err, "sheet %q", slug)
+}
+
+// sheetBySlugStmt prepares SheetBySlug's query once per store.
+func (s *Store) sheetBySlugStmt() (*sql.Stmt, error) {
+	s.prepared.Do(func() {
+		sqlDB, err := s.db.SQL()
+		if err != nil {
+			s.preparedErr = err
+			return
+		}
+		q := `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at FROM sheets WHERE slug = ?`
+		if s.db.Dialect == db.Postgres {
+			q = strings.Replace(q, "?", "$1", 1)
+		}
+		s.sheetBySlug, s.preparedErr = sqlDB.Prepare(q)
+	})
+	return s.sheetBySlug, s.preparedErr
 }
 
 // SlugTaken reports whether a slug is in use.

@@ -5,8 +5,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -23,6 +25,10 @@ var (
 type Store struct {
 	db     *db.DB
 	bodies *bodyCache // rebuilt revision bodies, by SHA-256
+
+	prepared    sync.Once
+	sheetBySlug *sql.Stmt // see SheetBySlug
+	preparedErr error
 }
 
 // bodyCacheBytes bounds the memory rebuilt revision bodies may hold.

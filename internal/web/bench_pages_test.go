@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 
 	"atlas/internal/db"
 	"atlas/internal/sheet"
@@ -34,6 +37,34 @@ func BenchmarkHistoryPage(b *testing.B) {
 				b.Fatal(err, resp.StatusCode)
 			}
 			resp.Body.Close()
+		}
+	})
+}
+
+// BenchmarkAnonymousSheetRead is the server's own work for one anonymous
+// read of a cached 30 KB sheet page (T1), called straight through the
+// handler: no network, so the figure is what the load test's ratio to H
+// pays per request beyond sending the bytes.
+func BenchmarkAnonymousSheetRead(b *testing.B) {
+	benchDialects(b, func(b *testing.B, d *db.DB) {
+		a := newTestAtlas(b, d)
+		svc := sheet.NewService(a.store, nil)
+		body := strings.Repeat("## Une partie\n\nLes voisins cultivent le jardin partagé et échangent des graines chaque samedi.\n\n", 330)
+		sh, _, err := svc.Create(context.Background(), a.marie, sheet.CreateInput{Title: "Lue", Body: body})
+		if err != nil {
+			b.Fatal(err)
+		}
+		handler := a.app.Handler()
+		var ctx fasthttp.RequestCtx
+		ctx.Request.SetRequestURI("/sheets/" + sh.Slug)
+		ctx.Request.Header.SetHost("atlas.test")
+		handler(&ctx)
+		if ctx.Response.StatusCode() != 200 || len(ctx.Response.Body()) < 30<<10 {
+			b.Fatalf("first read: %d, %d bytes", ctx.Response.StatusCode(), len(ctx.Response.Body()))
+		}
+		for b.Loop() {
+			ctx.Response.Reset()
+			handler(&ctx)
 		}
 	})
 }
