@@ -92,6 +92,10 @@ func (a *App) Handler() (*fiber.App, error) {
 	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Log: a.Log})
 }
 
+// sqlitePollInterval bounds how long anonymous pages on SQLite may lag a
+// commit (see events.PollSQLite).
+const sqlitePollInterval = 50 * time.Millisecond
+
 // shutdownGrace bounds a graceful stop.
 const shutdownGrace = 8 * time.Second
 
@@ -114,6 +118,8 @@ func (a *App) Serve(ctx context.Context) error {
 		a.Events.ListenPostgres(ctx, a.Config.DatabaseURL, func(ctx context.Context, sql string, args ...any) error {
 			return a.DB.Conn(ctx).Exec(sql, args...).Error
 		})
+	} else if sqlDB, err := a.DB.SQL(); err == nil {
+		a.Events.PollSQLite(ctx, sqlDB, sqlitePollInterval)
 	}
 
 	errc := make(chan error, 1)

@@ -9,6 +9,7 @@ package events
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -50,8 +51,11 @@ type Hub struct {
 }
 
 // ChangeWatcher is told when a sheet row changed anywhere, and whether the
-// feed of such news is on: while it is off (SQLite, or the listener
-// reconnecting), news may be missed and nothing may be trusted to be told.
+// feed of such news is on: while it is off (the listener reconnecting, a
+// database without a feed), news may be missed and nothing may be trusted
+// to be told. FeedLive is also how a feed that cannot name the sheet says
+// that anything may have changed: whatever it is told, a watcher drops
+// what it holds.
 type ChangeWatcher interface {
 	SheetChanged(sheetID int64)
 	FeedLive(live bool)
@@ -160,6 +164,48 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx cont
 			case <-time.After(backoff):
 			}
 			backoff = min(backoff*2, 30*time.Second)
+		}
+	}()
+}
+
+// PollSQLite is SQLite's change feed. A connection that never writes
+// reads PRAGMA data_version, which moves whenever any other connection,
+// of this process or another (the command line), commits; each move tells
+// the watchers that anything may have changed. Rows held by watchers thus
+// follow every commit within one interval. It returns at once and stops
+// when ctx ends.
+func (h *Hub) PollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) {
+	go func() {
+		defer h.feedLive(false)
+		conn, err := sqlDB.Conn(ctx)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		var last int64
+		if conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&last) != nil {
+			return
+		}
+		h.feedLive(true)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			var v int64
+			if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+				if h.log != nil && ctx.Err() == nil {
+					h.log.Warn("sqlite change feed stopped", "error", err.Error())
+				}
+				return
+			}
+			if v != last {
+				last = v
+				h.feedLive(true) // "live, and forget what you hold"
+			}
 		}
 	}()
 }

@@ -154,3 +154,30 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestSQLiteCommitsAreHeard: on SQLite the feed cannot name the sheet, so
+// every commit by another connection says "anything may have changed".
+func TestSQLiteCommitsAreHeard(t *testing.T) {
+	d := testutil.NewSQLite(t)
+	sqlDB, err := d.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	hub, w := events.NewHub(nil), &watcher{}
+	hub.WatchChanges(w)
+	hub.PollSQLite(ctx, sqlDB, 10*time.Millisecond)
+	waitFor(t, func() bool { _, live := w.snapshot(); return len(live) == 1 && live[0] })
+
+	time.Sleep(50 * time.Millisecond)
+	if _, live := w.snapshot(); len(live) != 1 {
+		t.Fatalf("told %d times with no commit", len(live))
+	}
+	if err := d.Conn(ctx).Exec(`INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at) VALUES (1, 'a', 'a@x', 'h', 'admin', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { _, live := w.snapshot(); return len(live) == 2 && live[1] })
+
+	cancel()
+	waitFor(t, func() bool { _, live := w.snapshot(); return !live[len(live)-1] })
+}

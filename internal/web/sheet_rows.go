@@ -14,10 +14,12 @@ const maxSheetRows = 10000
 
 // sheetRows keeps the sheet rows anonymous page reads look up, so that a
 // cached page costs no database round trip. It trusts a row only while the
-// database's change feed is live (PostgreSQL LISTEN, migration 0006): any
-// change to a sheet anywhere drops its row, and a feed that stops drops
-// them all. On SQLite there is no feed and every read goes to the
-// database, which there is in the process.
+// database's change feed is live: on PostgreSQL, LISTEN (migration 0006)
+// names each changed sheet and its row is dropped; on SQLite, a poll of
+// PRAGMA data_version drops every row after any commit (events.PollSQLite).
+// A feed that stops drops them all. Writes through this process drop them
+// all as soon as they are answered (forgetRowsAfterWrites), so the feed's
+// delay only ever concerns other instances and the command line.
 type sheetRows struct {
 	mu     sync.Mutex
 	live   bool
@@ -58,6 +60,32 @@ func (r *sheetRows) get(ctx context.Context, slug string, load func(context.Cont
 	return sh, nil
 }
 
+// forgetAll drops every row, keeping the feed's state.
+func (r *sheetRows) forgetAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forgetLocked()
+}
+
+func (r *sheetRows) forgetLocked() {
+	r.gen++
+	clear(r.bySlug)
+	clear(r.slugOf)
+}
+
+// forgetRowsAfterWrites drops the kept sheet rows once a request that may
+// have written is handled, its transaction committed: the next anonymous
+// read of this instance sees the write, whatever the feed's delay.
+func (h *handler) forgetRowsAfterWrites(c *fiber.Ctx) error {
+	err := c.Next()
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	default:
+		h.sheetRows.forgetAll()
+	}
+	return err
+}
+
 // SheetChanged implements events.ChangeWatcher.
 func (r *sheetRows) SheetChanged(id int64) {
 	r.mu.Lock()
@@ -75,9 +103,7 @@ func (r *sheetRows) FeedLive(live bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.live = live
-	r.gen++
-	clear(r.bySlug)
-	clear(r.slugOf)
+	r.forgetLocked()
 }
 
 // sheetForPage loads the sheet a page shows. Anonymous readers, whose
