@@ -315,40 +315,13 @@ func report(path string, h result, sections []string, seconds, conns int) {
 	for _, s := range sections {
 		b.WriteString(s)
 	}
-	b.WriteString(findings)
+	// What was found and done is written by people, beside the code.
+	if notes, err := os.ReadFile(filepath.Join("bench", "FINDINGS.md")); err == nil {
+		b.WriteString("\n")
+		b.Write(notes)
+	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Print(b.String())
 }
-
-// findings is the part of the report people write: what was measured and
-// what was done about it. Keep it current when the figures move.
-const findings = `
-## What was found and done
-
-- **Anonymous reads (T1).** A sheet page costs about ten queries and a template; rendered per
-  request it reached a few hundred requests per second. Pages for anonymous readers are now kept
-  in a page cache keyed by the sheet's cache version (moved by every write that changes the page,
-  in the same transaction), the language and the release; the key is also the page's strong ETag,
-  so revalidations get a 304. What is left per request is one indexed lookup of the sheet row:
-  on SQLite that puts T1 at the 0.40·H target (0.39·H in this run, 0.56·H in a run where H
-  measured 22,900 req/s: H itself moves with the machine's load); on PostgreSQL the round trip to
-  the server (on the same core here) keeps it near 0.25·H. An in-memory slug → version map fed by LISTEN/NOTIFY would remove it; not
-  done yet.
-- **History pages (T2).** The keyset walk on (sheet_id, number) costs the same at any depth; the
-  rendering of 50 rows dominated (html/template's escaping) and the page now comes from the same
-  cache for anonymous readers. For contributors it is rendered each time (about 3 ms).
-- **Saves (T3).** Each save is a synchronous commit (SQLite synchronous=FULL: an fsync per save)
-  and updates the search index and the sheet's card in the same transaction. French stemming of
-  the whole body for SQLite's index was memoized. With 50 connections saving at once on one core
-  the p50 is queueing (Little's law: 50 / throughput); the save itself is 3–4 ms for 20 KB
-  (BenchmarkSave20KB, both databases).
-- **Diffs (T4).** A 50 KB diff with 1% of words changed takes 1.5–2.2 ms and 1 MB takes 37–40 ms
-  (BenchmarkCompare*, internal/diff); under 50 concurrent clients the percentiles above are
-  queueing. Diff pages for anonymous readers come from the page cache.
-- **Storage (T5).** Revisions are still stored whole; delta or compressed storage behind the store
-  is not done.
-- **Map.** The GeoJSON is cached under a fingerprint of every card (count, latest refresh, sum of
-  revision numbers), so an unchanged map costs one aggregate query or a 304.
-`
