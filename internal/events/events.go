@@ -172,42 +172,58 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx cont
 // reads PRAGMA data_version, which moves whenever any other connection,
 // of this process or another (the command line), commits; each move tells
 // the watchers that anything may have changed. Rows held by watchers thus
-// follow every commit within one interval. It returns at once and stops
-// when ctx ends.
+// follow every commit within one interval. It returns at once, stops
+// when ctx ends and starts again after failures.
 func (h *Hub) PollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) {
 	go func() {
-		defer h.feedLive(false)
-		conn, err := sqlDB.Conn(ctx)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		var last int64
-		if conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&last) != nil {
-			return
-		}
-		h.feedLive(true)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
+		backoff := time.Second
+		for ctx.Err() == nil {
+			err := h.pollSQLite(ctx, sqlDB, every)
+			h.feedLive(false)
+			if ctx.Err() != nil {
+				return
+			}
+			if h.log != nil {
+				h.log.Warn("sqlite change feed restarting", "error", err)
+			}
 			select {
 			case <-ctx.Done():
 				return
-			case <-tick.C:
+			case <-time.After(backoff):
 			}
-			var v int64
-			if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
-				if h.log != nil && ctx.Err() == nil {
-					h.log.Warn("sqlite change feed stopped", "error", err.Error())
-				}
-				return
-			}
-			if v != last {
-				last = v
-				h.feedLive(true) // "live, and forget what you hold"
-			}
+			backoff = min(backoff*2, 30*time.Second)
 		}
 	}()
+}
+
+func (h *Hub) pollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) error {
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var last int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&last); err != nil {
+		return err
+	}
+	h.feedLive(true)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		var v int64
+		if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+			return err
+		}
+		if v != last {
+			last = v
+			h.feedLive(true) // "live, and forget what you hold"
+		}
+	}
 }
 
 func (h *Hub) listen(ctx context.Context, dsn string) error {

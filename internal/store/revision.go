@@ -167,7 +167,9 @@ func (s *Store) EachRevision(ctx context.Context, order RevisionOrder, fn func([
 	for {
 		q := s.conn(ctx).Limit(batch)
 		if order == BySheet {
-			q = q.Where("sheet_id > ? OR (sheet_id = ? AND number > ?)", lastSheet, lastSheet, lastNumber).Order("sheet_id, number")
+			// A row-value comparison, so both databases seek the
+			// (sheet_id, number) index instead of filtering from its start.
+			q = q.Where("(sheet_id, number) > (?, ?)", lastSheet, lastNumber).Order("sheet_id, number")
 		} else {
 			q = q.Where("id > ?", lastID).Order("id")
 		}

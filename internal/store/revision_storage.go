@@ -110,6 +110,11 @@ func (s *Store) encodeRevision(ctx context.Context, r *model.Revision) (*revisio
 			return row, nil
 		}
 	}
+	// Check before storing what is checked on every read: an encoder
+	// mistake must refuse the save, not surface later as a corrupt history.
+	if back, err := delta.Apply([]byte(prevBody), d); err != nil || string(back) != r.Body {
+		return nil, fmt.Errorf("store: revision %d of sheet %d: the delta does not give back the body: %w", r.Number, r.SheetID, ErrCorruptRevision)
+	}
 	row.Storage, row.Keyframe, row.Data = storageDelta, &start, d
 	return row, nil
 }

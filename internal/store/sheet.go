@@ -46,21 +46,28 @@ func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, err
 	return &sh, translate(err, "sheet %q", slug)
 }
 
-// sheetBySlugStmt prepares SheetBySlug's query once per store.
+// sheetBySlugStmt prepares SheetBySlug's query once per store. A failure
+// (the database restarting, a lock) is not kept: the next call tries again.
 func (s *Store) sheetBySlugStmt() (*sql.Stmt, error) {
-	s.prepared.Do(func() {
-		sqlDB, err := s.db.SQL()
-		if err != nil {
-			s.preparedErr = err
-			return
-		}
-		q := `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at FROM sheets WHERE slug = ?`
-		if s.db.Dialect == db.Postgres {
-			q = strings.Replace(q, "?", "$1", 1)
-		}
-		s.sheetBySlug, s.preparedErr = sqlDB.Prepare(q)
-	})
-	return s.sheetBySlug, s.preparedErr
+	s.preparedMu.Lock()
+	defer s.preparedMu.Unlock()
+	if s.sheetBySlug != nil {
+		return s.sheetBySlug, nil
+	}
+	sqlDB, err := s.db.SQL()
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at FROM sheets WHERE slug = ?`
+	if s.db.Dialect == db.Postgres {
+		q = strings.Replace(q, "?", "$1", 1)
+	}
+	stmt, err := sqlDB.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	s.sheetBySlug = stmt
+	return stmt, nil
 }
 
 // SlugTaken reports whether a slug is in use.

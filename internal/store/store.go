@@ -26,9 +26,8 @@ type Store struct {
 	db     *db.DB
 	bodies *bodyCache // rebuilt revision bodies, by SHA-256
 
-	prepared    sync.Once
+	preparedMu  sync.Mutex
 	sheetBySlug *sql.Stmt // see SheetBySlug
-	preparedErr error
 }
 
 // bodyCacheBytes bounds the memory rebuilt revision bodies may hold.

@@ -39,6 +39,11 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if before > sh.HeadNumber {
+		// Past the newest version it is the first page: one cache entry,
+		// not one per number a crawler makes up.
+		before = 0
+	}
 	return h.maybeCached(c, pageHistory, sh, strconv.Itoa(before), func() (any, error) { return h.historyPageData(c, sh, before) })
 }
 

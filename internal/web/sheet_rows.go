@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,6 +12,12 @@ import (
 
 // maxSheetRows bounds the rows kept; past it the map starts over.
 const maxSheetRows = 10000
+
+// maxRowAge bounds how long a row is trusted even with a live feed: a
+// feed can fail silently (a connection pooler that drops LISTEN, a
+// half-open connection, a restore with triggers off), and then pages lag
+// by this much at most instead of forever.
+const maxRowAge = 5 * time.Second
 
 // sheetRows keeps the sheet rows anonymous page reads look up, so that a
 // cached page costs no database round trip. It trusts a row only while the
@@ -24,23 +31,30 @@ type sheetRows struct {
 	mu     sync.Mutex
 	live   bool
 	gen    uint64 // moves on every notice, so a read that raced one is not kept
-	bySlug map[string]*model.Sheet
+	bySlug map[string]keptRow
 	slugOf map[int64]string
+	now    func() time.Time
+}
+
+type keptRow struct {
+	sheet  *model.Sheet
+	loaded time.Time
 }
 
 func newSheetRows() *sheetRows {
-	return &sheetRows{bySlug: map[string]*model.Sheet{}, slugOf: map[int64]string{}}
+	return &sheetRows{bySlug: map[string]keptRow{}, slugOf: map[int64]string{}, now: time.Now}
 }
 
 // get returns the sheet named slug, from memory when it can be trusted.
 // The returned row is shared: callers must not modify it.
 func (r *sheetRows) get(ctx context.Context, slug string, load func(context.Context, string) (*model.Sheet, error)) (*model.Sheet, error) {
 	r.mu.Lock()
-	sh, ok := r.bySlug[slug]
+	kept, ok := r.bySlug[slug]
 	live, gen := r.live, r.gen
+	now := r.now()
 	r.mu.Unlock()
-	if ok {
-		return sh, nil
+	if ok && now.Sub(kept.loaded) < maxRowAge {
+		return kept.sheet, nil
 	}
 	sh, err := load(ctx, slug)
 	if err != nil || !live {
@@ -54,7 +68,7 @@ func (r *sheetRows) get(ctx context.Context, slug string, load func(context.Cont
 			clear(r.bySlug)
 			clear(r.slugOf)
 		}
-		r.bySlug[sh.Slug] = sh
+		r.bySlug[sh.Slug] = keptRow{sheet: sh, loaded: now}
 		r.slugOf[sh.ID] = sh.Slug
 	}
 	return sh, nil

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"testing"
+	"time"
 
 	"atlas/internal/model"
 )
@@ -59,7 +60,16 @@ func TestSheetRowsTrustOnlyALiveFeed(t *testing.T) {
 	expect("not kept from a load that raced a notice", 6, 3)
 	expect("kept from a quiet load", 6, 3)
 
+	// Even with a live feed, a row is read again once it is old: a feed
+	// can fail without saying so.
+	clock := time.Now()
+	r.now = func() time.Time { return clock }
+	expect("kept, clock set", 6, 3)
+	clock = clock.Add(maxRowAge)
+	expect("too old", 7, 3)
+	expect("kept again", 7, 3)
+
 	r.FeedLive(false)
-	expect("feed lost", 7, 3)
-	expect("feed lost, nothing kept", 8, 3)
+	expect("feed lost", 8, 3)
+	expect("feed lost, nothing kept", 9, 3)
 }

@@ -125,8 +125,11 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 		return html, nil
 	}
 	rendered := h.markdown.Render(rev.SHA256, rev.Body)
+	// Only the language and the assets: the fragment is shared by every
+	// reader of its kind, so nothing of this one (account, CSRF token,
+	// message) may be within its reach.
 	out, err := h.views.fragment(pageSheetShow, "sheet_article", articleView{
-		Base: b, Sheet: sh, Revision: rev, HTML: rendered.HTML,
+		Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: rendered.HTML,
 		TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
 	})
 	if err != nil {
