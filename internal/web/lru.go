@@ -5,13 +5,16 @@ import (
 	"sync"
 )
 
-// lru is a small least-recently-used cache. The atlas's cache keys carry
-// the version of what they hold (a revision hash, a sheet's cache version),
-// so entries are never invalidated, only evicted; losing them costs a
-// rebuild, which is why each instance keeps its own.
+// lru is a small least-recently-used cache bounded by the bytes its
+// entries weigh. The atlas's
+// cache keys carry the version of what they hold (a revision hash, a
+// sheet's cache version), so entries are never invalidated, only evicted;
+// losing them costs a rebuild, which is why each instance keeps its own.
 type lru[V any] struct {
 	mu      sync.Mutex
-	max     int
+	budget  int
+	used    int
+	cost    func(V) int
 	order   *list.List // most recent at front; values are *lruEntry[V]
 	entries map[string]*list.Element
 }
@@ -19,10 +22,13 @@ type lru[V any] struct {
 type lruEntry[V any] struct {
 	key   string
 	value V
+	cost  int
 }
 
-func newLRU[V any](max int) *lru[V] {
-	return &lru[V]{max: max, order: list.New(), entries: map[string]*list.Element{}}
+// newSizedLRU keeps entries whose costs add up to at most budget; the
+// newest entry is always kept, whatever it weighs.
+func newSizedLRU[V any](budget int, cost func(V) int) *lru[V] {
+	return &lru[V]{budget: budget, cost: cost, order: list.New(), entries: map[string]*list.Element{}}
 }
 
 func (c *lru[V]) get(key string) (V, bool) {
@@ -39,15 +45,21 @@ func (c *lru[V]) get(key string) (V, bool) {
 func (c *lru[V]) put(key string, value V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	cost := c.cost(value)
 	if el, ok := c.entries[key]; ok {
-		el.Value.(*lruEntry[V]).value = value
+		entry := el.Value.(*lruEntry[V])
+		c.used += cost - entry.cost
+		entry.value, entry.cost = value, cost
 		c.order.MoveToFront(el)
-		return
+	} else {
+		c.entries[key] = c.order.PushFront(&lruEntry[V]{key: key, value: value, cost: cost})
+		c.used += cost
 	}
-	c.entries[key] = c.order.PushFront(&lruEntry[V]{key: key, value: value})
-	for c.order.Len() > c.max {
+	for c.used > c.budget && c.order.Len() > 1 {
 		oldest := c.order.Back()
+		entry := oldest.Value.(*lruEntry[V])
 		c.order.Remove(oldest)
-		delete(c.entries, oldest.Value.(*lruEntry[V]).key)
+		delete(c.entries, entry.key)
+		c.used -= entry.cost
 	}
 }

@@ -13,8 +13,9 @@ type renderCache struct {
 	cache    *lru[render.Rendered]
 }
 
-func newRenderCache(r *render.Renderer, max int) *renderCache {
-	return &renderCache{renderer: r, cache: newLRU[render.Rendered](max)}
+// newRenderCache keeps up to budget bytes of rendered HTML.
+func newRenderCache(r *render.Renderer, budget int) *renderCache {
+	return &renderCache{renderer: r, cache: newSizedLRU(budget, func(r render.Rendered) int { return len(r.HTML) })}
 }
 
 // Render returns the rendered body whose hash is key. Two requests racing

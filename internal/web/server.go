@@ -64,6 +64,16 @@ type handler struct {
 	sheetRows *sheetRows
 }
 
+// Memory budgets of the caches of whole answers and page parts; with the
+// store's 32 MB of revision bodies, they keep a busy instance's resident
+// memory near 100 MB whatever crawlers ask for.
+const (
+	pageCacheBytes    = 24 << 20
+	mapCacheBytes     = 8 << 20
+	articleCacheBytes = 12 << 20
+	renderCacheBytes  = 16 << 20
+)
+
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
 // times once JSON-escaped, so the transport allows more and handlers check
 // the sheet's own limit.
@@ -81,7 +91,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
-		views: v, assets: a, markdown: newRenderCache(render.New(), 512), csp: buildCSP(d.Config.TileOrigin()), mapCache: newLRU[*encodedBody](32), pages: newLRU[*encodedBody](1024), articles: newLRU[template.HTML](256), build: v.fingerprint + a.fingerprint(),
+		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), csp: buildCSP(d.Config.TileOrigin()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()
