@@ -44,7 +44,8 @@ type geoCollection struct {
 
 // mapGeoJSON serves the map's points. The built document is cached under
 // the cards' version: any change of any card changes the key, so a cached
-// map is never stale, and an unchanged one costs one small query (or a 304).
+// map is never stale. The version itself is kept while the change feed is
+// live (see sheetRows), so an unchanged map costs no query at all.
 func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	category := c.Query("category")
 	if category != "" {
@@ -52,7 +53,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 			return newError(fiber.StatusBadRequest, "unknown_category", "Catégorie inconnue.")
 		}
 	}
-	version, err := h.store.CardsVersion(c.UserContext())
+	version, err := h.sheetRows.cardsVersion(c.UserContext(), h.store.CardsVersion)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,16 @@ type sheetRows struct {
 	gen    uint64 // moves on every notice, so a read that raced one is not kept
 	bySlug map[string]keptRow
 	slugOf map[int64]string
-	now    func() time.Time
+	// cards is the fingerprint of every card (the map's cache key), kept
+	// under the same rules: any change to any sheet drops it.
+	cards keptValue
+	now   func() time.Time
+}
+
+type keptValue struct {
+	value  string
+	loaded time.Time
+	ok     bool
 }
 
 type keptRow struct {
@@ -85,6 +94,28 @@ func (r *sheetRows) forgetLocked() {
 	r.gen++
 	clear(r.bySlug)
 	clear(r.slugOf)
+	r.cards = keptValue{}
+}
+
+// cardsVersion returns the cards' fingerprint, from memory when it can be
+// trusted, as get does for rows.
+func (r *sheetRows) cardsVersion(ctx context.Context, load func(context.Context) (string, error)) (string, error) {
+	r.mu.Lock()
+	kept, live, gen, now := r.cards, r.live, r.gen, r.now()
+	r.mu.Unlock()
+	if kept.ok && now.Sub(kept.loaded) < maxRowAge {
+		return kept.value, nil
+	}
+	v, err := load(ctx)
+	if err != nil || !live {
+		return v, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.live && r.gen == gen {
+		r.cards = keptValue{value: v, loaded: now, ok: true}
+	}
+	return v, nil
 }
 
 // forgetRowsAfterWrites drops the kept sheet rows once a request that may
@@ -105,6 +136,7 @@ func (r *sheetRows) SheetChanged(id int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.gen++
+	r.cards = keptValue{} // a sheet's change may be its card's
 	if slug, ok := r.slugOf[id]; ok {
 		delete(r.bySlug, slug)
 		delete(r.slugOf, id)

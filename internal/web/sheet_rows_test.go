@@ -73,3 +73,28 @@ func TestSheetRowsTrustOnlyALiveFeed(t *testing.T) {
 	expect("feed lost", 8, 3)
 	expect("feed lost, nothing kept", 9, 3)
 }
+
+// TestCardsVersionFollowsTheFeed: the map's key is kept like a row, and
+// any sheet's change drops it.
+func TestCardsVersionFollowsTheFeed(t *testing.T) {
+	r := newSheetRows()
+	loads, version := 0, "v1"
+	load := func(context.Context) (string, error) { loads++; return version, nil }
+	expect := func(step string, wantLoads int, want string) {
+		t.Helper()
+		got, err := r.cardsVersion(context.Background(), load)
+		if err != nil || loads != wantLoads || got != want {
+			t.Fatalf("%s: %q after %d loads (%v); want %q after %d", step, got, loads, err, want, wantLoads)
+		}
+	}
+	expect("no feed", 1, "v1")
+	expect("no feed, not kept", 2, "v1")
+	r.FeedLive(true)
+	expect("feed on", 3, "v1")
+	expect("kept", 3, "v1")
+	version = "v2"
+	r.SheetChanged(42)
+	expect("any sheet changed", 4, "v2")
+	r.forgetAll()
+	expect("a write through this instance", 5, "v2")
+}

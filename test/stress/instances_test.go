@@ -295,4 +295,34 @@ func anonymousReadersFollowWrites(t *testing.T, ctx context.Context, d database,
 	}
 	d.run(t, "", "import", "--as", "admin", file)
 	waitForPage("Troisième version, importée.")
+
+	// The map's key is kept the same way: a new place shows on it.
+	mapHas := func() bool {
+		resp, err := http.Get(reader.base + "/map.geojson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(b), `"slug":"`+slug+`"`)
+	}
+	if mapHas() {
+		t.Fatal("the sheet is on the map before it has a place")
+	}
+	sh, err := admin.sheet(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body, err := admin.do(ctx, http.MethodPut, "/api/v1/sheets/"+slug, true, map[string]any{"base": sh.Head, "title": "Lue sans compte",
+		"body": sh.Body, "summary": "lieu", "meta": map[string]any{"place": map[string]any{"name": "Recouvrance", "lat": 48.383, "lon": -4.497}}})
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("place: %d %s %v", status, body, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !mapHas() {
+		if writer == reader || time.Now().After(deadline) {
+			t.Fatal("the map does not show the new place")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
