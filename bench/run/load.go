@@ -5,8 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -20,6 +26,7 @@ type result struct {
 	RPS      float64
 	P50, P95 time.Duration
 	P99      time.Duration
+	Tool     string // "wrk", or "" for the Go generator
 }
 
 // request builds the next request of a connection; n counts its answers so
@@ -118,4 +125,54 @@ func apiCall(method, url, token string, body any, out any) error {
 		return json.Unmarshal(data, out)
 	}
 	return nil
+}
+
+// wrkScript makes wrk print what the report needs on one line.
+const wrkScript = `done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+`
+
+// driveGet measures a fixed GET. With wrk installed (Debian's package) it
+// is the load tool: written in C, it leaves the server as the bottleneck,
+// where the Go generator saturates its own core first and so flattens
+// every ratio toward 1. Without wrk, the Go generator.
+func driveGet(name string, conns int, d time.Duration, url string, headers map[string]string) result {
+	path, err := exec.LookPath("wrk")
+	if err != nil {
+		return drive(name, conns, d, get(url, headers))
+	}
+	script := filepath.Join(os.TempDir(), "atlas-bench-wrk.lua")
+	if err := os.WriteFile(script, []byte(wrkScript), 0o600); err != nil {
+		log.Fatal(err)
+	}
+	args := []string{"-t1", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "-s", script}
+	for k, v := range headers {
+		args = append(args, "-H", k+": "+v)
+	}
+	out, err := exec.Command(path, append(args, url)...).CombinedOutput()
+	if err != nil {
+		log.Fatalf("wrk: %v\n%s", err, out)
+	}
+	var n, micros, p50, p95, p99, transport, non2xx int64
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "WRK ") {
+			fmt.Sscanf(line, "WRK %d %d %d %d %d %d %d", &n, &micros, &p50, &p95, &p99, &transport, &non2xx)
+		}
+	}
+	if micros == 0 {
+		log.Fatalf("wrk printed no summary:\n%s", out)
+	}
+	// wrk counts answers, not statuses: the answers a GET scenario expects
+	// are all of one kind, and any other is counted apart.
+	status := map[int]int{0: int(n - non2xx)}
+	if non2xx > 0 {
+		status[-1] = int(non2xx)
+	}
+	return result{Name: name, Requests: int(n), Errors: int(transport), Status: status,
+		RPS: float64(n) / (float64(micros) / 1e6), P50: time.Duration(p50) * time.Microsecond,
+		P95: time.Duration(p95) * time.Microsecond, P99: time.Duration(p99) * time.Microsecond, Tool: "wrk"}
 }
