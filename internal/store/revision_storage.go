@@ -150,41 +150,57 @@ func (s *Store) body(ctx context.Context, row *revisionRow) (string, error) {
 // rebuild applies a delta row's chain, from its keyframe or from the
 // latest revision of the chain still in memory.
 //
-//	SELECT number, storage, sha256, body, data FROM revisions
-//	WHERE sheet_id = ? AND number >= ? AND number < ? ORDER BY number
+//	SELECT number, sha256 FROM revisions WHERE sheet_id = ? AND number >= ? AND number < ?
+//	SELECT … data FROM revisions WHERE sheet_id = ? AND number >= ? AND number < ? ORDER BY number
 func (s *Store) rebuild(ctx context.Context, row *revisionRow) ([]byte, error) {
 	if row.Keyframe == nil || *row.Keyframe >= row.Number {
 		return nil, errors.New("delta without a chain")
 	}
-	var chain []revisionRow
-	err := s.conn(ctx).Select("sheet_id", "number", "storage", "sha256", "body", "data").
+	// First the chain's hashes only, to start from the newest link already
+	// in memory (a walk through the history has the one just before).
+	var links []struct {
+		Number int
+		SHA256 string `gorm:"column:sha256"`
+	}
+	err := s.conn(ctx).Model(&revisionRow{}).Select("number", "sha256").
 		Where("sheet_id = ? AND number >= ? AND number < ?", row.SheetID, *row.Keyframe, row.Number).
-		Order("number").Find(&chain).Error
+		Order("number").Find(&links).Error
 	if err != nil {
 		return nil, err
 	}
-	if len(chain) != row.Number-*row.Keyframe {
-		return nil, fmt.Errorf("chain from %d has %d rows", *row.Keyframe, len(chain))
+	if len(links) != row.Number-*row.Keyframe {
+		return nil, fmt.Errorf("chain from %d has %d rows", *row.Keyframe, len(links))
 	}
-	chain = append(chain, *row)
-	// Start from the newest link already known, else from the chain's head.
-	from := 0
+	from := *row.Keyframe // the first number whose content must be read
 	var text []byte
-	for i := len(chain) - 2; i >= 0; i-- {
-		if b, ok := s.bodies.get(chain[i].SHA256); ok {
-			from, text = i, []byte(b)
+	for i := len(links) - 1; i >= 0; i-- {
+		if b, ok := s.bodies.get(links[i].SHA256); ok {
+			from, text = links[i].Number+1, []byte(b)
 			break
 		}
 	}
-	if text == nil {
+	var chain []revisionRow
+	if from < row.Number {
+		err = s.conn(ctx).Select("sheet_id", "number", "storage", "sha256", "body", "data").
+			Where("sheet_id = ? AND number >= ? AND number < ?", row.SheetID, from, row.Number).
+			Order("number").Find(&chain).Error
+		if err != nil {
+			return nil, err
+		}
+		if len(chain) != row.Number-from {
+			return nil, fmt.Errorf("chain from %d has %d rows", from, len(chain))
+		}
+	}
+	chain = append(chain, *row)
+	if text == nil { // nothing in memory: start from the keyframe
 		b, err := s.body(ctx, &chain[0])
 		if err != nil {
 			return nil, err
 		}
-		text = []byte(b)
+		text, chain = []byte(b), chain[1:]
 	}
 	var spare []byte // the two buffers take turns as base and result
-	for i := from + 1; i < len(chain); i++ {
+	for i := range chain {
 		if chain[i].Storage != storageDelta {
 			return nil, fmt.Errorf("revision %d inside a chain is %s", chain[i].Number, chain[i].Storage)
 		}
