@@ -146,26 +146,30 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx cont
 	h.notify = func(ctx context.Context, payload string) error {
 		return exec(ctx, "SELECT pg_notify(atlas_channel(), ?)", payload)
 	}
-	go func() {
-		backoff := time.Second
-		for ctx.Err() == nil {
-			err := h.listen(ctx, dsn)
-			// Whatever was sent while nobody listened is lost.
-			h.feedLive(false)
-			if ctx.Err() != nil {
-				return
-			}
-			if h.log != nil {
-				h.log.Warn("event listener reconnecting", "error", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, 30*time.Second)
+	go h.keepRunning(ctx, "postgres change feed", func(ctx context.Context) error { return h.listen(ctx, dsn) })
+}
+
+// keepRunning runs a feed until ctx ends, again after each failure with a
+// growing pause. Whatever was sent while it was down is lost, so the
+// watchers hear the feed is off each time it stops.
+func (h *Hub) keepRunning(ctx context.Context, name string, run func(context.Context) error) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		err := run(ctx)
+		h.feedLive(false)
+		if ctx.Err() != nil {
+			return
 		}
-	}()
+		if h.log != nil {
+			h.log.Warn(name+" restarting", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
 }
 
 // PollSQLite is SQLite's change feed. A connection that never writes
@@ -175,25 +179,7 @@ func (h *Hub) ListenPostgres(ctx context.Context, dsn string, exec func(ctx cont
 // follow every commit within one interval. It returns at once, stops
 // when ctx ends and starts again after failures.
 func (h *Hub) PollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) {
-	go func() {
-		backoff := time.Second
-		for ctx.Err() == nil {
-			err := h.pollSQLite(ctx, sqlDB, every)
-			h.feedLive(false)
-			if ctx.Err() != nil {
-				return
-			}
-			if h.log != nil {
-				h.log.Warn("sqlite change feed restarting", "error", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, 30*time.Second)
-		}
-	}()
+	go h.keepRunning(ctx, "sqlite change feed", func(ctx context.Context) error { return h.pollSQLite(ctx, sqlDB, every) })
 }
 
 func (h *Hub) pollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) error {

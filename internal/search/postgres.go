@@ -85,12 +85,9 @@ var lexemeEscapes = strings.NewReplacer(`\`, `\\`, `'`, `''`)
 //	SELECT sheet_id, ts_rank(tsv, q) FROM search_docs, CAST(? AS tsquery) q
 //	WHERE tsv @@ q ORDER BY 2 DESC, sheet_id LIMIT ?
 func (s *postgresSearcher) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
-	terms := Terms(query)
+	terms := queryTerms(query)
 	if len(terms) == 0 {
 		return nil, nil
-	}
-	if len(terms) > maxQueryTerms {
-		terms = terms[:maxQueryTerms]
 	}
 	quoted := make([]string, len(terms))
 	for i, t := range terms {

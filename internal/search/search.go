@@ -71,6 +71,16 @@ func Terms(text string) []string {
 	return kept
 }
 
+// queryTerms are the terms a query searches for, at most maxQueryTerms:
+// a long query is cut, not refused.
+func queryTerms(query string) []string {
+	terms := Terms(query)
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
+	}
+	return terms
+}
+
 // words splits text into runs of letters and digits.
 func words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })

@@ -28,12 +28,9 @@ func (s *sqliteSearcher) Index(ctx context.Context, sheetID int64, title, body s
 //	SELECT rowid, -bm25(search_fts, 10.0, 1.0) FROM search_fts
 //	WHERE search_fts MATCH '"jardin" "partag"' ORDER BY bm25(…) LIMIT ?
 func (s *sqliteSearcher) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
-	terms := Terms(query)
+	terms := queryTerms(query)
 	if len(terms) == 0 {
 		return nil, nil
-	}
-	if len(terms) > maxQueryTerms {
-		terms = terms[:maxQueryTerms]
 	}
 	// Terms hold only letters and digits, so quoting makes each a literal.
 	parts := make([]string, len(terms))

@@ -73,8 +73,7 @@ var (
 // encodeRevision chooses how r's body is kept: a delta against revision
 // number-1 when there is one and the chain is short, a keyframe otherwise.
 func (s *Store) encodeRevision(ctx context.Context, r *model.Revision) (*revisionRow, error) {
-	sum := sha256.Sum256([]byte(r.Body))
-	if hex.EncodeToString(sum[:]) != r.SHA256 {
+	if check([]byte(r.Body), r.SHA256) != nil {
 		return nil, fmt.Errorf("store: revision %d of sheet %d: %w", r.Number, r.SheetID, ErrCorruptRevision)
 	}
 	row := &revisionRow{Revision: *r}
@@ -139,7 +138,7 @@ func (s *Store) body(ctx context.Context, row *revisionRow) (string, error) {
 		err = fmt.Errorf("unknown storage %q", row.Storage)
 	}
 	if err == nil {
-		err = s.check(row, text)
+		err = check(text, row.SHA256)
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: revision %d of sheet %d: %w", row.Number, row.SheetID, err)
@@ -213,9 +212,10 @@ func (s *Store) rebuild(ctx context.Context, row *revisionRow) ([]byte, error) {
 	return text, nil
 }
 
-func (s *Store) check(row *revisionRow, text []byte) error {
+// check compares a text with the SHA-256 its revision states.
+func check(text []byte, want string) error {
 	sum := sha256.Sum256(text)
-	if hex.EncodeToString(sum[:]) != row.SHA256 {
+	if hex.EncodeToString(sum[:]) != want {
 		return ErrCorruptRevision
 	}
 	return nil
@@ -240,7 +240,7 @@ func (s *Store) decodeAfter(ctx context.Context, row *revisionRow, prev *model.R
 	}
 	text, err := delta.Apply([]byte(prev.Body), row.Data)
 	if err == nil {
-		err = s.check(row, text)
+		err = check(text, row.SHA256)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: revision %d of sheet %d: %w", row.Number, row.SheetID, err)

@@ -57,30 +57,50 @@ func newSheetRows() *sheetRows {
 // get returns the sheet named slug, from memory when it can be trusted.
 // The returned row is shared: callers must not modify it.
 func (r *sheetRows) get(ctx context.Context, slug string, load func(context.Context, string) (*model.Sheet, error)) (*model.Sheet, error) {
+	return keptOrLoad(r,
+		func() (*model.Sheet, time.Time, bool) { k, ok := r.bySlug[slug]; return k.sheet, k.loaded, ok },
+		func() (*model.Sheet, error) { return load(ctx, slug) },
+		func(sh *model.Sheet, now time.Time) {
+			if len(r.bySlug) >= maxSheetRows {
+				clear(r.bySlug)
+				clear(r.slugOf)
+			}
+			r.bySlug[sh.Slug] = keptRow{sheet: sh, loaded: now}
+			r.slugOf[sh.ID] = sh.Slug
+		})
+}
+
+// cardsVersion returns the cards' fingerprint, from memory when it can be
+// trusted, as get does for rows.
+func (r *sheetRows) cardsVersion(ctx context.Context, load func(context.Context) (string, error)) (string, error) {
+	return keptOrLoad(r,
+		func() (string, time.Time, bool) { return r.cards.value, r.cards.loaded, r.cards.ok },
+		func() (string, error) { return load(ctx) },
+		func(v string, now time.Time) { r.cards = keptValue{value: v, loaded: now, ok: true} })
+}
+
+// keptOrLoad is the rule of everything sheetRows keeps: a value younger
+// than maxRowAge is used; otherwise it is loaded, and kept only if the feed
+// is live and no notice came during the load (it may be about this very
+// value). kept and keep run under the lock.
+func keptOrLoad[T any](r *sheetRows, kept func() (T, time.Time, bool), load func() (T, error), keep func(T, time.Time)) (T, error) {
 	r.mu.Lock()
-	kept, ok := r.bySlug[slug]
-	live, gen := r.live, r.gen
-	now := r.now()
+	v, loaded, ok := kept()
+	live, gen, now := r.live, r.gen, r.now()
 	r.mu.Unlock()
-	if ok && now.Sub(kept.loaded) < maxRowAge {
-		return kept.sheet, nil
+	if ok && now.Sub(loaded) < maxRowAge {
+		return v, nil
 	}
-	sh, err := load(ctx, slug)
+	v, err := load()
 	if err != nil || !live {
-		return sh, err
+		return v, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// A notice heard during the load may be about this very row.
 	if r.live && r.gen == gen {
-		if len(r.bySlug) >= maxSheetRows {
-			clear(r.bySlug)
-			clear(r.slugOf)
-		}
-		r.bySlug[sh.Slug] = keptRow{sheet: sh, loaded: now}
-		r.slugOf[sh.ID] = sh.Slug
+		keep(v, now)
 	}
-	return sh, nil
+	return v, nil
 }
 
 // forgetAll drops every row, keeping the feed's state.
@@ -95,27 +115,6 @@ func (r *sheetRows) forgetLocked() {
 	clear(r.bySlug)
 	clear(r.slugOf)
 	r.cards = keptValue{}
-}
-
-// cardsVersion returns the cards' fingerprint, from memory when it can be
-// trusted, as get does for rows.
-func (r *sheetRows) cardsVersion(ctx context.Context, load func(context.Context) (string, error)) (string, error) {
-	r.mu.Lock()
-	kept, live, gen, now := r.cards, r.live, r.gen, r.now()
-	r.mu.Unlock()
-	if kept.ok && now.Sub(kept.loaded) < maxRowAge {
-		return kept.value, nil
-	}
-	v, err := load(ctx)
-	if err != nil || !live {
-		return v, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.live && r.gen == gen {
-		r.cards = keptValue{value: v, loaded: now, ok: true}
-	}
-	return v, nil
 }
 
 // forgetRowsAfterWrites drops the kept sheet rows once a request that may
