@@ -83,6 +83,14 @@ func NewSQLite(t testing.TB) *db.DB {
 // server answers.
 func NewPostgres(t testing.TB) *db.DB {
 	t.Helper()
+	d, _ := NewPostgresURL(t)
+	return d
+}
+
+// NewPostgresURL is NewPostgres, also returning the URL of its schema for
+// what needs a connection of its own (a LISTEN, say).
+func NewPostgresURL(t testing.TB) (*db.DB, string) {
+	t.Helper()
 	url := PostgresSchemaURL(t)
 	d, err := db.Open(context.Background(), db.Options{PostgresURL: url, MaxOpenConns: 20})
 	if err != nil {
@@ -90,7 +98,7 @@ func NewPostgres(t testing.TB) *db.DB {
 	}
 	t.Cleanup(func() { _ = d.Close() })
 	migrate(t, d)
-	return d
+	return d, url
 }
 
 // PostgresSchemaURL creates an empty throwaway schema and returns a URL

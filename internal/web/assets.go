@@ -94,7 +94,7 @@ func (a *assets) serve(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
-	c.Vary(fiber.HeaderAcceptEncoding)
+	c.Set(fiber.HeaderVary, varyEncoding)
 	return file.send(c, encodingFor(c))
 }
 

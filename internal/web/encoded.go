@@ -70,14 +70,23 @@ func (e *encodedBody) send(c *fiber.Ctx, encoding string) error {
 	return c.Send(e.identity)
 }
 
+// Vary values of cached answers: every one varies by encoding; pages and
+// the map also by language, which the cookie or Accept-Language chooses
+// (pages also by the session cookie: readers with an account get theirs).
+const (
+	varyEncoding = "Accept-Encoding"
+	varyLanguage = "Cookie, Accept-Language, Accept-Encoding"
+)
+
 // sendCached answers a cacheable GET from a body built at most once per
 // key: a 304 when the reader's ETag matches, else the body in the encoding
-// it accepts. build runs on a cache miss only.
-func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, tag string, build func() ([]byte, error)) error {
+// it accepts. vary is the answer's whole Vary header. build runs on a
+// cache miss only.
+func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, tag, vary string, build func() ([]byte, error)) error {
 	encoding := encodingFor(c)
 	etag := taggedETag(tag, encoding)
 	c.Set(fiber.HeaderETag, etag)
-	c.Vary(fiber.HeaderAcceptEncoding)
+	c.Set(fiber.HeaderVary, vary)
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

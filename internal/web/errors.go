@@ -123,7 +123,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		h.log.Error("request failed",
 			"method", c.Method(), "path", c.Path(), "error", err.Error())
 	}
-	setSecurityHeaders(c, h.cfg.SecureCookies(), h.csp)
+	h.headers.set(c)
 	if isAPI(c) {
 		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message})
 	}

@@ -38,6 +38,7 @@ type testAtlas struct {
 	marie  *model.User // contributor
 	admin  *model.User
 	tokens map[string]string
+	events *events.Hub
 }
 
 func newTestAtlas(t testing.TB, d *db.DB) *testAtlas {
@@ -52,7 +53,7 @@ func newTestAtlasStreaming(t testing.TB, d *db.DB, stream time.Duration) *testAt
 	st := store.New(d)
 	authSvc := auth.NewService(st)
 	cfg := config.Defaults
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	n := notify.New(st, nil, "http://atlas.test", "fr", log)
 	hub := events.NewHub(log)
 	sheets := sheet.NewService(st, n).WithEvents(hub)
@@ -63,7 +64,7 @@ func newTestAtlasStreaming(t testing.TB, d *db.DB, stream time.Duration) *testAt
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &testAtlas{t: t, app: app, store: st, auth: authSvc, tokens: map[string]string{}}
+	a := &testAtlas{t: t, app: app, store: st, auth: authSvc, tokens: map[string]string{}, events: hub}
 	a.marie = testutil.User(t, st, "marie", model.RoleContributor)
 	a.admin = testutil.User(t, st, "admin", model.RoleAdmin)
 	for _, u := range []*model.User{a.marie, a.admin} {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,6 +25,9 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	saves    *prometheus.CounterVec
 	votes    prometheus.Counter
+	// series holds each requestKey's requestSeries; routes, methods and
+	// statuses are few, so it stays small.
+	series sync.Map
 }
 
 func newMetrics(h *handler) *metrics {
@@ -54,17 +58,45 @@ func (h *handler) observe(c *fiber.Ctx) error {
 		he, _ := classify(err)
 		status = he.Status
 	}
-	// Fiber's strings live in buffers reused by the next request; the
-	// metrics keep their labels, so they get copies.
-	route, method := strings.Clone(c.Route().Path), strings.Clone(c.Method())
 	elapsed := time.Since(start)
-	h.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	h.metrics.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
+	route, method := c.Route().Path, c.Method()
+	count, latency := h.metrics.requestMetrics(route, method, status)
+	count.Inc()
+	latency.Observe(elapsed.Seconds())
 	if h.cfg.AccessLog {
 		h.log.Info("request", "method", method, "path", c.Path(), "route", route, "status", status,
 			"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", c.Response().Header.ContentLength()) // Body() would drain a stream
 	}
 	return err
+}
+
+// requestKey names one series of the request metrics.
+type requestKey struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// requestMetrics returns the series of a route, method and status, looked
+// up once: label hashing would otherwise cost every request.
+func (m *metrics) requestMetrics(route, method string, status int) (prometheus.Counter, prometheus.Observer) {
+	if s, ok := m.series.Load(requestKey{route, method, status}); ok {
+		s := s.(requestSeries)
+		return s.count, s.latency
+	}
+	// Fiber's strings may live in buffers the next request reuses: what
+	// is kept gets copies.
+	route, method = strings.Clone(route), strings.Clone(method)
+	s := requestSeries{
+		count:   m.requests.WithLabelValues(route, method, strconv.Itoa(status)),
+		latency: m.latency.WithLabelValues(route, method),
+	}
+	m.series.Store(requestKey{route, method, status}, s)
+	return s.count, s.latency
 }
 
 // countSave records the outcome of a save or an amendment.

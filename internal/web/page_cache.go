@@ -3,7 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,17 +33,34 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")
 		return h.views.render(c, fiber.StatusOK, page, d)
 	}
-	key := fmt.Sprintf("%s|%d|%d|%s|%s|%s", page, sh.ID, sh.CacheVersion, langOf(c), h.build, variant)
+	key := pageKey(page, sh, langOf(c), h.build, variant)
 	sum := sha256.Sum256([]byte(key))
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
-	c.Set(fiber.HeaderVary, "Cookie, Accept-Language")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return sendCached(c, h.pages, key, hex.EncodeToString(sum[:12]), func() ([]byte, error) {
+	return sendCached(c, h.pages, key, hex.EncodeToString(sum[:12]), varyLanguage, func() ([]byte, error) {
 		d, err := data()
 		if err != nil {
 			return nil, err
 		}
 		return h.views.bytes(page, d)
 	})
+}
+
+// pageKey is a page's key in the page cache (see maybeCached), built
+// without fmt: it is computed on every anonymous read.
+func pageKey(page string, sh *model.Sheet, lang, build, variant string) string {
+	b := make([]byte, 0, len(page)+len(lang)+len(build)+len(variant)+48)
+	b = append(b, page...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, sh.ID, 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, sh.CacheVersion, 10)
+	b = append(b, '|')
+	b = append(b, lang...)
+	b = append(b, '|')
+	b = append(b, build...)
+	b = append(b, '|')
+	b = append(b, variant...)
+	return string(b)
 }

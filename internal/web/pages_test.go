@@ -375,6 +375,10 @@ func TestCachedPagesComeCompressedOnce(t *testing.T) {
 		if len(plain.body) < 512 {
 			t.Fatalf("%s: %d bytes, too short to be compressed", path, len(plain.body))
 		}
+		// A proxy must not hand one reader's language to another.
+		if !strings.HasPrefix(path, "/static/") && plain.header.Get("Vary") != "Cookie, Accept-Language, Accept-Encoding" {
+			t.Fatalf("%s: Vary %q", path, plain.header.Get("Vary"))
+		}
 		tags := map[string]string{}
 		for _, enc := range []string{"gzip", "br"} {
 			r := fetch(path, enc, "")

@@ -50,7 +50,7 @@ type handler struct {
 	views    *views
 	assets   *assets
 	markdown *renderCache
-	csp      string
+	headers  responseHeaders // on every answer: securityHeaders
 	mapCache *lru[*encodedBody]
 	pages    *lru[*encodedBody]
 	articles *lru[template.HTML] // sheet page parts per revision, see article
@@ -91,7 +91,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
-		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), csp: buildCSP(d.Config.TileOrigin()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: v.fingerprint + a.fingerprint(),
+		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()
