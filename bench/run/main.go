@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -41,17 +42,12 @@ func main() {
 	build(dir)
 
 	d := time.Duration(*seconds) * time.Second
-	hello := start(dir, "hello", []string{"-addr", "127.0.0.1:" + freePort()}, nil)
-	h := driveGet("H: Fiber hello", *conns, d, hello.url+"/", nil)
-	hello.stop()
-	log.Printf("H = %.0f req/s", h.RPS)
-
 	var sections []string
-	sections = append(sections, atlasRun(dir, "SQLite", nil, h, d, *conns))
+	sections = append(sections, atlasRun(dir, "SQLite", nil, d, *conns))
 	if *pg != "" {
-		sections = append(sections, atlasRun(dir, "PostgreSQL", []string{"ATLAS_DATABASE_URL=" + *pg, "ATLAS_AUTO_MIGRATE=true"}, h, d, *conns))
+		sections = append(sections, atlasRun(dir, "PostgreSQL", []string{"ATLAS_DATABASE_URL=" + *pg, "ATLAS_AUTO_MIGRATE=true"}, d, *conns))
 	}
-	report(*out, h, sections, *seconds, *conns)
+	report(*out, sections, *seconds, *conns)
 }
 
 type server struct {
@@ -183,7 +179,16 @@ func sheetBody(n int, variant int) string {
 	return b.String()
 }
 
-func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conns int) string {
+// t1Sizes are the sheet sizes T1 reads: both ends of the target's range.
+var t1Sizes = []int{20 << 10, 50 << 10}
+
+// t1Rounds is how many times H, the ceilings and T1 are measured back to
+// back. The machine's load moves H by a third from one minute to the next;
+// ratios taken within a round compare figures measured under the same load,
+// and the median round is reported with the spread of the others.
+const t1Rounds = 3
+
+func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) string {
 	data := filepath.Join(dir, "data-"+strings.ToLower(label))
 	env := append([]string{"ATLAS_DATA_DIR=" + data, "ATLAS_ADDR=127.0.0.1:" + freePort(), "ATLAS_LOG_FORMAT=json", "ATLAS_ACCESS_LOG=false"}, dbEnv...)
 	if len(dbEnv) > 0 {
@@ -207,15 +212,19 @@ func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conn
 		}
 	}
 
-	// T1: a 30 KB sheet validated by its board, read anonymously.
+	// T1: sheets of 20 and 50 KB validated by their board, read anonymously.
 	var created struct{ Slug string }
-	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche publiée", "body": sheetBody(30<<10, 0)}, &created))
-	read := created.Slug
-	must(apiCall("PUT", api+"/sheets/"+read+"/board", token, map[string]any{"members": []string{"ca1", "ca2", "ca3"}}, nil))
-	var rv struct{ ID int }
-	must(apiCall("POST", api+"/sheets/"+read+"/reviews", token, map[string]any{"revision": 1}, &rv))
-	for _, n := range []string{"ca1", "ca2"} {
-		must(apiCall("POST", fmt.Sprintf("%s/reviews/%d/votes", api, rv.ID), tokens[n], map[string]any{"choice": "approve", "revision": 1}, nil))
+	var read []string
+	for _, size := range t1Sizes {
+		must(apiCall("POST", api+"/sheets", token, map[string]any{"title": fmt.Sprintf("Fiche publiée de %d Ko", size>>10), "body": sheetBody(size, 0)}, &created))
+		slug := created.Slug
+		must(apiCall("PUT", api+"/sheets/"+slug+"/board", token, map[string]any{"members": []string{"ca1", "ca2", "ca3"}}, nil))
+		var rv struct{ ID int }
+		must(apiCall("POST", api+"/sheets/"+slug+"/reviews", token, map[string]any{"revision": 1}, &rv))
+		for _, n := range []string{"ca1", "ca2"} {
+			must(apiCall("POST", fmt.Sprintf("%s/reviews/%d/votes", api, rv.ID), tokens[n], map[string]any{"choice": "approve", "revision": 1}, nil))
+		}
+		read = append(read, slug)
 	}
 	// T2: a sheet with a long history.
 	const depth = 1000
@@ -236,30 +245,45 @@ func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conn
 		slugs[i] = created.Slug
 	}
 
-	rows := []result{}
-	// The ceiling: the very bytes of that page sent by a plain Fiber handler.
-	pageFile := filepath.Join(dir, "page-"+strings.ToLower(label)+".html")
-	if page, err := http.Get(s.url + "/sheets/" + read); err == nil {
-		body, _ := io.ReadAll(page.Body)
-		page.Body.Close()
-		must(os.WriteFile(pageFile, body, 0o600))
+	// The yardstick beside the atlas: the hello handler, which also sends
+	// the very bytes of each T1 page (their ceiling). Each server idles
+	// while the other is measured.
+	helloArgs := []string{"-addr", "127.0.0.1:" + freePort()}
+	pageBytes := make([]int, len(read))
+	for i, slug := range read {
+		file := filepath.Join(dir, fmt.Sprintf("page-%s-%d.html", strings.ToLower(label), i+1))
+		body := fetch(s.url + "/sheets/" + slug)
+		pageBytes[i] = len(body)
+		must(os.WriteFile(file, body, 0o600))
+		helloArgs = append(helloArgs, "-page", file)
 	}
-	bare := start(dir, "hello", []string{"-addr", "127.0.0.1:" + freePort(), "-page", pageFile}, nil)
-	rows = append(rows, driveGet("ceiling: the same page's bytes from a plain Fiber handler", conns, d, bare.url+"/page", nil))
-	bare.stop()
-	t1 := driveGet("T1 anonymous read, 30 KB validated sheet", conns, d, s.url+"/sheets/"+read, nil)
+	hello := start(dir, "hello", helloArgs, nil)
+	defer hello.stop()
+	probes := []probe{{name: "H: Fiber hello", url: hello.url + "/"}}
+	for i, slug := range read {
+		kb := t1Sizes[i] >> 10
+		probes = append(probes,
+			probe{name: fmt.Sprintf("ceiling: the %d KB sheet page's bytes (%d B of HTML) from the hello handler", kb, pageBytes[i]), url: fmt.Sprintf("%s/page/%d", hello.url, i+1)},
+			probe{name: fmt.Sprintf("T1 anonymous read, %d KB validated sheet", kb), url: s.url + "/sheets/" + slug})
+	}
+	measured := inRounds(t1Rounds, conns, d, probes)
+	h := measured[0].median
+	log.Printf("%s: H = %.0f req/s", label, h.RPS)
 	rss := s.rss()
-	rows = append(rows, t1)
+
+	// The rest is measured once, as a ratio to the median H.
+	rows := []result{}
+	one := func(r result) { rows = append(rows, r) }
 	// The ETag of the plain answer, which the load tool asks for (each
 	// encoding has its own).
 	plain := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	resp, err := plain.Get(s.url + "/sheets/" + read)
+	resp, err := plain.Get(s.url + "/sheets/" + read[0])
 	must(err)
 	resp.Body.Close()
-	rows = append(rows, driveGet("T1 same, revalidated (If-None-Match → 304)", conns, d, s.url+"/sheets/"+read, map[string]string{"If-None-Match": resp.Header.Get("ETag")}))
-	rows = append(rows, driveGet("T1 same, asking for brotli or gzip as browsers do", conns, d, s.url+"/sheets/"+read, map[string]string{"Accept-Encoding": "gzip, deflate, br"}))
-	rows = append(rows, driveGet(fmt.Sprintf("T2 history page (50 rows) of a %d-revision sheet", depth), conns, d, s.url+"/sheets/"+deep+"/history", nil))
-	rows = append(rows, driveGet(fmt.Sprintf("T2 history page at depth %d", depth/2), conns, d, fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), nil))
+	one(driveGet("T1 20 KB, revalidated (If-None-Match → 304)", conns, d, s.url+"/sheets/"+read[0], map[string]string{"If-None-Match": resp.Header.Get("ETag")}))
+	one(driveGet("T1 20 KB, asking for brotli or gzip as browsers do", conns, d, s.url+"/sheets/"+read[0], map[string]string{"Accept-Encoding": "gzip, deflate, br"}))
+	one(driveGet(fmt.Sprintf("T2 history page (50 rows) of a %d-revision sheet", depth), conns, d, s.url+"/sheets/"+deep+"/history", nil))
+	one(driveGet(fmt.Sprintf("T2 history page at depth %d", depth/2), conns, d, fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), nil))
 	// T3 twice: one writer alone gives a save's own latency; fifty at once
 	// give the throughput of one core (their latency is mostly the queue).
 	// Each writer has its own sheet; the second run continues from the
@@ -273,27 +297,103 @@ func atlasRun(dir, label string, dbEnv []string, h result, d time.Duration, conn
 		return req
 	}
 	alone := drive("T3 save of a 50 KB sheet, one writer (synchronous commit, search index)", 1, d, save)
-	rows = append(rows, alone)
+	one(alone)
 	saved[0] = alone.Status[http.StatusOK]
-	rows = append(rows, drive(fmt.Sprintf("T3 same, %d writers at once", conns), conns, d, save))
+	one(drive(fmt.Sprintf("T3 same, %d writers at once", conns), conns, d, save))
 	diffURL, auth := api+"/sheets/"+diffed+"/diff?from=1&to=2", map[string]string{"Authorization": "Bearer " + token}
-	rows = append(rows, driveGet("T4 uncached diff of two 50 KB revisions (API, with a token), one client", 1, d, diffURL, auth))
-	rows = append(rows, driveGet(fmt.Sprintf("T4 same, %d clients at once", conns), conns, d, diffURL, auth))
-	rows = append(rows, driveGet("T4 cached diff page, anonymous", conns, d, s.url+"/sheets/"+diffed+"/diff?from=1&to=2", nil))
-	rows = append(rows, driveGet("map.geojson (cached by cards' version)", conns, d, s.url+"/map.geojson", nil))
+	one(driveGet("T4 uncached diff of two 50 KB revisions (API, with a token), one client", 1, d, diffURL, auth))
+	one(driveGet(fmt.Sprintf("T4 same, %d clients at once", conns), conns, d, diffURL, auth))
+	one(driveGet("T4 cached diff page, anonymous", conns, d, s.url+"/sheets/"+diffed+"/diff?from=1&to=2", nil))
+	one(driveGet("map.geojson (cached by cards' version)", conns, d, s.url+"/map.geojson", nil))
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n### %s\n\n| scenario | req/s | ratio to H | p50 ms | p95 ms | p99 ms | answers |\n|---|---:|---:|---:|---:|---:|---|\n", label)
-	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %.0f | %.3f | %.2f | %.2f | %.2f | %s%s |\n", r.Name, r.RPS, r.RPS/h.RPS,
-			ms(r.P50), ms(r.P95), ms(r.P99), answers(r), errNote(r.Errors))
+	fmt.Fprintf(&b, "\n### %s\n\n**H = %.0f req/s** (median of %d rounds: %s)\n\n", label, h.RPS, t1Rounds, rpsList(measured[0].rounds))
+	b.WriteString("| scenario | req/s | ratio to H | p50 ms | p95 ms | p99 ms | answers |\n|---|---:|---:|---:|---:|---:|---|\n")
+	row := func(r result, ratio string) {
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %.2f | %.2f | %.2f | %s%s |\n", r.Name, r.RPS, ratio, ms(r.P50), ms(r.P95), ms(r.P99), answers(r), errNote(r.Errors))
 	}
-	fmt.Fprintf(&b, "\nResident memory of the server after the T1 load: %.0f MB.\n", rss)
+	for _, m := range measured[1:] {
+		row(m.median, fmt.Sprintf("**%.3f** (%.3f–%.3f)", m.ratios[len(m.ratios)/2], m.ratios[0], m.ratios[len(m.ratios)-1]))
+	}
+	for _, r := range rows {
+		row(r, fmt.Sprintf("%.3f", r.RPS/h.RPS))
+	}
+	fmt.Fprintf(&b, "\nThe first rows are measured in %d rounds of H, ceiling and T1 back to back: their ratio is to the H of\n"+
+		"the same round, the median round shown with the others' spread; the other rows are measured once, as a ratio\n"+
+		"to the median H. Resident memory of the server after the T1 load: %.0f MB.\n", t1Rounds, rss)
 	if strings.Contains(s.log.String(), "database is locked") {
 		b.WriteString("\n**The server log shows \"database is locked\".**\n")
 	}
 	log.Printf("%s done", label)
 	return b.String()
+}
+
+// probe is a fixed GET measured in rounds.
+type probe struct {
+	name, url string
+}
+
+// measuredProbe is a probe's figures over the rounds: the round of median
+// ratio to that round's H (the first probe), every ratio (sorted) and
+// every round's result.
+type measuredProbe struct {
+	median result
+	ratios []float64
+	rounds []result
+}
+
+// inRounds measures the probes n times in order; probes[0] is H.
+func inRounds(n, conns int, d time.Duration, probes []probe) []measuredProbe {
+	out := make([]measuredProbe, len(probes))
+	for round := 0; round < n; round++ {
+		var h float64
+		for i, p := range probes {
+			r := driveGet(p.name, conns, d, p.url, nil)
+			if i == 0 {
+				h = r.RPS
+			}
+			out[i].rounds = append(out[i].rounds, r)
+			out[i].ratios = append(out[i].ratios, r.RPS/h)
+		}
+	}
+	for i := range out {
+		m := &out[i]
+		order := make([]int, n)
+		for k := range order {
+			order[k] = k
+		}
+		sort.Slice(order, func(a, b int) bool { return m.ratios[order[a]] < m.ratios[order[b]] })
+		m.median = m.rounds[order[n/2]]
+		if i == 0 { // H's own ratio is 1: its median is by throughput
+			sort.Slice(order, func(a, b int) bool { return m.rounds[order[a]].RPS < m.rounds[order[b]].RPS })
+			m.median = m.rounds[order[n/2]]
+		}
+		sort.Float64s(m.ratios)
+	}
+	return out
+}
+
+func rpsList(rs []result) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%.0f", r.RPS)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fetch reads a page whole, as the load tool gets it (no compression).
+func fetch(url string) []byte {
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	resp, err := client.Get(url)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		log.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return body
 }
 
 // answers describes a row's answers: statuses from the Go generator, or
@@ -314,7 +414,7 @@ func errNote(n int) string {
 	return fmt.Sprintf(", %d transport errors", n)
 }
 
-func report(path string, h result, sections []string, seconds, conns int) {
+func report(path string, sections []string, seconds, conns int) {
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	cpu := "unknown"
 	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -329,11 +429,10 @@ func report(path string, h result, sections []string, seconds, conns int) {
 	b.WriteString("# Benchmarks\n\nWritten by `make bench` (bench/run). Both servers run pinned to core 0 with GOMAXPROCS=1;\n")
 	b.WriteString("the load comes from core 1 over 127.0.0.1 (wrk for fixed GETs when it is installed, else the\n")
 	b.WriteString("Go generator of bench/run, which saturates its own core first and flattens the ratios; saves\n")
-	b.WriteString("always use the Go generator). H is a plain Fiber handler answering \"Hello\",\n")
-	b.WriteString("measured in the same run; every figure is also given as a ratio to it.\n\n")
+	b.WriteString("always use the Go generator). H is a plain Fiber handler answering \"Hello\", measured in\n")
+	b.WriteString("each database's section beside the atlas; every figure is also given as a ratio to it.\n\n")
 	fmt.Fprintf(&b, "- date: %s\n- commit: %s\n- machine: %s, %d cores, %s\n- each scenario: %d s, %d connections\n",
 		time.Now().UTC().Format(time.RFC3339), strings.TrimSpace(string(commit)), cpu, onlineCPUs(), runtime.Version(), seconds, conns)
-	fmt.Fprintf(&b, "\n**H = %.0f req/s** (p50 %.2f ms, p99 %.2f ms)\n", h.RPS, ms(h.P50), ms(h.P99))
 	for _, s := range sections {
 		b.WriteString(s)
 	}
