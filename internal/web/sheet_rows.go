@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/sync/singleflight"
 
 	"atlas/internal/model"
 )
@@ -37,6 +39,11 @@ type sheetRows struct {
 	// under the same rules: any change to any sheet drops it.
 	cards keptValue
 	now   func() time.Time
+	// loads lets concurrent readers of one missing value share a single
+	// load: when a hot row expires, fifty readers make one query, not
+	// fifty. Flights are named with the generation they started in, so a
+	// reader that came after a notice never joins a load from before it.
+	loads singleflight.Group
 }
 
 type keptValue struct {
@@ -57,7 +64,7 @@ func newSheetRows() *sheetRows {
 // get returns the sheet named slug, from memory when it can be trusted.
 // The returned row is shared: callers must not modify it.
 func (r *sheetRows) get(ctx context.Context, slug string, load func(context.Context, string) (*model.Sheet, error)) (*model.Sheet, error) {
-	return keptOrLoad(r,
+	return keptOrLoad(r, "row "+slug,
 		func() (*model.Sheet, time.Time, bool) { k, ok := r.bySlug[slug]; return k.sheet, k.loaded, ok },
 		func() (*model.Sheet, error) { return load(ctx, slug) },
 		func(sh *model.Sheet, now time.Time) {
@@ -73,7 +80,7 @@ func (r *sheetRows) get(ctx context.Context, slug string, load func(context.Cont
 // cardsVersion returns the cards' fingerprint, from memory when it can be
 // trusted, as get does for rows.
 func (r *sheetRows) cardsVersion(ctx context.Context, load func(context.Context) (string, error)) (string, error) {
-	return keptOrLoad(r,
+	return keptOrLoad(r, "cards",
 		func() (string, time.Time, bool) { return r.cards.value, r.cards.loaded, r.cards.ok },
 		func() (string, error) { return load(ctx) },
 		func(v string, now time.Time) { r.cards = keptValue{value: v, loaded: now, ok: true} })
@@ -82,8 +89,9 @@ func (r *sheetRows) cardsVersion(ctx context.Context, load func(context.Context)
 // keptOrLoad is the rule of everything sheetRows keeps: a value younger
 // than maxRowAge is used; otherwise it is loaded, and kept only if the feed
 // is live and no notice came during the load (it may be about this very
-// value). kept and keep run under the lock.
-func keptOrLoad[T any](r *sheetRows, kept func() (T, time.Time, bool), load func() (T, error), keep func(T, time.Time)) (T, error) {
+// value). While the feed is live, readers missing the same value at once
+// share one load, named by name. kept and keep run under the lock.
+func keptOrLoad[T any](r *sheetRows, name string, kept func() (T, time.Time, bool), load func() (T, error), keep func(T, time.Time)) (T, error) {
 	r.mu.Lock()
 	v, loaded, ok := kept()
 	live, gen, now := r.live, r.gen, r.now()
@@ -91,10 +99,15 @@ func keptOrLoad[T any](r *sheetRows, kept func() (T, time.Time, bool), load func
 	if ok && now.Sub(loaded) < maxRowAge {
 		return v, nil
 	}
-	v, err := load()
-	if err != nil || !live {
-		return v, err
+	if !live { // nothing tells when a load would go stale: each reader reads
+		return load()
 	}
+	shared, err, _ := r.loads.Do(strconv.FormatUint(gen, 10)+" "+name, func() (any, error) { return load() })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v = shared.(T)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.live && r.gen == gen {

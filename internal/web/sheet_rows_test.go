@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,4 +98,78 @@ func TestCardsVersionFollowsTheFeed(t *testing.T) {
 	expect("any sheet changed", 4, "v2")
 	r.forgetAll()
 	expect("a write through this instance", 5, "v2")
+}
+
+// TestReadersShareOneLoad: readers missing the same row at once make one
+// query, but a reader that comes after a notice gets a load of its own,
+// never the answer of a load that began before the change.
+func TestReadersShareOneLoad(t *testing.T) {
+	r := newSheetRows()
+	r.FeedLive(true)
+	started := make(chan struct{}, 8)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	loads := 0
+	version := int64(1)
+	load := func(_ context.Context, slug string) (*model.Sheet, error) {
+		mu.Lock()
+		loads++
+		v := version
+		mu.Unlock()
+		started <- struct{}{}
+		<-release
+		return &model.Sheet{ID: 7, Slug: slug, CacheVersion: v}, nil
+	}
+	read := func(out chan<- int64) {
+		sh, err := r.get(context.Background(), "jardin", load)
+		if err != nil {
+			t.Error(err)
+		}
+		out <- sh.CacheVersion
+	}
+
+	early := make(chan int64, 5)
+	go read(early)
+	<-started // the first load is under way
+	for range 4 {
+		go read(early)
+	}
+	// The four others join it. A join does not show from outside, so
+	// give them the time to; one scheduled late would join the load after
+	// the notice below, which is right too, and is allowed for.
+	time.Sleep(50 * time.Millisecond)
+
+	mu.Lock()
+	version = 2
+	mu.Unlock()
+	r.SheetChanged(7)
+	late := make(chan int64, 1)
+	go read(late)
+	select {
+	case <-started: // a second load, for the reader after the notice
+	case <-time.After(5 * time.Second):
+		close(release)
+		t.Fatal("the reader after the notice joined the load that began before it")
+	}
+	close(release)
+
+	first := <-early
+	if first != 1 {
+		t.Fatalf("the first reader got version %d", first)
+	}
+	for range 4 {
+		if v := <-early; v != 1 && v != 2 {
+			t.Fatalf("an early reader got version %d", v)
+		}
+	}
+	if v := <-late; v != 2 {
+		t.Fatalf("the reader after the notice got version %d, from a load that began before it", v)
+	}
+	// One load per generation, and at most one more for a reader so late
+	// it came between the second load's end and its row being kept.
+	mu.Lock()
+	defer mu.Unlock()
+	if loads < 2 || loads > 3 {
+		t.Fatalf("%d loads for six readers in two generations, want 2", loads)
+	}
 }
