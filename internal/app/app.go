@@ -87,9 +87,10 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 	return a.DB.CheckCurrent(ctx)
 }
 
-// Handler builds the HTTP app.
-func (a *App) Handler() (*fiber.App, error) {
-	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Log: a.Log})
+// Handler builds the HTTP app; its event streams end when stopping closes.
+func (a *App) Handler(stopping <-chan struct{}) (*fiber.App, error) {
+	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Log: a.Log,
+		Stopping: stopping})
 }
 
 // sqlitePollInterval bounds how long anonymous pages on SQLite may lag a
@@ -102,7 +103,8 @@ const shutdownGrace = 8 * time.Second
 // Serve runs the HTTP server until ctx ends, then shuts down gracefully:
 // requests in flight (a save, say) finish before the process exits.
 func (a *App) Serve(ctx context.Context) error {
-	handler, err := a.Handler()
+	stopping := make(chan struct{})
+	handler, err := a.Handler(stopping)
 	if err != nil {
 		return err
 	}
@@ -130,6 +132,7 @@ func (a *App) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("atlas shutting down")
+	close(stopping)
 	// Saves in flight take milliseconds; the deadline is for connections a
 	// client opened but never used, which fasthttp waits on otherwise. It
 	// stays under the 10 s a container runtime grants before SIGKILL.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"atlas/internal/testutil"
+	"atlas/internal/web"
 )
 
 // TestEditorsSeeEachOtherLive opens the edit page's event stream for Marie
@@ -64,5 +66,90 @@ func TestEditorsSeeEachOtherLive(t *testing.T) {
 	}
 	if strings.Contains(seen["presence"], `"name":"marie"`) {
 		t.Error("Marie heard her own presence")
+	}
+}
+
+// openStream serves a over a real listener and opens who's event stream
+// on the sheet; the reader ends when the stream does.
+func openStream(t *testing.T, a *testAtlas, who, slug string) *bufio.Reader {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go a.app.Listener(ln)
+	t.Cleanup(func() { _ = a.app.ShutdownWithTimeout(time.Second) })
+	b := a.browser()
+	b.login(who)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+ln.Addr().String()+"/sheets/"+slug+"/events", nil)
+	for name, value := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("stream for %s: %v %v", who, err, resp)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return bufio.NewReader(resp.Body)
+}
+
+// nextEvent reads the stream up to its next event's kind.
+func nextEvent(r *bufio.Reader) (string, error) {
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return "", err
+		}
+		if kind, ok := strings.CutPrefix(strings.TrimSpace(line), "event: "); ok {
+			return kind, nil
+		}
+	}
+}
+
+// TestEventStreamsOutliveTheWriteTimeout: the server's write timeout is
+// set once per answer, and a stream lives far longer; news sent after it
+// has passed must still arrive.
+func TestEventStreamsOutliveTheWriteTimeout(t *testing.T) {
+	a := newTestAtlasWith(t, testutil.NewSQLite(t), func(d *web.Deps) {
+		d.StreamLifetime, d.WriteTimeout = 30*time.Second, 300*time.Millisecond
+	})
+	slug := createSheet(t, a, "Longue écoute", body1)
+	marie := openStream(t, a, "marie", slug)
+	for n := 2; n <= 4; n++ {
+		time.Sleep(400 * time.Millisecond) // past the write timeout each time
+		if r := a.api(http.MethodPut, "/sheets/"+slug, "admin", map[string]any{"base": n - 1, "title": "Longue écoute", "body": body1 + strings.Repeat("\nAjout.\n", n)}); r.status != http.StatusOK {
+			t.Fatalf("save %d: %d", n, r.status)
+		}
+		if kind, err := nextEvent(marie); err != nil || kind != "revision" {
+			t.Fatalf("after %d saves, Marie's stream: %q, %v", n-1, kind, err)
+		}
+	}
+}
+
+// TestShutdownEndsEventStreams: a graceful stop does not wait for open
+// editors' streams, which would otherwise hold it to its deadline.
+func TestShutdownEndsEventStreams(t *testing.T) {
+	stopping := make(chan struct{})
+	a := newTestAtlasWith(t, testutil.NewSQLite(t), func(d *web.Deps) {
+		d.StreamLifetime, d.Stopping = time.Minute, stopping
+	})
+	slug := createSheet(t, a, "Arrêt", body1)
+	marie := openStream(t, a, "marie", slug)
+	if _, err := marie.ReadString('\n'); err != nil { // retry: the stream is open
+		t.Fatal(err)
+	}
+	close(stopping)
+	ended := make(chan error, 1)
+	go func() { _, err := io.ReadAll(marie); ended <- err }()
+	select {
+	case <-ended:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the stream is still open 3 s after the server began stopping")
+	}
+	start := time.Now()
+	if err := a.app.ShutdownWithTimeout(5 * time.Second); err != nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("shutdown: %v after %v", err, time.Since(start))
 	}
 }

@@ -50,6 +50,12 @@ func newTestAtlas(t testing.TB, d *db.DB) *testAtlas {
 
 func newTestAtlasStreaming(t testing.TB, d *db.DB, stream time.Duration) *testAtlas {
 	t.Helper()
+	return newTestAtlasWith(t, d, func(deps *web.Deps) { deps.StreamLifetime = stream })
+}
+
+// newTestAtlasWith builds a test atlas whose dependencies tune may adjust.
+func newTestAtlasWith(t testing.TB, d *db.DB, tune func(*web.Deps)) *testAtlas {
+	t.Helper()
 	st := store.New(d)
 	authSvc := auth.NewService(st)
 	cfg := config.Defaults
@@ -57,10 +63,12 @@ func newTestAtlasStreaming(t testing.TB, d *db.DB, stream time.Duration) *testAt
 	n := notify.New(st, nil, "http://atlas.test", "fr", log)
 	hub := events.NewHub(log)
 	sheets := sheet.NewService(st, n).WithEvents(hub)
-	app, err := web.New(web.Deps{
+	deps := web.Deps{
 		Config: cfg, Store: st, Auth: authSvc, Sheets: sheets, Reviews: review.NewService(st, sheets, n).WithEvents(hub),
-		Notify: n, Events: hub, Log: log, StreamLifetime: stream,
-	})
+		Notify: n, Events: hub, Log: log,
+	}
+	tune(&deps)
+	app, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"log/slog"
 	"time"
@@ -33,6 +34,12 @@ type Deps struct {
 	// StreamLifetime bounds one event stream (browsers reconnect); zero
 	// means ten minutes.
 	StreamLifetime time.Duration
+	// WriteTimeout bounds writing one answer; zero means a minute. Event
+	// streams push it back at each write.
+	WriteTimeout time.Duration
+	// Stopping closes when the server starts shutting down: event streams
+	// end then, so a graceful stop need not wait for open editors.
+	Stopping <-chan struct{}
 }
 
 // handler holds the dependencies every action uses; each action is one of
@@ -60,6 +67,8 @@ type handler struct {
 	metrics *metrics
 	logins  *throttle
 	stream  time.Duration
+	// stopping: see Deps.Stopping.
+	stopping <-chan struct{}
 	// sheetRows spares anonymous page reads their database round trip.
 	sheetRows *sheetRows
 }
@@ -103,7 +112,7 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Events != nil {
 		d.Events.WatchChanges(h.sheetRows)
 	}
-	h.stream = d.StreamLifetime
+	h.stream, h.stopping = d.StreamLifetime, d.Stopping
 	if h.stream == 0 {
 		h.stream = 10 * time.Minute
 	}
@@ -112,7 +121,7 @@ func New(d Deps) (*fiber.App, error) {
 		ErrorHandler: h.handleError,
 		BodyLimit:    maxRequestBytes,
 		ReadTimeout:  30 * time.Second,
-		WriteTimeout: 60 * time.Second,
+		WriteTimeout: cmp.Or(d.WriteTimeout, time.Minute),
 		IdleTimeout:  120 * time.Second,
 		// A page up to this size leaves in one write: the default 4 KB
 		// buffer split every sheet page in two, and each extra segment

@@ -17,6 +17,10 @@ import (
 // A stream ends after h.stream; browsers reconnect by themselves (retry).
 const presenceInterval = 20 * time.Second
 
+// streamWriteTimeout bounds one write of an event stream: a browser that
+// stops reading is let go.
+const streamWriteTimeout = 30 * time.Second
+
 // sheetEvents streams a sheet's live news as Server-Sent Events: new
 // revisions, board decisions, and (with ?editing=1) who else has the
 // editor open, announced on connection and every 20 s while it stays.
@@ -35,7 +39,16 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no") // tell nginx not to hold the stream
 	feed, stop := h.events.Subscribe(sheetID)
-	hub, lifetime := h.events, h.stream
+	hub, lifetime, stopping := h.events, h.stream, h.stopping
+	// The server's write timeout is set once per answer; a stream lives
+	// longer, so each write pushes the deadline back instead.
+	conn := c.Context().Conn()
+	flush := func(w *bufio.Writer) error {
+		if err := conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout)); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
 	// The stream runs after this handler returns, when Fiber has recycled
 	// c: nothing below may touch it, its context included.
 	presence := func() {
@@ -52,7 +65,7 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 		tick := time.NewTicker(presenceInterval)
 		defer tick.Stop()
 		fmt.Fprint(w, "retry: 5000\n\n")
-		if w.Flush() != nil {
+		if flush(w) != nil {
 			return
 		}
 		for {
@@ -68,8 +81,10 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 				fmt.Fprint(w, ": ping\n\n")
 			case <-end:
 				return
+			case <-stopping:
+				return
 			}
-			if w.Flush() != nil {
+			if flush(w) != nil {
 				return // the browser went away
 			}
 		}

@@ -197,7 +197,7 @@ func (s *server) kill() {
 // SIGTERM) and falls back to SIGKILL after 15 s. It reports whether the
 // fallback was needed. Callers close their client's idle connections
 // first: fasthttp marks a connection that has not sent its first request
-// as active, and the server's shutdown then waits its whole 30 s for it.
+// as active, and the server's shutdown then waits its whole grace (8 s) for it.
 func (s *server) stop() (forced bool) {
 	select {
 	case <-s.done:
