@@ -131,6 +131,7 @@ func (h *handler) apiAmend(c *fiber.Ctx) error {
 	_, rev, err := h.reviews.Amend(c.UserContext(), user, int64(id), review.AmendInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
 	})
+	h.countChange(err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
 		return sendConflict(c, conflict)
 	}

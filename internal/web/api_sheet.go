@@ -208,6 +208,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	}
 	user := userOf(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
+	h.countChange(err)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+	"strings"
 )
 
 // Compression levels for bodies compressed once and served many times:
@@ -87,7 +88,7 @@ func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, tag, vary string, b
 	etag := taggedETag(tag, encoding)
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderVary, vary)
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	body, ok := cache.get(key)
@@ -100,4 +101,21 @@ func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, tag, vary string, b
 		cache.put(key, body)
 	}
 	return body.send(c, encoding)
+}
+
+// etagMatches reports whether an If-None-Match header names etag. The
+// header may list several tags (a cache that holds several versions) or
+// weaken them with W/ (proxies that compress do); If-None-Match compares
+// weakly, so W/"x" names "x". "*" names any.
+func etagMatches(header, etag string) bool {
+	if header == etag {
+		return true // what browsers send back: the fast path
+	}
+	for tag := range strings.SplitSeq(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }

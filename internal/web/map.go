@@ -57,7 +57,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c)}, "|")
+	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c), h.build}, "|")
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return sendCached(c, h.mapCache, key, fmt.Sprintf("%x", sha256.Sum256([]byte(key))), varyLanguage, func() ([]byte, error) {

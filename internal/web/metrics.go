@@ -99,7 +99,17 @@ func (m *metrics) requestMetrics(route, method string, status int) (prometheus.C
 	return s.count, s.latency
 }
 
-// countSave records the outcome of a save or an amendment.
+// countChange records the outcome of an amendment or a restore, which
+// merge nothing.
+func (h *handler) countChange(err error) {
+	if errors.Is(err, sheet.ErrUnchanged) {
+		h.countSave(sheet.SaveResult{Unchanged: true}, nil)
+		return
+	}
+	h.countSave(sheet.SaveResult{}, err)
+}
+
+// countSave records the outcome of a save.
 func (h *handler) countSave(res sheet.SaveResult, err error) {
 	var conflict *sheet.ConflictError
 	switch {

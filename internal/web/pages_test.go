@@ -269,11 +269,22 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	createSheet(t, a, "Mesurée", body1)
 	a.api(http.MethodPut, "/sheets/mesuree", "marie", map[string]any{"base": 1, "title": "Mesurée", "body": "v2"})
+	// The same text from the same base edited otherwise: a conflict.
+	if r := a.api(http.MethodPut, "/sheets/mesuree", "admin", map[string]any{"base": 1, "title": "Mesurée", "body": "v2 bis"}); r.status != http.StatusConflict {
+		t.Fatalf("conflicting save: %d", r.status)
+	}
+	// A restore counts as a save; restoring the head changes nothing.
+	if r := a.api(http.MethodPost, "/sheets/mesuree/restore", "marie", map[string]any{"revision": 1}); r.status != http.StatusCreated {
+		t.Fatalf("restore: %d", r.status)
+	}
+	a.api(http.MethodPost, "/sheets/mesuree/restore", "marie", map[string]any{"revision": 3})
 	b.get("/sheets/absente")
 	m := string(b.get("/metrics").body)
 	for _, want := range []string{
 		`atlas_http_requests_total{method="GET",route="/sheets/:slug",status="404"} 1`,
-		`atlas_saves_total{outcome="saved"} 1`,
+		`atlas_saves_total{outcome="saved"} 2`,
+		`atlas_saves_total{outcome="conflict"} 1`,
+		`atlas_saves_total{outcome="unchanged"} 1`,
 		"atlas_http_request_duration_seconds_bucket",
 		`go_sql_max_open_connections{db_name="atlas"}`,
 		"go_goroutines",

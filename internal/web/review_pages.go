@@ -214,6 +214,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	_, _, err = h.reviews.Amend(c.UserContext(), userOf(c), b.Review.ID, review.AmendInput{
 		Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta,
 	})
+	h.countChange(err)
 	var conflict *sheet.ConflictError
 	switch {
 	case errors.As(err, &conflict):

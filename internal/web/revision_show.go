@@ -64,6 +64,7 @@ func (h *handler) restoreRevision(c *fiber.Ctx) error {
 	}
 	slug := c.Params("slug")
 	_, err = h.sheets.Restore(c.UserContext(), userOf(c), slug, n, c.FormValue("summary"))
+	h.countChange(err)
 	if err != nil && err != sheet.ErrUnchanged {
 		return err
 	}

@@ -61,8 +61,8 @@ type handler struct {
 	mapCache *lru[*encodedBody]
 	pages    *lru[*encodedBody]
 	articles *lru[template.HTML] // sheet page parts per revision, see article
-	// build fingerprints the templates and static files, so a page cached
-	// by a browser or a proxy does not outlive a new release.
+	// build fingerprints the release (releaseID), templates and static
+	// files, so a page cached by a browser or a proxy does not outlive it.
 	build   string
 	metrics *metrics
 	logins  *throttle
@@ -104,7 +104,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
-		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: v.fingerprint + a.fingerprint(),
+		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.logins = newThrottle()

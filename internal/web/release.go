@@ -1,0 +1,35 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"runtime/debug"
+	"sync"
+)
+
+// releaseID names the running build. Cached pages and their ETags carry
+// it: Go code (the Markdown renderer and its sanitizer, the messages, the
+// HTML written in Go) shapes pages as much as templates do, so a page of
+// one release must never pass for another's, in this process's cache, a
+// browser's or a proxy's. The executable's own hash covers all of it,
+// whatever the build had at hand (a container build has no Git metadata);
+// it is read once, in a few milliseconds.
+var releaseID = sync.OnceValue(func() string {
+	if path, err := os.Executable(); err == nil {
+		if f, err := os.Open(path); err == nil {
+			defer f.Close()
+			sum := sha256.New()
+			if _, err := io.Copy(sum, f); err == nil {
+				return hex.EncodeToString(sum.Sum(nil)[:8])
+			}
+		}
+	}
+	// Without the file, what the toolchain recorded of the build.
+	if info, ok := debug.ReadBuildInfo(); ok {
+		sum := sha256.Sum256([]byte(info.String()))
+		return hex.EncodeToString(sum[:8])
+	}
+	return "unknown"
+})
