@@ -2,7 +2,7 @@
 # Atlas des communs: front-end packages from npm, a static Go binary, and a
 # small non-root runtime image.
 
-FROM node:20-bookworm-slim AS assets
+FROM node:24-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund \
@@ -20,10 +20,12 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/atlas ./cmd/atlas
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin atlas \
-    && mkdir -p /data && chown atlas /data
+    && groupadd --system --gid 10001 atlas \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin atlas \
+    && mkdir -p /data && chown 10001:10001 /data
 COPY --from=build /out/atlas /usr/local/bin/atlas
-USER atlas
+# Numeric, so that runtimes can check it is not root (runAsNonRoot).
+USER 10001:10001
 WORKDIR /data
 ENV ATLAS_DATA_DIR=/data ATLAS_ADDR=:8080 ATLAS_LOG_FORMAT=json
 VOLUME /data
