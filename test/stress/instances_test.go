@@ -1,6 +1,7 @@
 package stress_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -46,6 +47,34 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "editrice@example.org") {
 			t.Errorf("the session from instance one is not valid on instance two: %d", resp.StatusCode)
+		}
+	})
+
+	t.Run("live events cross instances", func(t *testing.T) {
+		admin := newClient(two.base, adminToken)
+		defer admin.close()
+		slug, _, err := admin.createSheet(ctx, "En direct à deux instances", "## La communauté\n\nDes voisins.\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The editor has the sheet open on instance one; the admin opens it
+		// on instance two, then saves there.
+		editrice := openEventStream(t, ctx, one.base, slug, loginOn(t, one.base, "editrice", "password123456"))
+		openEventStream(t, ctx, two.base, slug, loginOn(t, two.base, "admin", "password123456"))
+		if status, body, err := admin.do(ctx, http.MethodPut, "/api/v1/sheets/"+slug, true,
+			map[string]any{"base": 1, "title": "En direct à deux instances", "body": "## La communauté\n\nDes voisins et une école.\n"}); err != nil || status != http.StatusOK {
+			t.Fatalf("save on instance two: %d %s %v", status, body, err)
+		}
+		heard := map[string]string{}
+		for len(heard) < 2 {
+			kind, data, err := nextSSE(editrice)
+			if err != nil {
+				t.Fatalf("the editor's stream on instance one ended: %v (heard %v)", err, heard)
+			}
+			heard[kind] = data
+		}
+		if !strings.Contains(heard["presence"], `"name":"admin"`) || !strings.Contains(heard["revision"], `"revision":2`) {
+			t.Errorf("the editor on instance one heard %v", heard)
 		}
 	})
 
@@ -324,5 +353,33 @@ func anonymousReadersFollowWrites(t *testing.T, ctx context.Context, d database,
 			t.Fatal("the map does not show the new place")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// openEventStream opens the edit page's event stream of a sheet on one
+// instance, with a session cookie; it closes when the test ends.
+func openEventStream(t *testing.T, ctx context.Context, base, slug string, session *http.Cookie) *bufio.Reader {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/sheets/"+slug+"/events?editing=1", nil)
+	req.AddCookie(session)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("event stream on %s: %v %v", base, err, resp)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return bufio.NewReader(resp.Body)
+}
+
+// nextSSE reads a stream up to its next event: its kind and data.
+func nextSSE(r *bufio.Reader) (kind, data string, err error) {
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return "", "", err
+		}
+		if k, ok := strings.CutPrefix(strings.TrimSpace(line), "event: "); ok {
+			data, err := r.ReadString('\n')
+			return k, strings.TrimSpace(strings.TrimPrefix(data, "data: ")), err
+		}
 	}
 }
