@@ -114,7 +114,7 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect))
 
-	go a.purgeSessions(ctx)
+	go a.purgeExpired(ctx)
 	if a.DB.Dialect == db.Postgres {
 		// Live events cross instances through LISTEN/NOTIFY.
 		a.Events.ListenPostgres(ctx, a.Config.DatabaseURL, func(ctx context.Context, sql string, args ...any) error {
@@ -142,9 +142,9 @@ func (a *App) Serve(ctx context.Context) error {
 	return nil
 }
 
-// purgeSessions deletes expired sessions hourly. Every instance may run it:
-// the delete is idempotent.
-func (a *App) purgeSessions(ctx context.Context) {
+// purgeExpired deletes expired sessions and ended login-failure counts
+// hourly. Every instance may run it: the deletes are idempotent.
+func (a *App) purgeExpired(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -152,6 +152,9 @@ func (a *App) purgeSessions(ctx context.Context) {
 			a.Log.Warn("purge sessions", "error", err.Error())
 		} else if n > 0 {
 			a.Log.Info("sessions purged", "count", n)
+		}
+		if _, err := a.Auth.PurgeLoginFailures(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("purge login failures", "error", err.Error())
 		}
 		select {
 		case <-ctx.Done():

@@ -243,9 +243,13 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 // ChangePassword sets a new password after checking the current one and
 // ends every session of the account: whoever else held one must log in
 // again. The caller starts a fresh session for the person who changed it.
+// Wrong current passwords count as failed logins of the account, so a
+// borrowed session cannot be used to guess it.
 func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) error {
-	if _, err := s.Authenticate(ctx, u.Username, current); err != nil {
+	if _, err := s.throttled(ctx, u.Username, current, accountTries(u.Username)); errors.Is(err, ErrBadCredentials) {
 		return &InvalidError{"current_password", "wrong password"}
+	} else if err != nil {
+		return err
 	}
 	if utf8.RuneCountInString(next) < MinPasswordLength {
 		return &InvalidError{"password", fmt.Sprintf("at least %d characters", MinPasswordLength)}

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -120,6 +121,84 @@ func TestAccountsSessionsAndTokens(t *testing.T) {
 		}
 		if err := svc.Logout(ctx, token); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestSignInIsThrottledAcrossInstances: two services over one database
+// stand for two instances of the atlas; their failures add up.
+func TestSignInIsThrottledAcrossInstances(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		one, two := auth.NewService(store.New(d)), auth.NewService(store.New(d))
+		for _, name := range []string{"marie", "yann"} {
+			if _, err := one.CreateUser(ctx, auth.NewUser{Username: name, Email: name + "@example.org", Role: model.RoleContributor, Password: "un mot de passe"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A success forgives the account's earlier failures.
+		for _, svc := range []*auth.Service{one, two, one, two} {
+			if _, err := svc.SignIn(ctx, "marie", "faux", "10.0.0.1"); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("wrong password: %v", err)
+			}
+		}
+		if _, err := two.SignIn(ctx, "marie", "un mot de passe", "10.0.0.1"); err != nil {
+			t.Fatalf("right password after 4 failures: %v", err)
+		}
+		// Five failures through either instance, from rotating addresses,
+		// and the right password waits too.
+		for i, svc := range []*auth.Service{one, two, one, two, one} {
+			if _, err := svc.SignIn(ctx, "marie", "faux", fmt.Sprintf("10.0.1.%d", i)); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("failure %d: %v", i+1, err)
+			}
+		}
+		if _, err := two.SignIn(ctx, "Marie ", "un mot de passe", "10.0.2.1"); !errors.Is(err, auth.ErrThrottled) {
+			t.Errorf("right password after 5 failures on two instances: %v, want throttled", err)
+		}
+		// The same account's current password cannot be guessed either.
+		u, err := store.New(d).UserByUsername(ctx, "marie")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := one.ChangePassword(ctx, u, "un mot de passe", "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
+			t.Errorf("password change of a throttled account: %v", err)
+		}
+		// One address trying many accounts is stopped after 20 failures,
+		// whichever instance it reaches; other addresses are not.
+		for i := range 20 {
+			svc := []*auth.Service{one, two}[i%2]
+			if _, err := svc.SignIn(ctx, fmt.Sprintf("compte%d", i), "faux", "10.0.3.1"); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("address failure %d: %v", i+1, err)
+			}
+		}
+		if _, err := one.SignIn(ctx, "yann", "un mot de passe", "10.0.3.1"); !errors.Is(err, auth.ErrThrottled) {
+			t.Errorf("an address after 20 failures: %v, want throttled", err)
+		}
+		if _, err := two.SignIn(ctx, "yann", "un mot de passe", "10.0.3.2"); err != nil {
+			t.Errorf("another address: %v", err)
+		}
+	})
+}
+
+func TestChangePasswordCountsWrongGuesses(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		svc := auth.NewService(store.New(d))
+		u, err := svc.CreateUser(ctx, auth.NewUser{Username: "marie", Email: "marie@example.org", Role: model.RoleContributor, Password: "un mot de passe"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var invalid *auth.InvalidError
+		for i := range 5 {
+			if err := svc.ChangePassword(ctx, u, "une devinette", "un autre mot de passe"); !errors.As(err, &invalid) || invalid.Field != "current_password" {
+				t.Fatalf("guess %d: %v", i+1, err)
+			}
+		}
+		if err := svc.ChangePassword(ctx, u, "un mot de passe", "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
+			t.Errorf("after 5 wrong guesses: %v, want throttled", err)
+		}
+		if _, err := svc.SignIn(ctx, "marie", "un mot de passe", "10.0.0.1"); !errors.Is(err, auth.ErrThrottled) {
+			t.Errorf("sign-in after 5 wrong guesses on the account page: %v, want throttled", err)
 		}
 	})
 }

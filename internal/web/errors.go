@@ -45,6 +45,8 @@ func classify(err error) (*httpError, bool) {
 		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Message), false
 	case errors.Is(err, store.ErrNotFound):
 		return newError(fiber.StatusNotFound, "not_found", "Cette page ou cet objet n'existe pas."), false
+	case errors.Is(err, auth.ErrThrottled):
+		return newError(fiber.StatusTooManyRequests, "too_many_attempts", "Trop de tentatives avec un mauvais mot de passe : patientez un quart d'heure avant de réessayer."), false
 	case errors.Is(err, auth.ErrForbidden):
 		return newError(fiber.StatusForbidden, "forbidden", "Vous n'avez pas le droit de faire cela."), false
 	case errors.Is(err, sheet.ErrBaseRequired):

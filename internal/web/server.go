@@ -65,7 +65,6 @@ type handler struct {
 	// files, so a page cached by a browser or a proxy does not outlive it.
 	build   string
 	metrics *metrics
-	logins  *throttle
 	stream  time.Duration
 	// stopping: see Deps.Stopping.
 	stopping <-chan struct{}
@@ -107,7 +106,6 @@ func New(d Deps) (*fiber.App, error) {
 		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
-	h.logins = newThrottle()
 	h.sheetRows = newSheetRows()
 	if d.Events != nil {
 		d.Events.WatchChanges(h.sheetRows)

@@ -3,8 +3,7 @@ package web
 import (
 	"errors"
 	"net/url"
-	"strings"
-	"time"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,31 +41,20 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 func (h *handler) login(c *fiber.Ctx) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	now := time.Now()
-	accountKey, addressKey := "u:"+strings.ToLower(strings.TrimSpace(username)), "a:"+h.clientIP(c)
-	if h.logins.blocked(accountKey, maxFailuresAccount, now) || h.logins.blocked(addressKey, maxFailuresAddress, now) {
+	user, err := h.auth.SignIn(c.UserContext(), username, password, h.clientIP(c))
+	if errors.Is(err, auth.ErrThrottled) || errors.Is(err, auth.ErrBadCredentials) {
 		b := h.base(c, "")
 		b.Title = b.T("login.title")
-		c.Set(fiber.HeaderRetryAfter, "900")
-		return h.views.render(c, fiber.StatusTooManyRequests, pageLogin, loginPage{
-			Base: b, Next: next, Username: username, Error: b.T("login.throttled"),
-		})
-	}
-	user, err := h.auth.Authenticate(c.UserContext(), username, password)
-	if errors.Is(err, auth.ErrBadCredentials) {
-		// Unknown and known usernames count alike: the answer tells nothing.
-		h.logins.fail(accountKey, now)
-		h.logins.fail(addressKey, now)
-		b := h.base(c, "")
-		b.Title = b.T("login.title")
-		return h.views.render(c, fiber.StatusUnauthorized, pageLogin, loginPage{
-			Base: b, Next: next, Username: username, Error: b.T("login.failed"),
-		})
+		status, message := fiber.StatusUnauthorized, b.T("login.failed")
+		if errors.Is(err, auth.ErrThrottled) {
+			status, message = fiber.StatusTooManyRequests, b.T("login.throttled")
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(auth.ThrottleWindow.Seconds())))
+		}
+		return h.views.render(c, status, pageLogin, loginPage{Base: b, Next: next, Username: username, Error: message})
 	}
 	if err != nil {
 		return err
 	}
-	h.logins.clear(accountKey)
 	oldToken, _ := c.Locals(localSessionToken).(string)
 	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken, langOf(c))
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 
 // TestTwoInstancesShareOnePostgres runs two `atlas serve` processes on one
 // PostgreSQL database, as behind a load balancer: a session opened on one
-// works on the other, concurrent edits through both lose nothing, and
+// works on the other, failed logins count on both, an editor on one hears
+// a save on the other, concurrent edits through both lose nothing, and
 // votes through both decide once.
 func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	d := database{name: "postgres", dataDir: t.TempDir(), url: testutil.PostgresSchemaURL(t)}
@@ -27,6 +28,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	d.run(t, "password123456\n", "user", "create", "--username", "admin", "--email", "admin@example.org", "--role", "admin", "--password-stdin")
 	adminToken := strings.TrimSpace(d.run(t, "", "token", "create", "--username", "admin"))
 	editorToken := d.account(t, "editrice")
+	d.account(t, "prudence")
 	voters := map[string]string{}
 	for _, n := range []string{"anne", "bleuenn", "corentin"} {
 		voters[n] = d.account(t, n)
@@ -47,6 +49,21 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "editrice@example.org") {
 			t.Errorf("the session from instance one is not valid on instance two: %d", resp.StatusCode)
+		}
+	})
+
+	t.Run("login throttling", func(t *testing.T) {
+		// Five wrong passwords, some through each instance: the account
+		// waits on both, even with the right password.
+		for i, srv := range []*server{one, two, one, two, one} {
+			if status, _ := tryLogin(t, srv.base, "prudence", "mauvais mot de passe"); status != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d", i+1, status)
+			}
+		}
+		for _, srv := range []*server{one, two} {
+			if status, _ := tryLogin(t, srv.base, "prudence", "password123456"); status != http.StatusTooManyRequests {
+				t.Errorf("right password after 5 failures across instances, on %s: %d, want 429", srv.base, status)
+			}
 		}
 	})
 
@@ -224,6 +241,17 @@ var csrfPattern = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // session cookie it set.
 func loginOn(t *testing.T, base, username, password string) *http.Cookie {
 	t.Helper()
+	status, cookie := tryLogin(t, base, username, password)
+	if status != http.StatusSeeOther || cookie == nil {
+		t.Fatalf("login as %s on %s: %d", username, base, status)
+	}
+	return cookie
+}
+
+// tryLogin posts the login form of one instance and returns the answer's
+// status and the session cookie it set, if any.
+func tryLogin(t *testing.T, base, username, password string) (int, *http.Cookie) {
+	t.Helper()
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := noRedirect.Get(base + "/login")
 	if err != nil {
@@ -246,16 +274,14 @@ func loginOn(t *testing.T, base, username, password string) *http.Cookie {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
-	for _, c := range resp.Cookies() {
-		if c.Name == "atlas_session" && c.Value != "" {
-			return c
+	if resp.StatusCode == http.StatusSeeOther {
+		for _, c := range resp.Cookies() {
+			if c.Name == "atlas_session" && c.Value != "" {
+				return resp.StatusCode, c
+			}
 		}
 	}
-	t.Fatal("login set no session cookie")
-	return nil
+	return resp.StatusCode, nil
 }
 
 // TestAnonymousReadersFollowWrites: on one server, anonymous pages (kept in

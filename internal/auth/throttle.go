@@ -1,0 +1,87 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"atlas/internal/model"
+)
+
+// Login throttling: after a few failures an account, or a client address,
+// must wait until the window that began with its first failure ends. The
+// counts live in the database, so every instance behind a proxy counts the
+// same tries and a restart forgives none.
+const (
+	ThrottleWindow     = 15 * time.Minute
+	maxFailuresAccount = 5
+	maxFailuresAddress = 20
+)
+
+// ErrThrottled refuses a password check, right or wrong, for an account or
+// from an address that has used up its tries.
+var ErrThrottled = errors.New("auth: too many failed attempts")
+
+// tries is one throttled key (stored as its SHA-256, so the table does not
+// list who tried which account from where) and the failures it may have.
+type tries struct {
+	key string
+	max int
+}
+
+func accountTries(username string) tries {
+	return tries{HashToken("account:" + strings.ToLower(strings.TrimSpace(username))), maxFailuresAccount}
+}
+
+func addressTries(address string) tries {
+	return tries{HashToken("address:" + address), maxFailuresAddress}
+}
+
+// SignIn checks a username and password typed from a client address.
+// Unknown and known usernames count alike, so the answer tells nothing of
+// which exist.
+func (s *Service) SignIn(ctx context.Context, username, password, address string) (*model.User, error) {
+	return s.throttled(ctx, username, password, accountTries(username), addressTries(address))
+}
+
+// throttled runs Authenticate unless one of the keys has used up its tries.
+// A failure counts against every key; a success forgives the account (the
+// first key).
+func (s *Service) throttled(ctx context.Context, username, password string, keys ...tries) (*model.User, error) {
+	now := s.now()
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.key
+	}
+	counts, err := s.store.LoginFailures(ctx, now, names...)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if counts[k.key] >= k.max {
+			return nil, ErrThrottled
+		}
+	}
+	u, err := s.Authenticate(ctx, username, password)
+	if errors.Is(err, ErrBadCredentials) {
+		if err := s.store.RecordLoginFailure(ctx, now, now.Add(ThrottleWindow), names...); err != nil {
+			return nil, err
+		}
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if counts[names[0]] > 0 {
+		if err := s.store.ClearLoginFailures(ctx, names[0]); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// PurgeLoginFailures deletes the counts whose window has ended.
+func (s *Service) PurgeLoginFailures(ctx context.Context) (int64, error) {
+	return s.store.DeleteEndedLoginFailures(ctx, s.now())
+}
