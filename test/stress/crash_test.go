@@ -64,24 +64,7 @@ func crashLoop(t *testing.T, d database, cycles int) {
 	// that is stopped cleanly.
 	srv := startServer(t, d)
 	c := newClient(srv.base, token)
-	slugs := make([]string, crashSheets)
-	var acks []ack
-	for s := range slugs {
-		var prefixes []string
-		for i := s; i < crashClients; i += crashSheets {
-			prefixes = append(prefixes, crashPrefix(i))
-		}
-		body := paragraphs(prefixes)
-		slug, rev, err := c.createSheet(ctx, fmt.Sprintf("Fiche éprouvée %d", s), body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rev.SHA256 != sha(body) {
-			t.Fatalf("creation of %s: sha256 %s, want %s", slug, rev.SHA256, sha(body))
-		}
-		slugs[s] = slug
-		acks = append(acks, ack{slug: slug, number: rev.Number, sha: rev.SHA256, line: crashPrefix(s) + "version initiale"})
-	}
+	slugs, acks := createCrashSheets(t, c)
 	srv.stopClean(t, c)
 
 	var total crashStats
@@ -102,7 +85,7 @@ func crashLoop(t *testing.T, d database, cycles int) {
 
 		delay := time.Duration(100+rng.IntN(501)) * time.Millisecond
 		var bad problems
-		st := crashCycle(srv, c, slugs, cycle, delay, &bad)
+		st := crashCycle(c, slugs, cycle, delay, &bad, srv.kill)
 		c.close()
 		for _, l := range logLines(srv.log.String(), serverTrouble...) {
 			bad.add("server log: %s", l)
@@ -158,8 +141,36 @@ func crashLoop(t *testing.T, d database, cycles int) {
 
 func crashPrefix(i int) string { return fmt.Sprintf("client-%02d: ", i) }
 
-// crashCycle runs the clients against srv and kills it after delay.
-func crashCycle(srv *server, c *client, slugs []string, cycle int, delay time.Duration, bad *problems) crashStats {
+// createCrashSheets creates the sheets the clients of crashCycle save, each
+// with one paragraph line per client, and returns their slugs and the
+// acknowledged first revisions.
+func createCrashSheets(t *testing.T, c *client) ([]string, []ack) {
+	t.Helper()
+	slugs := make([]string, crashSheets)
+	var acks []ack
+	for s := range slugs {
+		var prefixes []string
+		for i := s; i < crashClients; i += crashSheets {
+			prefixes = append(prefixes, crashPrefix(i))
+		}
+		body := paragraphs(prefixes)
+		slug, rev, err := c.createSheet(context.Background(), fmt.Sprintf("Fiche éprouvée %d", s), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rev.SHA256 != sha(body) {
+			t.Fatalf("creation of %s: sha256 %s, want %s", slug, rev.SHA256, sha(body))
+		}
+		slugs[s] = slug
+		acks = append(acks, ack{slug: slug, number: rev.Number, sha: rev.SHA256, line: crashPrefix(s) + "version initiale"})
+	}
+	return slugs, acks
+}
+
+// crashCycle runs the clients against a server and, after delay and once saves
+// are in flight, ends it with stop: a SIGKILL, or a graceful stop that
+// returns once the server has exited.
+func crashCycle(c *client, slugs []string, cycle int, delay time.Duration, bad *problems, stop func()) crashStats {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var (
@@ -228,9 +239,12 @@ func crashCycle(srv *server, c *client, slugs []string, cycle int, delay time.Du
 		}()
 	}
 	time.Sleep(delay)
+	for wait := time.Now(); inFlight.Load() == 0 && time.Since(wait) < 2*time.Second; {
+		time.Sleep(time.Millisecond)
+	}
 	st.inFlightAtKill = int(inFlight.Load())
 	killed.Store(true)
-	srv.kill()
+	stop()
 	cancel()
 	wg.Wait()
 	return st

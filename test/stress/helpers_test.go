@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +136,7 @@ type server struct {
 	log  *logBuffer
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
+	exit error         // how it exited, once done is closed
 }
 
 // startServer starts the binary and waits until /healthz answers. The
@@ -150,7 +152,7 @@ func startServer(t testing.TB, d database) *server {
 		t.Fatal(err)
 	}
 	go func() {
-		_ = s.cmd.Wait()
+		s.exit = s.cmd.Wait()
 		close(s.done)
 	}()
 	t.Cleanup(s.kill)
@@ -193,8 +195,8 @@ func (s *server) kill() {
 	}
 }
 
-// stop asks for a graceful shutdown (SIGINT, which the server handles like
-// SIGTERM) and falls back to SIGKILL after 15 s. It reports whether the
+// stop asks for a graceful shutdown (SIGTERM, as a container runtime or
+// systemd sends) and falls back to SIGKILL after 15 s. It reports whether the
 // fallback was needed. Callers close their client's idle connections
 // first: fasthttp marks a connection that has not sent its first request
 // as active, and the server's shutdown then waits its whole grace (8 s) for it.
@@ -204,7 +206,7 @@ func (s *server) stop() (forced bool) {
 		return false
 	default:
 	}
-	_ = s.cmd.Process.Signal(os.Interrupt)
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.done:
 		return false
