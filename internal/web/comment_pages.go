@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,30 +13,26 @@ import (
 	"atlas/internal/sheet"
 )
 
-// commentView is a message of a discussion, its Markdown rendered and
-// sanitized. Dates and the version label are
-// written in Go, once, rather than by the template for each comment.
-type commentView struct {
-	Author  string
-	HTML    template.HTML
-	ISO     string // for <time datetime>
-	When    string
-	Version string // "version 3", or empty for a comment on no version
-}
-
-func newCommentView(lang, author string, html template.HTML, at time.Time, revision *int) commentView {
-	v := commentView{Author: author, HTML: html, ISO: at.UTC().Format(time.RFC3339), When: i18n.DateTime(lang, at)}
+// commentItem writes one message of a discussion as a list item: its
+// author, date and version, and its Markdown rendered and sanitized. In Go
+// rather than in the template, like the table of contents: a template
+// spends several reflective calls on each part of each message.
+func commentItem(b *strings.Builder, lang, author string, body template.HTML, at time.Time, revision *int) {
+	b.WriteString(`<li class="comment"><p class="comment-meta"><strong>` + html.EscapeString(author) + `</strong> · <time datetime="` +
+		at.UTC().Format(time.RFC3339) + `">` + html.EscapeString(i18n.DateTime(lang, at)) + `</time>`)
 	if revision != nil {
-		v.Version = i18n.T(lang, "diff.version", *revision)
+		b.WriteString(" · " + html.EscapeString(i18n.T(lang, "diff.version", *revision)))
 	}
-	return v
+	b.WriteString(`</p><div class="markdown">` + string(body) + "</div></li>\n")
 }
 
-func (h *handler) commentViews(c *fiber.Ctx, sheetID int64, reviewID *int64) ([]commentView, error) {
+// commentItems loads a discussion (a sheet's, or a review's) and writes its
+// messages, oldest first.
+func (h *handler) commentItems(c *fiber.Ctx, sheetID int64, reviewID *int64) (template.HTML, error) {
 	ctx := c.UserContext()
 	list, err := h.store.CommentsOf(ctx, sheetID, reviewID)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	ids := make([]int64, 0, len(list))
 	for _, cm := range list {
@@ -42,18 +40,18 @@ func (h *handler) commentViews(c *fiber.Ctx, sheetID int64, reviewID *int64) ([]
 	}
 	users, err := h.store.UsersByIDs(ctx, ids)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	views := make([]commentView, 0, len(list))
+	var b strings.Builder
 	lang := langOf(c)
 	for _, cm := range list {
 		author := ""
 		if u := users[cm.AuthorID]; u != nil {
 			author = u.Name()
 		}
-		views = append(views, newCommentView(lang, author, h.markdown.Inline(cm.Body), cm.CreatedAt, cm.RevisionNumber))
+		commentItem(&b, lang, author, h.markdown.Inline(cm.Body), cm.CreatedAt, cm.RevisionNumber)
 	}
-	return views, nil
+	return template.HTML(b.String()), nil
 }
 
 // createComment posts to a sheet's discussion, or a review's when the form
@@ -94,14 +92,14 @@ type commentsBlock struct {
 	Label    string
 	Hint     string
 	Submit   string
-	Items    []commentView
+	Items    template.HTML // see commentItems
 	CanPost  bool
 	Action   string
 	ReviewID int64
 	Revision int
 }
 
-func newCommentsBlock(base Base, slug string, reviewID int64, revision int, items []commentView) commentsBlock {
+func newCommentsBlock(base Base, slug string, reviewID int64, revision int, items template.HTML) commentsBlock {
 	b := commentsBlock{
 		Base: base, Items: items, CanPost: base.User != nil, Action: "/sheets/" + slug + "/comments",
 		ReviewID: reviewID, Revision: revision,

@@ -208,7 +208,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	p.ProvenanceLine = p.Provenance.line(p.Lang, sh.Slug, p.OpenReview)
 	p.IsAdmin = user.IsAdmin()
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
-	comments, err := h.commentViews(c, sh.ID, nil)
+	comments, err := h.commentItems(c, sh.ID, nil)
 	if err != nil {
 		return sheetPage{}, err
 	}

@@ -3,6 +3,9 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html"
+	"html/template"
+	"net/url"
 	"strings"
 
 	"atlas/internal/diff"
@@ -13,13 +16,10 @@ import (
 // sheetTabs is the navigation shared by a sheet's pages.
 type sheetTabs struct {
 	Label string
-	Items []sheetTab
-}
-
-type sheetTab struct {
-	URL     string
-	Text    string
-	Current bool
+	// Items are the links, written in Go like the table of contents: on
+	// every page of a sheet, a template would spend several reflective
+	// calls on each link's address, text and state.
+	Items template.HTML
 }
 
 // Tab names, for marking the current one.
@@ -31,17 +31,22 @@ const (
 )
 
 func newSheetTabs(lang, slug, current string, canEdit bool) sheetTabs {
-	t := sheetTabs{Label: i18n.T(lang, "tabs.label")}
-	add := func(name, url, key string) {
-		t.Items = append(t.Items, sheetTab{URL: url, Text: i18n.T(lang, key), Current: name == current})
+	var b strings.Builder
+	path := "/sheets/" + html.EscapeString(url.PathEscape(slug))
+	add := func(name, suffix, key string) {
+		b.WriteString(`<li><a href="` + path + suffix + `"`)
+		if name == current {
+			b.WriteString(` aria-current="page"`)
+		}
+		b.WriteString(">" + html.EscapeString(i18n.T(lang, key)) + "</a></li>")
 	}
-	add(tabRead, "/sheets/"+slug, "tabs.read")
+	add(tabRead, "", "tabs.read")
 	if canEdit {
-		add(tabEdit, "/sheets/"+slug+"/edit", "tabs.edit")
+		add(tabEdit, "/edit", "tabs.edit")
 	}
-	add(tabHistory, "/sheets/"+slug+"/history", "tabs.history")
-	add(tabReviews, "/sheets/"+slug+"/reviews", "tabs.reviews")
-	return t
+	add(tabHistory, "/history", "tabs.history")
+	add(tabReviews, "/reviews", "tabs.reviews")
+	return sheetTabs{Label: i18n.T(lang, "tabs.label"), Items: template.HTML(b.String())}
 }
 
 // metaRow is one line of the metadata table of a diff, as text.

@@ -172,9 +172,9 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	base := Base{Lang: "fr", Title: "Jardin partagé de Kerinou", User: user, CSRF: strings.Repeat("c", 43), Path: "/sheets/jardin", assets: a}
 	now := time.Now()
 	published := 12
-	comments := make([]commentView, 5)
-	for i := range comments {
-		comments[i] = newCommentView("fr", "anne", template.HTML("<p>Une remarque sur la gouvernance.</p>"), now, &published)
+	var comments strings.Builder
+	for range 5 {
+		commentItem(&comments, "fr", "anne", template.HTML("<p>Une remarque sur la gouvernance.</p>"), now, &published)
 	}
 	sh := &model.Sheet{ID: 1, Slug: "jardin", Title: "Jardin partagé de Kerinou", HeadNumber: 14, PublishedNumber: &published, CreatedAt: now, UpdatedAt: now}
 	rev := &model.Revision{SheetID: 1, Number: 14, Title: "Jardin partagé de Kerinou", Meta: model.Meta{Subtitle: "Un jardin ouvert", Categories: []string{"alimentation"}, Tags: []string{"jardin", "graines"}, Place: &model.Place{Name: "Kerinou", Lat: 48.4, Lon: -4.48}}, CreatedAt: now}
@@ -190,7 +190,7 @@ func BenchmarkSheetPageShell(b *testing.B) {
 		Provenance: prov, ProvenanceLine: prov.line("fr", "jardin", nil),
 		Categories: []string{"Alimentation"}, Pending: true, AheadOfPublished: true, CanEdit: true,
 		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []string{"anne", "bleuenn", "corentin"}, CanSubmit: true,
-		CommentsBlock: newCommentsBlock(base, "jardin", 0, 14, comments),
+		CommentsBlock: newCommentsBlock(base, "jardin", 0, 14, template.HTML(comments.String())),
 	}
 	if _, err := v.bytes(pageSheetShow, page); err != nil {
 		b.Fatal(err)
