@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -175,4 +178,39 @@ func driveGet(name string, conns int, d time.Duration, url string, headers map[s
 	return result{Name: name, Requests: int(n), Errors: int(transport), Status: status,
 		RPS: float64(n) / (float64(micros) / 1e6), P50: time.Duration(p50) * time.Microsecond,
 		P95: time.Duration(p95) * time.Microsecond, P99: time.Duration(p99) * time.Microsecond, Tool: "wrk"}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// sessionCookie logs in through the login form, as a person does, and
+// returns the Cookie header that carries the session.
+func sessionCookie(base, username, password string) (string, error) {
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(base + "/login")
+	if err != nil {
+		return "", err
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(page)
+	if m == nil {
+		return "", fmt.Errorf("no login form at %s/login", base)
+	}
+	form := url.Values{"_csrf": {html.UnescapeString(string(m[1]))}, "username": {username}, "password": {password}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range resp.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err = noRedirect.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "atlas_session" && c.Value != "" && resp.StatusCode == http.StatusSeeOther {
+			return c.Name + "=" + c.Value, nil
+		}
+	}
+	return "", fmt.Errorf("login as %s: %d, no session", username, resp.StatusCode)
 }

@@ -311,6 +311,12 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	one(driveGet(fmt.Sprintf("T2 history page (50 rows) of a %d-revision sheet", depth), conns, d, s.url+"/sheets/"+deep+"/history", nil))
 	one(driveGet(fmt.Sprintf("T2 history page at depth %d", depth/2), conns, d, fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), nil))
 	one(driveGet("T2 history page, the oldest", conns, d, fmt.Sprintf("%s/sheets/%s/history?before=51", s.url, deep), nil))
+	// Signed-in readers get no page cache: each request loads the session,
+	// walks the history to its page and renders it.
+	cookie, err := sessionCookie(s.url, "banc", "mot de passe du banc")
+	must(err)
+	one(driveGet(fmt.Sprintf("T2 history page at depth %d, signed in (no page cache)", depth/2), conns, d,
+		fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), map[string]string{"Cookie": cookie}))
 	// T3 twice: one writer alone gives a save's own latency; fifty at once
 	// give the throughput of one core (their latency is mostly the queue).
 	// Each writer has its own sheet; the second run continues from the
