@@ -60,7 +60,7 @@ type handler struct {
 	headers  responseHeaders // on every answer: securityHeaders
 	mapCache *lru[*encodedBody]
 	pages    *lru[*encodedBody]
-	articles *lru[template.HTML] // sheet page parts per revision, see article
+	parts    *lru[template.HTML] // rendered parts of pages, see part
 	// build fingerprints the release (releaseID), templates and static
 	// files, so a page cached by a browser or a proxy does not outlive it.
 	build   string
@@ -76,10 +76,10 @@ type handler struct {
 // store's 32 MB of revision bodies, they keep a busy instance's resident
 // memory near 100 MB whatever crawlers ask for.
 const (
-	pageCacheBytes    = 24 << 20
-	mapCacheBytes     = 8 << 20
-	articleCacheBytes = 12 << 20
-	renderCacheBytes  = 16 << 20
+	pageCacheBytes   = 24 << 20
+	mapCacheBytes    = 8 << 20
+	partCacheBytes   = 12 << 20
+	renderCacheBytes = 16 << 20
 )
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -103,7 +103,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
-		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), articles: newSizedLRU(articleCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
+		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), parts: newSizedLRU(partCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
 	h.sheetRows = newSheetRows()

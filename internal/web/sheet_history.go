@@ -1,31 +1,60 @@
 package web
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"html/template"
 	"strconv"
 
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 )
 
-type historyRow struct {
-	Revision *model.Revision
-	Author   string
-	State    string
-	// Delta is the size change from the previous revision in bytes, as
-	// wikis show it; HasDelta is false for the first revision of a page.
-	Delta    int
-	HasDelta bool
-}
-
+// historyPage is a page of a sheet's history: its table is the same for
+// every reader and kept rendered (see historyTable).
 type historyPage struct {
 	Base
 	Sheet *model.Sheet
+	Tabs  sheetTabs
+	Table template.HTML
+}
+
+// historyTableMarker stands in the history page for its table until it is
+// spliced in.
+const historyTableMarker template.HTML = "<!--atlas:history-table-->"
+
+// TableMarker is the template's placeholder for the table.
+func (p historyPage) TableMarker() template.HTML { return historyTableMarker }
+
+func (p historyPage) splices() []splicePart {
+	return []splicePart{{marker: historyTableMarker, html: p.Table}}
+}
+
+// historyTable is what the history_table template shows: one row per
+// revision, every text prepared here so the template only prints.
+type historyTable struct {
+	Base
+	Sheet *model.Sheet
 	Rows  []historyRow
-	// From and To preselect the comparison radios: the two newest rows.
-	From, To int
-	Next     int
-	First    bool
-	Tabs     sheetTabs
+	Next  int
+	First bool
+}
+
+type historyRow struct {
+	Number             int
+	Link               string
+	FromChecked        bool // the comparison radios preselect the two newest rows
+	ToChecked          bool
+	FromLabel, ToLabel string
+	ISO, When          string
+	Author             string
+	Summary            string
+	Minor              bool
+	Origin             string // how the revision came, unless by a plain edit
+	DiffLink           string // to the change from its parent, if it has one
+	Size               string
+	Delta, DeltaClass  string // the size change from the previous revision, as wikis show it
+	State, StateLabel  string
 }
 
 const historyPageSize = 50
@@ -44,49 +73,75 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 		// not one per number a crawler makes up.
 		before = 0
 	}
-	return h.maybeCached(c, pageHistory, sh, strconv.Itoa(before), func() (any, error) { return h.historyPageData(c, sh, before) })
+	return h.maybeCached(c, pageHistory, sh, strconv.Itoa(before), func() (any, error) {
+		b := h.base(c, sh.Title)
+		table, err := h.historyTable(c, b, sh, before)
+		if err != nil {
+			return nil, err
+		}
+		return historyPage{Base: b, Sheet: sh, Table: table,
+			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil)}, nil
+	})
 }
 
-func (h *handler) historyPageData(c *fiber.Ctx, sh *model.Sheet, before int) (any, error) {
-	ctx := c.UserContext()
-	// One extra row gives the size delta of the page's oldest revision.
-	page, err := h.store.ListRevisions(ctx, sh.ID, before, historyPageSize+1)
-	if err != nil {
-		return nil, err
-	}
-	revs := page.Revisions
-	next := 0
-	if len(revs) > historyPageSize {
-		revs = revs[:historyPageSize]
-		next = revs[len(revs)-1].Number
-	}
-	authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
-	if err != nil {
-		return nil, err
-	}
-	states, err := h.revisionStates(ctx, sh)
-	if err != nil {
-		return nil, err
-	}
-	p := historyPage{Base: h.base(c, sh.Title), Sheet: sh, Next: next, First: before == 0,
-		Tabs: newSheetTabs(langOf(c), sh.Slug, tabHistory, userOf(c) != nil)}
-	for i := range revs {
-		r := &revs[i]
-		row := historyRow{Revision: r, State: stateOf(states, r.Number)}
-		if u := authors[r.AuthorID]; u != nil {
-			row.Author = u.Name()
+// historyTable renders the table of the history page that ends before the
+// revision numbered before (0: the newest). It depends on the sheet's
+// state, the page and the language only, so it is kept under the sheet's
+// cache version: a signed-in reader, who gets no page cache, still costs
+// no history query until the sheet changes.
+func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int) (template.HTML, error) {
+	return h.part(pageKey("history_table", sh, b.Lang, h.build, strconv.Itoa(before)), func() ([]byte, error) {
+		ctx := c.UserContext()
+		// One extra row gives the size delta of the page's oldest revision.
+		page, err := h.store.ListRevisions(ctx, sh.ID, before, historyPageSize+1)
+		if err != nil {
+			return nil, err
 		}
-		if i+1 < len(page.Revisions) {
-			row.Delta, row.HasDelta = r.Size-page.Revisions[i+1].Size, true
+		revs := page.Revisions
+		t := historyTable{Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, First: before == 0}
+		if len(revs) > historyPageSize {
+			revs = revs[:historyPageSize]
+			t.Next = revs[len(revs)-1].Number
 		}
-		p.Rows = append(p.Rows, row)
-	}
-	if len(revs) > 0 {
-		p.To = revs[0].Number
-		p.From = p.To
-		if len(revs) > 1 {
-			p.From = revs[1].Number
+		authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
+		if err != nil {
+			return nil, err
 		}
-	}
-	return p, nil
+		states, err := h.revisionStates(ctx, sh)
+		if err != nil {
+			return nil, err
+		}
+		lang, base := b.Lang, "/sheets/"+sh.Slug
+		for i := range revs {
+			r := &revs[i]
+			n := strconv.Itoa(r.Number)
+			row := historyRow{
+				Number: r.Number, Link: base + "/revisions/" + n,
+				FromChecked: i == min(1, len(revs)-1), ToChecked: i == 0,
+				FromLabel: i18n.T(lang, "history.from_n", r.Number), ToLabel: i18n.T(lang, "history.to_n", r.Number),
+				ISO: b.ISO(r.CreatedAt), When: i18n.DateTime(lang, r.CreatedAt),
+				Summary: r.Summary, Minor: r.Minor, Size: i18n.Number(lang, r.Size),
+				State: stateOf(states, r.Number),
+			}
+			row.StateLabel = i18n.T(lang, "state."+row.State)
+			if u := authors[r.AuthorID]; u != nil {
+				row.Author = u.Name()
+			}
+			if r.Origin != "edit" {
+				row.Origin = i18n.T(lang, "origin."+r.Origin)
+			}
+			if r.Parent != nil {
+				row.DiffLink = base + "/diff?from=" + strconv.Itoa(*r.Parent) + "&to=" + n
+			}
+			if i+1 < len(page.Revisions) {
+				delta := r.Size - page.Revisions[i+1].Size
+				row.Delta, row.DeltaClass = strconv.Itoa(delta), "delta-minus"
+				if delta >= 0 {
+					row.Delta, row.DeltaClass = "+"+row.Delta, "delta-plus"
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		return h.views.fragment(pageHistory, "history_table", t)
+	})
 }

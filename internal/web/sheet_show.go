@@ -120,23 +120,33 @@ type articleView struct {
 // so it is kept under the revision, the language, whether the reader may
 // edit (the section links) and the release.
 func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit bool) (template.HTML, error) {
-	key := fmt.Sprintf("%d|%d|%s|%s|%t|%s", sh.ID, rev.Number, rev.SHA256, b.Lang, canEdit, h.build)
-	if html, ok := h.articles.get(key); ok {
+	key := fmt.Sprintf("article|%d|%d|%s|%s|%t|%s", sh.ID, rev.Number, rev.SHA256, b.Lang, canEdit, h.build)
+	return h.part(key, func() ([]byte, error) {
+		rendered := h.markdown.Render(rev.SHA256, rev.Body)
+		// Only the language and the assets: the fragment is shared by every
+		// reader of its kind, so nothing of this one (account, CSRF token,
+		// message) may be within its reach.
+		return h.views.fragment(pageSheetShow, "sheet_article", articleView{
+			Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: rendered.HTML,
+			TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
+		})
+	})
+}
+
+// part returns a rendered part of a page kept under key, rendering and
+// keeping it on a miss. Keys name what the part depends on (a revision,
+// or a sheet's cache version) and the release, so a kept part is never
+// stale.
+func (h *handler) part(key string, render func() ([]byte, error)) (template.HTML, error) {
+	if html, ok := h.parts.get(key); ok {
 		return html, nil
 	}
-	rendered := h.markdown.Render(rev.SHA256, rev.Body)
-	// Only the language and the assets: the fragment is shared by every
-	// reader of its kind, so nothing of this one (account, CSRF token,
-	// message) may be within its reach.
-	out, err := h.views.fragment(pageSheetShow, "sheet_article", articleView{
-		Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: rendered.HTML,
-		TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
-	})
+	out, err := render()
 	if err != nil {
 		return "", err
 	}
 	html := template.HTML(out)
-	h.articles.put(key, html)
+	h.parts.put(key, html)
 	return html, nil
 }
 
