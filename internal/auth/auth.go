@@ -187,7 +187,7 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 	if token == "" {
 		return nil, nil, ErrNoSession
 	}
-	sess, err := s.store.SessionByID(ctx, HashToken(token), s.now())
+	sess, u, err := s.store.SessionWithUser(ctx, HashToken(token), s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, ErrNoSession
 	}
@@ -197,12 +197,8 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 	if sess.UserID == nil {
 		return sess, nil, nil
 	}
-	u, err := s.store.UserByID(ctx, *sess.UserID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+	if u == nil || u.Disabled {
 		return nil, nil, ErrNoSession
-	}
-	if err != nil {
-		return nil, nil, err
 	}
 	return sess, u, nil
 }
@@ -220,22 +216,23 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string)
 
 // UserForToken resolves a bearer token to its live account.
 func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, error) {
-	t, err := s.store.APITokenByHash(ctx, HashToken(token))
+	t, u, err := s.store.APITokenWithUser(ctx, HashToken(token))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.UserByID(ctx, t.UserID)
-	if err != nil {
-		return nil, err
-	}
 	if u.Disabled {
 		return nil, ErrBadCredentials
 	}
-	if err := s.store.TouchAPIToken(ctx, t.ID, s.now()); err != nil {
-		return nil, err
+	// The last use is kept to the minute: a busy program must not turn
+	// every read into a write.
+	now := s.now()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= time.Minute {
+		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
+
+	"gorm.io/gorm"
 
 	"atlas/internal/model"
 )
@@ -10,14 +14,6 @@ import (
 // CreateSession stores a session.
 func (s *Store) CreateSession(ctx context.Context, sess *model.Session) error {
 	return translate(s.conn(ctx).Create(sess).Error, "create session")
-}
-
-// SessionByID loads a live session by the hash of its cookie value; an
-// expired one is ErrNotFound.
-func (s *Store) SessionByID(ctx context.Context, id string, now time.Time) (*model.Session, error) {
-	var sess model.Session
-	err := s.conn(ctx).Where("id = ? AND expires_at > ?", id, now).Take(&sess).Error
-	return &sess, translate(err, "session")
 }
 
 // DeleteSession ends one session.
@@ -40,4 +36,33 @@ func (s *Store) SetSessionLang(ctx context.Context, id, lang string) error {
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	res := s.conn(ctx).Where("expires_at <= ?", now).Delete(&model.Session{})
 	return res.RowsAffected, translate(res.Error, "delete expired sessions")
+}
+
+// SessionWithUser loads a live session by the hash of its cookie value
+// and, for a signed-in one, its account, in one query: every request of a
+// signed-in reader starts with it. An expired or unknown session is
+// ErrNotFound; the account is nil for an anonymous session.
+//
+//	SELECT s.…, u.… FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+//	WHERE s.id = ? AND s.expires_at > ?
+func (s *Store) SessionWithUser(ctx context.Context, id string, now time.Time) (*model.Session, *model.User, error) {
+	row, err := s.queryRow(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.lang, s.created_at, s.expires_at, `+userColumns("u")+`
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`, id, now.UTC())
+	if err != nil {
+		return nil, nil, translate(err, "prepare session lookup")
+	}
+	var sess model.Session
+	var userID sql.NullInt64
+	var u nullableUser
+	err = row.Scan(append([]any{&sess.ID, &userID, &sess.CSRFToken, &sess.Lang, &sess.CreatedAt, &sess.ExpiresAt}, u.targets()...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = gorm.ErrRecordNotFound
+	}
+	if err != nil {
+		return nil, nil, translate(err, "session")
+	}
+	if userID.Valid {
+		sess.UserID = &userID.Int64
+	}
+	return &sess, u.user(), nil
 }

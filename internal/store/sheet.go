@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -19,22 +18,16 @@ func (s *Store) CreateSheet(ctx context.Context, sh *model.Sheet) error {
 	return translate(s.conn(ctx).Create(sh).Error, "create sheet %q", sh.Slug)
 }
 
-// SheetBySlug loads a sheet by its URL name. Outside a transaction it is
-// one prepared statement scanned by hand: every page of a sheet starts
-// with it, and the generic path (statement parsed again, reflection)
-// costs most of an anonymous read served from the page cache.
+// SheetBySlug loads a sheet by its URL name. Every page of a sheet starts
+// with it, so it is a prepared statement scanned by hand (see queryRow).
 func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, error) {
-	var sh model.Sheet
-	if db.InTx(ctx) {
-		err := s.conn(ctx).Where("slug = ?", slug).Take(&sh).Error
-		return &sh, translate(err, "sheet %q", slug)
-	}
-	stmt, err := s.sheetBySlugStmt()
+	row, err := s.queryRow(ctx, `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at FROM sheets WHERE slug = ?`, slug)
 	if err != nil {
 		return nil, translate(err, "prepare sheet lookup")
 	}
+	var sh model.Sheet
 	var published sql.NullInt64
-	err = stmt.QueryRowContext(ctx, slug).Scan(&sh.ID, &sh.Slug, &sh.Title, &sh.HeadNumber, &published,
+	err = row.Scan(&sh.ID, &sh.Slug, &sh.Title, &sh.HeadNumber, &published,
 		&sh.CacheVersion, &sh.CreatedBy, &sh.CreatedAt, &sh.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
@@ -44,30 +37,6 @@ func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, err
 		sh.PublishedNumber = &n
 	}
 	return &sh, translate(err, "sheet %q", slug)
-}
-
-// sheetBySlugStmt prepares SheetBySlug's query once per store. A failure
-// (the database restarting, a lock) is not kept: the next call tries again.
-func (s *Store) sheetBySlugStmt() (*sql.Stmt, error) {
-	s.preparedMu.Lock()
-	defer s.preparedMu.Unlock()
-	if s.sheetBySlug != nil {
-		return s.sheetBySlug, nil
-	}
-	sqlDB, err := s.db.SQL()
-	if err != nil {
-		return nil, err
-	}
-	q := `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at FROM sheets WHERE slug = ?`
-	if s.db.Dialect == db.Postgres {
-		q = strings.Replace(q, "?", "$1", 1)
-	}
-	stmt, err := sqlDB.Prepare(q)
-	if err != nil {
-		return nil, err
-	}
-	s.sheetBySlug = stmt
-	return stmt, nil
 }
 
 // SlugTaken reports whether a slug is in use.

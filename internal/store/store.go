@@ -26,8 +26,8 @@ type Store struct {
 	db     *db.DB
 	bodies *bodyCache // rebuilt revision bodies, by SHA-256
 
-	preparedMu  sync.Mutex
-	sheetBySlug *sql.Stmt // see SheetBySlug
+	preparedMu sync.Mutex
+	stmts      map[string]*sql.Stmt // by query text, see prepared
 }
 
 // bodyCacheBytes bounds the memory rebuilt revision bodies may hold.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"atlas/internal/model"
@@ -72,4 +74,37 @@ func rowsOrNotFound(err error, rows int64, format string, args ...any) error {
 		return translate(ErrNotFound, format, args...)
 	}
 	return nil
+}
+
+// userColumns lists the users columns of a hand-scanned query, in the
+// order nullableUser.targets takes them, for the table aliased as alias.
+func userColumns(alias string) string {
+	cols := []string{"id", "username", "email", "display_name", "password_hash", "role", "disabled", "created_at", "updated_at"}
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// nullableUser receives an account's columns from an outer join, where
+// they may all be NULL.
+type nullableUser struct {
+	id                                               sql.NullInt64
+	username, email, displayName, passwordHash, role sql.NullString
+	disabled                                         sql.NullBool
+	createdAt, updatedAt                             sql.NullTime
+}
+
+func (n *nullableUser) targets() []any {
+	return []any{&n.id, &n.username, &n.email, &n.displayName, &n.passwordHash, &n.role, &n.disabled, &n.createdAt, &n.updatedAt}
+}
+
+// user is the account scanned, or nil when the join found none.
+func (n *nullableUser) user() *model.User {
+	if !n.id.Valid {
+		return nil
+	}
+	return &model.User{ID: n.id.Int64, Username: n.username.String, Email: n.email.String, DisplayName: n.displayName.String,
+		PasswordHash: n.passwordHash.String, Role: n.role.String, Disabled: n.disabled.Bool,
+		CreatedAt: n.createdAt.Time, UpdatedAt: n.updatedAt.Time}
 }
