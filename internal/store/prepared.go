@@ -10,9 +10,11 @@ import (
 )
 
 // Lookups made by nearly every request (a sheet by its slug, a session, a
-// token) skip gorm: its generic path parses the statement again and scans
+// token) skip gorm: its generic path builds the statement again and scans
 // by reflection, which cost most of a request served from a cache. They
-// are prepared once per store and scanned by hand.
+// are prepared once per store and scanned by hand. PostgreSQL then plans
+// them once per connection; the SQLite driver still parses the text at
+// each run (it keeps no compiled statement), which is SQLite's own cost.
 
 // queryRow runs a one-row query written with ? placeholders: inside the
 // caller's transaction if there is one, else as a statement prepared once.
