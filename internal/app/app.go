@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -39,12 +40,17 @@ type App struct {
 
 // NewLogger builds the process logger: text for people, JSON for
 // collectors.
-func NewLogger(cfg config.Config) *slog.Logger {
+func NewLogger(cfg config.Config) *slog.Logger { return newLogger(cfg, os.Stderr) }
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+		return slog.New(slog.NewJSONHandler(w, nil))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	return slog.New(slog.NewTextHandler(w, nil))
 }
+
+// accessLogInterval bounds how long a request's log line waits in memory.
+const accessLogInterval = 200 * time.Millisecond
 
 // Open connects to the database and builds the services. It does not
 // migrate: callers decide (serve migrates when allowed, migrate always).
@@ -88,9 +94,10 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 }
 
 // Handler builds the HTTP app; its event streams end when stopping closes.
-func (a *App) Handler(stopping <-chan struct{}) (*fiber.App, error) {
+// access receives the access log, one line per request.
+func (a *App) Handler(stopping <-chan struct{}, access *slog.Logger) (*fiber.App, error) {
 	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Log: a.Log,
-		Stopping: stopping})
+		AccessLog: access, Stopping: stopping})
 }
 
 // sqlitePollInterval bounds how long anonymous pages on SQLite may lag a
@@ -104,7 +111,11 @@ const shutdownGrace = 8 * time.Second
 // requests in flight (a save, say) finish before the process exits.
 func (a *App) Serve(ctx context.Context) error {
 	stopping := make(chan struct{})
-	handler, err := a.Handler(stopping)
+	// The access log goes out in batches (see logBuffer), written last
+	// once the requests in flight are answered.
+	accessOut := newLogBuffer(os.Stderr, accessLogInterval)
+	defer accessOut.Close()
+	handler, err := a.Handler(stopping, newLogger(a.Config, accessOut))
 	if err != nil {
 		return err
 	}

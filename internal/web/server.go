@@ -31,6 +31,9 @@ type Deps struct {
 	Notify  *notify.Service
 	Events  *events.Hub // nil: no live events
 	Log     *slog.Logger
+	// AccessLog receives a line per request when Config.AccessLog is on;
+	// nil: Log does.
+	AccessLog *slog.Logger
 	// StreamLifetime bounds one event stream (browsers reconnect); zero
 	// means ten minutes.
 	StreamLifetime time.Duration
@@ -54,6 +57,7 @@ type handler struct {
 	events   *events.Hub
 	searcher search.Searcher
 	log      *slog.Logger
+	access   *slog.Logger // the access log, see observe
 	views    *views
 	assets   *assets
 	markdown *renderCache
@@ -102,7 +106,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{
-		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, searcher: search.New(d.Store.DB()),
+		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
 		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), parts: newSizedLRU(partCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)

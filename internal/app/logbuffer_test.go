@@ -1,0 +1,83 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is an output that may be written from the flushing
+// goroutine while the test reads it.
+type lockedBuffer struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	writes int
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.writes++
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func TestLogBufferKeepsEveryLineInOrder(t *testing.T) {
+	out := &lockedBuffer{}
+	b := newLogBuffer(out, time.Hour) // only size and Close flush here
+	const writers, lines = 8, 5000
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				fmt.Fprintf(b, "writer %d line %05d %s\n", w, i, strings.Repeat("x", 40))
+			}
+		}()
+	}
+	wg.Wait()
+	b.Close()
+
+	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(got) != writers*lines {
+		t.Fatalf("%d lines out, want %d", len(got), writers*lines)
+	}
+	next := make([]int, writers)
+	for _, line := range got {
+		var w, i int
+		if _, err := fmt.Sscanf(line, "writer %d line %d", &w, &i); err != nil {
+			t.Fatalf("line torn: %q", line)
+		}
+		if i != next[w] {
+			t.Fatalf("writer %d: line %d came after line %d", w, i, next[w]-1)
+		}
+		next[w]++
+	}
+	// Batched: far fewer writes than lines.
+	if out.writes > writers*lines/100 {
+		t.Errorf("%d writes for %d lines: not batched", out.writes, writers*lines)
+	}
+}
+
+func TestLogBufferWritesWithinItsInterval(t *testing.T) {
+	out := &lockedBuffer{}
+	b := newLogBuffer(out, 10*time.Millisecond)
+	defer b.Close()
+	fmt.Fprintln(b, "une ligne")
+	deadline := time.Now().Add(5 * time.Second)
+	for out.String() != "une ligne\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("a lone line was not written within its interval: %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
