@@ -48,7 +48,7 @@ func newAssets(dev bool) (*assets, error) {
 		a.hashes[p] = hex.EncodeToString(sum[:6])
 		if !dev {
 			if compressible[path.Ext(p)] {
-				a.files[p] = newEncodedBody(data)
+				a.files[p] = newEncodedBody(data, a.hashes[p])
 			} else {
 				a.files[p] = &encodedBody{identity: data}
 			}

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
-	"strings"
 )
 
 // Compression levels for bodies compressed once and served many times:
@@ -18,18 +21,37 @@ const (
 const minCompressBytes = 512
 
 // encodedBody is a cached response body kept in each encoding browsers
-// ask for, so a cache hit costs a copy, not a compression.
+// ask for, so a cache hit costs a copy, not a compression, with the ETag
+// of each.
 type encodedBody struct {
 	identity, gzip, brotli []byte
+	etags                  [3]string // identity, gzip, brotli: see taggedETag
 }
 
-func newEncodedBody(b []byte) *encodedBody {
-	e := &encodedBody{identity: b}
+func newEncodedBody(b []byte, tag string) *encodedBody {
+	e := &encodedBody{identity: b, etags: [3]string{taggedETag(tag, ""), taggedETag(tag, "gzip"), taggedETag(tag, "br")}}
 	if len(b) >= minCompressBytes {
 		e.gzip = fasthttp.AppendGzipBytesLevel(nil, b, cachedGzipLevel)
 		e.brotli = fasthttp.AppendBrotliBytesLevel(nil, b, cachedBrotliLevel)
 	}
 	return e
+}
+
+// etag is the ETag of the body in an encoding.
+func (e *encodedBody) etag(encoding string) string {
+	switch encoding {
+	case "gzip":
+		return e.etags[1]
+	case "br":
+		return e.etags[2]
+	}
+	return e.etags[0]
+}
+
+// keyTag is the tag of a cache key: its ETag without the encoding.
+func keyTag(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
 }
 
 // size is the memory the body holds.
@@ -81,23 +103,30 @@ const (
 
 // sendCached answers a cacheable GET from a body built at most once per
 // key: a 304 when the reader's ETag matches, else the body in the encoding
-// it accepts. vary is the answer's whole Vary header. build runs on a
-// cache miss only.
-func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, tag, vary string, build func() ([]byte, error)) error {
+// it accepts. The ETag is the key's (keyTag), kept with the body, so a hit
+// hashes nothing; a reader revalidating a body no longer kept still gets
+// its 304. vary is the answer's whole Vary header. build runs on a cache
+// miss only.
+func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, vary string, build func() ([]byte, error)) error {
 	encoding := encodingFor(c)
-	etag := taggedETag(tag, encoding)
+	body, ok := cache.get(key)
+	var etag string
+	if ok {
+		etag = body.etag(encoding)
+	} else {
+		etag = taggedETag(keyTag(key), encoding)
+	}
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderVary, vary)
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	body, ok := cache.get(key)
 	if !ok {
 		b, err := build()
 		if err != nil {
 			return err
 		}
-		body = newEncodedBody(b)
+		body = newEncodedBody(b, keyTag(key))
 		cache.put(key, body)
 	}
 	return body.send(c, encoding)

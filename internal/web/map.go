@@ -1,9 +1,7 @@
 package web
 
 import (
-	"crypto/sha256"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -60,7 +58,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c), h.build}, "|")
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return sendCached(c, h.mapCache, key, fmt.Sprintf("%x", sha256.Sum256([]byte(key))), varyLanguage, func() ([]byte, error) {
+	return sendCached(c, h.mapCache, key, varyLanguage, func() ([]byte, error) {
 		return h.buildGeoJSON(c, category)
 	})
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,11 +32,10 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 		return h.views.render(c, fiber.StatusOK, page, d)
 	}
 	key := pageKey(page, sh, langOf(c), h.build, variant)
-	sum := sha256.Sum256([]byte(key))
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return sendCached(c, h.pages, key, hex.EncodeToString(sum[:12]), varyLanguage, func() ([]byte, error) {
+	return sendCached(c, h.pages, key, varyLanguage, func() ([]byte, error) {
 		d, err := data()
 		if err != nil {
 			return nil, err
