@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"atlas/internal/auth"
@@ -176,6 +177,64 @@ func TestSignInIsThrottledAcrossInstances(t *testing.T) {
 		}
 		if _, err := two.SignIn(ctx, "yann", "un mot de passe", "10.0.3.2"); err != nil {
 			t.Errorf("another address: %v", err)
+		}
+	})
+}
+
+// TestSimultaneousGuessesAreCounted: twenty wrong passwords at once, as
+// from a script, get five answers "wrong" and fifteen "wait": each attempt
+// is counted before its password is checked.
+func TestSimultaneousGuessesAreCounted(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		one, two := auth.NewService(store.New(d)), auth.NewService(store.New(d))
+		if _, err := one.CreateUser(ctx, auth.NewUser{Username: "marie", Email: "marie@example.org", Role: model.RoleContributor, Password: "un mot de passe"}); err != nil {
+			t.Fatal(err)
+		}
+		const guesses = 20
+		results := make(chan error, guesses)
+		var wg sync.WaitGroup
+		for i := range guesses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := []*auth.Service{one, two}[i%2].SignIn(ctx, "marie", fmt.Sprintf("devinette %d", i), fmt.Sprintf("10.0.9.%d", i))
+				results <- err
+			}()
+		}
+		wg.Wait()
+		close(results)
+		wrong, throttled := 0, 0
+		for err := range results {
+			switch {
+			case errors.Is(err, auth.ErrBadCredentials):
+				wrong++
+			case errors.Is(err, auth.ErrThrottled):
+				throttled++
+			default:
+				t.Errorf("guess: %v", err)
+			}
+		}
+		if wrong != 5 || throttled != guesses-5 {
+			t.Errorf("%d guesses checked and %d throttled, want 5 and %d", wrong, throttled, guesses-5)
+		}
+	})
+}
+
+// TestSharedAddressKeepsWorking: people signing in rightly from one
+// address (a public internet access point) do not use up its tries.
+func TestSharedAddressKeepsWorking(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		svc := auth.NewService(store.New(d))
+		for i := range 21 { // one more than an address may fail
+			name := fmt.Sprintf("lecteur%d", i)
+			if _, err := svc.CreateUser(ctx, auth.NewUser{Username: name, Email: name + "@example.org", Role: model.RoleContributor, Password: "un mot de passe"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.SignIn(ctx, name, "un mot de passe", "10.1.1.1"); err != nil {
+				t.Fatalf("sign-in %d from the shared address: %v", i+1, err)
+			}
 		}
 	})
 }

@@ -45,36 +45,35 @@ func (s *Service) SignIn(ctx context.Context, username, password, address string
 	return s.throttled(ctx, username, password, accountTries(username), addressTries(address))
 }
 
-// throttled runs Authenticate unless one of the keys has used up its tries.
-// A failure counts against every key; a success forgives the account (the
-// first key).
+// throttled runs Authenticate unless one of the keys has used up its
+// tries. The attempt is counted first, so simultaneous guesses, on one
+// instance or several, cannot all pass; a failure leaves it counted, a
+// success clears the account (the first key) and takes the attempt back
+// from the others (an address many people share, say).
 func (s *Service) throttled(ctx context.Context, username, password string, keys ...tries) (*model.User, error) {
 	now := s.now()
 	names := make([]string, len(keys))
 	for i, k := range keys {
 		names[i] = k.key
 	}
-	counts, err := s.store.LoginFailures(ctx, now, names...)
+	counts, err := s.store.CountLoginAttempt(ctx, now, now.Add(ThrottleWindow), names...)
 	if err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
-		if counts[k.key] >= k.max {
+		if counts[k.key] > k.max {
 			return nil, ErrThrottled
 		}
 	}
 	u, err := s.Authenticate(ctx, username, password)
-	if errors.Is(err, ErrBadCredentials) {
-		if err := s.store.RecordLoginFailure(ctx, now, now.Add(ThrottleWindow), names...); err != nil {
-			return nil, err
-		}
-		return nil, ErrBadCredentials
-	}
 	if err != nil {
 		return nil, err
 	}
-	if counts[names[0]] > 0 {
-		if err := s.store.ClearLoginFailures(ctx, names[0]); err != nil {
+	if err := s.store.ClearLoginFailures(ctx, names[0]); err != nil {
+		return nil, err
+	}
+	for _, name := range names[1:] {
+		if err := s.store.ForgiveLoginAttempt(ctx, name); err != nil {
 			return nil, err
 		}
 	}
