@@ -20,8 +20,9 @@ type logBuffer struct {
 	writing sync.Mutex
 	spare   []byte
 
-	mu      sync.Mutex // guards pending
+	mu      sync.Mutex // guards pending and closed
 	pending []byte
+	closed  bool // after Close, lines go straight out
 
 	kick chan struct{} // a batch is ready before the interval ends
 	stop chan struct{}
@@ -44,8 +45,14 @@ func newLogBuffer(out io.Writer, interval time.Duration) *logBuffer {
 // Write keeps one line (slog hands over a whole record per call).
 func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	over := len(b.pending)+len(p) > logMaxPending
+	over, closed := len(b.pending)+len(p) > logMaxPending, b.closed
 	b.mu.Unlock()
+	if closed {
+		// A request still running after the shutdown's grace.
+		b.writing.Lock()
+		defer b.writing.Unlock()
+		return b.out.Write(p)
+	}
 	if over {
 		b.flush()
 	}
@@ -84,6 +91,9 @@ func (b *logBuffer) run(interval time.Duration) {
 	for {
 		select {
 		case <-b.stop:
+			b.mu.Lock()
+			b.closed = true
+			b.mu.Unlock()
 			b.flush()
 			return
 		case <-tick.C:
@@ -93,7 +103,8 @@ func (b *logBuffer) run(interval time.Duration) {
 	}
 }
 
-// Close writes what is pending and stops the batches.
+// Close writes what is pending and stops the batches; lines written later
+// go straight out.
 func (b *logBuffer) Close() {
 	close(b.stop)
 	<-b.done

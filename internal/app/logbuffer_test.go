@@ -81,3 +81,14 @@ func TestLogBufferWritesWithinItsInterval(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestLogBufferWritesThroughOnceClosed(t *testing.T) {
+	out := &lockedBuffer{}
+	b := newLogBuffer(out, time.Hour)
+	fmt.Fprintln(b, "avant")
+	b.Close()
+	fmt.Fprintln(b, "après") // a request that outlived the shutdown's grace
+	if got := out.String(); got != "avant\naprès\n" {
+		t.Errorf("output %q", got)
+	}
+}

@@ -58,12 +58,14 @@ func (h *handler) observe(c *fiber.Ctx) error {
 	if start.IsZero() { // a handler called directly, as in benchmarks
 		start = time.Now()
 	}
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		he, _ := classify(err)
-		status = he.Status
+	if err := c.Next(); err != nil {
+		// Answered here rather than by Fiber after the chain, so what is
+		// counted and logged below is the error page as sent.
+		if err := h.handleError(c, err); err != nil {
+			return err
+		}
 	}
+	status := c.Response().StatusCode()
 	elapsed := time.Since(start)
 	route, method := c.Route().Path, c.Method()
 	count, latency := h.metrics.requestMetrics(route, method, status)
@@ -78,7 +80,7 @@ func (h *handler) observe(c *fiber.Ctx) error {
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.Int("bytes", bodySize(c.Response())))
 		_ = h.access.Handler().Handle(c.UserContext(), r)
 	}
-	return err
+	return nil
 }
 
 // requestKey names one series of the request metrics.
@@ -141,10 +143,13 @@ func (h *handler) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{}))
 }
 
-// bodySize is the size of an answer's body as sent (compressed if it is),
-// or -1 for a stream, whose size is not known yet (reading Body() would
+// bodySize is the size of an answer's body as sent (compressed if it is,
+// none for HEAD), or -1 for a stream, whose size is not known yet (reading Body() would
 // drain it).
 func bodySize(r *fasthttp.Response) int {
+	if r.SkipBody { // a HEAD answer
+		return 0
+	}
 	if r.IsBodyStream() {
 		return -1
 	}
