@@ -178,6 +178,7 @@ func crashCycle(c *client, slugs []string, cycle int, delay time.Duration, bad *
 		st       crashStats
 		inFlight atomic.Int64
 		killed   atomic.Bool
+		halted   atomic.Bool // the clients stop after their current request
 		wg       sync.WaitGroup
 	)
 	// pause keeps a client from spinning on a dead server.
@@ -192,7 +193,7 @@ func crashCycle(c *client, slugs []string, cycle int, delay time.Duration, bad *
 		go func() {
 			defer wg.Done()
 			slug, prefix := slugs[i%crashSheets], crashPrefix(i)
-			for op := 0; op < 10000 && ctx.Err() == nil; op++ {
+			for op := 0; op < 10000 && !halted.Load(); op++ {
 				v, err := c.sheet(ctx, slug)
 				if err != nil {
 					if !killed.Load() || is5xx(err) {
@@ -245,7 +246,9 @@ func crashCycle(c *client, slugs []string, cycle int, delay time.Duration, bad *
 	st.inFlightAtKill = int(inFlight.Load())
 	killed.Store(true)
 	stop()
-	cancel()
+	// The server is gone: requests already sent end at once, answered or
+	// refused. Let the clients read those answers before stopping them.
+	halted.Store(true)
 	wg.Wait()
 	return st
 }

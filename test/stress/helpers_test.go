@@ -201,12 +201,22 @@ func (s *server) kill() {
 // first: fasthttp marks a connection that has not sent its first request
 // as active, and the server's shutdown then waits its whole grace (8 s) for it.
 func (s *server) stop() (forced bool) {
+	s.terminate()
+	return s.waitExit()
+}
+
+// terminate sends SIGTERM, unless the process is gone already.
+func (s *server) terminate() {
 	select {
 	case <-s.done:
-		return false
 	default:
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+}
+
+// waitExit waits for the process to end, at most 15 s before killing it,
+// and reports whether it had to.
+func (s *server) waitExit() (forced bool) {
 	select {
 	case <-s.done:
 		return false

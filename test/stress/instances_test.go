@@ -68,6 +68,9 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	})
 
 	t.Run("live events cross instances", func(t *testing.T) {
+		// Bounded: an event that never crosses fails the test, not CI.
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
 		admin := newClient(two.base, adminToken)
 		defer admin.close()
 		slug, _, err := admin.createSheet(ctx, "En direct à deux instances", "## La communauté\n\nDes voisins.\n")

@@ -24,7 +24,13 @@ func TestGracefulStopAnswersEverySaveItTook(t *testing.T) {
 		var bad problems
 		forced := false
 		began := time.Now()
-		st := crashCycle(c, slugs, 1, 300*time.Millisecond, &bad, func() { forced = srv.stop() })
+		st := crashCycle(c, slugs, 1, 300*time.Millisecond, &bad, func() {
+			srv.terminate()
+			// A connection the client opened but never used would hold
+			// the shutdown for its whole grace; those in use finish.
+			c.close()
+			forced = srv.waitExit()
+		})
 		c.close()
 		for _, l := range logLines(srv.log.String(), serverTrouble...) {
 			bad.add("server log: %s", l)
