@@ -22,28 +22,37 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) (*sql.Row, 
 	if db.InTx(ctx) {
 		return s.conn(ctx).Raw(q, args...).Row(), nil
 	}
-	stmt, err := s.prepared(q)
+	stmt, err := s.prepared(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	return stmt.QueryRowContext(ctx, args...), nil
 }
 
-// prepared returns q prepared, once per store. A failure (the database
-// restarting, a lock) is not kept: the next call tries again.
-func (s *Store) prepared(q string) (*sql.Stmt, error) {
+// prepared returns q prepared, once per store. It is prepared outside the
+// lock, so a database that does not answer holds up only the requests
+// that need that statement, each within its own context; a failure is
+// not kept, and the next call tries again.
+func (s *Store) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	s.preparedMu.Lock()
-	defer s.preparedMu.Unlock()
-	if stmt, ok := s.stmts[q]; ok {
+	stmt, ok := s.stmts[q]
+	s.preparedMu.Unlock()
+	if ok {
 		return stmt, nil
 	}
 	sqlDB, err := s.db.SQL()
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := sqlDB.Prepare(s.placeholders(q))
+	stmt, err = sqlDB.PrepareContext(ctx, s.placeholders(q))
 	if err != nil {
 		return nil, err
+	}
+	s.preparedMu.Lock()
+	defer s.preparedMu.Unlock()
+	if first, ok := s.stmts[q]; ok {
+		_ = stmt.Close() // another request prepared it meanwhile
+		return first, nil
 	}
 	if s.stmts == nil {
 		s.stmts = map[string]*sql.Stmt{}
