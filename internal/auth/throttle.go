@@ -9,8 +9,9 @@ import (
 	"atlas/internal/model"
 )
 
-// Login throttling: after a few failures an account, or a client address,
-// must wait until the window that began with its first failure ends. The
+// Login throttling: after a few failed attempts an account, or a client
+// address, must wait until the window that began with its first attempt
+// ends. The
 // counts live in the database, so every instance behind a proxy counts the
 // same tries and a restart forgives none.
 const (
@@ -24,7 +25,8 @@ const (
 var ErrThrottled = errors.New("auth: too many failed attempts")
 
 // tries is one throttled key (stored as its SHA-256, so the table does not
-// list who tried which account from where) and the failures it may have.
+// list who tried which account from where) and the failed attempts it may
+// have.
 type tries struct {
 	key string
 	max int

@@ -110,11 +110,12 @@ const (
 func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, vary string, build func() ([]byte, error)) error {
 	encoding := encodingFor(c)
 	body, ok := cache.get(key)
-	var etag string
+	var tag, etag string
 	if ok {
 		etag = body.etag(encoding)
 	} else {
-		etag = taggedETag(keyTag(key), encoding)
+		tag = keyTag(key)
+		etag = taggedETag(tag, encoding)
 	}
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderVary, vary)
@@ -126,7 +127,7 @@ func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, vary string, build 
 		if err != nil {
 			return err
 		}
-		body = newEncodedBody(b, keyTag(key))
+		body = newEncodedBody(b, tag)
 		cache.put(key, body)
 	}
 	return body.send(c, encoding)

@@ -264,7 +264,7 @@ func putPageBuffer(buf *bytes.Buffer) {
 }
 
 // spliced is page data with large parts rendered already (a sheet's
-// article). The template prints a marker for each; the part is put in its
+// article, a history table). The template prints a marker for each; the part is put in its
 // place afterwards, because a template copies everything it prints through
 // fmt, and tens of kilobytes copied twice per page show.
 type spliced interface {
