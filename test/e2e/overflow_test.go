@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"atlas/internal/testutil"
@@ -152,6 +154,34 @@ type touchResult struct {
 	Fails   []string `json:"fails"`
 }
 
+// leaveWithoutAsking answers "leave" when an editor with unsaved text
+// asks before the page changes: this test only measures pages. Any other
+// dialog is closed too and returned by the function it gives back, for the
+// test to fail on.
+func leaveWithoutAsking(b *browser) func() []string {
+	var mu sync.Mutex
+	var other []string
+	dialogs := chromedp.Events(b.ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			if ev.Type != page.DialogTypeBeforeunload {
+				mu.Lock()
+				other = append(other, fmt.Sprintf("%s: %s dialog %q", b.name, ev.Type, ev.Message))
+				mu.Unlock()
+			}
+			_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), other...)
+	}
+}
+
 // menuJS opens or closes the header's menu, a <details> on phones, and
 // says whether there is one.
 func menuJS(open bool) string {
@@ -181,7 +211,7 @@ func TestPhoneWidths(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { phoneWidthsOn(t, "sqlite", startServer(t)) })
 	t.Run("postgres", func(t *testing.T) {
 		url := testutil.PostgresSchemaURL(t)
-		phoneWidthsOn(t, "postgres", startServer(t, "ATLAS_DATABASE_URL="+url))
+		phoneWidthsOn(t, "postgres", startServer(t, "ATLAS_DATABASE_URL="+url, "ATLAS_AUTO_MIGRATE=true"))
 	})
 }
 
@@ -276,6 +306,17 @@ func phoneWidthsOn(t *testing.T, dbName string, srv *server) {
 	marie.login(t, "marie")
 	gwen := newBrowser(t, chromium, srv, "gwen")
 	gwen.login(t, "gwen")
+	var dialogs []func() []string
+	for _, b := range []*browser{marie, gwen} {
+		dialogs = append(dialogs, leaveWithoutAsking(b))
+	}
+	defer func() {
+		for _, d := range dialogs {
+			for _, m := range d() {
+				t.Errorf("unexpected dialog: %s", m)
+			}
+		}
+	}()
 
 	// The conflict screen is the answer to a stale form: the editor is
 	// opened, the same line changes through the API, then the form is sent.
@@ -296,7 +337,15 @@ func phoneWidthsOn(t *testing.T, dbName string, srv *server) {
 			"base": head["head"], "title": head["title"], "summary": "ligne disputée",
 			"body": line.ReplaceAllString(headBody, fmt.Sprintf("Ligne disputée, version de l'API %d.", conflicts)),
 		}, http.StatusOK)
-		if resp := b.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusConflict {
+		// The save button, not a preview or toolbar button the editor may have.
+		if !eval[bool](t, b, `(() => {
+  const save = [...document.querySelectorAll('form.editor button[type=submit]')].find(e => e.textContent.trim() === 'Enregistrer');
+  if (save) save.setAttribute('data-overflow-save', '');
+  return !!save;
+})()`) {
+			b.fatalf(t, "no %q button in the editor", "Enregistrer")
+		}
+		if resp := b.submit(t, "[data-overflow-save]"); resp.Status != http.StatusConflict {
 			b.fatalf(t, "stale form: status %d, want 409 (the conflict screen)", resp.Status)
 		}
 		if !b.has(t, "#conflict-title") {
