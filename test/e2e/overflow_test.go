@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,8 +36,7 @@ var measuredWidths = append(append([]int64(nil), phoneWidths...), tabletWidth)
 // Elements inside a box that scrolls or clips on its own do not count.
 const overflowJS = `((W) => {
   const de = document.documentElement;
-  const res = { scrollWidth: de.scrollWidth, innerWidth: window.innerWidth, outer: [], deepest: [] };
-  if (de.scrollWidth <= W) return res;
+  const res = { scrollWidth: de.scrollWidth, innerWidth: window.innerWidth, outer: [], deepest: [], cut: [], scrollers: [] };
   const name = (el) => {
     let s = el.tagName.toLowerCase();
     if (el.id) s += '#' + el.id;
@@ -61,6 +61,15 @@ const overflowJS = `((W) => {
     }
     return false;
   };
+  // Fitting by cutting content off does not count: a box that hides what
+  // does not fit in it, rather than letting it scroll, is reported.
+  for (const el of [de, ...document.body.querySelectorAll('*')]) {
+    if (el.matches('input, select, textarea, .visually-hidden') || el.closest('.visually-hidden')) continue;
+    const o = getComputedStyle(el).overflowX;
+    if ((o === 'hidden' || o === 'clip') && el.scrollWidth > el.clientWidth + 1) res.cut.push(path(el) + ' (' + el.scrollWidth + ' px of content in ' + el.clientWidth + ' px)');
+    if ((o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) res.scrollers.push(el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : ''));
+  }
+  if (de.scrollWidth <= W) return res;
   const right = new Map();
   const note = (el, r) => {
     if (r.width === 0 || r.right <= W + 0.5 || clipped(el)) return;
@@ -88,6 +97,8 @@ type overflowResult struct {
 	InnerWidth  int      `json:"innerWidth"`
 	Outer       []string `json:"outer"`
 	Deepest     []string `json:"deepest"`
+	Cut         []string `json:"cut"`       // boxes hiding content that does not fit
+	Scrollers   []string `json:"scrollers"` // boxes that scroll sideways
 }
 
 // touchJS lists the controls a finger must hit that are smaller than
@@ -364,29 +375,34 @@ func phoneWidthsOn(t *testing.T, dbName string, srv *server) {
 		name string
 		path string // "" for the conflict screen
 		code int
+		// What must scroll sideways in its own box at phone widths.
+		scrolls []string
+	}
+	pg := func(name, path string, code int, scrolls ...string) page {
+		return page{name: name, path: path, code: code, scrolls: scrolls}
 	}
 	public := []page{
-		{"home", "/", 200}, {"sheet-list", "/sheets", 200}, {"map", "/map", 200},
-		{"sheet", sheet, 200}, {"history", sheet + "/history", 200},
-		{"diff-inline", sheet + "/diff?from=1&to=2", 200}, {"diff-side", sheet + "/diff?from=1&to=2&view=side", 200},
-		{"revision", sheet + "/revisions/1", 200}, {"reviews", sheet + "/reviews", 200},
-		{"review", sheet + "/reviews/" + reviewID, 200}, {"changes", "/changes", 200},
-		{"search", "/search?q=jardin", 200}, {"error", "/sheets/cette-fiche-n-existe-pas", 404},
+		pg("home", "/", 200), pg("sheet-list", "/sheets", 200), pg("map", "/map", 200),
+		pg("sheet", sheet, 200, "table", "pre"), pg("history", sheet+"/history", 200, "div.table-scroll"),
+		pg("diff-inline", sheet+"/diff?from=1&to=2", 200), pg("diff-side", sheet+"/diff?from=1&to=2&view=side", 200),
+		pg("revision", sheet+"/revisions/1", 200, "table", "pre"), pg("reviews", sheet+"/reviews", 200),
+		pg("review", sheet+"/reviews/"+reviewID, 200, "div.table-scroll", "table", "pre"), pg("changes", "/changes", 200),
+		pg("search", "/search?q=jardin", 200), pg("error", "/sheets/cette-fiche-n-existe-pas", 404),
 	}
 	contributor := append([]page{
-		{"editor", sheet + "/edit", 200}, {"editor-section", sheet + "/edit?section=1", 200},
-		{"new-sheet", "/sheets/new", 200}, {"conflict", "", 409},
-		{"inbox", "/inbox", 200}, {"account", "/account", 200},
+		pg("editor", sheet+"/edit", 200), pg("editor-section", sheet+"/edit?section=1", 200),
+		pg("new-sheet", "/sheets/new", 200), pg("conflict", "", 409),
+		pg("inbox", "/inbox", 200), pg("account", "/account", 200),
 	}, public...)
 	admin := append([]page{
-		{"admin-users", "/admin/users", 200}, {"admin-audit", "/admin/audit", 200},
-		{"board", sheet + "/board", 200},
+		pg("admin-users", "/admin/users", 200, "div.table-scroll"), pg("admin-audit", "/admin/audit", 200, "div.table-scroll"),
+		pg("board", sheet+"/board", 200),
 	}, contributor...)
 	visits := []struct {
 		who   *browser
 		pages []page
 	}{
-		{visitor, append([]page{{"login", "/login", 200}}, public...)},
+		{visitor, append([]page{pg("login", "/login", 200)}, public...)},
 		{marie, contributor},
 		{gwen, admin},
 	}
@@ -434,6 +450,18 @@ func phoneWidthsOn(t *testing.T, dbName string, srv *server) {
 					widths[p.name][i] = max(widths[p.name][i], res.ScrollWidth)
 					if res.ScrollWidth > widestPx[w] {
 						widestPx[w], widest[w] = res.ScrollWidth, where+state
+					}
+					if len(res.Cut) > 0 {
+						failures++
+						t.Errorf("%s at %d px%s: content cut off instead of scrolling: %s", where, w, state, strings.Join(res.Cut, "; "))
+					}
+					if phone && !open {
+						for _, want := range p.scrolls {
+							if !slices.Contains(res.Scrollers, want) {
+								failures++
+								t.Errorf("%s at %d px: no %s scrolls sideways in its own box (boxes that do: %v)", where, w, want, res.Scrollers)
+							}
+						}
 					}
 					if res.ScrollWidth > int(w) || res.ScrollWidth > res.InnerWidth {
 						failures++
