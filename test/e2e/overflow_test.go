@@ -495,6 +495,10 @@ func phoneWidthsOn(t *testing.T, dbName string, srv *server) {
 				photographed[key] = true
 				emulateWidth(t, v.who, phoneWidths[0])
 				shot.save(t, v.who, "phone-"+key+"-375")
+				if p.name == "sheet" || p.name == "diff-side" || p.name == "editor" {
+					emulateWidth(t, v.who, 320)
+					shot.save(t, v.who, "phone-"+key+"-320")
+				}
 				emulateWidth(t, v.who, desktopWidth)
 				shot.save(t, v.who, "phone-"+key+"-1280")
 			}
