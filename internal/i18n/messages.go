@@ -16,6 +16,7 @@ var catalogues = map[string]map[string]string{
 		"nav.login":      "Se connecter",
 		"nav.logout":     "Se déconnecter",
 		"nav.other_lang": "English",
+		"nav.menu":       "Menu",
 
 		"pager.label":  "Pagination",
 		"pager.newest": "Plus récentes",
@@ -370,6 +371,7 @@ var catalogues = map[string]map[string]string{
 		"nav.login":      "Log in",
 		"nav.logout":     "Log out",
 		"nav.other_lang": "Français",
+		"nav.menu":       "Menu",
 
 		"pager.label":  "Pagination",
 		"pager.newest": "Newest",
