@@ -318,6 +318,9 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		r := w.review(t, w.reviewA)
 		return call{body: map[string]any{"base": r.RevisionNumber, "title": "Amendée", "body": body1 + "\nAmendée par " + role + ".\n"}}
 	},
+	"POST /api/v1/preview": func(t *testing.T, w *world, role string) call {
+		return call{body: map[string]any{"body": "## Aperçu de " + role + "\n\nTexte.\n"}}
+	},
 	"POST /login": func(t *testing.T, w *world, role string) call {
 		return call{body: url.Values{"username": {"marie"}, "password": {testutil.FixturePassword}}}
 	},

@@ -207,6 +207,9 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	p := editPage{Base: h.base(c, form.Title), Sheet: b.Sheet, BaseNumber: base, Section: -1, Form: form,
 		Categories: h.categoryOptions(langOf(c), form.Categories), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, true),
 		Amend: b.Review}
+	if previewAsked(c) {
+		return h.renderPreview(c, p)
+	}
 	meta, err := form.meta()
 	if err != nil {
 		return h.renderEditError(c, p, err)

@@ -21,6 +21,11 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)
 	app.Get("/map.geojson", h.loadSession, h.mapGeoJSON)
 
+	// The editor's preview, which browsers call with their session and its
+	// CSRF token (browserWrite); registered ahead of the API group, whose
+	// other writes take only tokens.
+	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.requireLogin, h.apiPreview)
+
 	// JSON API for programs: bearer tokens, or a browser session for reads.
 	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken)
 	api.Get("/sheets", h.apiListSheets)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -54,6 +55,9 @@ type editPage struct {
 	Tabs           sheetTabs
 	// Amend is set when the editor amends a review's submitted version.
 	Amend *model.Review
+	// Previewed: the form was sent to preview the text, rendered in Preview.
+	Previewed bool
+	Preview   template.HTML
 }
 
 // conflictView is the edit-conflict screen: what others saved, the user's
@@ -147,6 +151,11 @@ func (h *handler) showNewSheetPage(c *fiber.Ctx) error {
 
 func (h *handler) createSheet(c *fiber.Ctx) error {
 	form := readEditForm(c)
+	if previewAsked(c) {
+		b := h.base(c, "")
+		b.Title = b.T("sheet.new")
+		return h.renderPreview(c, editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories)})
+	}
 	meta, err := form.meta()
 	if err == nil {
 		var sh *model.Sheet
@@ -212,6 +221,9 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	p := editPage{Base: h.base(c, form.Title), Sheet: sh, BaseNumber: base, Section: section, Form: form,
 		Tabs: newSheetTabs(langOf(c), sh.Slug, tabEdit, true)}
 	p.Categories = h.categoryOptions(p.Lang, form.Categories)
+	if previewAsked(c) {
+		return h.renderPreview(c, p)
+	}
 
 	in := sheet.SaveInput{Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary, Minor: form.Minor}
 	if section >= 0 {
@@ -248,6 +260,15 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		h.flash(c, "success", "merged")
 	default:
 		h.flash(c, "success", "saved")
+	}
+	if section >= 0 {
+		// Back to the section just edited (see sectionAnchor). Rendering the
+		// saved revision here costs nothing: the sheet page is about to ask
+		// the render cache for it.
+		rendered := h.markdown.Render(res.Revision.SHA256, res.Revision.Body)
+		if id := sectionAnchor(rendered, res.Revision.Body, section, form.Body); id != "" {
+			return redirect(c, "/sheets/"+slug+"#"+id)
+		}
 	}
 	return redirect(c, "/sheets/"+slug)
 }

@@ -123,11 +123,15 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 	key := fmt.Sprintf("article|%d|%d|%s|%s|%t|%s", sh.ID, rev.Number, rev.SHA256, b.Lang, canEdit, h.build)
 	return h.part(key, func() ([]byte, error) {
 		rendered := h.markdown.Render(rev.SHA256, rev.Body)
+		body := rendered.HTML
+		if canEdit {
+			body = withSectionEditLinks(body, b.Lang, sh.Slug, rendered.Headings)
+		}
 		// Only the language and the assets: the fragment is shared by every
 		// reader of its kind, so nothing of this one (account, CSRF token,
 		// message) may be within its reach.
 		return h.views.fragment(pageSheetShow, "sheet_article", articleView{
-			Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: rendered.HTML,
+			Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: body,
 			TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
 		})
 	})

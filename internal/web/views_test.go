@@ -178,9 +178,11 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	}
 	sh := &model.Sheet{ID: 1, Slug: "jardin", Title: "Jardin partagé de Kerinou", HeadNumber: 14, PublishedNumber: &published, CreatedAt: now, UpdatedAt: now}
 	rev := &model.Revision{SheetID: 1, Number: 14, Title: "Jardin partagé de Kerinou", Meta: model.Meta{Subtitle: "Un jardin ouvert", Categories: []string{"alimentation"}, Tags: []string{"jardin", "graines"}, Place: &model.Place{Name: "Kerinou", Lat: 48.4, Lon: -4.48}}, CreatedAt: now}
-	// The article as the cache keeps it: rendered once per revision.
-	article, err := v.fragment(pageSheetShow, "sheet_article", articleView{Base: base, Sheet: sh, Revision: rev, HTML: rendered.HTML,
-		TOC: tableOfContents("fr", "jardin", rendered.Headings, true)})
+	// The article as the cache keeps it: rendered once per revision, with
+	// the section edit links a signed-in reader gets.
+	article, err := v.fragment(pageSheetShow, "sheet_article", articleView{Base: base, Sheet: sh, Revision: rev,
+		HTML: withSectionEditLinks(rendered.HTML, "fr", "jardin", rendered.Headings),
+		TOC:  tableOfContents("fr", "jardin", rendered.Headings, true)})
 	if err != nil {
 		b.Fatal(err)
 	}
