@@ -33,8 +33,8 @@ type sheetPage struct {
 	// Draft: never validated by its board. Pending: the reader sees the
 	// validated version while newer ones wait. AheadOfPublished: a
 	// contributor sees the head, newer than what readers see.
-	Draft            bool
-	Pending          bool
+	Draft   bool
+	Pending bool
 	// PendingNotice tells readers of a Pending sheet what is newer: a
 	// version submitted to the board, or changes not yet submitted;
 	// PendingTo is the version the notice's diff leads to.
