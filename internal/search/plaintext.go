@@ -20,7 +20,16 @@ func PlainText(md string) string {
 			b.WriteByte(' ')
 			continue
 		}
-		b.WriteString(inlineText(blockText(t)))
+		block := blockText(t)
+		line := inlineText(block)
+		b.WriteString(line)
+		// A heading runs into the text after it: a dash keeps them apart,
+		// unless it ends with its own punctuation ("Ouvert à qui ?").
+		if strings.HasPrefix(t, "#") && block != t && line != "" {
+			if r, _ := utf8.DecodeLastRuneInString(line); !unicode.IsPunct(r) {
+				b.WriteString(" —")
+			}
+		}
 		b.WriteByte(' ')
 	}
 	return b.String()

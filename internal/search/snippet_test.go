@@ -9,7 +9,7 @@ import (
 
 func TestPlainText(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"## Les ressources ##", "Les ressources"},
+		{"## Les ressources ##\nDes outils.", "Les ressources — Des outils."},
 		{"### Quels financements ?", "Quels financements ?"},
 		{"Un **jardin** _partagé_ et *libre*, ~~fermé~~ ouvert.", "Un jardin partagé et libre, fermé ouvert."},
 		{"Voir [le site](https://example.org/a_(b)) et ![un plan](plan.png).", "Voir le site et un plan."},
