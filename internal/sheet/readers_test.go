@@ -72,3 +72,29 @@ func TestUnansweredQuestionsAreNotIndexed(t *testing.T) {
 		}
 	})
 }
+
+// An atlas indexed before the rule holds the template's words; "atlas
+// reindex" (RefreshVisible on every sheet) rebuilds it under the rule.
+func TestReindexDropsTheTemplatesWords(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		s := search.New(d)
+		sh, _, err := e.svc.Create(e.ctx, e.marie, sheet.CreateInput{Title: "Jardin des Capucins", Body: document.Template()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As the index was written before: the whole body.
+		if err := s.Index(e.ctx, sh.ID, "Jardin des Capucins", document.Template()); err != nil {
+			t.Fatal(err)
+		}
+		if hits, _ := s.Search(e.ctx, "financements", 10); len(hits) != 1 {
+			t.Fatalf("the old index should find the template: %v", hits)
+		}
+		if err := e.svc.RefreshVisible(e.ctx, sh); err != nil {
+			t.Fatal(err)
+		}
+		if hits, _ := s.Search(e.ctx, "financements", 10); len(hits) != 0 {
+			t.Errorf("after reindexing, financements still finds %v", hits)
+		}
+	})
+}

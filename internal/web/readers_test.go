@@ -309,3 +309,52 @@ func mustUser(t *testing.T, a *testAtlas, username string) *model.User {
 	}
 	return u
 }
+
+// Counts read as sentences in both languages: "1 mot ajouté, 0 mot
+// retiré", "0 abstention", "3 sièges", "1 fiche trouvée".
+func TestCountsReadNaturally(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Composteur", "## Histoire\n\nUn bac.\n")
+		a.api(http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 1, "title": "Composteur", "body": "## Histoire\n\nUn grand bac.\n"})
+		text := func(lang, path string) string {
+			t.Helper()
+			page := string(a.do(httptestGet(path + "?lang=" + lang)).body)
+			return html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(page, ""))
+		}
+		for _, c := range []struct{ lang, path, want string }{
+			{"fr", "/sheets/" + slug + "/diff?from=1&to=2", "1 mot ajouté, 0 mot retiré."},
+			{"en", "/sheets/" + slug + "/diff?from=1&to=2", "1 word added, 0 words removed."},
+			{"fr", "/search?q=composteur", "1 fiche trouvée."},
+			{"en", "/search?q=composteur", "1 sheet found."},
+		} {
+			req := httptest.NewRequest(http.MethodGet, c.path, nil)
+			req.AddCookie(&http.Cookie{Name: "atlas_lang", Value: c.lang})
+			page := html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(string(a.do(req).body), ""))
+			if !strings.Contains(page, c.want) {
+				t.Errorf("%s %s lacks %q", c.lang, c.path, c.want)
+			}
+		}
+		withBoard(t, a, slug)
+		r := a.api(http.MethodPost, "/sheets/"+slug+"/reviews", "marie", map[string]any{"revision": 2})
+		if r.status != http.StatusCreated {
+			t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		review := "/sheets/" + slug + "/reviews/" + itoa(int(r.json(t)["id"].(float64)))
+		page := text("fr", review)
+		for _, want := range []string{"Conseil (3 sièges) :", "0 pour, 0 contre, 0 abstention", "il faut 2 voix sur 3 sièges pour décider"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("review page lacks %q", want)
+			}
+		}
+		page = text("en", review)
+		for _, want := range []string{"Board (3 seats):", "0 for, 0 against, 0 abstentions", "needed to decide: 2 votes of 3 seats"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("English review page lacks %q", want)
+			}
+		}
+		if page := text("fr", "/sheets/"+slug); !strings.Contains(page, "3 membres :") {
+			t.Errorf("the board box does not count its members")
+		}
+	})
+}
