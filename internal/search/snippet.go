@@ -2,7 +2,6 @@ package search
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // Segment is a piece of a snippet; Match marks a word that matched.
@@ -31,23 +30,29 @@ func Snippet(body, query string, width int) []Segment {
 		}
 		return false
 	}
-	text := strings.Join(strings.Fields(stripMarkup(body)), " ")
+	text := strings.Join(strings.Fields(PlainText(body)), " ")
 	start := 0
 	if idx := firstMatch(text, matches); idx >= 0 {
 		start = idx - width/3
 	}
-	if start < 0 {
+	// The window starts and ends between words, never inside one: text
+	// has single spaces between words, so the edges move to a space.
+	if start <= 0 {
 		start = 0
-	}
-	for start > 0 && !utf8.RuneStart(text[start]) {
-		start--
+	} else {
+		start = strings.LastIndexByte(text[:start], ' ') + 1
 	}
 	end := start + width
-	if end > len(text) {
+	if end >= len(text) {
 		end = len(text)
-	}
-	for end < len(text) && !utf8.RuneStart(text[end]) {
-		end++
+	} else if text[end] != ' ' {
+		if sp := strings.LastIndexByte(text[start:end], ' '); sp > 0 {
+			end = start + sp
+		} else if sp := strings.IndexByte(text[end:], ' '); sp >= 0 {
+			end += sp // one word longer than the window
+		} else {
+			end = len(text)
+		}
 	}
 	window := text[start:end]
 	var segs []Segment
@@ -59,11 +64,6 @@ func Snippet(body, query string, width int) []Segment {
 		segs = append(segs, Segment{Text: " …"})
 	}
 	return segs
-}
-
-// stripMarkup drops the Markdown punctuation that reads badly in a snippet.
-func stripMarkup(s string) string {
-	return strings.NewReplacer("#", "", "*", "", "_", " ", "|", " ", "`", "", ">", "", "[^", "[").Replace(s)
 }
 
 // eachWord calls fn with every word of text and its byte offset, in order,

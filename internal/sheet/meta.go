@@ -60,10 +60,11 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 	m.Website = strings.TrimSpace(m.Website)
 	m.Contact = strings.TrimSpace(m.Contact)
 	m.LegalStatus = strings.TrimSpace(m.LegalStatus)
-	m.Licence = strings.TrimSpace(m.Licence)
-	if m.Licence == "" {
-		m.Licence = model.DefaultLicence
+	licence, err := normalizeLicence(m.Licence)
+	if err != nil {
+		return m, err
 	}
+	m.Licence = licence
 	for field, v := range map[string]string{"subtitle": m.Subtitle, "website": m.Website, "contact": m.Contact, "legal_status": m.LegalStatus, "licence": m.Licence} {
 		if utf8.RuneCountInString(v) > maxMetaText || !cleanText(v) {
 			return m, invalid("meta."+field, "too_long", "texte trop long ou caractères interdits")

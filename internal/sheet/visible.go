@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 )
 
@@ -34,5 +35,7 @@ func (s *Service) refresh(ctx context.Context, sh *model.Sheet, rev *model.Revis
 	if err := s.store.SaveCard(ctx, card); err != nil {
 		return err
 	}
-	return s.searcher.Index(ctx, sh.ID, rev.Title, rev.Meta.Subtitle+"\n"+strings.Join(rev.Meta.Tags, " ")+"\n"+rev.Body)
+	// Only what readers are shown is found: the template's unanswered
+	// questions are prompts for writers (document.ForReaders).
+	return s.searcher.Index(ctx, sh.ID, rev.Title, rev.Meta.Subtitle+"\n"+strings.Join(rev.Meta.Tags, " ")+"\n"+document.ReaderText(rev.Body))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 )
 
@@ -162,8 +163,9 @@ func (h *handler) exportRecordMarkdown(c *fiber.Ctx) error {
 	if r.DecidedAt != nil {
 		fmt.Fprintf(&b, " (le %s)", r.DecidedAt.Format(time.RFC3339))
 	}
-	fmt.Fprintf(&b, "\n- Conseil (%d sièges, majorité %d) : %s\n", r.Tally.Seats, r.Tally.Needed, strings.Join(rec.Board, ", "))
-	fmt.Fprintf(&b, "- Décompte sur la version %d : %d pour, %d contre, %d abstentions\n\n", r.Revision, r.Tally.Approve, r.Tally.Reject, r.Tally.Abstain)
+	// The record is written in French, the atlas's language.
+	fmt.Fprintf(&b, "\n- Conseil (%s, majorité %d) : %s\n", i18n.N("fr", "review.seats", r.Tally.Seats), r.Tally.Needed, strings.Join(rec.Board, ", "))
+	fmt.Fprintf(&b, "- Décompte sur la version %d : %s\n\n", r.Revision, i18n.T("fr", "review.tally", r.Tally.Approve, r.Tally.Reject, i18n.N("fr", "review.abstentions", r.Tally.Abstain)))
 	b.WriteString("| Date | Action | Par | Version | SHA-256 | Vote | Commentaire |\n|---|---|---|---|---|---|---|\n")
 	for _, e := range rec.Entries {
 		rev := ""

@@ -94,7 +94,7 @@ func TestCreateEditAndCompareThroughPages(t *testing.T) {
 		}
 		show := b.get("/sheets/grainotheque-du-relecq")
 		page := string(show.body)
-		for _, want := range []string{"Grainothèque du Relecq", "Des voisines et des voisins.", "Brouillon non validé", "Semences et biodiversité", "Commencée le", "marie", "Médiathèque", "CC-BY-SA-4.0", "?section=2"} {
+		for _, want := range []string{"Grainothèque du Relecq", "Des voisines et des voisins.", "Brouillon non validé", "Semences et biodiversité", "Commencée le", "marie", "Médiathèque", "(CC BY-SA 4.0)", "?section=2"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("sheet page lacks %q", want)
 			}

@@ -74,7 +74,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	user := userOf(c)
 	p := reviewPage{
 		Base: h.base(c, rev.Title), Bundle: b, Sheet: b.Sheet, Review: r, Revision: rev,
-		HTML: h.markdown.Render(rev.SHA256, rev.Body).HTML, SubmittedBy: b.name(r.SubmittedBy),
+		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: b.name(r.SubmittedBy),
 		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
 	}
 	p.CanVote = p.Open && b.isMember(user)

@@ -47,7 +47,7 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		rendered := h.markdown.Render(rev.SHA256, rev.Body)
+		rendered := h.markdown.Reader(rev.SHA256, rev.Body)
 		b := h.base(c, rev.Title)
 		return revisionPage{
 			Base: b, Sheet: sh, Revision: rev, Author: author.Name(), HTML: rendered.HTML, Headings: rendered.Headings,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/document"
 	"atlas/internal/search"
 	"atlas/internal/store"
 )
@@ -60,7 +61,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 		if !ok || rev == nil {
 			continue
 		}
-		segs := search.Snippet(rev.Body, q, 200)
+		segs := search.Snippet(document.ReaderText(rev.Body), q, 200)
 		results = append(results, searchResult{Slug: card.Slug, Title: card.Title, Score: hit.Score, Segments: segs, Snippet: snippetHTML(segs)})
 	}
 	return q, results, nil

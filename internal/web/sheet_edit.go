@@ -91,7 +91,7 @@ func readEditForm(c *fiber.Ctx) editForm {
 		PlaceName: c.FormValue("place_name"), PlaceAddress: c.FormValue("place_address"),
 		Lat: strings.TrimSpace(c.FormValue("lat")), Lon: strings.TrimSpace(c.FormValue("lon")),
 		Website: c.FormValue("website"), Contact: c.FormValue("contact"),
-		LegalStatus: c.FormValue("legal_status"), Licence: c.FormValue("licence"),
+		LegalStatus: c.FormValue("legal_status"), Licence: sheet.LicenceFromForm(c.FormValue("licence"), c.FormValue("licence_other")),
 	}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
 		f.Categories = append(f.Categories, string(v))

@@ -33,8 +33,13 @@ type sheetPage struct {
 	// Draft: never validated by its board. Pending: the reader sees the
 	// validated version while newer ones wait. AheadOfPublished: a
 	// contributor sees the head, newer than what readers see.
-	Draft            bool
-	Pending          bool
+	Draft   bool
+	Pending bool
+	// PendingNotice tells readers of a Pending sheet what is newer: a
+	// version submitted to the board, or changes not yet submitted;
+	// PendingTo is the version the notice's diff leads to.
+	PendingNotice    string
+	PendingTo        int
 	AheadOfPublished bool
 	CanEdit          bool
 	Tabs             sheetTabs
@@ -55,8 +60,9 @@ type provenance struct {
 	ValidSeats    int
 	AwaitingSince *time.Time
 	StartedAt     time.Time
-	Starters      []string
-	MoreStarters  int
+	StartedBy     string
+	CoWriters     []string // the others who wrote versions, first come first
+	MoreCoWriters int      // co-writers beyond those named
 	UpdatedAt     time.Time
 	UpdatedBy     string
 	Revisions     int
@@ -80,24 +86,16 @@ func (p provenance) line(lang, slug string, openReview *model.Review) template.H
 	t := func(key string, args ...any) string { return html.EscapeString(i18n.T(lang, key, args...)) }
 	var b strings.Builder
 	b.WriteString(t("sheet.started_on", i18n.Date(lang, p.StartedAt)))
-	if len(p.Starters) > 0 {
-		names := make([]string, len(p.Starters))
-		for i, n := range p.Starters {
-			names[i] = html.EscapeString(n)
-		}
-		b.WriteString(" " + t("sheet.by") + " " + strings.Join(names, ", "))
-		if p.MoreStarters > 0 {
-			b.WriteString(" " + t("sheet.and_more", p.MoreStarters))
-		}
+	if p.StartedBy != "" {
+		b.WriteString(" " + t("sheet.by") + " " + html.EscapeString(p.StartedBy))
+	}
+	if len(p.CoWriters) > 0 {
+		b.WriteString(" · " + t("sheet.written_with", i18n.List(lang, p.CoWriters, p.MoreCoWriters)))
 	}
 	b.WriteString(" · " + t("sheet.updated_on", i18n.Date(lang, p.UpdatedAt), p.UpdatedBy) + " · ")
-	count := t("sheet.revisions", p.Revisions)
-	if p.Revisions == 1 {
-		count = t("sheet.revision_one")
-	}
-	fmt.Fprintf(&b, `<a href="/sheets/%s/history">%s</a>`, html.EscapeString(url.PathEscape(slug)), count)
+	fmt.Fprintf(&b, `<a href="/sheets/%s/history">%s</a>`, html.EscapeString(url.PathEscape(slug)), html.EscapeString(i18n.N(lang, "sheet.revisions", p.Revisions)))
 	if p.ValidatedAt != nil {
-		b.WriteString("<br><strong>" + t("sheet.validated_on", i18n.Date(lang, *p.ValidatedAt), p.ValidVotes, p.ValidSeats) + "</strong>")
+		b.WriteString("<br><strong>" + html.EscapeString(i18n.N(lang, "sheet.validated_on", p.ValidVotes, i18n.Date(lang, *p.ValidatedAt), p.ValidSeats)) + "</strong>")
 	}
 	if p.AwaitingSince != nil && openReview != nil {
 		fmt.Fprintf(&b, `<br>%s <a href="/sheets/%s/reviews/%d">%s</a>`, t("sheet.awaiting_since", i18n.Date(lang, *p.AwaitingSince)),
@@ -122,7 +120,7 @@ type articleView struct {
 func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit bool) (template.HTML, error) {
 	key := fmt.Sprintf("article|%d|%d|%s|%s|%t|%s", sh.ID, rev.Number, rev.SHA256, b.Lang, canEdit, h.build)
 	return h.part(key, func() ([]byte, error) {
-		rendered := h.markdown.Render(rev.SHA256, rev.Body)
+		rendered := h.markdown.Reader(rev.SHA256, rev.Body)
 		body := rendered.HTML
 		if canEdit {
 			body = withSectionEditLinks(body, b.Lang, sh.Slug, rendered.Headings)
@@ -173,8 +171,9 @@ func tableOfContents(lang, slug string, headings []render.Heading, canEdit bool)
 	return template.HTML(b.String())
 }
 
-// maxNamedContributors keeps the provenance line short on busy sheets.
-const maxNamedContributors = 5
+// maxNamedCoWriters keeps the provenance line short on busy sheets: "B,
+// C, D et 4 autres".
+const maxNamedCoWriters = 3
 
 func (h *handler) showSheetPage(c *fiber.Ctx) error {
 	sh, err := h.sheetForPage(c)
@@ -220,6 +219,9 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		return sheetPage{}, err
 	}
 	p.ProvenanceLine = p.Provenance.line(p.Lang, sh.Slug, p.OpenReview)
+	if p.Pending {
+		p.PendingNotice, p.PendingTo = pendingNotice(p.Lang, sh, p.OpenReview)
+	}
 	p.IsAdmin = user.IsAdmin()
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
 	comments, err := h.commentItems(c, sh.ID, nil)
@@ -256,7 +258,7 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 	if err != nil {
 		return provenance{}, err
 	}
-	ids := []int64{head.AuthorID}
+	ids := []int64{head.AuthorID, first.AuthorID}
 	for _, ctb := range contributors {
 		ids = append(ids, ctb.AuthorID)
 	}
@@ -271,16 +273,32 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 	if u := users[head.AuthorID]; u != nil {
 		p.UpdatedBy = u.Name()
 	}
-	for i, ctb := range contributors {
-		if i == maxNamedContributors {
-			p.MoreStarters = len(contributors) - i
-			break
+	if u := users[first.AuthorID]; u != nil {
+		p.StartedBy = u.Name()
+	}
+	for _, ctb := range contributors {
+		u := users[ctb.AuthorID]
+		if ctb.AuthorID == first.AuthorID || u == nil {
+			continue
 		}
-		if u := users[ctb.AuthorID]; u != nil {
-			p.Starters = append(p.Starters, u.Name())
+		if len(p.CoWriters) == maxNamedCoWriters {
+			p.MoreCoWriters++
+			continue
 		}
+		p.CoWriters = append(p.CoWriters, u.Name())
 	}
 	return p, nil
+}
+
+// pendingNotice is what readers of a validated sheet learn about its newer
+// versions: one is submitted to the board (since when), or there are
+// changes nobody has submitted yet. It returns the notice and the version
+// its diff leads to.
+func pendingNotice(lang string, sh *model.Sheet, open *model.Review) (string, int) {
+	if open != nil && sh.PublishedNumber != nil && open.RevisionNumber > *sh.PublishedNumber {
+		return i18n.T(lang, "sheet.pending_submitted", i18n.Date(lang, open.SubmittedAt)), open.RevisionNumber
+	}
+	return i18n.T(lang, "sheet.pending"), sh.HeadNumber
 }
 
 // validation fills in the decision that published the sheet's current

@@ -117,7 +117,7 @@ func sectionViews(lang string, sections []diff.SectionDiff) []diffSectionView {
 		for i, r := range rows {
 			view.Rows[i].Row = r
 			if r.Kind == diff.RowSkip {
-				view.Rows[i].SkipLabel = i18n.T(lang, "diff.unchanged_lines", r.Skipped)
+				view.Rows[i].SkipLabel = i18n.N(lang, "diff.unchanged_lines", r.Skipped)
 			}
 		}
 		views = append(views, view)

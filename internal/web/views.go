@@ -315,6 +315,10 @@ func (b Base) pageLang() string { return b.Lang }
 // T translates a message key into the page's language.
 func (b Base) T(key string, args ...any) string { return i18n.T(b.Lang, key, args...) }
 
+// N translates a counted message: the form the language's plural rule
+// picks for n, formatted with n and then args (i18n.N).
+func (b Base) N(key string, n int, args ...any) string { return i18n.N(b.Lang, key, n, args...) }
+
 // Asset is the content-hashed URL of a public file.
 func (b Base) Asset(p string) string { return b.assets.URL(p) }
 

@@ -78,8 +78,8 @@ func TestStaticActionsAreWrittenIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := &views{assets: a}
-	got := v.static("fr", `<p title="{{.T "site.name"}}">{{$.T "nav.skip"}}</p><html lang="{{.Lang}}">{{.OtherLang}} {{.T "sheet.revisions" 3}}`)
-	want := `<p title="` + html.EscapeString(i18n.T("fr", "site.name")) + `">` + html.EscapeString(i18n.T("fr", "nav.skip")) + `</p><html lang="fr">en {{.T "sheet.revisions" 3}}`
+	got := v.static("fr", `<p title="{{.T "site.name"}}">{{$.T "nav.skip"}}</p><html lang="{{.Lang}}">{{.OtherLang}} {{.T "diff.version" 3}}`)
+	want := `<p title="` + html.EscapeString(i18n.T("fr", "site.name")) + `">` + html.EscapeString(i18n.T("fr", "nav.skip")) + `</p><html lang="fr">en {{.T "diff.version" 3}}`
 	if got != want {
 		t.Errorf("static(fr):\n got %s\nwant %s", got, want)
 	}
@@ -89,7 +89,15 @@ func TestStaticActionsAreWrittenIn(t *testing.T) {
 // template or a handler, that a catalogue lacks: it would show as [key].
 func TestTemplatesUseKnownMessages(t *testing.T) {
 	keyPattern := regexp.MustCompile(`(?:\.T|i18n\.T\([a-zA-Z.]+,|\bT\() ?"([a-z_]+\.[a-z_.]+)"`)
+	countedPattern := regexp.MustCompile(`(?:\.N|i18n\.N\([a-zA-Z.]+,) ?"([a-z_]+\.[a-z_.]+)"`)
 	check := func(name string, data []byte) {
+		for _, m := range countedPattern.FindAllSubmatch(data, -1) {
+			for _, lang := range i18n.Languages {
+				if !i18n.HasN(lang, string(m[1])) {
+					t.Errorf("%s: %s lacks the counted message %q", name, lang, m[1])
+				}
+			}
+		}
 		for _, m := range keyPattern.FindAllSubmatch(data, -1) {
 			key := string(m[1])
 			if strings.HasSuffix(key, ".") || strings.HasSuffix(key, "_") {
@@ -186,11 +194,11 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	prov := provenance{StartedAt: now, Starters: []string{"marie", "anne"}, UpdatedAt: now, UpdatedBy: "anne", Revisions: 14}
+	prov := provenance{StartedAt: now, StartedBy: "marie", CoWriters: []string{"anne"}, UpdatedAt: now, UpdatedBy: "anne", Revisions: 14}
 	page := sheetPage{
 		Base: base, Sheet: sh, Revision: rev, Article: template.HTML(article),
 		Provenance: prov, ProvenanceLine: prov.line("fr", "jardin", nil),
-		Categories: []string{"Alimentation"}, Pending: true, AheadOfPublished: true, CanEdit: true,
+		Categories: []string{"Alimentation"}, Pending: true, PendingNotice: i18n.T("fr", "sheet.pending"), PendingTo: 14, AheadOfPublished: true, CanEdit: true,
 		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []string{"anne", "bleuenn", "corentin"}, CanSubmit: true,
 		CommentsBlock: newCommentsBlock(base, "jardin", 0, 14, template.HTML(comments.String())),
 	}

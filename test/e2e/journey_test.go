@@ -81,6 +81,9 @@ func TestBrowserJourney(t *testing.T) {
 	marie.typeInto(t, "#title", title)
 	body = replaceOnce(t, body, "### Qui sont les membres ?\n\n",
 		"### Qui sont les membres ?\n\nUne vingtaine de voisins du quartier de Recouvrance.\n")
+	// A section with an answer: readers see it, and its "modifier" link.
+	body = replaceOnce(t, body, "### Comment sont-elles utilisées ?\n\n",
+		"### Comment sont-elles utilisées ?\n\nChaque foyer cultive sa parcelle.\n")
 	marie.setValue(t, "#body", body)
 	marie.typeInto(t, "#summary", "création de la fiche")
 	marie.click(t, "#cat-jardins-nature")

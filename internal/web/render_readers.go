@@ -1,0 +1,31 @@
+package web
+
+import (
+	"atlas/internal/document"
+	"atlas/internal/render"
+)
+
+// Reader renders what readers see of a body whose hash is key: without the
+// template's unanswered questions and the sections holding nothing else
+// (document.ForReaders). Its headings name the sections of the stored
+// body, so a link to edit one still opens the right section.
+func (rc *renderCache) Reader(key, body string) render.Rendered {
+	key = "reader|" + key
+	if r, ok := rc.cache.get(key); ok {
+		return r
+	}
+	text, index := document.ForReaders(body)
+	r := rc.renderer.Render(text)
+	if text != body {
+		headings := make([]render.Heading, len(r.Headings))
+		copy(headings, r.Headings)
+		for i, hd := range headings {
+			if hd.Section >= 0 && hd.Section < len(index) {
+				headings[i].Section = index[hd.Section]
+			}
+		}
+		r.Headings = headings
+	}
+	rc.cache.put(key, r)
+	return r
+}
