@@ -265,7 +265,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		// Back to the section just edited (see sectionAnchor). Rendering the
 		// saved revision here costs nothing: the sheet page is about to ask
 		// the render cache for it.
-		rendered := h.markdown.Render(res.Revision.SHA256, res.Revision.Body)
+		rendered := h.markdown.Reader(res.Revision.SHA256, res.Revision.Body)
 		if id := sectionAnchor(rendered, res.Revision.Body, section, form.Body); id != "" {
 			return redirect(c, "/sheets/"+slug+"#"+id)
 		}
