@@ -14,8 +14,9 @@ var draftMessages = map[string]map[string]string{
 		"flash.draft_discarded": "Le brouillon est supprimé.",
 
 		"draft.offer_heading": "Vous avez un brouillon non enregistré",
-		"draft.offer_explain": "Vous avez commencé à écrire le %s sans enregistrer. Voici en quoi ce brouillon diffère de la version actuelle :",
+		"draft.offer_explain": "Votre texte du %s n'est pas enregistré dans la fiche. Voici en quoi il diffère de la version actuelle :",
 		"draft.offer_title":   "Titre du brouillon : « %s »",
+		"draft.offer_summary": "Résumé de la modification : « %s »",
 		"draft.offer_same":    "Le texte est le même ; seuls le titre, les informations pratiques ou le résumé diffèrent.",
 		"draft.offer_moved":   "La fiche a changé depuis que vous avez commencé (vous partiez de la version %d) : à l'enregistrement, vos changements seront fusionnés avec ceux des autres, comme pour toute modification.",
 		"draft.resume":        "Reprendre mon brouillon du %s",
@@ -40,8 +41,9 @@ var draftMessages = map[string]map[string]string{
 		"flash.draft_discarded": "The draft is deleted.",
 
 		"draft.offer_heading": "You have an unsaved draft",
-		"draft.offer_explain": "You started writing on %s without saving. This is how the draft differs from the current version:",
+		"draft.offer_explain": "Your text of %s is not saved in the sheet. This is how it differs from the current version:",
 		"draft.offer_title":   "Title of the draft: “%s”",
+		"draft.offer_summary": "Summary of the change: “%s”",
 		"draft.offer_same":    "The text is the same; only the title, the practical information or the summary differ.",
 		"draft.offer_moved":   "The sheet has changed since you started (you started from version %d): when you save, your changes will be merged with the others', as for any edit.",
 		"draft.resume":        "Resume my draft of %s",

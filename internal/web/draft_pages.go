@@ -38,6 +38,7 @@ type draftOffer struct {
 	Sections     []diffSectionView
 	TitleChanged bool
 	Title        string
+	Summary      string
 	// Moved is set when the sheet has new versions since the draft's base:
 	// resuming keeps that base, so saving merges like any edit.
 	Moved bool
@@ -94,7 +95,7 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 	} else {
 		title, body = p.Form.Title, p.Form.Body
 	}
-	offer.TitleChanged, offer.Title = d.Title != title, d.Title
+	offer.TitleChanged, offer.Title, offer.Summary = d.Title != title, d.Title, d.Summary
 	offer.Sections = sectionViews(p.Lang, diff.Compare(body, d.Body, diff.Options{Timeout: diffTimeout}).Sections)
 	if !offer.TitleChanged && len(offer.Sections) == 0 && d.Summary == "" && (current == nil || sameMeta(d.Meta, current.Meta)) {
 		return nil // nothing in it differs from what the editor shows

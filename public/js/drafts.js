@@ -83,11 +83,18 @@
     status.textContent = text;
     status.hidden = !text;
   }
+  // Times are shown as the server shows them: in the atlas's home zone,
+  // "9h05" in French.
+  var lang = document.documentElement.lang || "fr";
   function clock(d) {
-    return d.toLocaleTimeString(document.documentElement.lang || "fr", { hour: "2-digit", minute: "2-digit" });
+    var parts = {};
+    new Intl.DateTimeFormat(lang, { hour: lang === "fr" ? "2-digit" : "numeric", minute: "2-digit", hour12: lang !== "fr", timeZone: "Europe/Paris" })
+      .formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    return lang === "fr" ? parts.hour + "h" + parts.minute : parts.hour + ":" + parts.minute + " " + (parts.dayPeriod || "").toLowerCase();
   }
   function when(d) {
-    return d.toLocaleString(document.documentElement.lang || "fr", { dateStyle: "long", timeStyle: "short" });
+    var day = d.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
+    return day + (lang === "fr" ? " à " : " at ") + clock(d);
   }
 
   // send posts the form as the draft, if it changed since the last one.
