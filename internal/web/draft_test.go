@@ -96,7 +96,8 @@ func TestDraftAPI(t *testing.T) {
 		if len(list) != 2 {
 			t.Fatalf("marie's drafts: %v", list)
 		}
-		if first, second := list[0].(map[string]any), list[1].(map[string]any); first["slug"] != nil || first["title"] != "Nouvelle fiche" || second["slug"] != slug || second["base"] != 1.0 {
+		if first, second := list[0].(map[string]any), list[1].(map[string]any); first["slug"] != nil || first["title"] != "Nouvelle fiche" || second["slug"] != slug || second["base"] != 1.0 ||
+			!strings.HasPrefix(first["saved_at"].(string), "20") || first["saved_at"].(string) < second["saved_at"].(string) {
 			t.Errorf("marie's drafts: %v", list)
 		}
 		if r := a.api(http.MethodDelete, "/drafts/new", "marie", nil); r.status != http.StatusNoContent {
@@ -282,6 +283,10 @@ func TestSaveAfterTheSessionEndedKeepsTheText(t *testing.T) {
 func TestRefusedEditorPostsOfEveryKindKeepTheText(t *testing.T) {
 	a := newTestAtlas(t, testutil.NewSQLite(t))
 	slug := createSheet(t, a, "Jardin", body1)
+	submitted := createSheet(t, a, "Fablab", body1)
+	withBoard(t, a, submitted)
+	review := mustAPI(t, a, http.MethodPost, "/sheets/"+submitted+"/reviews", "marie", map[string]any{"revision": 1}, http.StatusCreated)
+	amend := fmt.Sprintf("/sheets/%s/reviews/%.0f/amend", submitted, review["id"].(float64))
 	cases := []struct {
 		name, path string
 		form       url.Values
@@ -291,6 +296,7 @@ func TestRefusedEditorPostsOfEveryKindKeepTheText(t *testing.T) {
 		{"new sheet", "/sheets", url.Values{"title": {"Fiche neuve"}, "body": {"Tout neuf."}, "summary": {"début"}}, "/sheets/new?draft=1", "Tout neuf."},
 		{"section", "/sheets/" + slug + "/edit", url.Values{"base": {"1"}, "section": {"1"}, "body": {"## La communauté\n\nTrente voisins.\n\n"}},
 			"/sheets/" + slug + "/edit?draft=1", strings.Replace(body1, "Une vingtaine de voisins.", "Trente voisins.", 1)},
+		{"amendment", amend, url.Values{"base": {"1"}, "title": {"Fablab"}, "body": {body1 + "\nAmendé.\n"}}, amend + "?draft=1", body1 + "\nAmendé.\n"},
 	}
 	for _, c := range cases {
 		b := a.browser()
