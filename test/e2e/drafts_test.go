@@ -174,7 +174,9 @@ func TestDraftsKeepWhatIsTyped(t *testing.T) {
 	if err := chromedp.Listen(marie.ctx, func(ev any) {
 		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok && e.Type == page.DialogTypeBeforeunload {
 			asked.Add(1)
-			go func() { _, _ = chromedp.Call(marie.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true}) }()
+			go func() {
+				_, _ = chromedp.Call(marie.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}()
 		}
 	}); err != nil {
 		t.Fatal(err)
