@@ -15,6 +15,7 @@ var draftMessages = map[string]map[string]string{
 
 		"draft.offer_heading": "Vous avez un brouillon non enregistré",
 		"draft.offer_explain": "Votre texte du %s n'est pas enregistré dans la fiche. Voici en quoi il diffère de la version actuelle :",
+		"draft.offer_new":     "Votre texte du %s n'est pas encore une fiche. Voici ce qu'il change au modèle de départ :",
 		"draft.offer_title":   "Titre du brouillon : « %s »",
 		"draft.offer_summary": "Résumé de la modification : « %s »",
 		"draft.offer_same":    "Le texte est le même ; seuls le titre, les informations pratiques ou le résumé diffèrent.",
@@ -42,6 +43,7 @@ var draftMessages = map[string]map[string]string{
 
 		"draft.offer_heading": "You have an unsaved draft",
 		"draft.offer_explain": "Your text of %s is not saved in the sheet. This is how it differs from the current version:",
+		"draft.offer_new":     "Your text of %s is not a sheet yet. This is what it changes in the starting template:",
 		"draft.offer_title":   "Title of the draft: “%s”",
 		"draft.offer_summary": "Summary of the change: “%s”",
 		"draft.offer_same":    "The text is the same; only the title, the practical information or the summary differ.",

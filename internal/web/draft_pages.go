@@ -36,6 +36,7 @@ type draftOffer struct {
 	DiscardURL   string
 	Resumed      bool
 	Sections     []diffSectionView
+	New          bool // a sheet not yet created: compared with the template
 	TitleChanged bool
 	Title        string
 	Summary      string
@@ -93,7 +94,7 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 		title, body = current.Title, current.Body
 		offer.Moved = d.Base != current.Number
 	} else {
-		title, body = p.Form.Title, p.Form.Body
+		title, body, offer.New = p.Form.Title, p.Form.Body, true
 	}
 	offer.TitleChanged, offer.Title, offer.Summary = d.Title != title, d.Title, d.Summary
 	offer.Sections = sectionViews(p.Lang, diff.Compare(body, d.Body, diff.Options{Timeout: diffTimeout}).Sections)

@@ -329,3 +329,32 @@ func TestRefusedEditorPostsOfEveryKindKeepTheText(t *testing.T) {
 		t.Errorf("comment with a bad token: %d %.200s", r.status, r.body)
 	}
 }
+
+func TestNewSheetEditorOffersItsDraft(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	b := a.browser()
+	b.login("marie")
+	if page := string(b.get("/sheets/new").body); strings.Contains(page, "Reprendre mon brouillon") || !strings.Contains(page, `data-url="/drafts/new"`) {
+		t.Fatalf("new sheet editor without a draft: %.300s", page)
+	}
+	csrf := b.csrf("/sheets/new")
+	if r := postForm(b, "/drafts/new", csrf, url.Values{"title": {"Repair café"}, "body": {"Un atelier par mois.\n"}}); r.status != http.StatusOK {
+		t.Fatalf("autosave of a new sheet: %d %s", r.status, r.body)
+	}
+	page := string(b.get("/sheets/new").body)
+	for _, want := range []string{"pas encore une fiche", "Titre du brouillon : « Repair café »", "<ins>Un atelier par mois.</ins>", `href="/sheets/new?draft=1"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("new sheet editor lacks %q", want)
+		}
+	}
+	resumed := b.get("/sheets/new?draft=1").body
+	if field(resumed, "title") != "Repair café" || field(resumed, "body") != "Un atelier par mois.\n" {
+		t.Errorf("resumed new sheet: title %q body %q", field(resumed, "title"), field(resumed, "body"))
+	}
+	if r := postForm(b, "/sheets", csrf, url.Values{"title": {"Repair café"}, "body": {"Un atelier par mois.\n"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if r := a.api(http.MethodGet, "/drafts/new", "marie", nil); r.status != http.StatusNotFound {
+		t.Errorf("creating the sheet kept the new-sheet draft: %d", r.status)
+	}
+}

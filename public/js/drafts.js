@@ -1,7 +1,8 @@
 // Atlas des communs — drafts in the editor. While the text changes, the
 // form is posted as the account's draft a few seconds after the last
 // keystroke (with the form's own CSRF token), and kept in this browser's
-// storage as a second copy, for when the server cannot be reached. Leaving
+// storage as a second copy until the server has it, for when the server
+// cannot be reached or the session has ended. Leaving
 // a changed editor asks first. The page works without this script: the
 // server offers an existing draft above the editor, and keeps the text of
 // a save refused because the session ended.
@@ -114,7 +115,14 @@
       if (r.ok) {
         return r.json().then(function (j) {
           sent = now;
-          writeLocal(same(fields(), now));
+          // The server has it: no copy lingers in the browser (a shared
+          // computer), unless the text changed meanwhile.
+          if (same(fields(), now)) {
+            clearTimeout(localTimer);
+            removeLocal();
+          } else {
+            writeLocal(false);
+          }
           say(data.msgSaved.replace("%s", clock(new Date(j.saved_at))));
         });
       }
