@@ -358,3 +358,35 @@ func TestNewSheetEditorOffersItsDraft(t *testing.T) {
 		t.Errorf("creating the sheet kept the new-sheet draft: %d", r.status)
 	}
 }
+
+// TestSaveAfterAPasswordChangeKeepsTheText: the password changed on
+// another computer ends every session; the browser still sends its stale
+// cookie with the editor's post.
+func TestSaveAfterAPasswordChangeKeepsTheText(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Jardin", body1)
+	edit := "/sheets/" + slug + "/edit"
+	b := a.browser()
+	b.login("marie")
+	csrf := b.csrf(edit)
+	stale := b.cookies["atlas_session"]
+	if err := a.auth.ChangePassword(t.Context(), a.marie, testutil.FixturePassword, "un-autre-mot-de-passe-9"); err != nil {
+		t.Fatal(err)
+	}
+	r := postForm(b, edit, csrf, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {"Gardé.\n"}, "summary": {"s"}})
+	if r.status != http.StatusForbidden || !hiddenKept.Match(r.body) {
+		t.Fatalf("post with an ended session: %d %.300s", r.status, r.body)
+	}
+	if b.cookies["atlas_session"] == "" || b.cookies["atlas_session"] == stale {
+		t.Errorf("the login form has no fresh session for its token")
+	}
+	kept := html.UnescapeString(hiddenKept.FindStringSubmatch(string(r.body))[1])
+	token := html.UnescapeString(csrfField.FindStringSubmatch(string(r.body))[1])
+	r = postForm(b, "/login", token, url.Values{"username": {"marie"}, "password": {"un-autre-mot-de-passe-9"}, "kept": {kept}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != edit+"?draft=1" {
+		t.Fatalf("login: %d %s %.200s", r.status, r.header.Get("Location"), r.body)
+	}
+	if got := field(b.get(edit+"?draft=1").body, "body"); got != "Gardé.\n" {
+		t.Errorf("editor after login: %q", got)
+	}
+}
