@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,8 +104,8 @@ func (h *handler) apiListDrafts(c *fiber.Ctx) error {
 // know: an account already at its limit.
 func draftError(err error) error {
 	if errors.Is(err, sheet.ErrTooManyDrafts) {
-		return newError(fiber.StatusConflict, "too_many_drafts",
-			"Vous avez déjà 50 brouillons : enregistrez ou supprimez-en un (GET /api/v1/drafts les liste) avant d'en commencer un autre.")
+		return newError(fiber.StatusConflict, "too_many_drafts", fmt.Sprintf(
+			"Vous avez déjà %d brouillons : enregistrez ou supprimez-en un (GET /api/v1/drafts les liste) avant d'en commencer un autre.", sheet.MaxDrafts))
 	}
 	return err
 }
