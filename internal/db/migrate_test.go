@@ -38,7 +38,7 @@ func TestDialectsHaveTheSameMigrations(t *testing.T) {
 var models = []any{
 	&model.User{}, &model.Session{}, &model.APIToken{}, &model.Sheet{}, &model.Revision{},
 	&model.BoardMember{}, &model.Review{}, &model.Vote{}, &model.ReviewAmendment{}, &model.AuditEntry{},
-	&model.Comment{}, &model.Watch{}, &model.Notification{}, &model.SheetCard{},
+	&model.Comment{}, &model.Watch{}, &model.Notification{}, &model.SheetCard{}, &model.Draft{},
 }
 
 func TestModelsMatchTheMigratedSchema(t *testing.T) {

@@ -159,6 +159,9 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 			if err := s.store.CreateSheet(ctx, sh); err != nil {
 				return err
 			}
+			if err := s.spendDraft(ctx, author, nil); err != nil {
+				return err
+			}
 			rev = newRevision(sh.ID, 1, nil, author.ID, summary, origin, false, content, now)
 			if err := s.store.CreateRevision(ctx, rev); err != nil {
 				return err
@@ -243,6 +246,11 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		sh, err := s.store.LockSheetBySlug(ctx, slug)
 		if err != nil {
+			return err
+		}
+		// Saving spends the author's draft of the sheet; a refused save
+		// rolls this back and keeps it.
+		if err := s.spendDraft(ctx, author, &sh.ID); err != nil {
 			return err
 		}
 		if in.Base > sh.HeadNumber {

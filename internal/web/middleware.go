@@ -200,7 +200,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 		}
 	}
 	if sess == nil || given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
-		return newError(fiber.StatusForbidden, "csrf", "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.")
+		return h.csrfRefused(c) // an editor's text is kept through login
 	}
 	return c.Next()
 }

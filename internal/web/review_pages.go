@@ -194,6 +194,9 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 		Categories: h.categoryOptions(langOf(c), rev.Meta.Categories), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, true),
 		Amend: b.Review,
 	}
+	if err := h.offerDraft(c, &p, b.Sheet.Slug, rev); err != nil {
+		return err
+	}
 	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 

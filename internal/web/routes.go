@@ -42,6 +42,13 @@ func (h *handler) routes(app *fiber.App) {
 	api.Put("/sheets/:slug/board", h.requireAdmin, h.apiSetBoard)
 	api.Get("/sheets/:slug/reviews", h.apiListReviews)
 	api.Post("/sheets/:slug/reviews", h.requireLogin, h.apiSubmitReview)
+	api.Get("/sheets/:slug/draft", h.requireLogin, h.apiShowDraft)
+	api.Put("/sheets/:slug/draft", h.requireLogin, h.apiPutDraft)
+	api.Delete("/sheets/:slug/draft", h.requireLogin, h.apiDeleteDraft)
+	api.Get("/drafts", h.requireLogin, h.apiListDrafts)
+	api.Get("/drafts/new", h.requireLogin, h.apiShowDraft)
+	api.Put("/drafts/new", h.requireLogin, h.apiPutDraft)
+	api.Delete("/drafts/new", h.requireLogin, h.apiDeleteDraft)
 	api.Get("/search", h.apiSearch)
 	api.Get("/map.geojson", h.mapGeoJSON)
 	api.Get("/changes", h.apiChanges)
@@ -76,6 +83,13 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Get("/changes", h.showChangesPage)
 	pages.Get("/map", h.showMapPage)
 	pages.Post("/sheets/:slug/comments", h.requireLogin, h.createComment)
+
+	// Drafts kept by the editor (its script posts the form with its CSRF
+	// token) and discarded from its banner.
+	pages.Post("/sheets/:slug/draft", h.requireLogin, h.saveDraft)
+	pages.Post("/sheets/:slug/draft/delete", h.requireLogin, h.discardDraft)
+	pages.Post("/drafts/new", h.requireLogin, h.saveDraft)
+	pages.Post("/drafts/new/delete", h.requireLogin, h.discardDraft)
 
 	// The board: submissions, votes, amendments, decision records.
 	pages.Get("/sheets/:slug/reviews", h.showReviewListPage)

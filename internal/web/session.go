@@ -16,6 +16,12 @@ type loginPage struct {
 	Next     string
 	Username string
 	Error    string
+	// Kept is an editor's refused submission carried through the form
+	// (see login_kept.go); KeptBody and KeptSummary show its text.
+	Kept        string
+	KeptNotice  string
+	KeptBody    string
+	KeptSummary string
 }
 
 // showLoginPage gives an anonymous visitor a session just for the form's
@@ -41,6 +47,10 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 func (h *handler) login(c *fiber.Ctx) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
+	kept, err := readKept(c)
+	if err != nil {
+		return err
+	}
 	user, err := h.auth.SignIn(c.UserContext(), username, password, h.clientIP(c))
 	if errors.Is(err, auth.ErrThrottled) || errors.Is(err, auth.ErrBadCredentials) {
 		b := h.base(c, "")
@@ -50,7 +60,12 @@ func (h *handler) login(c *fiber.Ctx) error {
 			status, message = fiber.StatusTooManyRequests, b.T("login.throttled")
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(auth.ThrottleWindow.Seconds())))
 		}
-		return h.views.render(c, status, pageLogin, loginPage{Base: b, Next: next, Username: username, Error: message})
+		p := loginPage{Base: b, Next: next, Username: username, Error: message}
+		if kept != nil {
+			p.Kept, p.KeptBody, p.KeptSummary = c.FormValue("kept"), kept.Form.Body, kept.Form.Summary
+			p.KeptNotice = b.T("login.kept")
+		}
+		return h.views.render(c, status, pageLogin, p)
 	}
 	if err != nil {
 		return err
@@ -61,6 +76,13 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	h.setSessionCookie(c, token, sess.ExpiresAt)
+	if kept != nil {
+		if err := h.keepAsDraft(c, user, kept); err != nil {
+			return err
+		}
+		h.flash(c, "success", "draft_kept")
+		return redirect(c, safeNext(kept.editorURL()))
+	}
 	h.flash(c, "success", "logged_in")
 	return redirect(c, next)
 }

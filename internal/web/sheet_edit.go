@@ -58,6 +58,8 @@ type editPage struct {
 	// Previewed: the form was sent to preview the text, rendered in Preview.
 	Previewed bool
 	Preview   template.HTML
+	// Drafts is the account's unsaved draft of this sheet, if any.
+	Drafts draftState
 }
 
 // conflictView is the edit-conflict screen: what others saved, the user's
@@ -144,9 +146,11 @@ func (h *handler) showNewSheetPage(c *fiber.Ctx) error {
 	b := h.base(c, "")
 	b.Title = b.T("sheet.new")
 	form := editForm{Body: document.Template(), Licence: model.DefaultLicence, Title: c.Query("title")}
-	return h.views.render(c, fiber.StatusOK, pageSheetEdit, editPage{
-		Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, nil),
-	})
+	p := editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, nil)}
+	if err := h.offerDraft(c, &p, "", nil); err != nil {
+		return err
+	}
+	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 
 func (h *handler) createSheet(c *fiber.Ctx) error {
@@ -199,6 +203,9 @@ func (h *handler) showEditSheetPage(c *fiber.Ctx) error {
 		}
 		p.Section, p.Form.Body = k, text
 		p.SectionHeading = document.Sections(head.Body)[k].Heading
+	}
+	if err := h.offerDraft(c, &p, sh.Slug, head); err != nil {
+		return err
 	}
 	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
 }

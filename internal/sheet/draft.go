@@ -1,0 +1,180 @@
+package sheet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"atlas/internal/model"
+	"atlas/internal/store"
+)
+
+// MaxDrafts bounds the drafts one account keeps: one per sheet being
+// written, which fifty covers for anyone; past it a new draft is refused
+// (ErrTooManyDrafts) unless the caller asks to make room.
+const MaxDrafts = 50
+
+// ErrTooManyDrafts is a new draft beyond MaxDrafts.
+var ErrTooManyDrafts = errors.New("sheet: too many drafts")
+
+// DraftInput is what a draft holds. Base is the revision the text started
+// from (0 for a new sheet).
+type DraftInput struct {
+	Base    int        `json:"base"`
+	Title   string     `json:"title"`
+	Body    string     `json:"body"`
+	Meta    model.Meta `json:"meta"`
+	Summary string     `json:"summary"`
+}
+
+// DraftOptions tunes PutDraft.
+type DraftOptions struct {
+	// MakeRoom deletes the account's oldest draft instead of refusing a
+	// new one beyond MaxDrafts: for a text that would otherwise be lost
+	// (a save refused because the session ended), the newest text matters
+	// more than one left untouched the longest.
+	MakeRoom bool
+}
+
+// PutDraft keeps an account's draft of a sheet (slug "" for the sheet it
+// has not created yet), replacing the one it had. Drafts are bounded like
+// revisions (size of the body, title and summary) but not held to a
+// revision's rules: a title may still be empty, a web address half typed.
+func (s *Service) PutDraft(ctx context.Context, owner *model.User, slug string, in DraftInput, opt DraftOptions) (*model.Draft, error) {
+	in, err := checkDraft(in)
+	if err != nil {
+		return nil, err
+	}
+	var d *model.Draft
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		sheetID, err := s.draftSheet(ctx, slug, in.Base)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		d = &model.Draft{UserID: owner.ID, SheetID: sheetID, Base: in.Base, Title: in.Title, Body: in.Body,
+			Meta: in.Meta, Summary: in.Summary, CreatedAt: now, SavedAt: now}
+		if err := s.store.LockDraftsOf(ctx, owner.ID); err != nil {
+			return err
+		}
+		updated, err := s.store.UpdateDraft(ctx, d)
+		if err != nil || updated {
+			return err
+		}
+		n, err := s.store.CountDrafts(ctx, owner.ID)
+		if err != nil {
+			return err
+		}
+		if n >= MaxDrafts {
+			if !opt.MakeRoom {
+				return ErrTooManyDrafts
+			}
+			if err := s.store.DeleteOldestDraft(ctx, owner.ID); err != nil {
+				return err
+			}
+		}
+		return s.store.CreateDraft(ctx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Draft(ctx, owner.ID, d.SheetID)
+}
+
+// Draft returns an account's draft of a sheet (slug "": of a new sheet), or
+// store.ErrNotFound.
+func (s *Service) Draft(ctx context.Context, owner *model.User, slug string) (*model.Draft, error) {
+	sheetID, err := s.draftSheetID(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Draft(ctx, owner.ID, sheetID)
+}
+
+// DeleteDraft discards an account's draft of a sheet; store.ErrNotFound
+// when there is none.
+func (s *Service) DeleteDraft(ctx context.Context, owner *model.User, slug string) error {
+	sheetID, err := s.draftSheetID(ctx, slug)
+	if err != nil {
+		return err
+	}
+	deleted, err := s.store.DeleteDraft(ctx, owner.ID, sheetID)
+	if err == nil && !deleted {
+		err = fmt.Errorf("sheet: draft of %q: %w", slug, store.ErrNotFound)
+	}
+	return err
+}
+
+// Drafts lists an account's drafts, most recent first.
+func (s *Service) Drafts(ctx context.Context, owner *model.User) ([]model.DraftListItem, error) {
+	return s.store.Drafts(ctx, owner.ID)
+}
+
+// spendDraft deletes the author's draft of a sheet (nil: of a new sheet)
+// inside a save's transaction: a save that fails rolls it back, so a
+// refused save keeps the draft.
+func (s *Service) spendDraft(ctx context.Context, author *model.User, sheetID *int64) error {
+	_, err := s.store.DeleteDraft(ctx, author.ID, sheetID)
+	return err
+}
+
+func (s *Service) draftSheetID(ctx context.Context, slug string) (*int64, error) {
+	if slug == "" {
+		return nil, nil
+	}
+	sh, err := s.store.SheetBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return &sh.ID, nil
+}
+
+// draftSheet finds the sheet of a draft and checks its base: a revision of
+// that sheet, or 0 for a sheet not yet created.
+func (s *Service) draftSheet(ctx context.Context, slug string, base int) (*int64, error) {
+	if slug == "" {
+		if base != 0 {
+			return nil, invalid("base", "unknown_base", "une fiche pas encore créée n'a pas de version de départ (base 0)")
+		}
+		return nil, nil
+	}
+	sh, err := s.store.SheetBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if base < 1 || base > sh.HeadNumber {
+		return nil, invalid("base", "unknown_base", fmt.Sprintf("la version de départ doit être une version de la fiche (de 1 à %d)", sh.HeadNumber))
+	}
+	return &sh.ID, nil
+}
+
+// checkDraft bounds a draft as a revision is bounded, without asking it to
+// be finished: an empty title or a half-typed web address are kept.
+func checkDraft(in DraftInput) (DraftInput, error) {
+	switch {
+	case utf8.RuneCountInString(in.Title) > MaxTitleRunes:
+		return in, invalid("title", "title_too_long", fmt.Sprintf("le titre dépasse %d caractères", MaxTitleRunes))
+	case strings.ContainsAny(in.Title, "\r\n") || !cleanText(in.Title):
+		return in, invalid("title", "invalid_title", "le titre tient sur une ligne, sans caractère de contrôle")
+	case len(in.Body) > MaxBodyBytes:
+		return in, invalid("body", "body_too_large", "le brouillon dépasse 1 Mio")
+	case !cleanText(in.Body):
+		return in, invalid("body", "invalid_body", "le texte contient des caractères invalides (UTF-8 invalide ou caractère nul)")
+	case utf8.RuneCountInString(in.Summary) > MaxSummaryRune || strings.ContainsAny(in.Summary, "\r\n") || !cleanText(in.Summary):
+		return in, invalid("summary", "invalid_summary", fmt.Sprintf("le résumé tient sur une ligne de %d caractères au plus", MaxSummaryRune))
+	}
+	website := strings.TrimSpace(in.Meta.Website)
+	if utf8.RuneCountInString(website) > maxMetaText || !cleanText(website) {
+		return in, invalid("meta.website", "too_long", "texte trop long ou caractères interdits")
+	}
+	in.Meta.Website = ""
+	meta, err := NormalizeMeta(in.Meta)
+	if err != nil {
+		return in, err
+	}
+	meta.Website = website
+	in.Meta = meta
+	return in, nil
+}

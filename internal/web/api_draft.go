@@ -1,0 +1,111 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+)
+
+// apiDraft is a draft as the API shows it to its owner.
+type apiDraft struct {
+	Base    int        `json:"base"`
+	Title   string     `json:"title"`
+	Body    string     `json:"body"`
+	Meta    model.Meta `json:"meta"`
+	Summary string     `json:"summary"`
+	SavedAt time.Time  `json:"saved_at"`
+}
+
+// apiDraftRequest is what PUT accepts: the draft's fields. saved_at is
+// accepted so that a program may send back what it read, and ignored: the
+// server sets it.
+type apiDraftRequest struct {
+	Base    int         `json:"base"`
+	Title   string      `json:"title"`
+	Body    string      `json:"body"`
+	Meta    *model.Meta `json:"meta"`
+	Summary string      `json:"summary"`
+	SavedAt *time.Time  `json:"saved_at"`
+}
+
+// apiDraftListItem is one line of GET /drafts; slug is null for the draft
+// of a sheet not yet created.
+type apiDraftListItem struct {
+	Slug    *string   `json:"slug"`
+	Title   string    `json:"title"`
+	Base    int       `json:"base"`
+	SavedAt time.Time `json:"saved_at"`
+}
+
+func toAPIDraft(d *model.Draft) apiDraft {
+	return apiDraft{Base: d.Base, Title: d.Title, Body: d.Body, Meta: d.Meta, Summary: d.Summary, SavedAt: d.SavedAt.UTC()}
+}
+
+// draftSlug is the sheet a draft route names: "" for /drafts/new.
+func draftSlug(c *fiber.Ctx) string { return c.Params("slug") }
+
+func (h *handler) apiShowDraft(c *fiber.Ctx) error {
+	d, err := h.sheets.Draft(c.UserContext(), userOf(c), draftSlug(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(toAPIDraft(d))
+}
+
+func (h *handler) apiPutDraft(c *fiber.Ctx) error {
+	var in apiDraftRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	draft := sheet.DraftInput{Base: in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary}
+	if in.Meta != nil {
+		draft.Meta = *in.Meta
+	}
+	d, err := h.sheets.PutDraft(c.UserContext(), userOf(c), draftSlug(c), draft, sheet.DraftOptions{})
+	if err != nil {
+		return draftError(err)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(toAPIDraft(d))
+}
+
+func (h *handler) apiDeleteDraft(c *fiber.Ctx) error {
+	if err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), draftSlug(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *handler) apiListDrafts(c *fiber.Ctx) error {
+	list, err := h.sheets.Drafts(c.UserContext(), userOf(c))
+	if err != nil {
+		return err
+	}
+	items := make([]apiDraftListItem, 0, len(list))
+	for _, d := range list {
+		item := apiDraftListItem{Title: d.Title, Base: d.Base, SavedAt: d.SavedAt.UTC()}
+		if d.SheetID != nil {
+			slug := d.Slug
+			item.Slug = &slug
+		}
+		items = append(items, item)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(fiber.Map{"drafts": items})
+}
+
+// draftError names the one refusal of drafts the error handler does not
+// know: an account already at its limit.
+func draftError(err error) error {
+	if errors.Is(err, sheet.ErrTooManyDrafts) {
+		return newError(fiber.StatusConflict, "too_many_drafts", fmt.Sprintf(
+			"Vous avez déjà %d brouillons : enregistrez ou supprimez-en un (GET /api/v1/drafts les liste) avant d'en commencer un autre.", sheet.MaxDrafts))
+	}
+	return err
+}

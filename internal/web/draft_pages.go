@@ -1,0 +1,253 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/diff"
+	"atlas/internal/document"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// draftState is what an editor page knows of its account's draft of the
+// sheet: the banner offering it, if any, and when the server's copy was
+// saved (zero when there is none), which the script compares with the
+// browser's own copy.
+type draftState struct {
+	Offer   *draftOffer
+	SavedAt time.Time
+}
+
+// draftOffer is the banner of an editor opened while its account holds a
+// draft of that sheet: resume it or discard it, after seeing how it
+// differs from the version the editor shows. Resumed is set once the
+// draft fills the form (?draft=1).
+type draftOffer struct {
+	SavedAt      time.Time
+	ResumeURL    string
+	DiscardURL   string
+	Resumed      bool
+	Sections     []diffSectionView
+	New          bool // a sheet not yet created: compared with the template
+	TitleChanged bool
+	Title        string
+	Summary      string
+	// Moved is set when the sheet has new versions since the draft's base:
+	// resuming keeps that base, so saving merges like any edit.
+	Moved bool
+	Base  int
+	// Back is the editor's address, where discarding returns.
+	Back string
+}
+
+// draftURLs are the editor's routes for a sheet's draft (slug "": the
+// draft of a new sheet).
+func draftURLs(slug string) (save, discard string) {
+	if slug == "" {
+		return "/drafts/new", "/drafts/new/delete"
+	}
+	return "/sheets/" + slug + "/draft", "/sheets/" + slug + "/draft/delete"
+}
+
+// offerDraft prepares an editor page for drafts: the autosave settings,
+// and, when the account holds a draft of this sheet, the banner that
+// offers it or, with ?draft=1, the form filled from it. current is the
+// whole text of the version the editor opened on, head its number (0 for
+// a new sheet).
+func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *model.Revision) error {
+	user := userOf(c)
+	if user == nil {
+		return nil
+	}
+	_, discard := draftURLs(slug)
+	d, err := h.sheets.Draft(c.UserContext(), user, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Drafts.SavedAt = d.SavedAt
+	offer := &draftOffer{SavedAt: d.SavedAt, ResumeURL: c.Path() + "?draft=1", DiscardURL: discard, Back: c.Path(), Base: d.Base}
+	if c.Query("draft") == "1" {
+		p.Form = formFromDraft(d)
+		p.Categories = h.categoryOptions(p.Lang, d.Meta.Categories)
+		p.Section, p.SectionHeading = -1, ""
+		if slug != "" {
+			p.BaseNumber = d.Base
+		}
+		offer.Resumed = true
+		offer.Moved = current != nil && d.Base != current.Number
+		p.Drafts.Offer = offer
+		return nil
+	}
+	var title, body string
+	if current != nil {
+		title, body = current.Title, current.Body
+		offer.Moved = d.Base != current.Number
+	} else {
+		title, body, offer.New = p.Form.Title, p.Form.Body, true
+	}
+	offer.TitleChanged, offer.Title, offer.Summary = d.Title != title, d.Title, d.Summary
+	offer.Sections = sectionViews(p.Lang, diff.Compare(body, d.Body, diff.Options{Timeout: diffTimeout}).Sections)
+	if !offer.TitleChanged && len(offer.Sections) == 0 && d.Summary == "" && (current == nil || sameMeta(d.Meta, current.Meta)) {
+		return nil // nothing in it differs from what the editor shows
+	}
+	p.Drafts.Offer = offer
+	return nil
+}
+
+// DraftURL is where the editor's script posts the draft.
+func (p editPage) DraftURL() string {
+	save, _ := draftURLs(p.draftSlug())
+	return save
+}
+
+// DraftKey names the browser's own copy of the text: one per account,
+// sheet and section edited.
+func (p editPage) DraftKey() string {
+	if p.User == nil {
+		return ""
+	}
+	section := "all"
+	if p.Section >= 0 {
+		section = strconv.Itoa(p.Section)
+	}
+	return "atlas-draft:" + strconv.FormatInt(p.User.ID, 10) + ":" + cmp.Or(p.draftSlug(), "new") + ":" + section
+}
+
+func (p editPage) draftSlug() string {
+	if p.New || p.Sheet == nil {
+		return ""
+	}
+	return p.Sheet.Slug
+}
+
+func sameMeta(a, b model.Meta) bool {
+	x, _ := a.Value()
+	y, _ := b.Value()
+	return x == y
+}
+
+// formFromDraft fills the editor from a draft. A place kept without
+// coordinates (they were half typed) is stored at 0, 0 and shown empty.
+func formFromDraft(d *model.Draft) editForm {
+	f := formFromRevision(&model.Revision{Title: d.Title, Body: d.Body, Meta: d.Meta})
+	f.Summary = d.Summary
+	if p := d.Meta.Place; p != nil && p.Lat == 0 && p.Lon == 0 {
+		f.Lat, f.Lon = "", ""
+	}
+	return f
+}
+
+// draftFromForm turns an editor's posted fields into a draft of the whole
+// sheet: a section's text is put back into the version it started from,
+// and metadata are taken as typed (coordinates that do not read as numbers
+// are left out, not refused).
+func (h *handler) draftFromForm(ctx context.Context, slug string, base, section int, form editForm) (sheet.DraftInput, error) {
+	in := sheet.DraftInput{Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary}
+	if slug != "" && section >= 0 {
+		sh, err := h.store.SheetBySlug(ctx, slug)
+		if err != nil {
+			return in, err
+		}
+		baseRev, err := h.store.Revision(ctx, sh.ID, base)
+		if err != nil {
+			return in, newError(fiber.StatusUnprocessableEntity, "unknown_base", "La version de départ de votre modification est introuvable.")
+		}
+		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
+			return in, newError(fiber.StatusUnprocessableEntity, "unknown_section", "Cette section n'existe plus dans la version de départ.")
+		}
+		in.Title, in.Meta = baseRev.Title, baseRev.Meta
+		return in, nil
+	}
+	meta, err := form.meta()
+	if err != nil {
+		meta.Place = nil
+		if strings.TrimSpace(form.PlaceName+form.PlaceAddress) != "" {
+			meta.Place = &model.Place{Name: form.PlaceName, Address: form.PlaceAddress}
+		}
+	}
+	in.Meta = meta
+	return in, nil
+}
+
+// readDraftPost reads the editor's base and section fields.
+func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
+	section = -1
+	if raw := c.FormValue("base"); raw != "" {
+		if base, err = parsePositive(raw); err != nil {
+			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "Version de départ invalide.")
+		}
+	}
+	if raw := c.FormValue("section"); raw != "" {
+		if section, err = strconv.Atoi(raw); err != nil || section < 0 {
+			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "Section invalide.")
+		}
+	}
+	return base, section, nil
+}
+
+// saveDraft keeps the editor's text as the account's draft: the
+// editor's script posts the form here every few seconds while it changes
+// (the same fields as a save, CSRF token included). The answer is JSON.
+func (h *handler) saveDraft(c *fiber.Ctx) error {
+	slug := draftSlug(c)
+	base, section, err := readDraftPost(c)
+	if err == nil {
+		var in sheet.DraftInput
+		if in, err = h.draftFromForm(c.UserContext(), slug, base, section, readEditForm(c)); err == nil {
+			var d *model.Draft
+			if d, err = h.sheets.PutDraft(c.UserContext(), userOf(c), slug, in, sheet.DraftOptions{}); err == nil {
+				c.Set(fiber.HeaderCacheControl, "no-store")
+				return c.JSON(fiber.Map{"saved_at": d.SavedAt.UTC()})
+			}
+		}
+	}
+	he, internal := classify(draftError(err))
+	if internal {
+		return err
+	}
+	return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message})
+}
+
+// discardDraft deletes the account's draft of a sheet and goes back to
+// the editor, which opens on the current version.
+func (h *handler) discardDraft(c *fiber.Ctx) error {
+	slug := draftSlug(c)
+	err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), slug)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	h.flash(c, "info", "draft_discarded")
+	if back := c.FormValue("back"); back != "" {
+		return redirect(c, safeNext(back))
+	}
+	if slug == "" {
+		return redirect(c, "/sheets/new")
+	}
+	return redirect(c, "/sheets/"+slug+"/edit")
+}
+
+// draftView is what the editor's draft partials show.
+type draftView struct {
+	Base
+	Offer      *draftOffer
+	SavedAt    time.Time
+	URL        string
+	Key        string
+	BaseNumber int
+}
+
+// DraftView gathers the editor's draft banner and autosave settings.
+func (p editPage) DraftView() draftView {
+	return draftView{Base: p.Base, Offer: p.Drafts.Offer, SavedAt: p.Drafts.SavedAt, URL: p.DraftURL(), Key: p.DraftKey(), BaseNumber: p.BaseNumber}
+}

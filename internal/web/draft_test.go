@@ -1,0 +1,392 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"atlas/internal/db"
+	"atlas/internal/sheet"
+	"atlas/internal/testutil"
+)
+
+func TestDraftAPI(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Jardin", body1)
+		path := "/sheets/" + slug + "/draft"
+		draft := map[string]any{"base": 1, "title": "Jardin", "body": body1 + "\nUn ajout.\n", "summary": "ajout",
+			"meta": map[string]any{"tags": []string{"compost"}}}
+
+		for _, c := range []struct{ method, path string }{
+			{http.MethodGet, path}, {http.MethodPut, path}, {http.MethodDelete, path},
+			{http.MethodGet, "/drafts"}, {http.MethodGet, "/drafts/new"}, {http.MethodPut, "/drafts/new"},
+		} {
+			var body any
+			if c.method == http.MethodPut {
+				body = draft
+			}
+			if r := a.api(c.method, c.path, "", body); r.status != http.StatusUnauthorized {
+				t.Errorf("anonymous %s %s: %d, want 401", c.method, c.path, r.status)
+			}
+		}
+		if r := a.api(http.MethodGet, path, "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("no draft yet: %d, want 404", r.status)
+		}
+		put := mustAPI(t, a, http.MethodPut, path, "marie", draft, http.StatusOK)
+		if put["body"] != draft["body"] || put["summary"] != "ajout" || put["base"] != 1.0 || put["saved_at"] == "" {
+			t.Errorf("PUT answered %v", put)
+		}
+		got := mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK)
+		if got["body"] != draft["body"] || got["title"] != "Jardin" || got["saved_at"] != put["saved_at"] {
+			t.Errorf("GET answered %v", got)
+		}
+		// What a program read, sent back as it is, is accepted.
+		got["body"] = "Relu.\n"
+		mustAPI(t, a, http.MethodPut, path, "marie", got, http.StatusOK)
+
+		// Never shown to anyone else.
+		if r := a.api(http.MethodGet, path, "admin", nil); r.status != http.StatusNotFound {
+			t.Errorf("the admin reads marie's draft: %d", r.status)
+		}
+		if r := a.api(http.MethodDelete, path, "admin", nil); r.status != http.StatusNotFound {
+			t.Errorf("the admin deletes marie's draft: %d", r.status)
+		}
+		if list := mustAPI(t, a, http.MethodGet, "/drafts", "admin", nil, http.StatusOK); len(list["drafts"].([]any)) != 0 {
+			t.Errorf("the admin's drafts: %v", list)
+		}
+
+		// Refused input changes nothing.
+		bad := []struct {
+			path   string
+			body   any
+			status int
+		}{
+			{path, `{"base": 1, "body": `, http.StatusBadRequest},
+			{path, `{"base": 1, "body": "x", "colour": "red"}`, http.StatusBadRequest},
+			{path, `{"base": 1, "body": "x"} {}`, http.StatusBadRequest},
+			{"/sheets/pas-de-fiche/draft", map[string]any{"base": 1, "body": "x"}, http.StatusNotFound},
+			{path, map[string]any{"base": 1, "body": strings.Repeat("a", sheet.MaxBodyBytes+1)}, http.StatusRequestEntityTooLarge},
+			{path, map[string]any{"base": 9, "body": "x"}, http.StatusUnprocessableEntity},
+			{path, map[string]any{"base": 1, "title": strings.Repeat("t", 201)}, http.StatusUnprocessableEntity},
+			{path, map[string]any{"base": 1, "meta": map[string]any{"categories": []string{"inconnue"}}}, http.StatusUnprocessableEntity},
+		}
+		for _, b := range bad {
+			if r := a.api(http.MethodPut, b.path, "marie", b.body); r.status != b.status {
+				t.Errorf("PUT %s %.80v: %d, want %d: %s", b.path, b.body, r.status, b.status, r.body)
+			}
+		}
+		if got := mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK); got["body"] != "Relu.\n" {
+			t.Errorf("after refused input the draft is %v", got["body"])
+		}
+
+		// A new sheet's draft.
+		if r := a.api(http.MethodGet, "/drafts/new", "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("no new draft yet: %d", r.status)
+		}
+		if r := a.api(http.MethodPut, "/drafts/new", "marie", map[string]any{"base": 3, "title": "Nouvelle"}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("a new sheet's draft with a base: %d", r.status)
+		}
+		mustAPI(t, a, http.MethodPut, "/drafts/new", "marie", map[string]any{"title": "Nouvelle fiche", "body": "Début."}, http.StatusOK)
+		list := mustAPI(t, a, http.MethodGet, "/drafts", "marie", nil, http.StatusOK)["drafts"].([]any)
+		if len(list) != 2 {
+			t.Fatalf("marie's drafts: %v", list)
+		}
+		if first, second := list[0].(map[string]any), list[1].(map[string]any); first["slug"] != nil || first["title"] != "Nouvelle fiche" || second["slug"] != slug || second["base"] != 1.0 ||
+			!strings.HasPrefix(first["saved_at"].(string), "20") || first["saved_at"].(string) < second["saved_at"].(string) {
+			t.Errorf("marie's drafts: %v", list)
+		}
+		if r := a.api(http.MethodDelete, "/drafts/new", "marie", nil); r.status != http.StatusNoContent {
+			t.Errorf("DELETE /drafts/new: %d", r.status)
+		}
+		if r := a.api(http.MethodDelete, "/drafts/new", "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("DELETE /drafts/new twice: %d", r.status)
+		}
+
+		// Saving the sheet, by the API, spends the draft; by the admin, not.
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug, "admin", map[string]any{"base": 1, "title": "Jardin", "body": body1 + "\nDe l'admin.\n"}, http.StatusOK)
+		mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK)
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 2, "title": "Jardin", "body": body1 + "\nDe Marie.\n"}, http.StatusOK)
+		if r := a.api(http.MethodGet, path, "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("a save kept the draft: %d", r.status)
+		}
+	})
+}
+
+func TestDraftAPIRefusesOneTooMany(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	for i := 0; i < sheet.MaxDrafts; i++ {
+		slug := createSheet(t, a, fmt.Sprintf("Fiche %d", i), "x")
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug+"/draft", "marie", map[string]any{"base": 1, "body": "y"}, http.StatusOK)
+	}
+	r := a.api(http.MethodPut, "/drafts/new", "marie", map[string]any{"body": "un de trop"})
+	if r.status != http.StatusConflict || r.json(t)["error"] != "too_many_drafts" {
+		t.Errorf("draft %d: %d %s, want 409 too_many_drafts", sheet.MaxDrafts+1, r.status, r.body)
+	}
+}
+
+var hiddenKept = regexp.MustCompile(`name="kept" value="([^"]*)"`)
+
+func TestEditorOffersTheDraftWithItsDiff(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Jardin", body1)
+		b := a.browser()
+		b.login("marie")
+		edit := "/sheets/" + slug + "/edit"
+		if page := b.get(edit); strings.Contains(string(page.body), "Reprendre mon brouillon") || !strings.Contains(string(page.body), `data-url="/sheets/`+slug+`/draft"`) {
+			t.Fatalf("editor without a draft: %s", page.body)
+		}
+
+		// The editor's script posts the form as it is.
+		csrf := b.csrf(edit)
+		r := postForm(b, "/sheets/"+slug+"/draft", csrf, url.Values{"base": {"1"}, "title": {"Jardin"},
+			"body": {strings.Replace(body1, "vingtaine", "trentaine", 1)}, "summary": {"plus de monde"}, "lat": {"48,"}, "place_name": {"Kerinou"}})
+		if r.status != http.StatusOK || !strings.Contains(string(r.body), `"saved_at"`) {
+			t.Fatalf("autosave: %d %s", r.status, r.body)
+		}
+		page := string(b.get(edit).body)
+		for _, want := range []string{"Reprendre mon brouillon du", "<del>vingtaine</del>", "<ins>trentaine</ins>", `href="/sheets/` + slug + `/edit?draft=1"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the editor lacks %q", want)
+			}
+		}
+		// Another account sees no banner.
+		other := a.browser()
+		other.login("admin")
+		if page := other.get(edit); strings.Contains(string(page.body), "Reprendre mon brouillon") {
+			t.Errorf("the admin is offered marie's draft")
+		}
+		// Resuming fills the form, base included; a half-typed place keeps its name.
+		resumed := b.get(edit + "?draft=1").body
+		if got := field(resumed, "body"); got != strings.Replace(body1, "vingtaine", "trentaine", 1) {
+			t.Errorf("resumed body %q", got)
+		}
+		if field(resumed, "summary") != "plus de monde" || field(resumed, "base") != "1" || field(resumed, "place_name") != "Kerinou" || field(resumed, "lat") != "" {
+			t.Errorf("resumed form: summary %q base %q place %q lat %q", field(resumed, "summary"), field(resumed, "base"), field(resumed, "place_name"), field(resumed, "lat"))
+		}
+		// A section edit's draft is the whole sheet with that section changed.
+		r = postForm(b, "/sheets/"+slug+"/draft", csrf, url.Values{"base": {"1"}, "section": {"2"}, "body": {"## Les ressources\n\nUn four à pain.\n\n"}})
+		if r.status != http.StatusOK {
+			t.Fatalf("section autosave: %d %s", r.status, r.body)
+		}
+		got := mustAPI(t, a, http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil, http.StatusOK)
+		if want := strings.Replace(body1, "Des parcelles.", "Un four à pain.", 1); got["body"] != want || got["title"] != "Jardin" {
+			t.Errorf("section draft %q, want %q", got["body"], want)
+		}
+		// Refused autosaves answer JSON and change nothing.
+		for _, form := range []url.Values{{"base": {"x"}}, {"base": {"7"}, "body": {"y"}}, {"base": {"1"}, "section": {"99"}, "body": {"y"}}} {
+			if r := postForm(b, "/sheets/"+slug+"/draft", csrf, form); r.status < 400 || r.status >= 500 || !strings.Contains(string(r.body), `"error"`) {
+				t.Errorf("autosave %v: %d %s", form, r.status, r.body)
+			}
+		}
+		// Discarding deletes it and goes back to the editor.
+		r = postForm(b, "/sheets/"+slug+"/draft/delete", csrf, url.Values{"back": {edit}})
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != edit {
+			t.Errorf("discard: %d %s", r.status, r.header.Get("Location"))
+		}
+		if r := a.api(http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("discarded draft: %d", r.status)
+		}
+		// A browser save spends the draft too.
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug+"/draft", "marie", map[string]any{"base": 1, "body": "brouillon"}, http.StatusOK)
+		r = postForm(b, edit, csrf, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {body1 + "\nEnregistré.\n"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", r.status, r.body)
+		}
+		if r := a.api(http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("a browser save kept the draft: %d", r.status)
+		}
+	})
+}
+
+// TestSaveAfterTheSessionEndedKeepsTheText: logged out in another tab,
+// the person clicks "Enregistrer"; the login page carries the text, and
+// once logged in again the editor holds it, text and summary, as a draft.
+// Nothing was saved on the way.
+func TestSaveAfterTheSessionEndedKeepsTheText(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Jardin", body1)
+		edit := "/sheets/" + slug + "/edit"
+		typed := strings.Replace(body1, "Une réunion par mois.", "Une réunion par mois, le jeudi.", 1)
+		form := url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {typed}, "summary": {"le jour des réunions"}, "categories": {"jardins-nature"}}
+
+		b := a.browser()
+		b.login("marie")
+		csrf := b.csrf(edit)
+		if r := postForm(b, "/logout", csrf, nil); r.status != http.StatusSeeOther {
+			t.Fatalf("logout: %d", r.status)
+		}
+		r := postForm(b, edit, csrf, form)
+		page := string(r.body)
+		if r.status != http.StatusForbidden || !strings.Contains(page, "Votre session a pris fin ; connectez-vous pour enregistrer votre texte, il est conservé") {
+			t.Fatalf("refused save: %d %.300s", r.status, page)
+		}
+		if !strings.Contains(page, "le jeudi.\n</textarea>") || !strings.Contains(page, `action="/login"`) {
+			t.Errorf("the login page does not show the kept text")
+		}
+		m := hiddenKept.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("no kept field on the login page")
+		}
+		kept := html.UnescapeString(m[1])
+		loginCSRF := html.UnescapeString(csrfField.FindStringSubmatch(page)[1])
+		if head := mustAPI(t, a, http.MethodGet, "/sheets/"+slug, "marie", nil, http.StatusOK)["head"]; head != 1.0 {
+			t.Errorf("the refused save stored a revision: head %v", head)
+		}
+
+		// A wrong password keeps carrying it; so does throttling's page.
+		r = postForm(b, "/login", loginCSRF, url.Values{"username": {"marie"}, "password": {"faux"}, "kept": {kept}})
+		if r.status != http.StatusUnauthorized || hiddenKept.FindStringSubmatch(string(r.body)) == nil {
+			t.Fatalf("wrong password: %d, kept carried: %v", r.status, hiddenKept.MatchString(string(r.body)))
+		}
+		// A forged carry is refused and logs nobody in.
+		for _, forged := range []string{"{", `{"action":"edit","slug":"` + slug + `","base":1,"section":-1,"form":{},"x":1}`, `{"action":"edit","slug":"a/b","base":1,"section":-1}`, `{"action":"new","base":3,"section":-1}`} {
+			if r := postForm(b, "/login", loginCSRF, url.Values{"username": {"marie"}, "password": {testutil.FixturePassword}, "kept": {forged}}); r.status != http.StatusBadRequest {
+				t.Errorf("forged kept %s: %d", forged, r.status)
+			}
+		}
+		r = postForm(b, "/login", loginCSRF, url.Values{"username": {"marie"}, "password": {testutil.FixturePassword}, "kept": {kept}})
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != edit+"?draft=1" {
+			t.Fatalf("login: %d %s", r.status, r.header.Get("Location"))
+		}
+		editor := b.get(edit + "?draft=1")
+		if field(editor.body, "body") != typed || field(editor.body, "summary") != "le jour des réunions" || field(editor.body, "base") != "1" {
+			t.Errorf("the editor after login: body %q summary %q base %q", field(editor.body, "body"), field(editor.body, "summary"), field(editor.body, "base"))
+		}
+		if !strings.Contains(string(editor.body), `id="cat-jardins-nature" name="categories" value="jardins-nature" checked`) {
+			t.Errorf("the editor after login lost the categories")
+		}
+		if head := mustAPI(t, a, http.MethodGet, "/sheets/"+slug, "marie", nil, http.StatusOK)["head"]; head != 1.0 {
+			t.Errorf("logging in saved a revision: head %v", head)
+		}
+		// Saving it is an ordinary, CSRF-checked save.
+		fresh := html.UnescapeString(csrfField.FindStringSubmatch(string(editor.body))[1])
+		if r := postForm(b, edit, fresh, url.Values{"base": {field(editor.body, "base")}, "title": {"Jardin"}, "body": {field(editor.body, "body")}, "summary": {field(editor.body, "summary")}}); r.status != http.StatusSeeOther {
+			t.Fatalf("save after login: %d %.300s", r.status, r.body)
+		}
+		sh := mustAPI(t, a, http.MethodGet, "/sheets/"+slug, "marie", nil, http.StatusOK)
+		if sh["head"] != 2.0 || sh["body"] != typed {
+			t.Errorf("after the save: head %v body %q", sh["head"], sh["body"])
+		}
+		if r := a.api(http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("the save kept the draft: %d", r.status)
+		}
+	})
+}
+
+func TestRefusedEditorPostsOfEveryKindKeepTheText(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Jardin", body1)
+	submitted := createSheet(t, a, "Fablab", body1)
+	withBoard(t, a, submitted)
+	review := mustAPI(t, a, http.MethodPost, "/sheets/"+submitted+"/reviews", "marie", map[string]any{"revision": 1}, http.StatusCreated)
+	amend := fmt.Sprintf("/sheets/%s/reviews/%.0f/amend", submitted, review["id"].(float64))
+	cases := []struct {
+		name, path string
+		form       url.Values
+		lands      string
+		body       string
+	}{
+		{"new sheet", "/sheets", url.Values{"title": {"Fiche neuve"}, "body": {"Tout neuf."}, "summary": {"début"}}, "/sheets/new?draft=1", "Tout neuf."},
+		{"section", "/sheets/" + slug + "/edit", url.Values{"base": {"1"}, "section": {"1"}, "body": {"## La communauté\n\nTrente voisins.\n\n"}},
+			"/sheets/" + slug + "/edit?draft=1", strings.Replace(body1, "Une vingtaine de voisins.", "Trente voisins.", 1)},
+		{"amendment", amend, url.Values{"base": {"1"}, "title": {"Fablab"}, "body": {body1 + "\nAmendé.\n"}}, amend + "?draft=1", body1 + "\nAmendé.\n"},
+	}
+	for _, c := range cases {
+		b := a.browser()
+		b.login("marie")
+		// A login in another tab gives the session a new token: this
+		// tab's form is stale while the person is still logged in.
+		stale := b.csrf("/sheets/new")
+		tab := a.browser()
+		tab.login("marie")
+		b.cookies["atlas_session"] = tab.cookies["atlas_session"] // one cookie jar
+		r := postForm(b, c.path, stale, c.form)
+		if r.status != http.StatusForbidden || !strings.Contains(string(r.body), "confirmez votre mot de passe") || !strings.Contains(string(r.body), `value="marie"`) {
+			t.Fatalf("%s: %d %.300s", c.name, r.status, r.body)
+		}
+		kept := html.UnescapeString(hiddenKept.FindStringSubmatch(string(r.body))[1])
+		token := html.UnescapeString(csrfField.FindStringSubmatch(string(r.body))[1])
+		r = postForm(b, "/login", token, url.Values{"username": {"marie"}, "password": {testutil.FixturePassword}, "kept": {kept}})
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != c.lands {
+			t.Fatalf("%s: login %d %s", c.name, r.status, r.header.Get("Location"))
+		}
+		if got := field(b.get(c.lands).body, "body"); got != c.body {
+			t.Errorf("%s: editor body %q, want %q", c.name, got, c.body)
+		}
+	}
+	// Any other refused post is refused as before.
+	b := a.browser()
+	b.login("marie")
+	r := postForm(b, "/sheets/"+slug+"/comments", "faux", url.Values{"body": {"x"}})
+	if r.status != http.StatusForbidden || !strings.Contains(string(r.body), "Le formulaire a expiré") || hiddenKept.MatchString(string(r.body)) {
+		t.Errorf("comment with a bad token: %d %.200s", r.status, r.body)
+	}
+}
+
+func TestNewSheetEditorOffersItsDraft(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	b := a.browser()
+	b.login("marie")
+	if page := string(b.get("/sheets/new").body); strings.Contains(page, "Reprendre mon brouillon") || !strings.Contains(page, `data-url="/drafts/new"`) {
+		t.Fatalf("new sheet editor without a draft: %.300s", page)
+	}
+	csrf := b.csrf("/sheets/new")
+	if r := postForm(b, "/drafts/new", csrf, url.Values{"title": {"Repair café"}, "body": {"Un atelier par mois.\n"}}); r.status != http.StatusOK {
+		t.Fatalf("autosave of a new sheet: %d %s", r.status, r.body)
+	}
+	page := string(b.get("/sheets/new").body)
+	for _, want := range []string{"pas encore une fiche", "Titre du brouillon : « Repair café »", "<ins>Un atelier par mois.</ins>", `href="/sheets/new?draft=1"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("new sheet editor lacks %q", want)
+		}
+	}
+	resumed := b.get("/sheets/new?draft=1").body
+	if field(resumed, "title") != "Repair café" || field(resumed, "body") != "Un atelier par mois.\n" {
+		t.Errorf("resumed new sheet: title %q body %q", field(resumed, "title"), field(resumed, "body"))
+	}
+	if r := postForm(b, "/sheets", csrf, url.Values{"title": {"Repair café"}, "body": {"Un atelier par mois.\n"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if r := a.api(http.MethodGet, "/drafts/new", "marie", nil); r.status != http.StatusNotFound {
+		t.Errorf("creating the sheet kept the new-sheet draft: %d", r.status)
+	}
+}
+
+// TestSaveAfterAPasswordChangeKeepsTheText: the password changed on
+// another computer ends every session; the browser still sends its stale
+// cookie with the editor's post.
+func TestSaveAfterAPasswordChangeKeepsTheText(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Jardin", body1)
+	edit := "/sheets/" + slug + "/edit"
+	b := a.browser()
+	b.login("marie")
+	csrf := b.csrf(edit)
+	stale := b.cookies["atlas_session"]
+	if err := a.auth.ChangePassword(t.Context(), a.marie, testutil.FixturePassword, "un-autre-mot-de-passe-9"); err != nil {
+		t.Fatal(err)
+	}
+	r := postForm(b, edit, csrf, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {"Gardé.\n"}, "summary": {"s"}})
+	if r.status != http.StatusForbidden || !hiddenKept.Match(r.body) {
+		t.Fatalf("post with an ended session: %d %.300s", r.status, r.body)
+	}
+	if b.cookies["atlas_session"] == "" || b.cookies["atlas_session"] == stale {
+		t.Errorf("the login form has no fresh session for its token")
+	}
+	kept := html.UnescapeString(hiddenKept.FindStringSubmatch(string(r.body))[1])
+	token := html.UnescapeString(csrfField.FindStringSubmatch(string(r.body))[1])
+	r = postForm(b, "/login", token, url.Values{"username": {"marie"}, "password": {"un-autre-mot-de-passe-9"}, "kept": {kept}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != edit+"?draft=1" {
+		t.Fatalf("login: %d %s %.200s", r.status, r.header.Get("Location"), r.body)
+	}
+	if got := field(b.get(edit+"?draft=1").body, "body"); got != "Gardé.\n" {
+		t.Errorf("editor after login: %q", got)
+	}
+}

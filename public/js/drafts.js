@@ -1,0 +1,241 @@
+// Atlas des communs — drafts in the editor. While the text changes, the
+// form is posted as the account's draft a few seconds after the last
+// keystroke (with the form's own CSRF token), and kept in this browser's
+// storage as a second copy until the server has it, for when the server
+// cannot be reached or the session has ended. Leaving
+// a changed editor asks first. The page works without this script: the
+// server offers an existing draft above the editor, and keeps the text of
+// a save refused because the session ended.
+(function () {
+  "use strict";
+  var status = document.getElementById("draft-status");
+  var form = status && status.closest("form");
+  if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) {
+    return;
+  }
+  var QUIET = 3000; // a draft leaves this long after the last change…
+  var AT_MOST = 10000; // …or this long after the first unsent one
+  var LOCAL_QUIET = 800;
+  var data = status.dataset;
+  var key = data.key;
+  var base = Number(data.base || 0);
+  var serverSavedAt = data.savedAt ? Date.parse(data.savedAt) : 0;
+
+  // fields are the form's values but its CSRF token, in order.
+  function fields() {
+    var out = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "_csrf" && typeof value === "string") {
+        out.push([name, value]);
+      }
+    });
+    return out;
+  }
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  var initial = fields();
+  var sent = initial;
+  var submitting = false;
+  var timer = null;
+  var localTimer = null;
+  var firstUnsent = 0;
+  var inflight = null;
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null; // storage disabled: the server's copy only
+    }
+  }
+  function readLocal() {
+    var s = storage();
+    try {
+      return s ? JSON.parse(s.getItem(key) || "null") : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function writeLocal(synced, submitted) {
+    var s = storage();
+    if (!s) {
+      return;
+    }
+    try {
+      s.setItem(key, JSON.stringify({ base: base, fields: fields(), at: Date.now(), synced: synced, submitted: !!submitted }));
+    } catch (e) {
+      // full: the server's copy still holds
+    }
+  }
+  function removeLocal() {
+    var s = storage();
+    if (s) {
+      try {
+        s.removeItem(key);
+      } catch (e) {
+        // nothing to do
+      }
+    }
+  }
+
+  function say(text) {
+    status.textContent = text;
+    status.hidden = !text;
+  }
+  // Times are shown as the server shows them: in the atlas's home zone,
+  // "9h05" in French.
+  var lang = document.documentElement.lang || "fr";
+  function clock(d) {
+    var parts = {};
+    new Intl.DateTimeFormat(lang, { hour: lang === "fr" ? "2-digit" : "numeric", minute: "2-digit", hour12: lang !== "fr", timeZone: "Europe/Paris" })
+      .formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    return lang === "fr" ? parts.hour + "h" + parts.minute : parts.hour + ":" + parts.minute + " " + (parts.dayPeriod || "").toLowerCase();
+  }
+  function when(d) {
+    var day = d.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
+    return day + (lang === "fr" ? " à " : " at ") + clock(d);
+  }
+
+  // send posts the form as the draft, if it changed since the last one.
+  function send() {
+    clearTimeout(timer);
+    timer = null;
+    firstUnsent = 0;
+    var now = fields();
+    if (same(now, sent) || submitting) {
+      return;
+    }
+    var body = new URLSearchParams(new FormData(form));
+    inflight = fetch(data.url, {
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+      headers: { Accept: "application/json" }
+    }).then(function (r) {
+      if (r.ok) {
+        return r.json().then(function (j) {
+          sent = now;
+          // The server has it: no copy lingers in the browser (a shared
+          // computer), unless the text changed meanwhile.
+          if (same(fields(), now)) {
+            clearTimeout(localTimer);
+            removeLocal();
+          } else {
+            writeLocal(false);
+          }
+          say(data.msgSaved.replace("%s", clock(new Date(j.saved_at))));
+        });
+      }
+      writeLocal(false);
+      if (r.status === 401 || r.status === 403 || r.type === "opaqueredirect") {
+        say(data.msgExpired);
+      } else if (r.status === 409) {
+        say(data.msgFull);
+      } else {
+        say(data.msgLocal);
+      }
+    }).catch(function () {
+      writeLocal(false);
+      say(data.msgLocal);
+    }).then(function () {
+      inflight = null;
+    });
+  }
+
+  function changed() {
+    clearTimeout(localTimer);
+    localTimer = setTimeout(function () {
+      writeLocal(false);
+    }, LOCAL_QUIET);
+    var now = Date.now();
+    if (!firstUnsent) {
+      firstUnsent = now;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(send, Math.max(0, Math.min(QUIET, firstUnsent + AT_MOST - now)));
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+
+  // A save leaves without asking. A draft still on its way is waited for,
+  // so that it cannot land after the save that spends it.
+  form.addEventListener("submit", function (e) {
+    clearTimeout(timer);
+    clearTimeout(localTimer);
+    timer = null;
+    if (inflight) {
+      e.preventDefault();
+      var submitter = e.submitter;
+      inflight.then(function () {
+        if (form.requestSubmit) {
+          form.requestSubmit(submitter || undefined);
+        } else {
+          form.submit();
+        }
+      });
+      return;
+    }
+    submitting = true;
+    writeLocal(false, true);
+    // Another script may handle this submit in place (a preview): then the
+    // editor stays, and leaving it must ask again.
+    setTimeout(function () {
+      if (e.defaultPrevented) {
+        submitting = false;
+      }
+    }, 0);
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (!submitting && !same(fields(), initial)) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
+
+  // fill puts a kept copy's values back into the form.
+  function fill(pairs) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "_csrf" || el.name === "section" || el.type === "submit" || el.type === "button") {
+        return;
+      }
+      var values = pairs.filter(function (p) { return p[0] === el.name; }).map(function (p) { return p[1]; });
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = values.indexOf(el.value) >= 0;
+      } else if (values.length) {
+        el.value = values[0];
+      }
+    });
+  }
+
+  // A copy left in this browser that never reached the server (the
+  // network was down, the session had ended) is offered; one the server
+  // has, or a save spent, is forgotten.
+  var local = readLocal();
+  if (local && local.fields) {
+    var spent = local.submitted && base > Number(local.base || 0);
+    var older = serverSavedAt && local.at <= serverSavedAt;
+    if (local.synced || spent || older || same(local.fields, initial)) {
+      removeLocal();
+    } else {
+      var box = document.getElementById("draft-local");
+      var text = document.getElementById("draft-local-text");
+      if (box && text) {
+        text.textContent = data.msgOffer.replace("%s", when(new Date(local.at)));
+        box.hidden = false;
+        document.getElementById("draft-local-resume").addEventListener("click", function () {
+          fill(local.fields);
+          box.hidden = true;
+          changed();
+          var body = form.querySelector("textarea[name=body]");
+          if (body) {
+            body.focus();
+          }
+        });
+        document.getElementById("draft-local-discard").addEventListener("click", function () {
+          removeLocal();
+          box.hidden = true;
+        });
+      }
+    }
+  }
+})();
