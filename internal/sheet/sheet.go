@@ -77,8 +77,11 @@ func (c Content) equal(o Content) bool {
 	if c.Title != o.Title || c.Body != o.Body {
 		return false
 	}
-	a, _ := json.Marshal(c.Meta)
-	b, _ := json.Marshal(o.Meta)
+	// Categories are a set: compare them in one order.
+	cm, om := c.Meta, o.Meta
+	cm.Categories, om.Categories = sortCategories(cm.Categories), sortCategories(om.Categories)
+	a, _ := json.Marshal(cm)
+	b, _ := json.Marshal(om)
 	return string(a) == string(b)
 }
 
