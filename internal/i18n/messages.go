@@ -110,7 +110,7 @@ var catalogues = map[string]map[string]string{
 		"conflict.explain":       "Pendant que vous écriviez, d'autres ont enregistré des modifications qui touchent les mêmes passages que vous. Rien n'a encore été enregistré.",
 		"conflict.saved_by":      "enregistrée par %s le",
 		"conflict.more":          "et %d versions plus anciennes",
-		"conflict.their_changes": "Voir ce qui a changé entre la version %d, d'où vous êtes parti, et la version %d",
+		"conflict.their_changes": "Voir ce qui a changé entre la version %d, votre point de départ, et la version %d",
 		"conflict.in":            "Vos modifications recouvrent les leurs ici :",
 		"conflict.your_save":     "Ce que votre enregistrement changera à la version %d",
 		"conflict.diff_intro":    "En rouge barré, ce que votre enregistrement retirerait de la version actuelle ; en vert souligné, ce qu'il ajouterait. Là où vos modifications et les leurs se recouvrent, c'est votre texte qui est retenu : reprenez ce qu'il faut garder du leur.",

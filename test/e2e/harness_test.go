@@ -126,8 +126,9 @@ func freePort(t *testing.T) int {
 
 // startServer runs the binary and waits for /healthz. The empty database
 // URL and base URL keep an outer environment from pointing the test at
-// PostgreSQL or turning on Secure cookies over plain HTTP.
-func startServer(t *testing.T) *server {
+// PostgreSQL or turning on Secure cookies over plain HTTP; env, added last,
+// may set them on purpose (ATLAS_DATABASE_URL of a test schema).
+func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
 	bin := atlasBinary(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
@@ -140,6 +141,7 @@ func startServer(t *testing.T) *server {
 		"ATLAS_LANG=fr",
 		"ATLAS_DEV=false",
 	)
+	s.env = append(s.env, env...)
 	var logs syncBuffer
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = s.env
