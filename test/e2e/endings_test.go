@@ -172,4 +172,54 @@ func endingsJourney(t *testing.T, srv *server, dbName string) {
 	if body := rev["body"].(string); strings.Contains(body, "\r") || strings.Contains(body, "chaque dimanche matin") {
 		t.Errorf("revision 6 body: %q", body)
 	}
+
+	// 4. The whole sheet: Marie changes the subtitle, the contact and a
+	// paragraph; Yann meanwhile the title, the place and that paragraph.
+	// The screen's form holds his title and place with her fields.
+	marie.open(t, sheet+"/edit")
+	head = revision(6)["body"].(string)
+	srv.api(t, yann, http.MethodPut, sheet, map[string]any{
+		"base": 6, "title": "Jardin partagé du plateau des Capucins", "summary": "nom du jardin",
+		"body": strings.Replace(head, "Une assemblée par mois", "Une assemblée chaque mois", 1),
+		"meta": endingsMeta("Jardin des Capucins", "1 rue de la Porte", 48.384, -4.504),
+	}, http.StatusOK)
+	marie.setValue(t, "#body", replaceOnce(t, marie.value(t, "#body"), "Une assemblée par mois", "Une assemblée tous les mois"))
+	marie.setValue(t, "#subtitle", "Le jardin du plateau")
+	marie.setValue(t, "#contact", "bonjour@jardin.example.org")
+	marie.typeInto(t, "#summary", "sous-titre et contact")
+	if resp := marie.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusConflict {
+		t.Fatalf("conflicting save: status %d, want 409:\n%s", resp.Status, marie.pageText(t))
+	}
+	for sel, want := range map[string]string{
+		"#title": "Jardin partagé du plateau des Capucins", "#place_address": "1 rue de la Porte", "#subtitle": "Le jardin du plateau",
+		"#contact": "bonjour@jardin.example.org", "#legal_status": "association", "#tags": "jardin, graines", "#summary": "sous-titre et contact",
+	} {
+		if got := marie.value(t, sel); got != want {
+			t.Errorf("conflict screen %s = %q, want %q", sel, got, want)
+		}
+	}
+	if !marie.has(t, "#cat-semences:checked") || !marie.has(t, "#cat-jardins-nature:checked") {
+		t.Errorf("conflict screen lost the categories")
+	}
+	if table := marie.text(t, "section.conflict table.meta-diff"); !strings.Contains(table, "Le jardin du plateau") || strings.Contains(table, "Jardin partagé") || strings.Contains(table, "Porte") {
+		t.Errorf("metadata table of the conflict screen:\n%s", table)
+	}
+	shot.save(t, marie, name("06-conflict-sheet-1280"))
+	marie.do(t, "phone width", chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
+	if w := eval[int](t, marie, "document.documentElement.scrollWidth"); w > 375 {
+		t.Errorf("whole-sheet conflict screen is %d px wide at 375 px", w)
+	}
+	shot.save(t, marie, name("07-conflict-sheet-375"))
+	marie.do(t, "desktop width", chromedp.EmulateViewport(1280, 900))
+	if resp := marie.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusOK {
+		t.Fatalf("saving the conflict screen: status %d:\n%s", resp.Status, marie.pageText(t))
+	}
+	wantFlash(t, marie, "enregistrée")
+	rev = revision(8)
+	meta = rev["meta"].(map[string]any)
+	if rev["title"] != "Jardin partagé du plateau des Capucins" || meta["place"].(map[string]any)["address"] != "1 rue de la Porte" ||
+		meta["subtitle"] != "Le jardin du plateau" || meta["contact"] != "bonjour@jardin.example.org" || len(meta["categories"].([]any)) != 2 ||
+		!strings.Contains(rev["body"].(string), "Une assemblée tous les mois") {
+		t.Errorf("revision 8 lost someone's work: title %q meta %v body %q", rev["title"], meta, rev["body"])
+	}
 }
