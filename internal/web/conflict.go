@@ -160,34 +160,29 @@ func conflictPlace(lang, section string) string {
 	return section
 }
 
-// sectionIn finds the one section of head that merged changes and returns
-// its index and its text in merged, such that replacing that section of
-// head by text gives merged. An insertion on the boundary of two sections
-// belongs to the one whose heading is heading, else to the first.
+// sectionIn finds the section of head that merged changes and returns its
+// index and its text in merged, such that replacing that section of head
+// by text gives merged. When several sections would do (an insertion on
+// the boundary of two), the one whose heading is heading wins, else the
+// first.
 func sectionIn(head, merged, heading string) (int, string, bool) {
-	p := 0
-	for p < len(head) && p < len(merged) && head[p] == merged[p] {
-		p++
-	}
-	s := 0
-	for s < len(head)-p && s < len(merged)-p && head[len(head)-1-s] == merged[len(merged)-1-s] {
-		s++
-	}
-	lo, hi := p, len(head)-s // the bytes of head that merged changes
-	found := -1
-	secs := document.Sections(head)
-	for _, sec := range secs {
-		if sec.Start <= lo && hi <= sec.End && (found < 0 || sec.Heading == heading) {
-			found = sec.Index
+	found, text := -1, ""
+	for _, sec := range document.Sections(head) {
+		before, after := head[:sec.Start], head[sec.End:]
+		if len(before)+len(after) > len(merged) || !strings.HasPrefix(merged, before) || !strings.HasSuffix(merged, after) {
+			continue
+		}
+		if found >= 0 && sec.Heading != heading {
+			continue
+		}
+		t := merged[len(before) : len(merged)-len(after)]
+		if got, err := document.ReplaceSection(head, sec.Index, t); err != nil || got != merged {
+			continue
+		}
+		found, text = sec.Index, t
+		if sec.Heading == heading {
+			break
 		}
 	}
-	if found < 0 {
-		return 0, "", false
-	}
-	sec := secs[found]
-	text := merged[sec.Start : len(merged)-(len(head)-sec.End)]
-	if got, err := document.ReplaceSection(head, found, text); err != nil || got != merged {
-		return 0, "", false
-	}
-	return found, text, true
+	return found, text, found >= 0
 }

@@ -363,3 +363,35 @@ func TestConflictScreenKeepsEveryonesWork(t *testing.T) {
 		})
 	})
 }
+
+// A sheet stored with CRLF (as every browser save was before page forms
+// were normalized) stays byte for byte what it is when the browser sends it
+// back unchanged: no revision, "unchanged"; a metadata edit keeps its body.
+func TestBrowserLeavesCRLFRevisionsAlone(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		crlf := strings.ReplaceAll(endingsBody, "\n", "\r\n")
+		slug := createSheet(t, a, "Jardin", crlf)
+		b := a.browser()
+		b.login("marie")
+		for _, path := range []string{"/sheets/" + slug + "/edit", "/sheets/" + slug + "/edit?section=2"} {
+			if r := browserEdit(t, b, path, func(url.Values) {}); r.status != http.StatusSeeOther {
+				t.Fatalf("%s: %d", path, r.status)
+			}
+			if page := string(b.get("/sheets/" + slug).body); !strings.Contains(page, "Aucun changement") {
+				t.Errorf("%s sent back unchanged is not reported unchanged", path)
+			}
+		}
+		r := browserEdit(t, b, "/sheets/"+slug+"/edit", func(f url.Values) { f.Set("subtitle", "Un jardin de quartier") })
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("metadata edit: %d", r.status)
+		}
+		rev := apiBody(t, a, slug, "2")
+		if rev["body"] != crlf || rev["meta"].(map[string]any)["subtitle"] != "Un jardin de quartier" {
+			t.Errorf("metadata edit rewrote the body: %q", rev["body"])
+		}
+		if got := apiBody(t, a, slug, "1")["body"]; got != crlf {
+			t.Errorf("revision 1 changed: %q", got)
+		}
+	})
+}

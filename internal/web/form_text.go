@@ -47,3 +47,16 @@ func normalizeNewlines(b []byte) []byte {
 	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 	return bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
 }
+
+// keepEndings returns base when typed is base but for its line endings
+// (all or some: a section edit puts LF text into a CRLF body), typed
+// otherwise. A body sent back unchanged from a revision stored with
+// CRLF (as browser saves were before browserText) then leaves those bytes
+// as they are: no revision that changes nothing visible, and a save that
+// changes nothing is still reported as such.
+func keepEndings(base, typed string) string {
+	if typed != base && strings.ReplaceAll(base, "\r\n", "\n") == strings.ReplaceAll(typed, "\r\n", "\n") {
+		return base
+	}
+	return typed
+}

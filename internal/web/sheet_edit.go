@@ -215,6 +215,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
 			return newError(fiber.StatusUnprocessableEntity, "unknown_section", "Cette section n'existe plus dans la version de départ.")
 		}
+		in.Body = keepEndings(baseRev.Body, in.Body)
 		in.Title = baseRev.Title
 		p.Form.Title = baseRev.Title
 	} else {
@@ -223,6 +224,9 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 			return h.renderEditError(c, p, err)
 		}
 		in.Meta = &meta
+		if baseRev, err := h.store.Revision(ctx, sh.ID, base); err == nil {
+			in.Body = keepEndings(baseRev.Body, in.Body)
+		}
 	}
 
 	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
