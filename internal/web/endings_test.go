@@ -395,3 +395,24 @@ func TestBrowserLeavesCRLFRevisionsAlone(t *testing.T) {
 		}
 	})
 }
+
+// Every page form arrives with LF line endings, not only the editor: a
+// comment here. The JSON API keeps what it is sent.
+func TestPageFormsArriveWithLF(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Jardin", endingsBody)
+	b := a.browser()
+	b.login("marie")
+	token := b.csrf("/sheets/" + slug)
+	r := b.post("/sheets/"+slug+"/comments", url.Values{"_csrf": {token}, "body": {"Bonjour,\r\n\r\nune idée :\rplanter des fèves."}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("comment: %d %.300s", r.status, r.body)
+	}
+	if r := a.api(http.MethodPost, "/sheets/"+slug+"/comments", "admin", map[string]any{"body": "Par l'API\r\nen CRLF"}); r.status != http.StatusCreated {
+		t.Fatalf("api comment: %d %s", r.status, r.body)
+	}
+	list := string(a.api(http.MethodGet, "/sheets/"+slug+"/comments", "marie", nil).body)
+	if !strings.Contains(list, `"Bonjour,\n\nune idée :\nplanter des fèves."`) || !strings.Contains(list, `"Par l'API\r\nen CRLF"`) {
+		t.Errorf("comments as stored: %s", list)
+	}
+}
