@@ -19,10 +19,11 @@ import (
 type conflictView struct {
 	// From is the version the user started from, Head the current one.
 	From, Head int
-	// Others are the versions saved since From, newest first; More counts
-	// those left out of the list.
+	// Others are the versions saved since From, newest first; More says
+	// that some were left out of the list, Total counts them all.
 	Others []conflictRevision
-	More   int
+	More   bool
+	Total  int
 	// Places names where the overlapping passages are.
 	Places       []string
 	TitleChanged bool
@@ -142,7 +143,7 @@ func (h *handler) conflictOthers(c *fiber.Ctx, p editPage, cv *conflictView) err
 		}
 		cv.Others = append(cv.Others, or)
 	}
-	cv.More = n - len(cv.Others)
+	cv.More, cv.Total = len(cv.Others) < n, n
 	return nil
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -414,5 +415,37 @@ func TestPageFormsArriveWithLF(t *testing.T) {
 	list := string(a.api(http.MethodGet, "/sheets/"+slug+"/comments", "marie", nil).body)
 	if !strings.Contains(list, `"Bonjour,\n\nune idée :\nplanter des fèves."`) || !strings.Contains(list, `"Par l'API\r\nen CRLF"`) {
 		t.Errorf("comments as stored: %s", list)
+	}
+}
+
+// Many versions saved meanwhile: the ten newest are named, the rest
+// counted, and the link to the whole difference covers them all.
+func TestConflictScreenListsManyVersions(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Jardin", endingsBody)
+	b := a.browser()
+	b.login("marie")
+	form := editorForm(t, b.get("/sheets/"+slug+"/edit").body)
+	replaceIn(form, "body", "le samedi", "le dimanche")
+	body := endingsBody
+	for i := 1; i <= 11; i++ {
+		body = strings.Replace(body, "le samedi", fmt.Sprintf("le samedi (%d)", i), 1)
+		body = strings.Replace(body, fmt.Sprintf("(%d)", i-1)+" (", "(", 1)
+		if r := a.api(http.MethodPut, "/sheets/"+slug, "admin", map[string]any{"base": i, "title": "Jardin", "body": body, "summary": fmt.Sprintf("retouche %d", i)}); r.status != http.StatusOK {
+			t.Fatalf("save %d: %d %s", i, r.status, r.body)
+		}
+	}
+	r := b.post("/sheets/"+slug+"/edit", form)
+	if r.status != http.StatusConflict {
+		t.Fatalf("save: %d", r.status)
+	}
+	page := string(r.body)
+	for _, want := range []string{"retouche 11", "retouche 2", "11 versions en tout", `/diff?from=1&amp;to=12"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("conflict screen lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "retouche 1<") || strings.Contains(page, "retouche 1 ") || strings.Contains(page, "retouche 1»") || strings.Contains(page, "« retouche 1 »") {
+		t.Errorf("conflict screen names more than ten versions")
 	}
 }
