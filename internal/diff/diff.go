@@ -163,3 +163,62 @@ func (sp *span) extend(next span) bool {
 	sp.a1, sp.b1 = next.a1, next.b1
 	return true
 }
+
+// appendEqual appends the spans of a[a0:a1] kept as b[b0:b1], two texts
+// that are the same once every "\r\n" is read as "\n" (lines or tokens
+// matched by key). Where one side has "\r\n" and the other "\n", the "\r"
+// becomes a delete or an insert of its own, so that the ops still rebuild
+// both texts exactly; such a span changes no word and no line (see
+// eolOnly). Should the texts differ otherwise, the rest is replaced, which
+// keeps the rebuild exact whatever the input. da and db are added to the
+// offsets of the spans, for texts that are slices of larger ones.
+func appendEqual(out []span, a, b string, a0, a1, b0, b1, da, db int) []span {
+	if a1-a0 == b1-b0 && a[a0:a1] == b[b0:b1] {
+		return append(out, span{kind: kindEqual, a0: a0 + da, a1: a1 + da, b0: b0 + db, b1: b1 + db})
+	}
+	add := func(kind uint8, i0, i1, j0, j1 int) {
+		if i1 > i0 || j1 > j0 {
+			out = append(out, span{kind: kind, a0: i0 + da, a1: i1 + da, b0: j0 + db, b1: j1 + db})
+		}
+	}
+	i, j := a0, b0
+	i0, j0 := i, j
+	for i < a1 && j < b1 {
+		switch {
+		case a[i] == b[j]:
+			i, j = i+1, j+1
+			continue
+		case a[i] == '\r' && i+1 < a1 && a[i+1] == '\n' && b[j] == '\n':
+			add(kindEqual, i0, i, j0, j)
+			add(kindDelete, i, i+1, j, j)
+			i++
+		case b[j] == '\r' && j+1 < b1 && b[j+1] == '\n' && a[i] == '\n':
+			add(kindEqual, i0, i, j0, j)
+			add(kindInsert, i, i, j, j+1)
+			j++
+		default:
+			add(kindEqual, i0, i, j0, j)
+			add(kindDelete, i, a1, j, j)
+			add(kindInsert, a1, a1, j, b1)
+			return out
+		}
+		i0, j0 = i, j
+	}
+	add(kindEqual, i0, i, j0, j)
+	add(kindDelete, i, a1, j, j)
+	add(kindInsert, a1, a1, j, b1)
+	return out
+}
+
+// eolOnly reports whether a delete or insert span is only the "\r" of a
+// "\r\n" line ending that the other side writes "\n": a change of form
+// that no reader sees.
+func eolOnly(sp span, a, b string) bool {
+	switch sp.kind {
+	case kindDelete:
+		return sp.a1 == sp.a0+1 && a[sp.a0] == '\r' && sp.a1 < len(a) && a[sp.a1] == '\n'
+	case kindInsert:
+		return sp.b1 == sp.b0+1 && b[sp.b0] == '\r' && sp.b1 < len(b) && b[sp.b1] == '\n'
+	}
+	return false
+}

@@ -76,8 +76,29 @@ func TestCompareSections(t *testing.T) {
 		{"crlf kept", "Un\r\nDeux\r\n", "Un\r\nTrois\r\n", []wantSection{
 			{"", "changed", "Un\r\n[-Deux-]{+Trois+}\r\n"},
 		}},
+		// Line endings are form, not content: the "\r" of a CRLF line
+		// shows in the ops (they rebuild both texts) but changes nothing.
 		{"crlf to lf", "Un\r\nDeux\r\n", "Un\nDeux\n", []wantSection{
-			{"", "changed", "Un[-\r\n-]{+\n+}Deux[-\r\n-]{+\n+}"},
+			{"", "same", "Un[-\r-]\nDeux[-\r-]\n"},
+		}},
+		{"lf to crlf", "Un\n\n## Deux\nx\n", "Un\r\n\r\n## Deux\r\nx\r\n", []wantSection{
+			{"", "same", "Un{+\r+}\n{+\r+}\n"},
+			{"Deux", "same", "## Deux{+\r+}\nx{+\r+}\n"},
+		}},
+		{"browser edit of one word of an lf text", "Le chat\n\nnoir dort.\n", "Le chat\r\n\r\nnoir mange.\r\n", []wantSection{
+			{"", "changed", "Le chat{+\r+}\n{+\r+}\nnoir [-dort-]{+mange+}.{+\r+}\n"},
+		}},
+		{"crlf edit of two lines in a block", "un deux\r\ntrois quatre\r\n", "un 2\ntrois 4\n", []wantSection{
+			{"", "changed", "un [-deux-]{+2+}[-\r-]\ntrois [-quatre-]{+4+}[-\r-]\n"},
+		}},
+		{"lone cr is content", "a\rb\n", "ab\n", []wantSection{
+			{"", "changed", "[-a\rb-]{+ab+}\n"},
+		}},
+		{"cr before crlf is content", "x\r\r\n", "x\r\n", []wantSection{
+			{"", "changed", "x[-\r-]\r\n"},
+		}},
+		{"final line ending still counts", "a\r\nb", "a\nb\n", []wantSection{
+			{"", "changed", "a[-\r-]\nb{+\n+}"},
 		}},
 		{"nbsp and emoji", "Prix\u00a0: 3 €\nJoie 🎉\n", "Prix\u00a0: 4 €\nJoie 🎉🎊\n", []wantSection{
 			{"", "changed", "Prix\u00a0: [-3-]{+4+} €\nJoie 🎉{+🎊+}\n"},

@@ -15,6 +15,8 @@ func FuzzCompare(f *testing.F) {
 	f.Add("```\n## x\n```\n", "## x\n```\n")
 	f.Add("## Un\nx\n\n## Deux\ny\n", "## Un\nx\n\n## Neuf\nz\n\n## Deux\ny\n")
 	f.Add("e\u0301t\u00e9\n", "\u00e9t\u00e9 \n")
+	f.Add("Le chat\n\n## Un\nnoir dort.\n", "Le chat\r\n\r\n## Un\r\nnoir mange.\r\n")
+	f.Add("x\r\r\n", "x\r\n")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		checkResult(t, a, b, Compare(a, b, Options{}))
 		// A bound that is already over must degrade, never break.
@@ -29,7 +31,44 @@ func FuzzCompare(f *testing.F) {
 				checkContext(t, s, n)
 			}
 		}
+		checkLineEndings(t, a, b)
 	})
+}
+
+// checkLineEndings compares a and b written with every mix of LF and CRLF
+// line endings: the ops still rebuild both texts exactly, the words
+// counted and the sections' statuses are those of the LF texts, and a text
+// against itself in other line endings changes nothing.
+func checkLineEndings(t *testing.T, a, b string) {
+	t.Helper()
+	la, lb := pureLF(a), pureLF(b)
+	want := Compare(la, lb, Options{Timeout: time.Minute})
+	for v := 1; v < 4; v++ {
+		va, vb := ending(la, v&1 != 0), ending(lb, v&2 != 0)
+		got := Compare(va, vb, Options{Timeout: time.Minute})
+		checkResult(t, va, vb, got)
+		if got.Stats != want.Stats || len(got.Sections) != len(want.Sections) {
+			t.Fatalf("variant %d of %q, %q: stats %+v in %d sections, want %+v in %d",
+				v, a, b, got.Stats, len(got.Sections), want.Stats, len(want.Sections))
+		}
+		for i := range got.Sections {
+			if g, w := got.Sections[i], want.Sections[i]; g.Heading != w.Heading || g.Status != w.Status {
+				t.Fatalf("variant %d of %q, %q: section %d is %q %s, want %q %s", v, a, b, i, g.Heading, g.Status, w.Heading, w.Status)
+			}
+		}
+	}
+	for _, pair := range [][2]string{{la, ending(la, true)}, {ending(la, true), la}, {lb, ending(lb, true)}} {
+		res := Compare(pair[0], pair[1], Options{Timeout: time.Minute})
+		checkResult(t, pair[0], pair[1], res)
+		if res.Stats != (Stats{}) {
+			t.Fatalf("%q against %q counts %+v", pair[0], pair[1], res.Stats)
+		}
+		for _, s := range res.Sections {
+			if s.Status != StatusSame {
+				t.Fatalf("%q against %q: section %q is %s", pair[0], pair[1], s.Heading, s.Status)
+			}
+		}
+	}
 }
 
 // checkContext verifies that folding keeps every changed row and accounts

@@ -63,10 +63,10 @@ func checkResult(t testing.TB, a, b string, res Result) {
 		}
 		checkOps(t, s.Ops)
 		var eq, ins, del bool
-		for _, op := range s.Ops {
+		for i, op := range s.Ops {
 			eq = eq || op.Op == OpEqual
-			ins = ins || op.Op == OpInsert
-			del = del || op.Op == OpDelete
+			ins = ins || op.Op == OpInsert && !lineEndingOnly(s.Ops, i)
+			del = del || op.Op == OpDelete && !lineEndingOnly(s.Ops, i)
 		}
 		want := StatusChanged
 		switch {
@@ -82,6 +82,21 @@ func checkResult(t testing.TB, a, b string, res Result) {
 		}
 	}
 	checkRows(t, a, b, res)
+}
+
+// lineEndingOnly reports whether ops[i], an insert or a delete, is just
+// the "\r" of a CRLF line ending whose "\n" the other side has too: the
+// next op on the same side starts with "\n" and is not of the same kind.
+func lineEndingOnly(ops []Op, i int) bool {
+	if ops[i].Text != "\r" {
+		return false
+	}
+	for _, next := range ops[i+1:] {
+		if next.Op == OpEqual || next.Op == ops[i].Op {
+			return next.Op == OpEqual && strings.HasPrefix(next.Text, "\n")
+		}
+	}
+	return false
 }
 
 // checkRows verifies that the rows show every line of A and of B exactly

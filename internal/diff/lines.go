@@ -62,6 +62,16 @@ func lineOffsets(s string) []int {
 	return off
 }
 
+// lineKey is what a line compares as: its text with a "\r\n" ending read
+// as "\n", so that a line compares the same whatever its line ending
+// (browsers send CRLF, the API and imports LF). Only CRLF lines cost a copy.
+func lineKey(line string) string {
+	if n := len(line); n >= 2 && line[n-1] == '\n' && line[n-2] == '\r' {
+		return line[:n-2] + "\n"
+	}
+	return line
+}
+
 // lineEnd returns the end of line content, before "\n" or "\r\n".
 func lineEnd(s string, start, end int) int {
 	if end > start && s[end-1] == '\n' {

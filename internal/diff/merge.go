@@ -62,20 +62,31 @@ func newMergeText(s string, cd *codec) mergeText {
 	}
 	t.codes = make([]rune, n)
 	for i := range t.codes {
-		line := s[t.off[i]:t.off[i+1]]
+		// Lines compare by key, whatever their line ending.
+		key := lineKey(s[t.off[i]:t.off[i+1]])
 		if i == n-1 && t.missing {
-			if strings.HasSuffix(line, "\r") {
+			if strings.HasSuffix(key, "\r") {
 				// "x\r" plus "\n" would read as "x" plus "\r\n": give
 				// this odd line a key no real line can have instead.
 				t.term = "\n"
-				line += "\n\x00"
+				key += "\n\x00"
 			} else {
-				line += t.term
+				key += "\n"
 			}
 		}
-		t.codes[i] = cd.code(line)
+		t.codes[i] = cd.code(key)
 	}
 	return t
+}
+
+// written returns lines [l0,l1) as the merge writes them, virtual ending
+// included.
+func (t *mergeText) written(l0, l1 int) string {
+	s := t.text(l0, l1)
+	if l1 == t.lines() && l1 > l0 && t.missing {
+		s += t.term
+	}
+	return s
 }
 
 func (t *mergeText) lines() int { return len(t.off) - 1 }
@@ -104,6 +115,45 @@ func hunks(base, other *mergeText) []hunk {
 type merger struct {
 	out      strings.Builder
 	lastTerm int // length of the virtual ending the output ends with, or 0
+}
+
+// writeKept writes base lines [l0,l1), which neither side changed in
+// content, as lines [x0,…) of mine and [y0,…) of theirs. The lines are the
+// same but their bytes may differ in line endings: each line is written as
+// mine has it unless mine kept base's bytes, then as theirs has it. So the
+// saver's text wins, a side that alone rewrote line endings keeps them,
+// and merge(b, x, b) = x and merge(b, b, y) = y hold byte for byte.
+func (m *merger) writeKept(b, x, y *mergeText, l0, l1, x0, y0 int) {
+	n := l1 - l0
+	if n <= 0 {
+		return
+	}
+	wb := b.written(l0, l1)
+	if x.written(x0, x0+n) != wb {
+		// Line by line, grouping runs taken from the same side.
+		from, start := 0, 0 // 1: mine, 2: theirs
+		flush := func(k int) {
+			switch from {
+			case 1:
+				m.write(x, x0+start, x0+k)
+			case 2:
+				m.write(y, y0+start, y0+k)
+			}
+		}
+		for k := 0; k < n; k++ {
+			side := 2
+			if x.written(x0+k, x0+k+1) != b.written(l0+k, l0+k+1) {
+				side = 1
+			}
+			if side != from {
+				flush(k)
+				from, start = side, k
+			}
+		}
+		flush(n)
+		return
+	}
+	m.write(y, y0, y0+n)
 }
 
 func (m *merger) write(t *mergeText, l0, l1 int) {
@@ -154,8 +204,8 @@ func merge3(base, mine, theirs string) (string, []Conflict) {
 		xs, ys := gs+dx, gs+dy
 		dx += shift(hx[i0:i])
 		dy += shift(hy[j0:j])
+		m.writeKept(&b, &x, &y, pos, gs, pos+xs-gs, pos+ys-gs)
 		xe, ye := ge+dx, ge+dy
-		m.write(&b, pos, gs)
 		switch {
 		case j == j0:
 			m.write(&x, xs, xe)
@@ -181,7 +231,7 @@ func merge3(base, mine, theirs string) (string, []Conflict) {
 		}
 		pos = ge
 	}
-	m.write(&b, pos, b.lines())
+	m.writeKept(&b, &x, &y, pos, b.lines(), pos+dx, pos+dy)
 	out := m.out.String()
 	// The final newline merges like a one-line change of its own.
 	missing := x.missing

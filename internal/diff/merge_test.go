@@ -155,7 +155,14 @@ func checkMergeProperties(t testing.TB, base, x, y string) {
 	}
 	m1, c1 := merge3(base, x, y)
 	m2, c2 := merge3(base, y, x)
-	if (len(c1) == 0) != (len(c2) == 0) || len(c1) == 0 && m1 != m2 {
+	// Where both sides rewrote the line endings of an unchanged line
+	// differently, each order keeps its saver's: the texts then agree
+	// once line endings are read alike.
+	same := m1 == m2
+	if strings.Contains(base+x+y, "\r") {
+		same = lf(m1) == lf(m2)
+	}
+	if (len(c1) == 0) != (len(c2) == 0) || len(c1) == 0 && !same {
 		t.Fatalf("merge not symmetric for b=%q x=%q y=%q:\n%q %v\n%q %v", base, x, y, m1, c1, m2, c2)
 	}
 	for _, c := range c1 {
@@ -173,11 +180,105 @@ func FuzzMerge3(f *testing.F) {
 	f.Add("", "x", "")
 	f.Add("## A\nx\n\n## B\ny\n", "## A\nx2\n\n## B\ny\n", "## A\nx\n\n## B\ny2\n")
 	f.Add("a\nb\r", "a\nb\r\nc", "A\nb\r")
+	f.Add("a\nb\nc\n", "a\r\nB\r\nc\r\n", "a\nb\nC\n")
+	f.Add("## A\nx\n\ny\n\nz\n", "## A\r\nx2\r\n\r\ny\r\n\r\nz\r\n", "## A\nx\n\ny\n\nz2\n")
 	f.Fuzz(func(t *testing.T, base, x, y string) {
 		checkMergeProperties(t, base, x, y)
 		merged, conflicts := Merge3(base, x, y)
 		if len(conflicts) == 0 && (x == base && merged != y || y == base && merged != x) {
 			t.Fatalf("Merge3 shortcut broken")
 		}
+		// The same texts with other line endings merge the same way: each
+		// of the three written LF or CRLF, the merge has the same
+		// conflicts and the same text once line endings are read alike.
+		lb, lx, ly := pureLF(base), pureLF(x), pureLF(y)
+		want, wantConflicts := merge3(lb, lx, ly)
+		for v := 1; v < 8; v++ {
+			vb, vx, vy := ending(lb, v&1 != 0), ending(lx, v&2 != 0), ending(ly, v&4 != 0)
+			checkMergeProperties(t, vb, vx, vy)
+			got, gotConflicts := merge3(vb, vx, vy)
+			if len(gotConflicts) != len(wantConflicts) || lf(got) != lf(want) {
+				t.Fatalf("variant %d of b=%q x=%q y=%q:\n got %q (%d conflicts)\nwant %q (%d conflicts)",
+					v, base, x, y, got, len(gotConflicts), want, len(wantConflicts))
+			}
+			for i, c := range gotConflicts {
+				w := wantConflicts[i]
+				if c.Section != w.Section || lf(c.Base) != lf(w.Base) || lf(c.Mine) != lf(w.Mine) || lf(c.Theirs) != lf(w.Theirs) {
+					t.Fatalf("variant %d: conflict %+v, want %+v", v, c, w)
+				}
+			}
+		}
 	})
+}
+
+// lf reads every "\r\n" of s as "\n", as the diff and the merge do.
+func lf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+
+// pureLF removes every "\r" before a "\n", so that no line of the result
+// ends in "\r" and ending can write it back in CRLF faithfully.
+func pureLF(s string) string {
+	for strings.Contains(s, "\r\n") {
+		s = lf(s)
+	}
+	return s
+}
+
+// ending writes the LF text s with CRLF line endings when crlf is set.
+func ending(s string, crlf bool) string {
+	if !crlf {
+		return s
+	}
+	return strings.ReplaceAll(s, "\n", "\r\n")
+}
+
+// TestMerge3LineEndings: a browser sends CRLF, the API LF; the same words
+// merge as if both wrote the same line endings.
+func TestMerge3LineEndings(t *testing.T) {
+	base := "## Un\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n\nTroisième paragraphe.\n"
+	browser := ending(strings.Replace(base, "Premier", "Tout premier", 1), true)
+	api := strings.Replace(base, "Troisième", "Dernier", 1)
+	tests := []struct {
+		name, base, mine, theirs string
+		want                     string
+		conflicts                int
+	}{
+		// The saver's text gives the bytes of what neither side changed.
+		{"browser saves after the api", base, browser, api,
+			"## Un\r\n\r\nTout premier paragraphe.\r\n\r\nDeuxième paragraphe.\r\n\r\nDernier paragraphe.\n", 0},
+		// The saver kept base's line endings: theirs, who rewrote them,
+		// keeps its own.
+		{"api saves after the browser", base, api, browser,
+			"## Un\r\n\r\nTout premier paragraphe.\r\n\r\nDeuxième paragraphe.\r\n\r\nDernier paragraphe.\n", 0},
+		{"crlf base, lf edits", ending(base, true), api, ending(base, true), api, 0},
+		{"line endings alone change nothing", base, ending(base, true), api,
+			"## Un\r\n\r\nPremier paragraphe.\r\n\r\nDeuxième paragraphe.\r\n\r\nDernier paragraphe.\n", 0},
+		{"same paragraph still conflicts", base, browser, strings.Replace(base, "Premier", "Le premier", 1),
+			"## Un\r\n\r\nTout premier paragraphe.\r\n\r\nDeuxième paragraphe.\r\n\r\nTroisième paragraphe.\r\n", 1},
+		{"same change with other endings is taken once", base, browser, strings.Replace(base, "Premier", "Tout premier", 1), browser, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, f := range []func(b, x, y string) (string, []Conflict){Merge3, merge3} {
+				got, conflicts := f(tt.base, tt.mine, tt.theirs)
+				if got != tt.want || len(conflicts) != tt.conflicts {
+					t.Fatalf("merged %q (%d conflicts)\nwant   %q (%d)", got, len(conflicts), tt.want, tt.conflicts)
+				}
+			}
+			checkMergeProperties(t, tt.base, tt.mine, tt.theirs)
+		})
+	}
+	// Larger texts: disjoint paragraph edits, one side in CRLF, merge
+	// cleanly in both orders and hold both sides' words.
+	r := rand.New(rand.NewSource(11))
+	for i := 0; i < 30; i++ {
+		b := frenchText(r, 4000)
+		x, y := editParagraphs(r, b, 0), editParagraphs(r, b, 1)
+		want := mergeLinesByHand(b, x, y)
+		for _, order := range [][2]string{{ending(x, true), y}, {y, ending(x, true)}} {
+			got, conflicts := Merge3(b, order[0], order[1])
+			if len(conflicts) > 0 || lf(got) != want {
+				t.Fatalf("disjoint edits with CRLF on one side: %d conflicts, merged %q\nwant %q", len(conflicts), got, want)
+			}
+		}
+	}
 }

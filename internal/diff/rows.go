@@ -61,7 +61,7 @@ func (c *comparer) blockRows(rows []Row, spans []span, x0, x1, y0, y1 int) []Row
 	nd, ni := x1-x0, y1-y0
 	for i := 0; i < min(nd, ni); i++ {
 		x, y := x0+i, y0+i
-		if c.a[c.offA[x]:c.offA[x+1]] == c.b[c.offB[y]:c.offB[y+1]] {
+		if lineKey(c.a[c.offA[x]:c.offA[x+1]]) == lineKey(c.b[c.offB[y]:c.offB[y+1]]) {
 			// A line that happens to be identical on both sides.
 			seg := []Segment{{Text: c.a[c.offA[x]:lineEnd(c.a, c.offA[x], c.offA[x+1])]}}
 			rows = append(rows, Row{Kind: RowEqual, OldNo: x + 1, NewNo: y + 1, Old: seg, New: seg})

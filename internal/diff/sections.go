@@ -74,8 +74,9 @@ func (c *comparer) run() {
 	}
 }
 
-// encodeLines maps each distinct line to a rune. It fails only if there are
-// more distinct lines than runes.
+// encodeLines maps each distinct line to a rune, lines that differ only in
+// a "\r\n" or "\n" ending sharing one. It fails only if there are more
+// distinct lines than runes.
 func (c *comparer) encodeLines() (ra, rb []rune, ok bool) {
 	na, nb := len(c.offA)-1, len(c.offB)-1
 	cd := c.words.codec
@@ -84,10 +85,10 @@ func (c *comparer) encodeLines() (ra, rb []rune, ok bool) {
 	}
 	ra, rb = make([]rune, na), make([]rune, nb)
 	for i := range ra {
-		ra[i] = cd.code(c.a[c.offA[i]:c.offA[i+1]])
+		ra[i] = cd.code(lineKey(c.a[c.offA[i]:c.offA[i+1]]))
 	}
 	for i := range rb {
-		rb[i] = cd.code(c.b[c.offB[i]:c.offB[i+1]])
+		rb[i] = cd.code(lineKey(c.b[c.offB[i]:c.offB[i+1]]))
 	}
 	// Token codes of the word pass live in a fresh space.
 	cd.reset()
@@ -140,7 +141,9 @@ func (c *comparer) emitEqual(i, j, n int) {
 		return
 	}
 	s := c.cur()
-	s.add(span{kind: kindEqual, a0: c.offA[i], a1: c.offA[i+n], b0: c.offB[j], b1: c.offB[j+n]})
+	for _, sp := range appendEqual(nil, c.a, c.b, c.offA[i], c.offA[i+n], c.offB[j], c.offB[j+n], 0, 0) {
+		s.add(sp)
+	}
 	for k := 0; k < n; k++ {
 		seg := []Segment{{Text: c.a[c.offA[i+k]:lineEnd(c.a, c.offA[i+k], c.offA[i+k+1])]}}
 		s.rows = append(s.rows, Row{Kind: RowEqual, OldNo: i + k + 1, NewNo: j + k + 1, Old: seg, New: seg})
@@ -225,10 +228,10 @@ func (c *comparer) result() Result {
 			case kindEqual:
 				eq = true
 			case kindInsert:
-				ins = true
+				ins = ins || !eolOnly(sp, c.a, c.b)
 				res.Stats.InsertedWords += countWords(op.Text)
 			case kindDelete:
-				del = true
+				del = del || !eolOnly(sp, c.a, c.b)
 				res.Stats.DeletedWords += countWords(op.Text)
 			}
 		}

@@ -92,7 +92,10 @@ func tokenize(s string) tokens {
 	t.runes = make([]int, len(t.kind)+1)
 	for i := range t.kind {
 		n := t.off[i+1] - t.off[i]
-		if t.kind[i] != tokWord || n > 1 {
+		switch {
+		case t.kind[i] == tokNewline:
+			n = 1 // "\r\n" weighs as "\n": a line ending is one break
+		case t.kind[i] != tokWord || n > 1:
 			n = utf8.RuneCountInString(s[t.off[i]:t.off[i+1]])
 		}
 		t.runes[i+1] = t.runes[i] + n
@@ -153,12 +156,18 @@ func (w *wordDiffer) spans(x, y string, aBase, bBase int) []span {
 		ms = factorGaps(ms, ca, cb)
 		ms = slideEdits(ms, &ta, &tb, ca, cb)
 	}
-	return matchSpans(ms, ta.off, tb.off, aBase, bBase)
+	return matchSpans(ms, x, y, ta.off, tb.off, aBase, bBase)
 }
 
+// encode maps each token to its rune; a line break is one token whether it
+// is "\r\n" or "\n".
 func (w *wordDiffer) encode(s string, t *tokens) []rune {
 	rs := make([]rune, t.len())
 	for i := range rs {
+		if t.kind[i] == tokNewline {
+			rs[i] = w.codec.code("\n")
+			continue
+		}
 		rs[i] = w.codec.code(s[t.off[i]:t.off[i+1]])
 	}
 	return rs
@@ -177,9 +186,10 @@ func replaceSpans(la, lb, aBase, bBase int) []span {
 	return out
 }
 
-// matchSpans turns matches over items whose byte offsets are offA and offB
-// into spans: in each gap the deletion comes before the insertion.
-func matchSpans(ms []match, offA, offB []int, aBase, bBase int) []span {
+// matchSpans turns matches over items of x and y whose byte offsets are
+// offA and offB into spans: in each gap the deletion comes before the
+// insertion.
+func matchSpans(ms []match, x, y string, offA, offB []int, aBase, bBase int) []span {
 	out := make([]span, 0, 3*len(ms)+2)
 	pa, pb := 0, 0
 	na, nb := len(offA)-1, len(offB)-1
@@ -193,8 +203,8 @@ func matchSpans(ms []match, offA, offB []int, aBase, bBase int) []span {
 			out = append(out, span{kind: kindInsert, a0: a1, a1: a1, b0: b0, b1: b1})
 		}
 		if m.n > 0 {
-			out = append(out, span{kind: kindEqual,
-				a0: a1, a1: aBase + offA[m.a+m.n], b0: b1, b1: bBase + offB[m.b+m.n]})
+			// Matched tokens may differ in their line endings.
+			out = appendEqual(out, x, y, offA[m.a], offA[m.a+m.n], offB[m.b], offB[m.b+m.n], aBase, bBase)
 		}
 		pa, pb = m.a+m.n, m.b+m.n
 	}

@@ -60,7 +60,10 @@ func mergeMeta(base, mine, theirs model.Meta) (model.Meta, []diff.Conflict) {
 	return merged, conflicts
 }
 
+// fields is metadata as the JSON of each field, categories in the atlas's
+// order so that reordering them compares as no change.
 func fields(m model.Meta) map[string]json.RawMessage {
+	m.Categories = sortCategories(m.Categories)
 	data, _ := json.Marshal(m)
 	out := map[string]json.RawMessage{}
 	_ = json.Unmarshal(data, &out)

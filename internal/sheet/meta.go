@@ -45,6 +45,29 @@ func CategoryBySlug(slug string) (Category, bool) {
 	return Category{}, false
 }
 
+// sortCategories returns the categories in the atlas's order (any slug
+// the atlas does not know after them, alphabetically). Categories are a
+// set: ticking them in another order is no change, so every comparison
+// and every stored revision sees them in this one order.
+func sortCategories(cats []string) []string {
+	out := slices.Clone(cats)
+	rank := func(slug string) int {
+		for i, c := range Categories {
+			if c.Slug == slug {
+				return i
+			}
+		}
+		return len(Categories)
+	}
+	slices.SortStableFunc(out, func(a, b string) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
 // Limits on metadata, generous for people and tight for abuse.
 const (
 	maxMetaText = 500
@@ -87,7 +110,7 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 			cats = append(cats, c)
 		}
 	}
-	m.Categories = cats
+	m.Categories = sortCategories(cats)
 
 	tags := []string{}
 	for _, tag := range m.Tags {

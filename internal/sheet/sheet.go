@@ -53,10 +53,14 @@ func invalid(field, code, message string) error {
 }
 
 // ConflictError is an edit that overlaps what others saved meanwhile.
-// Nothing was stored; Mine hands the user's text back intact.
+// Nothing was stored; Mine hands the user's text back intact. Merged is
+// the three-way merge of base→mine onto Head with mine's text wherever the
+// two overlap: others' changes elsewhere are in it, so a save of Merged
+// from Head keeps everyone's work.
 type ConflictError struct {
 	Head      int
 	Mine      Content
+	Merged    Content
 	Conflicts []diff.Conflict
 }
 
@@ -77,8 +81,11 @@ func (c Content) equal(o Content) bool {
 	if c.Title != o.Title || c.Body != o.Body {
 		return false
 	}
-	a, _ := json.Marshal(c.Meta)
-	b, _ := json.Marshal(o.Meta)
+	// Categories are a set: compare them in one order.
+	cm, om := c.Meta, o.Meta
+	cm.Categories, om.Categories = sortCategories(cm.Categories), sortCategories(om.Categories)
+	a, _ := json.Marshal(cm)
+	b, _ := json.Marshal(om)
 	return string(a) == string(b)
 }
 
@@ -277,7 +284,7 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 		if head.Number != baseRev.Number {
 			merged, conflicts := merge(contentOf(baseRev), mine, contentOf(head))
 			if len(conflicts) > 0 {
-				return &ConflictError{Head: head.Number, Mine: mine, Conflicts: conflicts}
+				return &ConflictError{Head: head.Number, Mine: mine, Merged: merged, Conflicts: conflicts}
 			}
 			if len(merged.Body) > MaxBodyBytes {
 				return invalid("body", "merge_too_large", "une fois fusionnée avec les modifications des autres, la fiche dépasserait 1 Mio")

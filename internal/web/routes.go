@@ -60,7 +60,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	// Pages for people.
-	pages := app.Group("", h.loadSession, h.checkCSRF)
+	pages := app.Group("", h.browserText, h.loadSession, h.checkCSRF)
 	pages.Get("/", h.showHomePage)
 	pages.Get("/login", h.showLoginPage)
 	pages.Post("/login", h.login)

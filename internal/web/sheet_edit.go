@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/diff"
 	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
@@ -62,14 +61,6 @@ type editPage struct {
 	Drafts draftState
 }
 
-// conflictView is the edit-conflict screen: what others saved, the user's
-// own text intact in the editor, and the difference between the two.
-type conflictView struct {
-	Head      int
-	Conflicts []diff.Conflict
-	Sections  []diffSectionView
-}
-
 func formFromRevision(r *model.Revision) editForm {
 	f := editForm{
 		Title: r.Title, Body: r.Body, Subtitle: r.Meta.Subtitle, Categories: r.Meta.Categories,
@@ -84,8 +75,8 @@ func formFromRevision(r *model.Revision) editForm {
 	return f
 }
 
-// readEditForm reads the posted editor. Browsers send textarea line endings
-// as CRLF; the body is kept exactly as sent, since revisions store bytes.
+// readEditForm reads the posted editor. Its line endings are already LF:
+// browserText normalized every page form on arrival.
 func readEditForm(c *fiber.Ctx) editForm {
 	f := editForm{
 		Title: c.FormValue("title"), Body: c.FormValue("body"), Summary: c.FormValue("summary"),
@@ -243,6 +234,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
 			return newError(fiber.StatusUnprocessableEntity, "unknown_section", "Cette section n'existe plus dans la version de départ.")
 		}
+		in.Body = keepEndings(baseRev.Body, in.Body)
 		in.Title = baseRev.Title
 		p.Form.Title = baseRev.Title
 	} else {
@@ -251,6 +243,9 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 			return h.renderEditError(c, p, err)
 		}
 		in.Meta = &meta
+		if baseRev, err := h.store.Revision(ctx, sh.ID, base); err == nil {
+			in.Body = keepEndings(baseRev.Body, in.Body)
+		}
 	}
 
 	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
@@ -278,24 +273,6 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		}
 	}
 	return redirect(c, "/sheets/"+slug)
-}
-
-// renderConflict shows the conflict screen: the user's whole text, intact,
-// in the editor, now based on the head, with what differs from the head
-// shown above so they can take others' changes back in before saving.
-func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.ConflictError) error {
-	head, err := h.store.Revision(c.UserContext(), p.Sheet.ID, conflict.Head)
-	if err != nil {
-		return err
-	}
-	p.Section, p.SectionHeading = -1, ""
-	p.BaseNumber = conflict.Head
-	p.Form.Title, p.Form.Body = conflict.Mine.Title, conflict.Mine.Body
-	p.Conflict = &conflictView{
-		Head: conflict.Head, Conflicts: conflict.Conflicts,
-		Sections: sectionViews(p.Lang, diff.Compare(head.Body, conflict.Mine.Body, diff.Options{Timeout: diffTimeout}).Sections),
-	}
-	return h.views.render(c, fiber.StatusConflict, pageSheetEdit, p)
 }
 
 // renderEditError shows the editor again with the user's text and a

@@ -1,0 +1,62 @@
+package web
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// browserText normalizes the line endings of the text a page form posts:
+// every "\r\n", and any lone "\r", becomes "\n". Browsers send each
+// textarea with CRLF line endings, an artefact of form encoding rather
+// than the author's intent, while the API, imports and the demo write LF;
+// a sheet written in one and edited in the other would otherwise differ on
+// every line. It runs once for every page form, before any handler reads a
+// field (title, body, summary, comments, review notes, metadata), so no
+// handler has to remember it. The JSON API never passes here and keeps
+// bytes exact. Passwords are secrets compared byte for byte: left alone.
+func (h *handler) browserText(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost || !strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationForm) {
+		return c.Next()
+	}
+	args := c.Request().PostArgs()
+	type field struct{ k, v []byte }
+	var all []field
+	changed := false
+	args.VisitAll(func(k, v []byte) {
+		f := field{k: append([]byte(nil), k...), v: append([]byte(nil), v...)}
+		if bytes.IndexByte(v, '\r') >= 0 && !bytes.HasSuffix(k, []byte("password")) {
+			f.v = normalizeNewlines(f.v)
+			changed = true
+		}
+		all = append(all, f)
+	})
+	if changed {
+		// Rebuilt in order, so that repeated fields (categories) stay.
+		args.Reset()
+		for _, f := range all {
+			args.AddBytesKV(f.k, f.v)
+		}
+	}
+	return c.Next()
+}
+
+// normalizeNewlines turns "\r\n" and lone "\r" into "\n".
+func normalizeNewlines(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
+}
+
+// keepEndings returns base when typed is base but for its line endings
+// (all or some: a section edit puts LF text into a CRLF body), typed
+// otherwise. A body sent back unchanged from a revision stored with
+// CRLF (as browser saves were before browserText) then leaves those bytes
+// as they are: no revision that changes nothing visible, and a save that
+// changes nothing is still reported as such.
+func keepEndings(base, typed string) string {
+	if typed != base && strings.ReplaceAll(base, "\r\n", "\n") == strings.ReplaceAll(typed, "\r\n", "\n") {
+		return base
+	}
+	return typed
+}
