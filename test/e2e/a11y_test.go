@@ -146,9 +146,9 @@ type auditResult struct {
 // TestPagesAccessibility audits the structure and the colours of every main
 // page, as an anonymous visitor and as an administrator who also sits on a
 // board (so the review page shows its vote form).
-func TestPagesAccessibility(t *testing.T) {
-	needChromium(t)
-	srv := startServer(t)
+func TestPagesAccessibility(t *testing.T) { onEachDatabase(t, accessibilityJourney) }
+
+func accessibilityJourney(t *testing.T, srv *server) {
 	srv.createUsers(t, map[string]string{
 		"marie": "contributor", "anne": "contributor", "bleuenn": "contributor", "gwen": "admin",
 	})

@@ -69,9 +69,9 @@ func shotWidths(t *testing.T, s *shots, b *browser, name, sel string) {
 // asks first. (b) A save refused because the session ended in another tab
 // keeps the text and summary through login, without JavaScript's help,
 // and then saves.
-func TestDraftsKeepWhatIsTyped(t *testing.T) {
-	needChromium(t)
-	srv := startServer(t)
+func TestDraftsKeepWhatIsTyped(t *testing.T) { onEachDatabase(t, draftsJourney) }
+
+func draftsJourney(t *testing.T, srv *server) {
 	srv.createUsers(t, map[string]string{"marie": "contributor"})
 	token := srv.run(t, "", "token", "create", "--username", "marie")
 	body := "## La communauté\n\nUne vingtaine de voisins du quartier.\n\n## Les ressources\n\nDes parcelles et une grainothèque.\n"

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"atlas/internal/testutil"
 )
 
 // TestEndingsInTheBrowser: what a real browser sends (CRLF in every
@@ -19,12 +17,7 @@ import (
 // saved as shown, keeps the other person's title and place and every
 // metadata field. On SQLite, and on PostgreSQL when a server answers.
 func TestEndingsInTheBrowser(t *testing.T) {
-	needChromium(t)
-	t.Run("sqlite", func(t *testing.T) { endingsJourney(t, startServer(t), "sqlite") })
-	t.Run("postgres", func(t *testing.T) {
-		url := testutil.PostgresSchemaURL(t)
-		endingsJourney(t, startServer(t, "ATLAS_DATABASE_URL="+url, "ATLAS_AUTO_MIGRATE=true"), "postgres")
-	})
+	onEachDatabase(t, func(t *testing.T, srv *server) { endingsJourney(t, srv, databaseOf(t)) })
 }
 
 const endingsBody = "Un jardin ouvert à tous, au cœur du quartier.\n\n## La communauté\n\nUne vingtaine de voisins se retrouvent le samedi.\n\nIls partagent les outils et les graines.\n\n## Les ressources\n\nDes parcelles, un composteur et une cabane.\n\n## La gouvernance\n\nUne réunion par mois, ouverte à qui veut.\n"

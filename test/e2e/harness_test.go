@@ -18,6 +18,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"atlas/internal/testutil"
 )
 
 const (
@@ -180,6 +182,27 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// onEachDatabase runs a browser journey twice, as subtests: on SQLite, then
+// on PostgreSQL in a throwaway schema (skipped when no server answers, a
+// failure under ATLAS_TEST_REQUIRE_POSTGRES=1, as in CI). Pages must behave
+// alike on both, so every journey is walked on both.
+func onEachDatabase(t *testing.T, journey func(t *testing.T, srv *server)) {
+	needChromium(t)
+	t.Run("sqlite", func(t *testing.T) { journey(t, startServer(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		url := testutil.PostgresSchemaURL(t)
+		journey(t, startServer(t, "ATLAS_DATABASE_URL="+url, "ATLAS_AUTO_MIGRATE=true"))
+	})
+}
+
+// databaseOf names the database a journey run by onEachDatabase is on.
+func databaseOf(t *testing.T) string {
+	if strings.Contains(t.Name(), "/postgres") {
+		return "postgres"
+	}
+	return "sqlite"
 }
 
 // run runs an atlas subcommand against the server's database.
@@ -477,6 +500,11 @@ func newShots(t *testing.T) *shots {
 	dir := os.Getenv("ATLAS_E2E_SHOTS")
 	if dir == "" {
 		dir = filepath.Join(moduleRoot(t), "test-output", "e2e")
+	}
+	// The PostgreSQL walk of a journey keeps its own pictures beside the
+	// SQLite one's instead of overwriting them.
+	if databaseOf(t) == "postgres" {
+		dir = filepath.Join(dir, "postgres")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -42,12 +42,12 @@ func wantNoFlash(t *testing.T, b *browser, where string) {
 // TestBrowserJourney follows a sheet from creation to its validation by
 // the board, through section edits, a merge, a conflict and a diff, each
 // person in their own browser.
-func TestBrowserJourney(t *testing.T) {
-	needChromium(t)
+func TestBrowserJourney(t *testing.T) { onEachDatabase(t, browserJourney) }
+
+func browserJourney(t *testing.T, srv *server) {
 	// Step times in the -v output show where a slow run spends its budget.
 	start := time.Now()
 	step := func(name string) { t.Logf("step %s at %v", name, time.Since(start).Round(time.Millisecond)) }
-	srv := startServer(t)
 	step("server up")
 	srv.createUsers(t, map[string]string{
 		"marie": "contributor", "yann": "contributor", "anne": "contributor",

@@ -13,8 +13,6 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"atlas/internal/testutil"
 )
 
 // The phone widths every page must fit: a common phone and the narrowest
@@ -225,12 +223,7 @@ func emulateWidth(t *testing.T, b *browser, width int64) {
 // as a contributor and as an administrator, on both databases, and checks
 // that none is wider than the screen and that fingers can hit its controls.
 func TestPhoneWidths(t *testing.T) {
-	needChromium(t)
-	t.Run("sqlite", func(t *testing.T) { phoneWidthsOn(t, "sqlite", startServer(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		url := testutil.PostgresSchemaURL(t)
-		phoneWidthsOn(t, "postgres", startServer(t, "ATLAS_DATABASE_URL="+url, "ATLAS_AUTO_MIGRATE=true"))
-	})
+	onEachDatabase(t, func(t *testing.T, srv *server) { phoneWidthsOn(t, databaseOf(t), srv) })
 }
 
 // The fixture's hard cases: strings with no place to break, a table wider

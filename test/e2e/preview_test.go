@@ -40,9 +40,9 @@ func (b *browser) viewport(t *testing.T, width int64) {
 // a table), the help, the preview in place with JavaScript and as a form
 // submit without it, nothing saved by either, and a section save that
 // lands back at its section.
-func TestEditorPreviewAndToolbar(t *testing.T) {
-	needChromium(t)
-	srv := startServer(t)
+func TestEditorPreviewAndToolbar(t *testing.T) { onEachDatabase(t, previewJourney) }
+
+func previewJourney(t *testing.T, srv *server) {
 	srv.createUsers(t, map[string]string{"marie": "contributor"})
 	token := srv.run(t, "", "token", "create", "--username", "marie")
 	body := "Un jardin de quartier.\n\n## Histoire\n\nLe jardin est né en 2015.\n\n## Fonctionnement\n\nLes membres se retrouvent chaque samedi.\n"

@@ -15,9 +15,9 @@ import (
 // empty questionnaire; the provenance line names who started the sheet and
 // who wrote it with them; search snippets are text; a writer chooses the
 // licence from a list, "another licence" asking for its name.
-func TestReadersSeeWhatWasWritten(t *testing.T) {
-	needChromium(t)
-	srv := startServer(t)
+func TestReadersSeeWhatWasWritten(t *testing.T) { onEachDatabase(t, readersJourney) }
+
+func readersJourney(t *testing.T, srv *server) {
 	srv.createUsers(t, map[string]string{"marie": "contributor", "yann": "contributor", "anne": "contributor", "bleuenn": "contributor"})
 	tokens := map[string]string{}
 	for _, u := range []string{"marie", "yann", "anne", "bleuenn"} {
