@@ -38,6 +38,7 @@ func PlainText(md string) string {
 // blockText removes the markers that open a line: quotes, list items, task
 // boxes, headings (and their closing hashes), footnote definitions.
 func blockText(t string) string {
+	closed := false // closing hashes are looked for once: reading them is not free
 	for {
 		before := t
 		switch {
@@ -54,8 +55,11 @@ func blockText(t string) string {
 			}
 			if n <= 6 && (n == len(t) || t[n] == ' ' || t[n] == '\t') {
 				t = strings.TrimSpace(t[n:])
-				if s := strings.TrimRight(t, "#"); s != t && (s == "" || strings.HasSuffix(s, " ")) {
-					t = strings.TrimSpace(s)
+				if !closed {
+					if s := strings.TrimRight(t, "#"); s != t && (s == "" || strings.HasSuffix(s, " ")) {
+						t = strings.TrimSpace(s)
+					}
+					closed = true
 				}
 			}
 		case strings.HasPrefix(t, "[^"):
@@ -80,13 +84,39 @@ func blockText(t string) string {
 // inlineText removes inline Markdown: links and images keep their text,
 // autolinks their address, footnote references go, emphasis, code and
 // strike marks go, table pipes become spaces, escapes keep their sign.
+//
+// It reads t once, in time linear in its length whatever it holds (a
+// sheet's line may be a megabyte of '[' or '<'): the bracket or
+// parenthesis closing each one that opens is found in one pass before
+// (closers), a link's text is read in place rather than again on its own,
+// and no look-ahead reads past the end of the link text it is in.
 func inlineText(t string) string {
+	var closes []int32
+	if strings.IndexByte(t, '[') >= 0 {
+		closes = closers(t)
+	}
+	// A link whose text is being read: at close, reading goes on at end,
+	// past its address or reference.
+	type inLink struct{ close, end int }
+	var links []inLink
 	var b strings.Builder
-	for i := 0; i < len(t); {
+	b.Grow(len(t))
+	for i := 0; ; {
+		limit := len(t)
+		if n := len(links); n > 0 {
+			if i >= links[n-1].close {
+				i = links[n-1].end
+				links = links[:n-1]
+				continue
+			}
+			limit = links[n-1].close
+		} else if i >= len(t) {
+			break
+		}
 		c := t[i]
 		switch c {
 		case '\\':
-			if i+1 < len(t) && isPunct(t[i+1]) {
+			if i+1 < limit && isPunct(t[i+1]) {
 				b.WriteByte(t[i+1])
 				i += 2
 				continue
@@ -95,15 +125,15 @@ func inlineText(t string) string {
 			i++
 			continue
 		case '~':
-			if strings.HasPrefix(t[i:], "~~") {
+			if i+1 < limit && t[i+1] == '~' {
 				i += 2
 				continue
 			}
 		case '_':
 			// Emphasis, not the underscore inside a word (snake_case).
 			before, _ := utf8.DecodeLastRuneInString(t[:i])
-			after, _ := utf8.DecodeRuneInString(t[i+1:])
-			if i == 0 || i+1 == len(t) || !isWordRune(before) || !isWordRune(after) {
+			after, _ := utf8.DecodeRuneInString(t[i+1 : limit])
+			if i == 0 || i+1 >= limit || !isWordRune(before) || !isWordRune(after) {
 				i++
 				continue
 			}
@@ -112,23 +142,33 @@ func inlineText(t string) string {
 			i++
 			continue
 		case '!':
-			if i+1 < len(t) && t[i+1] == '[' {
+			if i+1 < limit && t[i+1] == '[' {
 				i++
 				continue
 			}
 		case '<':
-			if j := strings.IndexByte(t[i:], '>'); j > 0 {
-				inner := t[i+1 : i+j]
-				if !strings.ContainsAny(inner, " <") && (strings.Contains(inner, "://") || strings.Contains(inner, "@")) {
+			// An autolink holds neither space nor '<': looking no further
+			// than either keeps every byte read by one '<' at most.
+			j := i + 1
+			for j < limit && t[j] != '>' && t[j] != ' ' && t[j] != '<' {
+				j++
+			}
+			if j < limit && t[j] == '>' {
+				inner := t[i+1 : j]
+				if strings.Contains(inner, "://") || strings.Contains(inner, "@") {
 					b.WriteString(strings.TrimPrefix(inner, "mailto:"))
-					i += j + 1
+					i = j + 1
 					continue
 				}
 			}
 		case '[':
-			if end, text, ok := link(t[i:]); ok {
-				b.WriteString(inlineText(text))
-				i += end
+			if end, close, ok := link(t, closes, i, limit); ok {
+				if t[i+1] == '^' {
+					i = end // a footnote reference: nothing to read
+				} else {
+					links = append(links, inLink{close: close, end: end})
+					i++
+				}
 				continue
 			}
 		}
@@ -138,63 +178,61 @@ func inlineText(t string) string {
 	return b.String()
 }
 
-// link reads a link or footnote reference at the start of t: "[^1]",
-// "[text](address)", "[text][ref]", "[text]". It returns how many bytes it
-// spans and the text to keep.
-func link(t string) (int, string, bool) {
-	depth, close := 0, -1
-	for i := 0; i < len(t) && close < 0; i++ {
-		switch t[i] {
-		case '\\':
-			i++
+// link reads a link or footnote reference opening at t[i]: "[^1]",
+// "[text](address)", "[text][ref]", "[text]", all before limit. It returns
+// where it ends and where its text closes; closes is closers(t).
+func link(t string, closes []int32, i, limit int) (end, close int, ok bool) {
+	close = int(closes[i])
+	if close < 0 || close >= limit {
+		return 0, 0, false
+	}
+	end = close + 1
+	if end < limit {
+		switch t[end] {
+		case '(':
+			if p := int(closes[end]); p >= 0 && p < limit {
+				end = p + 1
+			}
 		case '[':
-			depth++
-		case ']':
-			depth--
-			if depth == 0 {
-				close = i
+			if j := strings.IndexByte(t[end+1:limit], ']'); j >= 0 {
+				end += 1 + j + 1
 			}
 		}
 	}
-	if close < 0 {
-		return 0, "", false
-	}
-	text := t[1:close]
-	if strings.HasPrefix(text, "^") {
-		return close + 1, "", true
-	}
-	rest := t[close+1:]
-	switch {
-	case strings.HasPrefix(rest, "("):
-		if j := matchingParen(rest); j > 0 {
-			return close + 1 + j + 1, text, true
-		}
-	case strings.HasPrefix(rest, "["):
-		if j := strings.IndexByte(rest, ']'); j > 0 {
-			return close + 1 + j + 1, text, true
-		}
-	}
-	return close + 1, text, true
+	return end, close, true
 }
 
-// matchingParen returns the index of the parenthesis closing the one that
-// opens s, or -1.
-func matchingParen(s string) int {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
+// closers returns, for every '[' and '(' of t, the index of the bracket or
+// parenthesis that closes it, nested ones counted and escaped ones
+// skipped, or -1; other indexes hold -1 too.
+func closers(t string) []int32 {
+	closes := make([]int32, len(t))
+	var brackets, parens []int32
+	for i := 0; i < len(t); i++ {
+		closes[i] = -1
+		switch t[i] {
 		case '\\':
-			i++
+			if i+1 < len(t) {
+				i++
+				closes[i] = -1
+			}
+		case '[':
+			brackets = append(brackets, int32(i))
+		case ']':
+			if n := len(brackets); n > 0 {
+				closes[brackets[n-1]] = int32(i)
+				brackets = brackets[:n-1]
+			}
 		case '(':
-			depth++
+			parens = append(parens, int32(i))
 		case ')':
-			depth--
-			if depth == 0 {
-				return i
+			if n := len(parens); n > 0 {
+				closes[parens[n-1]] = int32(i)
+				parens = parens[:n-1]
 			}
 		}
 	}
-	return -1
+	return closes
 }
 
 // isRule reports a thematic break: three or more of one of -, * or _,

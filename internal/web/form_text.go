@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,4 +60,16 @@ func keepEndings(base, typed string) string {
 		return base
 	}
 	return typed
+}
+
+// bodyOnBase is keepEndings against revision base of the sheet: the body a
+// full-form save or an amendment stores when the browser sends typed. A
+// base that cannot be read leaves typed as it is; the save then reports
+// the unknown base itself.
+func (h *handler) bodyOnBase(ctx context.Context, sheetID int64, base int, typed string) string {
+	rev, err := h.store.Revision(ctx, sheetID, base)
+	if err != nil {
+		return typed
+	}
+	return keepEndings(rev.Body, typed)
 }

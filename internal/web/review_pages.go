@@ -217,8 +217,11 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	if err != nil {
 		return h.renderEditError(c, p, err)
 	}
+	// A revision stored with CRLF comes back from the browser with LF:
+	// unchanged, as a save of it would be (bodyOnBase).
+	body := h.bodyOnBase(c.UserContext(), b.Sheet.ID, base, form.Body)
 	_, _, err = h.reviews.Amend(c.UserContext(), userOf(c), b.Review.ID, review.AmendInput{
-		Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta,
+		Base: base, Title: form.Title, Body: body, Summary: form.Summary, Meta: &meta,
 	})
 	h.countChange(err)
 	var conflict *sheet.ConflictError

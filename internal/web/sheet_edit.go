@@ -243,9 +243,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 			return h.renderEditError(c, p, err)
 		}
 		in.Meta = &meta
-		if baseRev, err := h.store.Revision(ctx, sh.ID, base); err == nil {
-			in.Body = keepEndings(baseRev.Body, in.Body)
-		}
+		in.Body = h.bodyOnBase(ctx, sh.ID, base, in.Body)
 	}
 
 	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
