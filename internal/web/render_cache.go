@@ -11,11 +11,19 @@ import (
 type renderCache struct {
 	renderer *render.Renderer
 	cache    *lru[render.Rendered]
+	// texts keeps what readers see of a body as plain Markdown, for search
+	// snippets: filtering a large body costs milliseconds, and the same
+	// sheets come back in search after search.
+	texts *lru[string]
 }
 
 // newRenderCache keeps up to budget bytes of rendered HTML.
 func newRenderCache(r *render.Renderer, budget int) *renderCache {
-	return &renderCache{renderer: r, cache: newSizedLRU(budget, func(r render.Rendered) int { return len(r.HTML) })}
+	return &renderCache{
+		renderer: r,
+		cache:    newSizedLRU(budget, func(r render.Rendered) int { return len(r.HTML) }),
+		texts:    newSizedLRU(budget/4, func(s string) int { return len(s) }),
+	}
 }
 
 // Render returns the rendered body whose hash is key. Two requests racing

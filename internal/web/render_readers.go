@@ -29,3 +29,13 @@ func (rc *renderCache) Reader(key, body string) render.Rendered {
 	rc.cache.put(key, r)
 	return r
 }
+
+// ReaderText is document.ReaderText of a body whose hash is key, kept.
+func (rc *renderCache) ReaderText(key, body string) string {
+	if text, ok := rc.texts.get(key); ok {
+		return text
+	}
+	text := document.ReaderText(body)
+	rc.texts.put(key, text)
+	return text
+}

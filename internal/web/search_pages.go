@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/document"
 	"atlas/internal/search"
 	"atlas/internal/store"
 )
@@ -61,7 +60,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 		if !ok || rev == nil {
 			continue
 		}
-		segs := search.Snippet(document.ReaderText(rev.Body), q, 200)
+		segs := search.Snippet(h.markdown.ReaderText(rev.SHA256, rev.Body), q, 200)
 		results = append(results, searchResult{Slug: card.Slug, Title: card.Title, Score: hit.Score, Segments: segs, Snippet: snippetHTML(segs)})
 	}
 	return q, results, nil
