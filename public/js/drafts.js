@@ -74,7 +74,7 @@
       return;
     }
     try {
-      s.setItem(key, JSON.stringify({ base: base, fields: fields(), at: Date.now(), synced: synced, submitted: !!copy, copy: copy || "" }));
+      s.setItem(key, JSON.stringify({ base: base, fields: fields(), at: Date.now(), synced: synced, submitted: !!copy, copy: copy || "", draft: mine ? mine.value : "" }));
     } catch (e) {
       // full: the server's copy still holds
     }
@@ -252,6 +252,11 @@
         box.hidden = false;
         document.getElementById("draft-local-resume").addEventListener("click", function () {
           fill(local.fields);
+          // The copy was written against a server draft: it may replace
+          // that one, and no other.
+          if (mine && typeof local.draft === "string") {
+            mine.value = local.draft;
+          }
           box.hidden = true;
           changed();
           var body = form.querySelector("textarea[name=body]");
