@@ -241,7 +241,10 @@
   if (local && local.fields) {
     var spent = local.submitted && local.copy && spentCopies.indexOf(local.copy) >= 0;
     var older = serverSavedAt && local.at <= serverSavedAt;
-    if (local.synced || spent || older || same(local.fields, initial)) {
+    // The save this copy went with was refused, and the server kept its
+    // text as the draft this page shows.
+    var kept = local.submitted && data.kept === "1";
+    if (local.synced || spent || older || kept || same(local.fields, initial)) {
       removeLocal();
       local = null;
     } else {
