@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -100,4 +101,32 @@ func TestDraftOfferComparesCategoriesAsASet(t *testing.T) {
 	if web.SameMeta(a, b) {
 		t.Errorf("a category removed reads as no change")
 	}
+}
+
+// A new sheet or an amendment refused for a field to fix keeps its text
+// as a draft too.
+func TestRefusedCreationAndAmendmentKeepTheText(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		submitted := createSheet(t, a, "Fablab", body1)
+		withBoard(t, a, submitted)
+		review := mustAPI(t, a, http.MethodPost, "/sheets/"+submitted+"/reviews", "marie", map[string]any{"revision": 1}, http.StatusCreated)
+		amend := fmt.Sprintf("/sheets/%s/reviews/%.0f/amend", submitted, review["id"].(float64))
+		b := a.browser()
+		b.login("marie")
+		csrf := b.csrf("/sheets/new")
+		for _, c := range []struct{ path, draft string }{{"/sheets", "/drafts/new"}, {amend, "/sheets/" + submitted + "/draft"}} {
+			form := url.Values{"base": {"1"}, "title": {""}, "body": {"Texte tapé pour " + c.path + ".\n"}, "summary": {"à garder"}}
+			if c.path == "/sheets" {
+				form.Del("base")
+			}
+			r := postForm(b, c.path, csrf, form)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), `data-unsaved="1"`) || !strings.Contains(string(r.body), `data-kept="1"`) {
+				t.Errorf("%s without a title: %d", c.path, r.status)
+			}
+			if got := mustAPI(t, a, http.MethodGet, c.draft, "marie", nil, http.StatusOK); got["body"] != form.Get("body") || got["summary"] != "à garder" {
+				t.Errorf("%s kept %v", c.path, got)
+			}
+		}
+	})
 }
