@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"atlas/internal/model"
@@ -18,6 +19,11 @@ const MaxDrafts = 50
 
 // ErrTooManyDrafts is a new draft beyond MaxDrafts.
 var ErrTooManyDrafts = errors.New("sheet: too many drafts")
+
+// ErrDraftChanged is a draft written over one the writer had not seen:
+// another tab, or another device, saved the account's draft of that sheet
+// meanwhile (DraftOptions.IfSavedAt).
+var ErrDraftChanged = errors.New("sheet: draft changed meanwhile")
 
 // DraftInput is what a draft holds. Base is the revision the text started
 // from (0 for a new sheet).
@@ -36,6 +42,11 @@ type DraftOptions struct {
 	// (a save refused because the session ended), the newest text matters
 	// more than one left untouched the longest.
 	MakeRoom bool
+	// IfSavedAt makes the write a compare-and-set: it is refused with
+	// ErrDraftChanged unless the account's draft of the sheet is the one
+	// saved at that instant, or, for the zero time, unless there is none.
+	// nil writes whatever is there.
+	IfSavedAt *time.Time
 }
 
 // PutDraft keeps an account's draft of a sheet (slug "" for the sheet it
@@ -53,12 +64,27 @@ func (s *Service) PutDraft(ctx context.Context, owner *model.User, slug string, 
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		d = &model.Draft{UserID: owner.ID, SheetID: sheetID, Base: in.Base, Title: in.Title, Body: in.Body,
-			Meta: in.Meta, Summary: in.Summary, CreatedAt: now, SavedAt: now}
 		if err := s.store.LockDraftsOf(ctx, owner.ID); err != nil {
 			return err
 		}
+		// Times are kept to the microsecond, what both databases store, so
+		// that the saved_at an editor carries names its draft exactly.
+		now := s.now().Truncate(time.Microsecond)
+		old, err := s.store.Draft(ctx, owner.ID, sheetID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			old = nil
+		case err != nil:
+			return err
+		}
+		if opt.IfSavedAt != nil && !sameDraft(old, *opt.IfSavedAt) {
+			return ErrDraftChanged
+		}
+		if old != nil && !now.After(old.SavedAt) {
+			now = old.SavedAt.Add(time.Microsecond) // each write its own name
+		}
+		d = &model.Draft{UserID: owner.ID, SheetID: sheetID, Base: in.Base, Title: in.Title, Body: in.Body,
+			Meta: in.Meta, Summary: in.Summary, CreatedAt: now, SavedAt: now}
 		updated, err := s.store.UpdateDraft(ctx, d)
 		if err != nil || updated {
 			return err
@@ -112,11 +138,36 @@ func (s *Service) Drafts(ctx context.Context, owner *model.User) ([]model.DraftL
 	return s.store.Drafts(ctx, owner.ID)
 }
 
+// sameDraft tells whether d (nil: none) is the draft saved at savedAt
+// (zero: none).
+func sameDraft(d *model.Draft, savedAt time.Time) bool {
+	if d == nil {
+		return savedAt.IsZero()
+	}
+	return d.SavedAt.Equal(savedAt)
+}
+
 // spendDraft deletes the author's draft of a sheet (nil: of a new sheet)
-// inside a save's transaction: a save that fails rolls it back, so a
-// refused save keeps the draft.
-func (s *Service) spendDraft(ctx context.Context, author *model.User, sheetID *int64) error {
-	_, err := s.store.DeleteDraft(ctx, author.ID, sheetID)
+// inside a save's transaction, when the save was made from it: from is
+// the saved_at of the draft the text was written from, nil when it names
+// none (a program's save, an amendment). A draft written since, by another
+// tab, is kept. A save that fails rolls this back, so a refused save keeps
+// the draft.
+func (s *Service) spendDraft(ctx context.Context, author *model.User, sheetID *int64, from *time.Time) error {
+	if from == nil || from.IsZero() {
+		return nil
+	}
+	if err := s.store.LockDraftsOf(ctx, author.ID); err != nil {
+		return err
+	}
+	d, err := s.store.Draft(ctx, author.ID, sheetID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !d.SavedAt.Equal(*from)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.store.DeleteDraft(ctx, author.ID, sheetID)
 	return err
 }
 
@@ -177,4 +228,10 @@ func checkDraft(in DraftInput) (DraftInput, error) {
 	meta.Website = website
 	in.Meta = meta
 	return in, nil
+}
+
+// SameMeta tells whether two sets of metadata are the same by the rule a
+// save applies (Content.equal): categories compared as a set.
+func SameMeta(a, b model.Meta) bool {
+	return Content{Meta: a}.equal(Content{Meta: b})
 }

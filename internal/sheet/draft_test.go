@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"atlas/internal/db"
 	"atlas/internal/model"
@@ -170,13 +171,14 @@ func TestDraftsAreBoundedPerAccount(t *testing.T) {
 func TestSavingSpendsTheAuthorsDraftOnly(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
-		if _, err := e.svc.PutDraft(e.ctx, e.marie, "", sheet.DraftInput{Title: "Jardin", Body: jardin}, sheet.DraftOptions{}); err != nil {
+		mine, err := e.svc.PutDraft(e.ctx, e.marie, "", sheet.DraftInput{Title: "Jardin", Body: jardin}, sheet.DraftOptions{})
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.PutDraft(e.ctx, e.yann, "", sheet.DraftInput{Title: "Autre", Body: "x"}, sheet.DraftOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		sh, _, err := e.svc.Create(e.ctx, e.marie, sheet.CreateInput{Title: "Jardin", Body: jardin})
+		sh, _, err := e.svc.Create(e.ctx, e.marie, sheet.CreateInput{Title: "Jardin", Body: jardin, Draft: &mine.SavedAt})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,16 +188,19 @@ func TestSavingSpendsTheAuthorsDraftOnly(t *testing.T) {
 		if _, err := e.svc.Draft(e.ctx, e.yann, ""); err != nil {
 			t.Errorf("someone else's new-sheet draft went: %v", err)
 		}
+		drafts := map[*model.User]*model.Draft{}
 		for _, u := range []*model.User{e.marie, e.yann} {
-			if _, err := e.svc.PutDraft(e.ctx, u, sh.Slug, sheet.DraftInput{Base: 1, Body: jardin + u.Username}, sheet.DraftOptions{}); err != nil {
+			d, err := e.svc.PutDraft(e.ctx, u, sh.Slug, sheet.DraftInput{Base: 1, Body: jardin + u.Username}, sheet.DraftOptions{})
+			if err != nil {
 				t.Fatal(err)
 			}
+			drafts[u] = d
 		}
 		// A refused save (a conflict) keeps the draft.
-		if _, err := e.svc.Save(e.ctx, e.yann, sh.Slug, sheet.SaveInput{Base: 1, Title: "Jardin", Body: strings.Replace(jardin, "vingtaine", "trentaine", 1)}); err != nil {
+		if _, err := e.svc.Save(e.ctx, e.yann, sh.Slug, sheet.SaveInput{Base: 1, Title: "Jardin", Body: strings.Replace(jardin, "vingtaine", "trentaine", 1), Draft: &drafts[e.yann].SavedAt}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.svc.Save(e.ctx, e.marie, sh.Slug, sheet.SaveInput{Base: 1, Title: "Jardin", Body: strings.Replace(jardin, "vingtaine", "dizaine", 1)})
+		_, err = e.svc.Save(e.ctx, e.marie, sh.Slug, sheet.SaveInput{Base: 1, Title: "Jardin", Body: strings.Replace(jardin, "vingtaine", "dizaine", 1), Draft: &drafts[e.marie].SavedAt})
 		var conflict *sheet.ConflictError
 		if !errors.As(err, &conflict) {
 			t.Fatalf("want a conflict, got %v", err)
@@ -207,11 +212,58 @@ func TestSavingSpendsTheAuthorsDraftOnly(t *testing.T) {
 			t.Errorf("yann's save kept his draft: %v", err)
 		}
 		// Even a save that changes nothing spends it: the text is saved.
-		if _, err := e.svc.Save(e.ctx, e.marie, sh.Slug, sheet.SaveInput{Base: 2, Title: "Jardin", Body: strings.Replace(jardin, "vingtaine", "trentaine", 1)}); err != nil {
+		if _, err := e.svc.Save(e.ctx, e.marie, sh.Slug, sheet.SaveInput{Base: 2, Title: "Jardin", Body: strings.Replace(jardin, "vingtaine", "trentaine", 1), Draft: &drafts[e.marie].SavedAt}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.Draft(e.ctx, e.marie, sh.Slug); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("marie's save kept her draft: %v", err)
+		}
+	})
+}
+
+// A save spends the author's draft only when it was made from it; an
+// autosave that names the draft it last saw never writes over another
+// tab's.
+func TestSavingSpendsOnlyTheDraftItWasMadeFrom(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		sh, _, err := e.svc.Create(e.ctx, e.marie, sheet.CreateInput{Title: "Jardin", Body: jardin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		none := time.Time{}
+		first, err := e.svc.PutDraft(e.ctx, e.marie, sh.Slug, sheet.DraftInput{Base: 1, Body: jardin + "onglet A\n"}, sheet.DraftOptions{IfSavedAt: &none})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A second tab that saw no draft, or the first one, is refused.
+		for _, seen := range []time.Time{{}, first.SavedAt.Add(-time.Second)} {
+			if _, err := e.svc.PutDraft(e.ctx, e.marie, sh.Slug, sheet.DraftInput{Base: 1, Body: "onglet B"}, sheet.DraftOptions{IfSavedAt: &seen}); !errors.Is(err, sheet.ErrDraftChanged) {
+				t.Errorf("autosave over another tab's draft (seen %v): %v", seen, err)
+			}
+		}
+		second, err := e.svc.PutDraft(e.ctx, e.marie, sh.Slug, sheet.DraftInput{Base: 1, Body: jardin + "onglet A, suite\n"}, sheet.DraftOptions{IfSavedAt: &first.SavedAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !second.SavedAt.After(first.SavedAt) || second.Body != jardin+"onglet A, suite\n" {
+			t.Errorf("second write: %v %q", second.SavedAt, second.Body)
+		}
+		// Saves naming no draft (a token, an amendment), or an older one
+		// (a tab that did not see the latest autosave), keep it.
+		for i, from := range []*time.Time{nil, &first.SavedAt} {
+			if _, err := e.svc.Save(e.ctx, e.marie, sh.Slug, sheet.SaveInput{Base: sh.HeadNumber + i, Title: "Jardin", Body: fmt.Sprintf("%ssave %d\n", jardin, i), Draft: from}); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := e.svc.Draft(e.ctx, e.marie, sh.Slug); err != nil || !got.SavedAt.Equal(second.SavedAt) {
+				t.Errorf("save %d (from %v) spent a draft it was not made from: %v %v", i, from, got, err)
+			}
+		}
+		if _, err := e.svc.Save(e.ctx, e.marie, sh.Slug, sheet.SaveInput{Base: 3, Title: "Jardin", Body: jardin + "from the draft\n", Draft: &second.SavedAt}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Draft(e.ctx, e.marie, sh.Slug); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the save made from the draft kept it: %v", err)
 		}
 	})
 }

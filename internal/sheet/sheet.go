@@ -118,6 +118,10 @@ type CreateInput struct {
 	Meta    *model.Meta
 	Slug    string // optional; made from the title when empty
 	Origin  string // edit (default) or import
+	// Draft is the saved_at of the author's draft of a new sheet this text
+	// was written from: creating the sheet spends it. nil names none, and
+	// the draft is kept.
+	Draft *time.Time
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -166,7 +170,7 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 			if err := s.store.CreateSheet(ctx, sh); err != nil {
 				return err
 			}
-			if err := s.spendDraft(ctx, author, nil); err != nil {
+			if err := s.spendDraft(ctx, author, nil, in.Draft); err != nil {
 				return err
 			}
 			rev = newRevision(sh.ID, 1, nil, author.ID, summary, origin, false, content, now)
@@ -222,6 +226,10 @@ type SaveInput struct {
 	Meta    *model.Meta
 	Minor   bool
 	Origin  string // edit (default) or amendment
+	// Draft is the saved_at of the author's draft of the sheet this text
+	// was written from: saving spends that draft, and only that one (not
+	// one another tab wrote since). nil names none, and the draft is kept.
+	Draft *time.Time
 }
 
 // SaveResult says what a save did.
@@ -255,9 +263,9 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 		if err != nil {
 			return err
 		}
-		// Saving spends the author's draft of the sheet; a refused save
-		// rolls this back and keeps it.
-		if err := s.spendDraft(ctx, author, &sh.ID); err != nil {
+		// Saving from the author's draft spends it; a refused save rolls
+		// this back and keeps it.
+		if err := s.spendDraft(ctx, author, &sh.ID, in.Draft); err != nil {
 			return err
 		}
 		if in.Base > sh.HeadNumber {

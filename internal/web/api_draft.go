@@ -23,7 +23,9 @@ type apiDraft struct {
 
 // apiDraftRequest is what PUT accepts: the draft's fields. saved_at is
 // accepted so that a program may send back what it read, and ignored: the
-// server sets it.
+// server sets it. if_saved_at, optional, makes the write a compare-and-set:
+// refused with 409 draft_changed unless the draft is still the one saved
+// at that instant.
 type apiDraftRequest struct {
 	Base    int         `json:"base"`
 	Title   string      `json:"title"`
@@ -31,6 +33,7 @@ type apiDraftRequest struct {
 	Meta    *model.Meta `json:"meta"`
 	Summary string      `json:"summary"`
 	SavedAt *time.Time  `json:"saved_at"`
+	IfSaved *time.Time  `json:"if_saved_at"`
 }
 
 // apiDraftListItem is one line of GET /drafts; slug is null for the draft
@@ -67,7 +70,7 @@ func (h *handler) apiPutDraft(c *fiber.Ctx) error {
 	if in.Meta != nil {
 		draft.Meta = *in.Meta
 	}
-	d, err := h.sheets.PutDraft(c.UserContext(), userOf(c), draftSlug(c), draft, sheet.DraftOptions{})
+	d, err := h.sheets.PutDraft(c.UserContext(), userOf(c), draftSlug(c), draft, sheet.DraftOptions{IfSavedAt: in.IfSaved})
 	if err != nil {
 		return draftError(err)
 	}
@@ -103,6 +106,10 @@ func (h *handler) apiListDrafts(c *fiber.Ctx) error {
 // draftError names the one refusal of drafts the error handler does not
 // know: an account already at its limit.
 func draftError(err error) error {
+	if errors.Is(err, sheet.ErrDraftChanged) {
+		return newError(fiber.StatusConflict, "draft_changed",
+			"Ce brouillon a été modifié ailleurs (un autre onglet ?) depuis : il n'est pas remplacé ; relisez-le avant d'enregistrer.")
+	}
 	if errors.Is(err, sheet.ErrTooManyDrafts) {
 		return newError(fiber.StatusConflict, "too_many_drafts", fmt.Sprintf(
 			"Vous avez déjà %d brouillons : enregistrez ou supprimez-en un (GET /api/v1/drafts les liste) avant d'en commencer un autre.", sheet.MaxDrafts))

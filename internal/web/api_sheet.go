@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -153,6 +154,10 @@ type apiUpdateSheetRequest struct {
 	Summary string   `json:"summary"`
 	Meta    *apiMeta `json:"meta"`
 	Minor   bool     `json:"minor"`
+	// DraftSavedAt, optional, names the account's draft the text was
+	// written from (its saved_at): the save deletes it, if it is still
+	// that one. A save naming none keeps the draft.
+	DraftSavedAt *time.Time `json:"draft_saved_at"`
 }
 
 func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
@@ -166,6 +171,7 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	user := userOf(c)
 	res, err := h.sheets.Save(c.UserContext(), user, c.Params("slug"), sheet.SaveInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
+		Draft: in.DraftSavedAt,
 	})
 	h.countSave(res, err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {

@@ -24,6 +24,16 @@ import (
 type draftState struct {
 	Offer   *draftOffer
 	SavedAt time.Time
+	// Mine is the draft this form was filled from or keeps its text in
+	// (zero: none): the form posts it back (draftField).
+	Mine time.Time
+	// Unsaved marks a page showing text the server refused to save (a
+	// conflict, a field to fix): leaving it asks first. Kept says the
+	// server holds that text as the account's draft.
+	Unsaved, Kept bool
+	// Spent names the browser copies this browser's saves have stored
+	// (spentCopies): drafts.js drops those.
+	Spent []string
 }
 
 // draftOffer is the banner of an editor opened while its account holds a
@@ -67,6 +77,7 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 	if user == nil {
 		return nil
 	}
+	p.Drafts.Spent = spentCopies(c)
 	_, discard := draftURLs(slug)
 	d, err := h.sheets.Draft(c.UserContext(), user, slug)
 	if errors.Is(err, store.ErrNotFound) {
@@ -85,6 +96,7 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 			p.BaseNumber = d.Base
 		}
 		offer.Resumed = true
+		p.Drafts.Mine = d.SavedAt
 		offer.Moved = current != nil && d.Base != current.Number
 		p.Drafts.Offer = offer
 		return nil
@@ -99,7 +111,10 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 	offer.TitleChanged, offer.Title, offer.Summary = d.Title != title, d.Title, d.Summary
 	offer.Sections = sectionViews(p.Lang, diff.Compare(body, d.Body, diff.Options{Timeout: diffTimeout}).Sections)
 	if !offer.TitleChanged && len(offer.Sections) == 0 && d.Summary == "" && (current == nil || sameMeta(d.Meta, current.Meta)) {
-		return nil // nothing in it differs from what the editor shows
+		// Nothing in it differs from what the editor shows: autosaves may
+		// write over it.
+		p.Drafts.Mine = d.SavedAt
+		return nil
 	}
 	p.Drafts.Offer = offer
 	return nil
@@ -131,10 +146,10 @@ func (p editPage) draftSlug() string {
 	return p.Sheet.Slug
 }
 
+// sameMeta is the service's own rule: metadata as a revision would store
+// them, categories compared as a set.
 func sameMeta(a, b model.Meta) bool {
-	x, _ := a.Value()
-	y, _ := b.Value()
-	return x == y
+	return sheet.SameMeta(a, b)
 }
 
 // formFromDraft fills the editor from a draft. A place kept without
@@ -202,11 +217,21 @@ func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 func (h *handler) saveDraft(c *fiber.Ctx) error {
 	slug := draftSlug(c)
 	base, section, err := readDraftPost(c)
+	var opt sheet.DraftOptions
+	if err == nil {
+		// The form names the draft it last saw: another tab's since is
+		// not overwritten (409, the browser keeps its copy).
+		seen, present, ferr := readDraftField(c)
+		if present {
+			opt.IfSavedAt = &seen
+		}
+		err = ferr
+	}
 	if err == nil {
 		var in sheet.DraftInput
 		if in, err = h.draftFromForm(c.UserContext(), slug, base, section, readEditForm(c)); err == nil {
 			var d *model.Draft
-			if d, err = h.sheets.PutDraft(c.UserContext(), userOf(c), slug, in, sheet.DraftOptions{}); err == nil {
+			if d, err = h.sheets.PutDraft(c.UserContext(), userOf(c), slug, in, opt); err == nil {
 				c.Set(fiber.HeaderCacheControl, "no-store")
 				return c.JSON(fiber.Map{"saved_at": d.SavedAt.UTC()})
 			}
@@ -245,9 +270,14 @@ type draftView struct {
 	URL        string
 	Key        string
 	BaseNumber int
+	Mine       time.Time
+	Unsaved    bool
+	Kept       bool
+	Spent      string
 }
 
 // DraftView gathers the editor's draft banner and autosave settings.
 func (p editPage) DraftView() draftView {
-	return draftView{Base: p.Base, Offer: p.Drafts.Offer, SavedAt: p.Drafts.SavedAt, URL: p.DraftURL(), Key: p.DraftKey(), BaseNumber: p.BaseNumber}
+	return draftView{Base: p.Base, Offer: p.Drafts.Offer, SavedAt: p.Drafts.SavedAt, URL: p.DraftURL(), Key: p.DraftKey(), BaseNumber: p.BaseNumber,
+		Mine: p.Drafts.Mine, Unsaved: p.Drafts.Unsaved, Kept: p.Drafts.Kept, Spent: strings.Join(p.Drafts.Spent, " ")}
 }

@@ -107,12 +107,24 @@ func TestDraftAPI(t *testing.T) {
 			t.Errorf("DELETE /drafts/new twice: %d", r.status)
 		}
 
-		// Saving the sheet, by the API, spends the draft; by the admin, not.
+		// Saving the sheet by the API spends the draft only when the save
+		// names it (draft_saved_at); the admin's save, or one naming none or
+		// an older draft, keeps it.
 		mustAPI(t, a, http.MethodPut, "/sheets/"+slug, "admin", map[string]any{"base": 1, "title": "Jardin", "body": body1 + "\nDe l'admin.\n"}, http.StatusOK)
-		mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK)
+		seen := mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK)["saved_at"]
 		mustAPI(t, a, http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 2, "title": "Jardin", "body": body1 + "\nDe Marie.\n"}, http.StatusOK)
+		mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK)
+		// A compare-and-set write naming a draft that is no longer there is
+		// refused, and changes nothing.
+		if r := a.api(http.MethodPut, path, "marie", map[string]any{"base": 1, "body": "autre onglet", "if_saved_at": "2001-01-01T00:00:00Z"}); r.status != http.StatusConflict || !strings.Contains(string(r.body), "draft_changed") {
+			t.Errorf("stale if_saved_at: %d %s", r.status, r.body)
+		}
+		if d := mustAPI(t, a, http.MethodGet, path, "marie", nil, http.StatusOK); d["saved_at"] != seen {
+			t.Errorf("a refused compare-and-set changed the draft: %v", d)
+		}
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 3, "title": "Jardin", "body": body1 + "\nDe Marie encore.\n", "draft_saved_at": seen}, http.StatusOK)
 		if r := a.api(http.MethodGet, path, "marie", nil); r.status != http.StatusNotFound {
-			t.Errorf("a save kept the draft: %d", r.status)
+			t.Errorf("a save naming the draft kept it: %d", r.status)
 		}
 	})
 }
@@ -192,9 +204,10 @@ func TestEditorOffersTheDraftWithItsDiff(t *testing.T) {
 		if r := a.api(http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil); r.status != http.StatusNotFound {
 			t.Errorf("discarded draft: %d", r.status)
 		}
-		// A browser save spends the draft too.
+		// A browser save from the draft spends it.
 		mustAPI(t, a, http.MethodPut, "/sheets/"+slug+"/draft", "marie", map[string]any{"base": 1, "body": "brouillon"}, http.StatusOK)
-		r = postForm(b, edit, csrf, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {body1 + "\nEnregistré.\n"}})
+		again := b.get(edit + "?draft=1").body
+		r = postForm(b, edit, csrf, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {body1 + "\nEnregistré.\n"}, "draft_saved_at": {field(again, "draft_saved_at")}})
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", r.status, r.body)
 		}
@@ -267,7 +280,7 @@ func TestSaveAfterTheSessionEndedKeepsTheText(t *testing.T) {
 		}
 		// Saving it is an ordinary, CSRF-checked save.
 		fresh := html.UnescapeString(csrfField.FindStringSubmatch(string(editor.body))[1])
-		if r := postForm(b, edit, fresh, url.Values{"base": {field(editor.body, "base")}, "title": {"Jardin"}, "body": {field(editor.body, "body")}, "summary": {field(editor.body, "summary")}}); r.status != http.StatusSeeOther {
+		if r := postForm(b, edit, fresh, url.Values{"base": {field(editor.body, "base")}, "title": {"Jardin"}, "body": {field(editor.body, "body")}, "summary": {field(editor.body, "summary")}, "draft_saved_at": {field(editor.body, "draft_saved_at")}}); r.status != http.StatusSeeOther {
 			t.Fatalf("save after login: %d %.300s", r.status, r.body)
 		}
 		sh := mustAPI(t, a, http.MethodGet, "/sheets/"+slug, "marie", nil, http.StatusOK)
@@ -351,7 +364,7 @@ func TestNewSheetEditorOffersItsDraft(t *testing.T) {
 	if field(resumed, "title") != "Repair café" || field(resumed, "body") != "Un atelier par mois.\n" {
 		t.Errorf("resumed new sheet: title %q body %q", field(resumed, "title"), field(resumed, "body"))
 	}
-	if r := postForm(b, "/sheets", csrf, url.Values{"title": {"Repair café"}, "body": {"Un atelier par mois.\n"}}); r.status != http.StatusSeeOther {
+	if r := postForm(b, "/sheets", csrf, url.Values{"title": {"Repair café"}, "body": {"Un atelier par mois.\n"}, "draft_saved_at": {field(resumed, "draft_saved_at")}}); r.status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	if r := a.api(http.MethodGet, "/drafts/new", "marie", nil); r.status != http.StatusNotFound {

@@ -215,6 +215,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	}
 	meta, err := form.meta()
 	if err != nil {
+		h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
 		return h.renderEditError(c, p, err)
 	}
 	// A revision stored with CRLF comes back from the browser with LF:
@@ -227,10 +228,15 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	var conflict *sheet.ConflictError
 	switch {
 	case errors.As(err, &conflict):
+		h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
 		return h.renderConflict(c, p, conflict)
 	case err != nil:
+		if _, internal := classify(err); !internal {
+			h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
+		}
 		return h.renderEditError(c, p, err)
 	}
+	h.markSpent(c)
 	h.flash(c, "success", "amended")
 	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", b.Sheet.Slug, b.Review.ID))
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -152,12 +153,17 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 		return h.renderPreview(c, editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories)})
 	}
 	meta, err := form.meta()
+	var from *time.Time
+	if err == nil {
+		from, err = savedFrom(c)
+	}
 	if err == nil {
 		var sh *model.Sheet
 		sh, _, err = h.sheets.Create(c.UserContext(), userOf(c), sheet.CreateInput{
-			Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta,
+			Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta, Draft: from,
 		})
 		if err == nil {
+			h.markSpent(c)
 			h.flash(c, "success", "created")
 			return redirect(c, "/sheets/"+sh.Slug)
 		}
@@ -165,6 +171,9 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 	b := h.base(c, "")
 	b.Title = b.T("sheet.new")
 	p := editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories)}
+	if _, internal := classify(err); !internal {
+		h.keepRefused(c, &p, "", 0, -1, form)
+	}
 	return h.renderEditError(c, p, err)
 }
 
@@ -224,6 +233,9 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	}
 
 	in := sheet.SaveInput{Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary, Minor: form.Minor}
+	if in.Draft, err = savedFrom(c); err != nil {
+		return err
+	}
 	if section >= 0 {
 		// A section edit changes only the body: the rest of the sheet is
 		// that of the revision the editor started from.
@@ -240,6 +252,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	} else {
 		meta, err := form.meta()
 		if err != nil {
+			h.keepRefused(c, &p, slug, base, section, form)
 			return h.renderEditError(c, p, err)
 		}
 		in.Meta = &meta
@@ -251,8 +264,12 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	var conflict *sheet.ConflictError
 	switch {
 	case errors.As(err, &conflict):
+		h.keepRefused(c, &p, slug, base, section, form)
 		return h.renderConflict(c, p, conflict)
 	case err != nil:
+		if _, internal := classify(err); !internal {
+			h.keepRefused(c, &p, slug, base, section, form)
+		}
 		return h.renderEditError(c, p, err)
 	case res.Unchanged:
 		h.flash(c, "info", "unchanged")
@@ -261,6 +278,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	default:
 		h.flash(c, "success", "saved")
 	}
+	h.markSpent(c)
 	if section >= 0 {
 		// Back to the section just edited (see sectionAnchor). Rendering the
 		// saved revision here costs nothing: the sheet page is about to ask

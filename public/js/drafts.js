@@ -20,12 +20,22 @@
   var key = data.key;
   var base = Number(data.base || 0);
   var serverSavedAt = data.savedAt ? Date.parse(data.savedAt) : 0;
+  // The page shows text the server refused to save (a conflict, a field
+  // to fix): leaving asks even before anything is typed.
+  var unsaved = data.unsaved === "1";
+  // The copies of this browser that a save has stored, as the server says.
+  var spentCopies = (data.spent || "").split(" ");
+  // The server's draft this form last wrote or resumed: autosaves name it,
+  // so that another tab's newer draft is not written over, and a save
+  // spends that draft and no other.
+  var mine = form.elements.namedItem("draft_saved_at");
+  var NOT_FIELDS = { _csrf: 1, draft_saved_at: 1, copy: 1 };
 
   // fields are the form's values but its CSRF token, in order.
   function fields() {
     var out = [];
     new FormData(form).forEach(function (value, name) {
-      if (name !== "_csrf" && typeof value === "string") {
+      if (!NOT_FIELDS[name] && typeof value === "string") {
         out.push([name, value]);
       }
     });
@@ -58,13 +68,13 @@
       return null;
     }
   }
-  function writeLocal(synced, submitted) {
+  function writeLocal(synced, copy) {
     var s = storage();
     if (!s) {
       return;
     }
     try {
-      s.setItem(key, JSON.stringify({ base: base, fields: fields(), at: Date.now(), synced: synced, submitted: !!submitted }));
+      s.setItem(key, JSON.stringify({ base: base, fields: fields(), at: Date.now(), synced: synced, submitted: !!copy, copy: copy || "", draft: mine ? mine.value : "" }));
     } catch (e) {
       // full: the server's copy still holds
     }
@@ -115,6 +125,9 @@
       if (r.ok) {
         return r.json().then(function (j) {
           sent = now;
+          if (mine) {
+            mine.value = j.saved_at;
+          }
           // The server has it: no copy lingers in the browser (a shared
           // computer), unless the text changed meanwhile.
           if (same(fields(), now)) {
@@ -130,7 +143,11 @@
       if (r.status === 401 || r.status === 403 || r.type === "opaqueredirect") {
         say(data.msgExpired);
       } else if (r.status === 409) {
-        say(data.msgFull);
+        return r.json().then(function (j) {
+          say(j.error === "draft_changed" ? data.msgChanged : data.msgFull);
+        }, function () {
+          say(data.msgFull);
+        });
       } else {
         say(data.msgLocal);
       }
@@ -176,7 +193,17 @@
       return;
     }
     submitting = true;
-    writeLocal(false, true);
+    // The copy kept while the save travels is named in the form: the
+    // server tells a later editor page which copies a save stored.
+    var copy = form.elements.namedItem("copy");
+    if (!copy) {
+      copy = document.createElement("input");
+      copy.type = "hidden";
+      copy.name = "copy";
+      form.appendChild(copy);
+    }
+    copy.value = "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+    writeLocal(false, copy.value);
     // Another script may handle this submit in place (a preview): then the
     // editor stays, and leaving it must ask again.
     setTimeout(function () {
@@ -186,7 +213,7 @@
     }, 0);
   });
   window.addEventListener("beforeunload", function (e) {
-    if (!submitting && !same(fields(), initial)) {
+    if (!submitting && (unsaved || !same(fields(), initial))) {
       e.preventDefault();
       e.returnValue = "";
     }
@@ -209,13 +236,17 @@
 
   // A copy left in this browser that never reached the server (the
   // network was down, the session had ended) is offered; one the server
-  // has, or a save spent, is forgotten.
+  // has, or that the server says a save stored, is forgotten.
   var local = readLocal();
   if (local && local.fields) {
-    var spent = local.submitted && base > Number(local.base || 0);
+    var spent = local.submitted && local.copy && spentCopies.indexOf(local.copy) >= 0;
     var older = serverSavedAt && local.at <= serverSavedAt;
-    if (local.synced || spent || older || same(local.fields, initial)) {
+    // The save this copy went with was refused, and the server kept its
+    // text as the draft this page shows.
+    var kept = local.submitted && data.kept === "1";
+    if (local.synced || spent || older || kept || same(local.fields, initial)) {
       removeLocal();
+      local = null;
     } else {
       var box = document.getElementById("draft-local");
       var text = document.getElementById("draft-local-text");
@@ -224,6 +255,11 @@
         box.hidden = false;
         document.getElementById("draft-local-resume").addEventListener("click", function () {
           fill(local.fields);
+          // The copy was written against a server draft: it may replace
+          // that one, and no other.
+          if (mine && typeof local.draft === "string") {
+            mine.value = local.draft;
+          }
           box.hidden = true;
           changed();
           var body = form.querySelector("textarea[name=body]");
@@ -237,5 +273,11 @@
         });
       }
     }
+  }
+  // Refused text the server could not keep (another tab's draft is there,
+  // or too many drafts): this browser keeps it, unless it holds another
+  // copy not yet looked at.
+  if (unsaved && data.kept !== "1" && !local) {
+    writeLocal(false);
   }
 })();
