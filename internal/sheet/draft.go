@@ -19,6 +19,10 @@ const MaxDrafts = 50
 // ErrTooManyDrafts is a new draft beyond MaxDrafts.
 var ErrTooManyDrafts = errors.New("sheet: too many drafts")
 
+// ErrDraftExists is a draft refused because the account already holds one
+// of that sheet (DraftOptions.KeepExisting).
+var ErrDraftExists = errors.New("sheet: a draft of this sheet exists")
+
 // DraftInput is what a draft holds. Base is the revision the text started
 // from (0 for a new sheet).
 type DraftInput struct {
@@ -36,6 +40,10 @@ type DraftOptions struct {
 	// (a save refused because the session ended), the newest text matters
 	// more than one left untouched the longest.
 	MakeRoom bool
+	// KeepExisting refuses (ErrDraftExists) to replace a draft the account
+	// already holds of that sheet: for a text that did not come from the
+	// editor's own autosave, which must not overwrite the person's work.
+	KeepExisting bool
 }
 
 // PutDraft keeps an account's draft of a sheet (slug "" for the sheet it
@@ -58,6 +66,15 @@ func (s *Service) PutDraft(ctx context.Context, owner *model.User, slug string, 
 			Meta: in.Meta, Summary: in.Summary, CreatedAt: now, SavedAt: now}
 		if err := s.store.LockDraftsOf(ctx, owner.ID); err != nil {
 			return err
+		}
+		if opt.KeepExisting {
+			_, err := s.store.Draft(ctx, owner.ID, sheetID)
+			if err == nil {
+				return ErrDraftExists
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 		}
 		updated, err := s.store.UpdateDraft(ctx, d)
 		if err != nil || updated {
@@ -170,11 +187,20 @@ func checkDraft(in DraftInput) (DraftInput, error) {
 		return in, invalid("meta.website", "too_long", "texte trop long ou caractères interdits")
 	}
 	in.Meta.Website = ""
+	// "Another licence" whose name is not typed yet is half typed too: the
+	// draft keeps the choice, a revision still needs the name.
+	unnamed := strings.TrimSpace(in.Meta.Licence) == LicenceOther
+	if unnamed {
+		in.Meta.Licence = ""
+	}
 	meta, err := NormalizeMeta(in.Meta)
 	if err != nil {
 		return in, err
 	}
 	meta.Website = website
+	if unnamed {
+		meta.Licence = LicenceOther
+	}
 	in.Meta = meta
 	return in, nil
 }
