@@ -248,13 +248,17 @@ func (h *handler) landWithKept(c *fiber.Ctx, user *model.User, sess *model.Sessi
 	// The pages rendered from here on carry the new session's token.
 	c.Locals(localSession, sess)
 	c.Locals(localUser, user)
-	if err := h.keepAsDraft(c, user, k); err == nil {
-		h.flash(c, "success", "draft_kept")
-		return redirect(c, safeNext(k.editorURL()))
-	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	p, err := h.keptEditor(c, k)
-	if err != nil {
+	p, err := h.keptEditor(c, k, user)
+	if err == nil {
+		if err := h.keepAsDraft(c, user, k); err == nil {
+			h.flash(c, "success", "draft_kept")
+			return redirect(c, safeNext(k.editorURL()))
+		}
+	} else {
+		// Kept as a draft of the sheet if it can be, which the sheet's
+		// editor will offer; shown to be copied in any case.
+		_ = h.keepAsDraft(c, user, k)
 		b := h.base(c, "")
 		b.Title = b.T("login.title")
 		raw := c.FormValue("kept")
@@ -266,7 +270,7 @@ func (h *handler) landWithKept(c *fiber.Ctx, user *model.User, sess *model.Sessi
 }
 
 // keptEditor is the editor a kept submission came from, filled with it.
-func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit) (editPage, error) {
+func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editPage, error) {
 	ctx := c.UserContext()
 	b := h.base(c, k.Form.Title)
 	p := editPage{Base: b, Section: -1, Form: k.Form, Categories: h.categoryOptions(b.Lang, k.Form.Categories)}
@@ -285,7 +289,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit) (editPage, error) {
 		if err != nil {
 			return p, err
 		}
-		if rb.Sheet.ID != sh.ID || !review.Open(rb.Review.State) {
+		if rb.Sheet.ID != sh.ID || !review.Open(rb.Review.State) || (!rb.isMember(user) && user.ID != rb.Review.SubmittedBy) {
 			return p, fiber.ErrNotFound
 		}
 		p.Amend, p.Tabs = rb.Review, newSheetTabs(b.Lang, sh.Slug, tabReviews, true)
