@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"atlas/internal/model"
@@ -19,9 +20,9 @@ const MaxDrafts = 50
 // ErrTooManyDrafts is a new draft beyond MaxDrafts.
 var ErrTooManyDrafts = errors.New("sheet: too many drafts")
 
-// ErrDraftExists is a draft refused because the account already holds one
-// of that sheet (DraftOptions.KeepExisting).
-var ErrDraftExists = errors.New("sheet: a draft of this sheet exists")
+// ErrDraftChanged is a draft written over one the writer had not seen
+// (DraftOptions.IfSavedAt).
+var ErrDraftChanged = errors.New("sheet: draft changed meanwhile")
 
 // DraftInput is what a draft holds. Base is the revision the text started
 // from (0 for a new sheet).
@@ -40,10 +41,11 @@ type DraftOptions struct {
 	// (a save refused because the session ended), the newest text matters
 	// more than one left untouched the longest.
 	MakeRoom bool
-	// KeepExisting refuses (ErrDraftExists) to replace a draft the account
-	// already holds of that sheet: for a text that did not come from the
-	// editor's own autosave, which must not overwrite the person's work.
-	KeepExisting bool
+	// IfSavedAt makes the write a compare-and-set: it is refused with
+	// ErrDraftChanged unless the account's draft of the sheet is the one
+	// saved at that instant, or, for the zero time, unless there is none.
+	// nil writes whatever is there.
+	IfSavedAt *time.Time
 }
 
 // PutDraft keeps an account's draft of a sheet (slug "" for the sheet it
@@ -67,13 +69,17 @@ func (s *Service) PutDraft(ctx context.Context, owner *model.User, slug string, 
 		if err := s.store.LockDraftsOf(ctx, owner.ID); err != nil {
 			return err
 		}
-		if opt.KeepExisting {
-			_, err := s.store.Draft(ctx, owner.ID, sheetID)
-			if err == nil {
-				return ErrDraftExists
-			}
-			if !errors.Is(err, store.ErrNotFound) {
+		if opt.IfSavedAt != nil {
+			old, err := s.store.Draft(ctx, owner.ID, sheetID)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				if !opt.IfSavedAt.IsZero() {
+					return ErrDraftChanged
+				}
+			case err != nil:
 				return err
+			case !old.SavedAt.Equal(*opt.IfSavedAt):
+				return ErrDraftChanged
 			}
 		}
 		updated, err := s.store.UpdateDraft(ctx, d)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,6 +34,18 @@ type keptEdit struct {
 	Base    int      `json:"base,omitempty"`
 	Section int      `json:"section"`
 	Form    editForm `json:"form"`
+	// DraftSavedAt names the account's draft the editor last wrote or
+	// resumed (RFC 3339; empty: none), from its draft_saved_at field: the
+	// kept text may replace that draft, never another.
+	DraftSavedAt string `json:"draft_saved_at,omitempty"`
+}
+
+// seenDraft is the draft the kept submission's editor knew (zero: none).
+func (k keptEdit) seenDraft() (time.Time, error) {
+	if k.DraftSavedAt == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339Nano, k.DraftSavedAt)
 }
 
 // maxKeptBytes bounds the carried submission: a body at the sheet limit
@@ -117,6 +130,11 @@ func (h *handler) csrfRefused(c *fiber.Ctx) error {
 			return refused
 		}
 		kept.Section = n
+	}
+	// A value that does not read as a time names no draft: the text then
+	// replaces none.
+	if at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(c.FormValue("draft_saved_at"))); err == nil {
+		kept.DraftSavedAt = at.Format(time.RFC3339Nano)
 	}
 	// Not escaped for HTML (the template escapes the field), so a body
 	// rich in "<" or "&" takes no more room than one of quotes.
@@ -230,18 +248,23 @@ func readKept(c *fiber.Ctx) (*keptEdit, error) {
 	default:
 		return nil, bad
 	}
+	if _, err := k.seenDraft(); err != nil {
+		return nil, bad
+	}
 	return &k, nil
 }
 
 // landWithKept ends a login that carried a refused submission: the person
 // lands in the editor with their text and summary, and nothing of theirs
-// is destroyed. The text becomes the account's draft of the sheet only
-// when it holds none: a draft it already holds may be other work (typed
-// in another tab, or earlier), so it is neither replaced nor, when the
-// account has too many drafts, made room for. In that case, and whenever
-// the text cannot be kept as a draft (a field a draft refuses, the sheet
-// gone), the editor is shown filled with the text without storing it: it
-// is stored when the person saves, which is what they were doing. Only
+// is destroyed. The text becomes the account's draft of the sheet only in
+// place of the draft its editor knew (its own autosave, or the draft it
+// resumed), or where the account holds none: any other draft of that
+// sheet is other work (another tab's, or older), so it is not replaced,
+// and when the account has too many drafts none is evicted to make room.
+// In those cases, and whenever the text cannot be kept as a draft (a
+// field a draft refuses), the editor is shown filled with the text
+// without storing it: it is stored when the person saves, which is what
+// they were doing. Only
 // when not even the editor can be shown (the sheet renamed, the proposal
 // closed) is the text shown on the login page, to be copied.
 func (h *handler) landWithKept(c *fiber.Ctx, user *model.User, sess *model.Session, k *keptEdit) error {
@@ -310,12 +333,17 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 }
 
 // keepAsDraft stores a carried submission as the account's draft of its
-// sheet, if the account holds none (see landWithKept).
+// sheet, in place of the draft its editor knew and of no other (see
+// landWithKept).
 func (h *handler) keepAsDraft(c *fiber.Ctx, user *model.User, k *keptEdit) error {
+	seen, err := k.seenDraft()
+	if err != nil {
+		return err
+	}
 	in, err := h.draftFromForm(c.UserContext(), k.draftSlug(), k.Base, k.Section, k.Form)
 	if err != nil {
 		return err
 	}
-	_, err = h.sheets.PutDraft(c.UserContext(), user, k.draftSlug(), in, sheet.DraftOptions{KeepExisting: true})
+	_, err = h.sheets.PutDraft(c.UserContext(), user, k.draftSlug(), in, sheet.DraftOptions{IfSavedAt: &seen})
 	return err
 }

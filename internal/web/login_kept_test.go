@@ -131,6 +131,26 @@ func TestKeptTextNeverReplacesADraft(t *testing.T) {
 		if sh := mustAPI(t, a, http.MethodGet, "/sheets/"+slug, "marie", nil, http.StatusOK); sh["head"] != 2.0 || sh["body"] != typed {
 			t.Errorf("after the save: head %v body %q", sh["head"], sh["body"])
 		}
+
+		// The draft the editor itself wrote (its draft_saved_at names it)
+		// is the text's own earlier state: the kept text replaces it.
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug+"/draft", "marie", map[string]any{"base": 2, "title": "Jardin", "body": "Début.\n"}, http.StatusOK)
+		seen := mustAPI(t, a, http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil, http.StatusOK)["saved_at"].(string)
+		b = a.browser()
+		kept, token = refusedAfterLogout(t, b, edit, edit, url.Values{"base": {"2"}, "title": {"Jardin"}, "body": {"Début, puis la suite.\n"}, "draft_saved_at": {seen}})
+		r = loginWithKept(b, token, kept)
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != edit+"?draft=1" {
+			t.Fatalf("login over the editor's own draft: %d %s", r.status, r.header.Get("Location"))
+		}
+		if got := mustAPI(t, a, http.MethodGet, "/sheets/"+slug+"/draft", "marie", nil, http.StatusOK)["body"]; got != "Début, puis la suite.\n" {
+			t.Errorf("the editor's own draft became %q", got)
+		}
+		// A carry naming a draft by something that is not a time is forged.
+		forged := strings.Replace(kept, `"draft_saved_at":"`, `"draft_saved_at":"hier`, 1)
+		fb := a.browser()
+		if r := loginWithKept(fb, fb.csrf("/login"), forged); forged == kept || r.status != http.StatusBadRequest {
+			t.Errorf("forged draft_saved_at: %d", r.status)
+		}
 	})
 }
 
