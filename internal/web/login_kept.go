@@ -36,16 +36,24 @@ type keptEdit struct {
 	Form    editForm `json:"form"`
 	// DraftSavedAt names the account's draft the editor last wrote or
 	// resumed (RFC 3339; empty: none), from its draft_saved_at field: the
-	// kept text may replace that draft, never another.
-	DraftSavedAt string `json:"draft_saved_at,omitempty"`
+	// kept text may replace that draft, never another. nil for a page
+	// without that field (served before it existed), whose text is kept
+	// as its autosave would keep it.
+	DraftSavedAt *string `json:"draft_saved_at,omitempty"`
 }
 
-// seenDraft is the draft the kept submission's editor knew (zero: none).
-func (k keptEdit) seenDraft() (time.Time, error) {
-	if k.DraftSavedAt == "" {
-		return time.Time{}, nil
+// seenDraft is the draft the kept submission's editor knew (zero: none;
+// nil: its page did not say).
+func (k keptEdit) seenDraft() (*time.Time, error) {
+	if k.DraftSavedAt == nil {
+		return nil, nil
 	}
-	return time.Parse(time.RFC3339Nano, k.DraftSavedAt)
+	var at time.Time
+	if *k.DraftSavedAt == "" {
+		return &at, nil
+	}
+	at, err := time.Parse(time.RFC3339Nano, *k.DraftSavedAt)
+	return &at, err
 }
 
 // maxKeptBytes bounds the carried submission: a body at the sheet limit
@@ -133,8 +141,12 @@ func (h *handler) csrfRefused(c *fiber.Ctx) error {
 	}
 	// A value that does not read as a time names no draft: the text then
 	// replaces none.
-	if at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(c.FormValue("draft_saved_at"))); err == nil {
-		kept.DraftSavedAt = at.Format(time.RFC3339Nano)
+	if raw := strings.TrimSpace(c.FormValue("draft_saved_at")); raw != "" || c.Request().PostArgs().Has("draft_saved_at") {
+		seen := ""
+		if at, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+			seen = at.Format(time.RFC3339Nano)
+		}
+		kept.DraftSavedAt = &seen
 	}
 	// Not escaped for HTML (the template escapes the field), so a body
 	// rich in "<" or "&" takes no more room than one of quotes.
@@ -344,6 +356,6 @@ func (h *handler) keepAsDraft(c *fiber.Ctx, user *model.User, k *keptEdit) error
 	if err != nil {
 		return err
 	}
-	_, err = h.sheets.PutDraft(c.UserContext(), user, k.draftSlug(), in, sheet.DraftOptions{IfSavedAt: &seen})
+	_, err = h.sheets.PutDraft(c.UserContext(), user, k.draftSlug(), in, sheet.DraftOptions{IfSavedAt: seen})
 	return err
 }

@@ -111,7 +111,7 @@ func TestKeptTextNeverReplacesADraft(t *testing.T) {
 		mustAPI(t, a, http.MethodPut, "/sheets/"+slug+"/draft", "marie", map[string]any{"base": 1, "title": "Jardin", "body": "Mon brouillon.\n"}, http.StatusOK)
 		typed := body1 + "\nEnvoyé quand la session avait pris fin.\n"
 		b := a.browser()
-		kept, token := refusedAfterLogout(t, b, edit, edit, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {typed}, "summary": {"un ajout"}})
+		kept, token := refusedAfterLogout(t, b, edit, edit, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {typed}, "summary": {"un ajout"}, "draft_saved_at": {""}})
 		r := loginWithKept(b, token, kept)
 		page := string(r.body)
 		if r.status != http.StatusOK || field(r.body, "body") != typed || field(r.body, "summary") != "un ajout" || field(r.body, "base") != "1" {
