@@ -273,12 +273,13 @@ func readKept(c *fiber.Ctx) (*keptEdit, error) {
 // resumed), or where the account holds none: any other draft of that
 // sheet is other work (another tab's, or older), so it is not replaced,
 // and when the account has too many drafts none is evicted to make room.
-// In those cases, and whenever the text cannot be kept as a draft (a
-// field a draft refuses), the editor is shown filled with the text
-// without storing it: it is stored when the person saves, which is what
-// they were doing. Only
-// when not even the editor can be shown (the sheet renamed, the proposal
-// closed) is the text shown on the login page, to be copied.
+// (A page served before editors named their draft is kept as its
+// autosave would be.) In those cases, and whenever the text cannot be
+// kept as a draft (a field a draft refuses), the editor is shown filled
+// with the text without storing it: it is stored when the person saves,
+// which is what they were doing. Only when not even the editor can be
+// shown (the sheet renamed, the proposal closed) is the text shown on the
+// login page, to be copied.
 func (h *handler) landWithKept(c *fiber.Ctx, user *model.User, sess *model.Session, k *keptEdit) error {
 	// The pages rendered from here on carry the new session's token.
 	c.Locals(localSession, sess)
