@@ -221,11 +221,20 @@ func checkDraft(in DraftInput) (DraftInput, error) {
 		return in, invalid("meta.website", "too_long", "texte trop long ou caractères interdits")
 	}
 	in.Meta.Website = ""
+	// "Another licence" whose name is not typed yet is half typed too: the
+	// draft keeps the choice, a revision still needs the name.
+	unnamed := strings.TrimSpace(in.Meta.Licence) == LicenceOther
+	if unnamed {
+		in.Meta.Licence = ""
+	}
 	meta, err := NormalizeMeta(in.Meta)
 	if err != nil {
 		return in, err
 	}
 	meta.Website = website
+	if unnamed {
+		meta.Licence = LicenceOther
+	}
 	in.Meta = meta
 	return in, nil
 }

@@ -145,6 +145,11 @@ type browser struct {
 func (a *testAtlas) browser() *browser { return &browser{a: a, cookies: map[string]string{}} }
 
 func (b *browser) send(req *http.Request) response {
+	// Like a browser on the site's own pages; a test of another site's
+	// post sets its own.
+	if req.Header.Get("Sec-Fetch-Site") == "" {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}

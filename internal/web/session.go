@@ -22,6 +22,9 @@ type loginPage struct {
 	KeptNotice  string
 	KeptBody    string
 	KeptSummary string
+	// KeptOpen shows the kept text unfolded: it could not be reopened in
+	// the editor.
+	KeptOpen bool
 }
 
 // showLoginPage gives an anonymous visitor a session just for the form's
@@ -77,11 +80,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	}
 	h.setSessionCookie(c, token, sess.ExpiresAt)
 	if kept != nil {
-		if err := h.keepAsDraft(c, user, kept); err != nil {
-			return err
-		}
-		h.flash(c, "success", "draft_kept")
-		return redirect(c, safeNext(kept.editorURL()))
+		return h.landWithKept(c, user, sess, kept)
 	}
 	h.flash(c, "success", "logged_in")
 	return redirect(c, next)
