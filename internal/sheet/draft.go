@@ -37,11 +37,6 @@ type DraftInput struct {
 
 // DraftOptions tunes PutDraft.
 type DraftOptions struct {
-	// MakeRoom deletes the account's oldest draft instead of refusing a
-	// new one beyond MaxDrafts: for a text that would otherwise be lost
-	// (a save refused because the session ended), the newest text matters
-	// more than one left untouched the longest.
-	MakeRoom bool
 	// IfSavedAt makes the write a compare-and-set: it is refused with
 	// ErrDraftChanged unless the account's draft of the sheet is the one
 	// saved at that instant, or, for the zero time, unless there is none.
@@ -94,12 +89,7 @@ func (s *Service) PutDraft(ctx context.Context, owner *model.User, slug string, 
 			return err
 		}
 		if n >= MaxDrafts {
-			if !opt.MakeRoom {
-				return ErrTooManyDrafts
-			}
-			if err := s.store.DeleteOldestDraft(ctx, owner.ID); err != nil {
-				return err
-			}
+			return ErrTooManyDrafts
 		}
 		return s.store.CreateDraft(ctx, d)
 	})

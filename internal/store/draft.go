@@ -56,14 +56,6 @@ func (s *Store) CountDrafts(ctx context.Context, userID int64) (int64, error) {
 	return n, translate(err, "count drafts of user %d", userID)
 }
 
-// DeleteOldestDraft deletes the account's draft saved longest ago.
-//
-//	DELETE FROM drafts WHERE id = (SELECT id FROM drafts WHERE user_id = ? ORDER BY saved_at, id LIMIT 1)
-func (s *Store) DeleteOldestDraft(ctx context.Context, userID int64) error {
-	err := s.conn(ctx).Exec(`DELETE FROM drafts WHERE id = (SELECT id FROM drafts WHERE user_id = ? ORDER BY saved_at, id LIMIT 1)`, userID).Error
-	return translate(err, "delete oldest draft of user %d", userID)
-}
-
 // DeleteDraft deletes an account's draft of a sheet (nil: of a new sheet)
 // and says whether there was one.
 func (s *Store) DeleteDraft(ctx context.Context, userID int64, sheetID *int64) (bool, error) {
