@@ -194,16 +194,10 @@ func (s *Service) draftSheet(ctx context.Context, slug string, base int) (*int64
 // checkDraft bounds a draft as a revision is bounded, without asking it to
 // be finished: an empty title or a half-typed web address are kept.
 func checkDraft(in DraftInput) (DraftInput, error) {
-	switch {
-	case utf8.RuneCountInString(in.Title) > MaxTitleRunes:
-		return in, invalid("title", "title_too_long", fmt.Sprintf("le titre dépasse %d caractères", MaxTitleRunes))
-	case strings.ContainsAny(in.Title, "\r\n") || !cleanText(in.Title):
-		return in, invalid("title", "invalid_title", "le titre tient sur une ligne, sans caractère de contrôle")
-	case len(in.Body) > MaxBodyBytes:
-		return in, invalid("body", "body_too_large", "le brouillon dépasse 1 Mio")
-	case !cleanText(in.Body):
-		return in, invalid("body", "invalid_body", "le texte contient des caractères invalides (UTF-8 invalide ou caractère nul)")
-	case utf8.RuneCountInString(in.Summary) > MaxSummaryRune || strings.ContainsAny(in.Summary, "\r\n") || !cleanText(in.Summary):
+	if err := checkText(in.Title, in.Body); err != nil {
+		return in, err
+	}
+	if utf8.RuneCountInString(in.Summary) > MaxSummaryRune || strings.ContainsAny(in.Summary, "\r\n") || !cleanText(in.Summary) {
 		return in, invalid("summary", "invalid_summary", fmt.Sprintf("le résumé tient sur une ligne de %d caractères au plus", MaxSummaryRune))
 	}
 	website := strings.TrimSpace(in.Meta.Website)

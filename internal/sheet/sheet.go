@@ -426,6 +426,23 @@ func newRevision(sheetID int64, number int, parent *int, authorID int64, summary
 	}
 }
 
+// checkText applies the bounds every kept text shares, a revision's or a
+// draft's: a title on one line, a body of at most 1 MiB, valid UTF-8
+// without control characters where they do not belong.
+func checkText(title, body string) error {
+	switch {
+	case utf8.RuneCountInString(title) > MaxTitleRunes:
+		return invalid("title", "title_too_long", fmt.Sprintf("le titre dépasse %d caractères", MaxTitleRunes))
+	case strings.ContainsAny(title, "\r\n") || !cleanText(title):
+		return invalid("title", "invalid_title", "le titre tient sur une ligne, sans caractère de contrôle")
+	case len(body) > MaxBodyBytes:
+		return invalid("body", "body_too_large", "le texte dépasse 1 Mio")
+	case !cleanText(body):
+		return invalid("body", "invalid_body", "le texte contient des caractères invalides (UTF-8 invalide ou caractère nul)")
+	}
+	return nil
+}
+
 // checkContent validates and normalizes what a revision will hold. The body
 // is kept byte for byte: only its size and encoding are checked.
 func checkContent(c Content) (Content, error) {
@@ -433,14 +450,9 @@ func checkContent(c Content) (Content, error) {
 	switch {
 	case c.Title == "":
 		return c, invalid("title", "title_required", "le titre est obligatoire")
-	case utf8.RuneCountInString(c.Title) > MaxTitleRunes:
-		return c, invalid("title", "title_too_long", fmt.Sprintf("le titre dépasse %d caractères", MaxTitleRunes))
-	case strings.ContainsAny(c.Title, "\r\n") || !cleanText(c.Title):
-		return c, invalid("title", "invalid_title", "le titre tient sur une ligne, sans caractère de contrôle")
-	case len(c.Body) > MaxBodyBytes:
-		return c, invalid("body", "body_too_large", "la fiche dépasse 1 Mio")
-	case !cleanText(c.Body):
-		return c, invalid("body", "invalid_body", "le texte contient des caractères invalides (UTF-8 invalide ou caractère nul)")
+	}
+	if err := checkText(c.Title, c.Body); err != nil {
+		return c, err
 	}
 	meta, err := NormalizeMeta(c.Meta)
 	c.Meta = meta
