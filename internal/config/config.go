@@ -52,8 +52,15 @@ var Defaults = Config{
 func Load(getenv func(string) string) (Config, error) {
 	c := Defaults
 	var problems []string
+	read := func(key string) (string, bool) {
+		v, ok, err := lookup(getenv, key)
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		return v, ok
+	}
 	str := func(key string, dst *string) {
-		if v, ok := lookup(getenv, key); ok {
+		if v, ok := read(key); ok {
 			*dst = v
 		}
 	}
@@ -70,7 +77,7 @@ func Load(getenv func(string) string) (Config, error) {
 
 	c.AutoMigrate = !c.IsPostgres()
 	boolean := func(key string, dst *bool) {
-		v, ok := lookup(getenv, key)
+		v, ok := read(key)
 		if !ok {
 			return
 		}
@@ -95,18 +102,27 @@ func Load(getenv func(string) string) (Config, error) {
 }
 
 // lookup reads KEY, or the contents of the file named by KEY_FILE, so secrets
-// such as a database password need not sit in the environment.
-func lookup(getenv func(string) string, key string) (string, bool) {
+// such as a database password need not sit in the environment. A KEY_FILE
+// that cannot be read, or holds nothing, is an error: starting without the
+// secret (a fresh SQLite atlas instead of the PostgreSQL one) would be worse
+// than not starting.
+func lookup(getenv func(string) string, key string) (string, bool, error) {
 	if v := getenv(key); v != "" {
-		return v, true
+		return v, true, nil
 	}
-	if path := getenv(key + "_FILE"); path != "" {
-		data, err := os.ReadFile(path)
-		if err == nil {
-			return strings.TrimSpace(string(data)), true
-		}
+	path := getenv(key + "_FILE")
+	if path == "" {
+		return "", false, nil
 	}
-	return "", false
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", false, fmt.Errorf("%s_FILE: %v", key, err)
+	}
+	v := strings.TrimSpace(string(data))
+	if v == "" {
+		return "", false, fmt.Errorf("%s_FILE: %s is empty", key, path)
+	}
+	return v, true, nil
 }
 
 func (c Config) validate() error {

@@ -68,3 +68,24 @@ func TestSecretFromFile(t *testing.T) {
 		t.Errorf("DatabaseURL = %q", c.DatabaseURL)
 	}
 }
+
+// A secret file that is missing or empty stops the start: carrying on
+// without it would open a fresh SQLite atlas instead of the real database.
+func TestUnreadableSecretFileStopsTheStart(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte(" \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, path := range map[string]string{"missing": filepath.Join(dir, "missing"), "empty": empty, "a directory": dir} {
+		_, err := Load(env(map[string]string{"ATLAS_DATABASE_URL_FILE": path}))
+		if err == nil || !strings.Contains(err.Error(), "ATLAS_DATABASE_URL_FILE") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s secret file: err = %v, want one line naming ATLAS_DATABASE_URL_FILE", name, err)
+		}
+	}
+	// The variable itself still wins over its file, read or not.
+	c, err := Load(env(map[string]string{"ATLAS_DATABASE_URL": "postgres://direct", "ATLAS_DATABASE_URL_FILE": filepath.Join(dir, "missing")}))
+	if err != nil || c.DatabaseURL != "postgres://direct" {
+		t.Errorf("direct value beside a missing file: %q, %v", c.DatabaseURL, err)
+	}
+}
