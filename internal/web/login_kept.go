@@ -161,14 +161,8 @@ func (h *handler) csrfRefused(c *fiber.Ctx) error {
 
 // showKeptLogin answers with the login page carrying a kept submission.
 func (h *handler) showKeptLogin(c *fiber.Ctx, kept *keptEdit, raw string) error {
-	// The login form needs a session for its own CSRF token.
-	if sessionOf(c) == nil {
-		token, sess, err := h.auth.StartSession(c.UserContext(), nil, langOf(c))
-		if err != nil {
-			return err
-		}
-		h.setSessionCookie(c, token, sess.ExpiresAt)
-		c.Locals(localSession, sess)
+	if err := h.ensureSession(c); err != nil {
+		return err
 	}
 	b := h.base(c, "")
 	b.Title = b.T("login.title")

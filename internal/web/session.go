@@ -33,18 +33,28 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 	if userOf(c) != nil {
 		return redirect(c, safeNext(c.Query("next")))
 	}
-	if sessionOf(c) == nil {
-		token, sess, err := h.auth.StartSession(c.UserContext(), nil, langOf(c))
-		if err != nil {
-			return err
-		}
-		h.setSessionCookie(c, token, sess.ExpiresAt)
-		c.Locals(localSession, sess)
+	if err := h.ensureSession(c); err != nil {
+		return err
 	}
 	b := h.base(c, "")
 	b.Title = b.T("login.title")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next"))})
+}
+
+// ensureSession gives a visitor without one an anonymous session, which
+// the login form needs for its CSRF token; logging in replaces it.
+func (h *handler) ensureSession(c *fiber.Ctx) error {
+	if sessionOf(c) != nil {
+		return nil
+	}
+	token, sess, err := h.auth.StartSession(c.UserContext(), nil, langOf(c))
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, token, sess.ExpiresAt)
+	c.Locals(localSession, sess)
+	return nil
 }
 
 func (h *handler) login(c *fiber.Ctx) error {

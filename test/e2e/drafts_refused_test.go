@@ -5,12 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
 )
 
 // TestDraftsKeepWhatIsTypedWhenRefused: (a) a save refused by a conflict
@@ -44,17 +40,7 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 	chromium := startChromium(t, ctx)
 	marie := newBrowser(t, chromium, srv, "marie")
 	marie.login(t, "marie")
-	var asked atomic.Int32
-	if err := chromedp.Listen(marie.ctx, func(ev any) {
-		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok && e.Type == page.DialogTypeBeforeunload {
-			asked.Add(1)
-			go func() {
-				_, _ = chromedp.Call(marie.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-			}()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	asked := marie.acceptLeaving(t)
 
 	// (a) Yann saves the same sentence meanwhile; marie saves at once,
 	// before any autosave: a conflict.

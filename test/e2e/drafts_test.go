@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -173,17 +171,7 @@ func draftsJourney(t *testing.T, srv *server) {
 	waitFor(t, marie, "the resumed copy's autosave", `document.getElementById('draft-status').textContent.includes('Brouillon enregistré')`, 15*time.Second)
 
 	// Leaving a changed editor asks first; the question can be declined.
-	var asked atomic.Int32
-	if err := chromedp.Listen(marie.ctx, func(ev any) {
-		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok && e.Type == page.DialogTypeBeforeunload {
-			asked.Add(1)
-			go func() {
-				_, _ = chromedp.Call(marie.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-			}()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	asked := marie.acceptLeaving(t)
 	marie.open(t, "/")
 	if asked.Load() == 0 {
 		t.Error("leaving a changed editor did not ask first")

@@ -13,10 +13,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"atlas/internal/testutil"
@@ -195,6 +197,25 @@ func onEachDatabase(t *testing.T, journey func(t *testing.T, srv *server)) {
 		url := testutil.PostgresSchemaURL(t)
 		journey(t, startServer(t, "ATLAS_DATABASE_URL="+url, "ATLAS_AUTO_MIGRATE=true"))
 	})
+}
+
+// acceptLeaving answers yes to every "leave this page?" question the
+// browser asks from now on (an editor holding unsaved text asks one), and
+// counts them, so a test can both move on and check that it was asked.
+func (b *browser) acceptLeaving(t *testing.T) *atomic.Int32 {
+	t.Helper()
+	var asked atomic.Int32
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok && e.Type == page.DialogTypeBeforeunload {
+			asked.Add(1)
+			go func() {
+				_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &asked
 }
 
 // databaseOf names the database a journey run by onEachDatabase is on.
