@@ -22,23 +22,28 @@ func (h *handler) browserText(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	args := c.Request().PostArgs()
+	kept := func(k []byte) bool { return bytes.HasSuffix(k, []byte("password")) }
+	found := false
+	args.VisitAll(func(k, v []byte) {
+		found = found || (bytes.IndexByte(v, '\r') >= 0 && !kept(k))
+	})
+	if !found {
+		return c.Next() // most posts: nothing to copy
+	}
+	// Rebuilt in order, so that repeated fields (categories) stay; the
+	// pairs are copied first since they point into the buffer Reset reuses.
 	type field struct{ k, v []byte }
 	var all []field
-	changed := false
 	args.VisitAll(func(k, v []byte) {
 		f := field{k: append([]byte(nil), k...), v: append([]byte(nil), v...)}
-		if bytes.IndexByte(v, '\r') >= 0 && !bytes.HasSuffix(k, []byte("password")) {
+		if !kept(k) {
 			f.v = normalizeNewlines(f.v)
-			changed = true
 		}
 		all = append(all, f)
 	})
-	if changed {
-		// Rebuilt in order, so that repeated fields (categories) stay.
-		args.Reset()
-		for _, f := range all {
-			args.AddBytesKV(f.k, f.v)
-		}
+	args.Reset()
+	for _, f := range all {
+		args.AddBytesKV(f.k, f.v)
 	}
 	return c.Next()
 }
