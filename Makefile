@@ -40,14 +40,31 @@ assets:
 	fi
 
 ## test: every test with the race detector, on SQLite and on PostgreSQL
-## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip)
+## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip).
+## Needs Chromium at /usr/bin/chromium for the browser suite. A suite that
+## could not run here (tests record it through testutil.SkipSuite) is
+## listed in a banner at the end; CI (.ci/run) fails on it instead.
 test:
 	$(GO) vet $(PKG)
-	$(GO) test -race -count=1 $(PKG)
+	@echo '$(GO) test -race -count=1 $(PKG)'
+	$(call with_skips_banner,$(GO) test -race -count=1 $(PKG))
 
 ## test-sqlite: the same suite on SQLite only
 test-sqlite:
-	ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG)
+	@echo 'ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG)'
+	$(call with_skips_banner,ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG))
+
+# with_skips_banner runs a test command with ATLAS_TEST_SKIPS pointing at a
+# fresh file, then prints what it recorded, whatever the command's status.
+with_skips_banner = @skips=$$(mktemp); status=0; \
+	ATLAS_TEST_SKIPS=$$skips $(1) || status=$$?; \
+	if [ -s $$skips ]; then \
+		echo; echo '================================================================================'; \
+		echo '!! WHOLE SUITES WERE SKIPPED: this run did not test everything.'; \
+		sort -u $$skips | sed 's/^/!!   - /'; \
+		echo '!! CONTRIBUTING.md says what each suite needs. CI fails on a skipped suite.'; \
+		echo '================================================================================'; \
+	fi; rm -f $$skips; exit $$status
 
 ## lint: formatting and vet
 lint:

@@ -177,7 +177,7 @@ func normalize(v any) string {
 
 func TestGitExportKeepsEveryRevision(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
+		testutil.SkipSuite(t, "atlas export --git test (internal/export)", "git is not installed")
 	}
 	s := newServices(t, testutil.NewSQLite(t))
 	fill(t, s)

@@ -44,7 +44,7 @@ func revisionDigest(t *testing.T, st *store.Store) (string, int) {
 // and the next save gets the next number.
 func TestPgDumpRoundTrip(t *testing.T) {
 	if _, err := exec.LookPath("pg_dump"); err != nil {
-		t.Skip("pg_dump is not installed")
+		testutil.SkipSuite(t, "pg_dump round trip (internal/export)", "pg_dump is not installed")
 	}
 	src := testutil.PostgresSchemaURL(t)
 	u, _ := url.Parse(src)

@@ -46,7 +46,7 @@ func needChromium(t *testing.T) {
 		if os.Getenv("ATLAS_E2E_REQUIRED") == "1" {
 			t.Fatalf("ATLAS_E2E_REQUIRED=1 but Chromium is missing at %s: %v", chromiumPath, err)
 		}
-		t.Skipf("skipping browser tests: Chromium not found at %s (install the Debian package chromium, or set ATLAS_E2E_REQUIRED=1 to make this a failure)", chromiumPath)
+		testutil.SkipSuite(t, "browser tests (test/e2e)", fmt.Sprintf("Chromium not found at %s (install the Debian package chromium, or set ATLAS_E2E_REQUIRED=1 to make this a failure)", chromiumPath))
 	}
 }
 
