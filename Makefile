@@ -6,33 +6,65 @@ PKG      := ./...
 
 .PHONY: run build assets test test-sqlite lint migration fuzz bench bench-go vulncheck clean
 
-## run: build and serve on :8080 with an embedded SQLite database under ./data
+## run: build bin/atlas and serve on :8080 with an embedded SQLite database
+## under ./data. The binary replaces the recipe's shell (exec) rather than
+## running under `go run`, which exits 1 when interrupted: on Ctrl-C the
+## server stops gracefully and exits 0, and make reports no error.
 run: assets
-	$(GO) run ./cmd/atlas serve
+	$(GO) build -o $(BIN) ./cmd/atlas
+	exec ./$(BIN) serve
 
 ## build: a static binary in bin/atlas, front-end files included
 build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/atlas
 
 ## assets: install the npm packages (package-lock.json) and copy their built
-## files into public/vendor, which the binary embeds. Without npm the atlas
-## still works: the map page falls back to its list of places.
+## files into public/vendor, which the binary embeds; skipped when they are
+## already newer than package-lock.json. Without npm, or when npm cannot
+## reach its registry, the atlas still builds and runs: the map page falls
+## back to its list of places, and a message says so.
+LEAFLET := public/vendor/leaflet/leaflet.js
 assets:
-	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --no-audit --no-fund --loglevel=error && \
+	@if [ -f $(LEAFLET) ] && [ $(LEAFLET) -nt package-lock.json ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null 2>&1; then \
+		echo "assets: npm not found: the map will show as a list of places (install Node.js for the interactive map)"; \
+	elif npm ci --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=20000; then \
 		rm -rf public/vendor/leaflet && mkdir -p public/vendor/leaflet && \
-		cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/; \
-	else echo "npm not found: the map will show as a list (install Node.js for the interactive map)"; fi
+		cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/ && \
+		touch $(LEAFLET); \
+	else \
+		echo; \
+		echo "assets: npm ci failed (is the npm registry reachable?). The atlas builds anyway:"; \
+		echo "assets: the map will show as a list of places. Run 'make assets' again once npm works."; \
+		echo; \
+	fi
 
 ## test: every test with the race detector, on SQLite and on PostgreSQL
-## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip)
+## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip).
+## Needs Chromium at /usr/bin/chromium for the browser suite. A suite that
+## could not run here (tests record it through testutil.SkipSuite) is
+## listed in a banner at the end; CI (.ci/run) fails on it instead.
 test:
 	$(GO) vet $(PKG)
-	$(GO) test -race -count=1 $(PKG)
+	@echo '$(GO) test -race -count=1 $(PKG)'
+	$(call with_skips_banner,$(GO) test -race -count=1 $(PKG))
 
 ## test-sqlite: the same suite on SQLite only
 test-sqlite:
-	ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG)
+	@echo 'ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG)'
+	$(call with_skips_banner,ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG))
+
+# with_skips_banner runs a test command with ATLAS_TEST_SKIPS pointing at a
+# fresh file, then prints what it recorded, whatever the command's status.
+with_skips_banner = @skips=$$(mktemp); status=0; \
+	ATLAS_TEST_SKIPS=$$skips $(1) || status=$$?; \
+	if [ -s $$skips ]; then \
+		echo; echo '================================================================================'; \
+		echo '!! WHOLE SUITES WERE SKIPPED: this run did not test everything.'; \
+		sort -u $$skips | sed 's/^/!!   - /'; \
+		echo '!! CONTRIBUTING.md says what each suite needs. CI fails on a skipped suite.'; \
+		echo '================================================================================'; \
+	fi; rm -f $$skips; exit $$status
 
 ## lint: formatting and vet
 lint:

@@ -20,6 +20,7 @@ import (
 	"atlas/internal/app"
 	"atlas/internal/auth"
 	"atlas/internal/config"
+	"atlas/internal/i18n"
 )
 
 const usage = `atlas — Atlas des communs
@@ -66,7 +67,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log)
+		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		a, err := app.Open(ctx, cfg, log)
 		if err != nil {
@@ -102,7 +103,9 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	return fmt.Errorf("unknown command %q (try atlas help)", cmd)
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+// serve runs the atlas until SIGINT or SIGTERM, then stops gracefully and
+// exits 0: an interrupted server that stopped well has not failed.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -111,6 +114,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := a.PrepareSchema(ctx); err != nil {
 		return err
 	}
+	a.Ready = func(openURL string) { fmt.Fprintln(stdout, i18n.T(cfg.Lang, "serve.open", openURL)) }
 	return a.Serve(ctx)
 }
 

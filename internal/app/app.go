@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,6 +37,9 @@ type App struct {
 	Notify  *notify.Service
 	Events  *events.Hub
 	Log     *slog.Logger
+	// Ready, when set, is called once the server listens, with the address
+	// a person should open (see OpenURL).
+	Ready func(openURL string)
 }
 
 // NewLogger builds the process logger: text for people, JSON for
@@ -68,6 +72,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		}
 		mailer = m
 	}
+	return Wire(cfg, d, mailer, log), nil
+}
+
+// Wire builds the services over an open database, each knowing the others
+// as in production; tests build their atlas with it too (see apptest).
+func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *App {
 	st := store.New(d)
 	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
 	hub := events.NewHub(log)
@@ -75,7 +85,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	return &App{
 		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheets,
 		Reviews: review.NewService(st, sheets, n).WithEvents(hub), Notify: n, Events: hub, Log: log,
-	}, nil
+	}
 }
 
 // Close waits for queued mail, then releases the database.
@@ -96,8 +106,15 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 // Handler builds the HTTP app; its event streams end when stopping closes.
 // access receives the access log, one line per request.
 func (a *App) Handler(stopping <-chan struct{}, access *slog.Logger) (*fiber.App, error) {
-	return web.New(web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Log: a.Log,
-		AccessLog: access, Stopping: stopping})
+	deps := a.WebDeps()
+	deps.AccessLog, deps.Stopping = access, stopping
+	return web.New(deps)
+}
+
+// WebDeps is what the web layer needs of the wired atlas.
+func (a *App) WebDeps() web.Deps {
+	return web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews,
+		Notify: a.Notify, Events: a.Events, Log: a.Log}
 }
 
 // sqlitePollInterval bounds how long anonymous pages on SQLite may lag a
@@ -124,6 +141,9 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
 	}
 	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect))
+	if a.Ready != nil {
+		a.Ready(OpenURL(a.Config, ln.Addr()))
+	}
 
 	go a.purgeExpired(ctx)
 	if a.DB.Dialect == db.Postgres {
@@ -173,4 +193,22 @@ func (a *App) purgeExpired(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// OpenURL is the address to open in a browser: the public base URL when
+// one is set, else the listener's, with localhost standing for "every
+// interface" (":8080").
+func OpenURL(cfg config.Config, addr net.Addr) string {
+	if cfg.BaseURL != "" {
+		return cfg.BaseURL
+	}
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return addr.String()
+	}
+	host := "localhost"
+	if !tcp.IP.IsUnspecified() {
+		host = tcp.IP.String()
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }

@@ -3,28 +3,20 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 
-	"atlas/internal/auth"
+	"atlas/internal/app/apptest"
 	"atlas/internal/db"
 	"atlas/internal/demo"
-	"atlas/internal/notify"
-	"atlas/internal/review"
-	"atlas/internal/sheet"
-	"atlas/internal/store"
 	"atlas/internal/testutil"
 )
 
 func TestDemoLoadsALivingAtlas(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		st := store.New(d)
-		n := notify.New(st, nil, "", "fr", slog.New(slog.NewTextHandler(io.Discard, nil)))
-		sh := sheet.NewService(st, n)
-		rv := review.NewService(st, sh, n)
-		accounts, err := demo.Load(ctx, st, auth.NewService(st), sh, rv)
+		atlas := apptest.New(t, d)
+		st, sh, rv := atlas.Store, atlas.Sheets, atlas.Reviews
+		accounts, err := demo.Load(ctx, st, atlas.Auth, sh, rv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +31,7 @@ func TestDemoLoadsALivingAtlas(t *testing.T) {
 		if len(places) != 3 {
 			t.Errorf("%d places on the map, want 3", len(places))
 		}
-		if _, err := demo.Load(ctx, st, auth.NewService(st), sh, rv); !errors.Is(err, demo.ErrLoaded) {
+		if _, err := demo.Load(ctx, st, atlas.Auth, sh, rv); !errors.Is(err, demo.ErrLoaded) {
 			t.Errorf("second load: %v", err)
 		}
 	})

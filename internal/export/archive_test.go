@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"atlas/internal/app/apptest"
 	"atlas/internal/db"
 	"atlas/internal/export"
 	"atlas/internal/model"
-	"atlas/internal/notify"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
@@ -27,11 +25,9 @@ type services struct {
 	reviews *review.Service
 }
 
-func newServices(d *db.DB) services {
-	st := store.New(d)
-	n := notify.New(st, nil, "", "fr", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sh := sheet.NewService(st, n)
-	return services{store: st, sheets: sh, reviews: review.NewService(st, sh, n)}
+func newServices(t testing.TB, d *db.DB) services {
+	a := apptest.New(t, d)
+	return services{store: a.Store, sheets: a.Sheets, reviews: a.Reviews}
 }
 
 // fill writes a small living atlas: two sheets, several revisions, a board,
@@ -116,7 +112,7 @@ func collect[T any](ctx context.Context, st *store.Store) ([]T, error) {
 func TestArchiveRestoresExactly(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		src := newServices(d)
+		src := newServices(t, d)
 		fill(t, src)
 		var buf bytes.Buffer
 		m, err := export.WriteArchive(ctx, src.store, &buf)
@@ -135,7 +131,7 @@ func TestArchiveRestoresExactly(t *testing.T) {
 		} else {
 			fresh = testutil.NewSQLite(t)
 		}
-		dst := newServices(fresh)
+		dst := newServices(t, fresh)
 		if _, err := export.RestoreArchive(ctx, dst.store, dst.sheets, bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
 			t.Fatal(err)
 		}
@@ -181,9 +177,9 @@ func normalize(v any) string {
 
 func TestGitExportKeepsEveryRevision(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
+		testutil.SkipSuite(t, "atlas export --git test (internal/export)", "git is not installed")
 	}
-	s := newServices(testutil.NewSQLite(t))
+	s := newServices(t, testutil.NewSQLite(t))
 	fill(t, s)
 	dir := filepath.Join(t.TempDir(), "atlas.git")
 	n, err := export.WriteGit(context.Background(), s.store, dir)

@@ -44,7 +44,7 @@ func revisionDigest(t *testing.T, st *store.Store) (string, int) {
 // and the next save gets the next number.
 func TestPgDumpRoundTrip(t *testing.T) {
 	if _, err := exec.LookPath("pg_dump"); err != nil {
-		t.Skip("pg_dump is not installed")
+		testutil.SkipSuite(t, "pg_dump round trip (internal/export)", "pg_dump is not installed")
 	}
 	src := testutil.PostgresSchemaURL(t)
 	u, _ := url.Parse(src)
@@ -58,7 +58,7 @@ func TestPgDumpRoundTrip(t *testing.T) {
 	if err := d.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	s := newServices(d)
+	s := newServices(t, d)
 	fill(t, s)
 	want, n := revisionDigest(t, s.store)
 
@@ -99,7 +99,7 @@ func TestPgDumpRoundTrip(t *testing.T) {
 	if err := restored.CheckCurrent(ctx); err != nil {
 		t.Fatalf("restored schema: %v", err)
 	}
-	r := newServices(restored)
+	r := newServices(t, restored)
 	got, m := revisionDigest(t, r.store)
 	if got != want || m != n {
 		t.Fatalf("history differs after restore: %d revisions %s, want %d %s", m, got, n, want)

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 
+	"atlas/internal/app/apptest"
 	"atlas/internal/auth"
 	"atlas/internal/db"
 	"atlas/internal/model"
@@ -37,10 +36,9 @@ const body = "## La communauté\n\nDes voisins.\n\n## Les ressources\n\nUn compo
 
 // setup makes a sheet with a board of n members.
 func setup(t *testing.T, d *db.DB, n int, mailer notify.Mailer) *env {
-	st := store.New(d)
-	nt := notify.New(st, mailer, "http://atlas.test", "fr", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sheets := sheet.NewService(st, nt)
-	e := &env{ctx: context.Background(), d: d, store: st, sheets: sheets, reviews: review.NewService(st, sheets, nt)}
+	atlas := apptest.New(t, d, apptest.WithMailer(mailer))
+	st := atlas.Store
+	e := &env{ctx: context.Background(), d: d, store: st, sheets: atlas.Sheets, reviews: atlas.Reviews}
 	e.admin = testutil.User(t, st, "admin", model.RoleAdmin)
 	e.author = testutil.User(t, st, "autrice", model.RoleContributor)
 	e.outside = testutil.User(t, st, "dehors", model.RoleContributor)
@@ -50,7 +48,7 @@ func setup(t *testing.T, d *db.DB, n int, mailer notify.Mailer) *env {
 		e.board = append(e.board, u)
 		names = append(names, u.Username)
 	}
-	sh, _, err := sheets.Create(e.ctx, e.author, sheet.CreateInput{Title: "Grainothèque", Body: body})
+	sh, _, err := e.sheets.Create(e.ctx, e.author, sheet.CreateInput{Title: "Grainothèque", Body: body})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func PostgresSchemaURL(t testing.TB) string {
 		if os.Getenv("ATLAS_TEST_REQUIRE_POSTGRES") == "1" {
 			t.Fatalf("PostgreSQL is required: %s", reason)
 		}
-		t.Skip(reason)
+		SkipSuite(t, "PostgreSQL (every database test ran on SQLite only)", reason)
 	}
 	schema := "t_" + randomHex(8)
 	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})

@@ -3,20 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"atlas/internal/auth"
-	"atlas/internal/config"
+	"atlas/internal/app/apptest"
 	"atlas/internal/model"
-	"atlas/internal/notify"
-	"atlas/internal/review"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 	"atlas/internal/testutil"
 	"atlas/internal/web"
 )
@@ -27,14 +21,9 @@ import (
 // bound to its own *testing.T.
 func fuzzAtlas(f *testing.F) (*testAtlas, string) {
 	f.Helper()
-	st := store.New(testutil.NewSQLite(f))
-	authSvc := auth.NewService(st)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n := notify.New(st, nil, "http://atlas.test", "fr", log)
-	sheets := sheet.NewService(st, n)
-	app, err := web.New(web.Deps{
-		Config: config.Defaults, Store: st, Auth: authSvc, Sheets: sheets, Reviews: review.NewService(st, sheets, n), Notify: n, Log: log,
-	})
+	atlas := apptest.New(f, testutil.NewSQLite(f))
+	st, authSvc, sheets := atlas.Store, atlas.Auth, atlas.Sheets
+	app, err := web.New(atlas.WebDeps())
 	if err != nil {
 		f.Fatal(err)
 	}

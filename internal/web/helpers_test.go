@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,14 +15,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/app/apptest"
 	"atlas/internal/auth"
-	"atlas/internal/config"
 	"atlas/internal/db"
 	"atlas/internal/events"
 	"atlas/internal/model"
-	"atlas/internal/notify"
-	"atlas/internal/review"
-	"atlas/internal/sheet"
 	"atlas/internal/store"
 	"atlas/internal/testutil"
 	"atlas/internal/web"
@@ -56,23 +52,15 @@ func newTestAtlasStreaming(t testing.TB, d *db.DB, stream time.Duration) *testAt
 // newTestAtlasWith builds a test atlas whose dependencies tune may adjust.
 func newTestAtlasWith(t testing.TB, d *db.DB, tune func(*web.Deps)) *testAtlas {
 	t.Helper()
-	st := store.New(d)
-	authSvc := auth.NewService(st)
-	cfg := config.Defaults
-	log := slog.New(slog.DiscardHandler)
-	n := notify.New(st, nil, "http://atlas.test", "fr", log)
-	hub := events.NewHub(log)
-	sheets := sheet.NewService(st, n).WithEvents(hub)
-	deps := web.Deps{
-		Config: cfg, Store: st, Auth: authSvc, Sheets: sheets, Reviews: review.NewService(st, sheets, n).WithEvents(hub),
-		Notify: n, Events: hub, Log: log,
-	}
+	atlas := apptest.New(t, d)
+	st, authSvc := atlas.Store, atlas.Auth
+	deps := atlas.WebDeps()
 	tune(&deps)
 	app, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &testAtlas{t: t, app: app, store: st, auth: authSvc, tokens: map[string]string{}, events: hub}
+	a := &testAtlas{t: t, app: app, store: st, auth: authSvc, tokens: map[string]string{}, events: atlas.Events}
 	a.marie = testutil.User(t, st, "marie", model.RoleContributor)
 	a.admin = testutil.User(t, st, "admin", model.RoleAdmin)
 	for _, u := range []*model.User{a.marie, a.admin} {

@@ -19,6 +19,9 @@ type homePage struct {
 	HasMap     bool
 	Tiles      string
 	Attrib     string
+	// FirstSteps guides the first visitor of an atlas without sheets:
+	// "no_account" (create the administrator first) or "no_sheet".
+	FirstSteps string
 }
 
 type categoryCount struct {
@@ -51,7 +54,26 @@ func (h *handler) showHomePage(c *fiber.Ctx) error {
 	if p.Changes, _, _, err = h.loadChanges(c, nil, 8); err != nil {
 		return err
 	}
+	if len(recent) == 0 {
+		if p.FirstSteps, err = h.firstSteps(c); err != nil {
+			return err
+		}
+	}
 	return h.views.render(c, fiber.StatusOK, pageHome, p)
+}
+
+// firstSteps says what an atlas without sheets needs next. Accounts are
+// made on the command line until an administrator exists (no account
+// becomes admin by itself), so an atlas without any tells how.
+func (h *handler) firstSteps(c *fiber.Ctx) (string, error) {
+	users, err := h.store.ListUsers(c.UserContext())
+	if err != nil {
+		return "", err
+	}
+	if len(users) == 0 {
+		return "no_account", nil
+	}
+	return "no_sheet", nil
 }
 
 type sheetListPage struct {

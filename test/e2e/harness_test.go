@@ -30,20 +30,11 @@ const (
 	testTimeout  = 90 * time.Second
 )
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	binPath   string
-	buildErr  error
-)
-
 // TestMain removes the binary built for the tests, so the temp dir does not
 // grow with every run.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
-	}
+	testutil.RemoveBinary()
 	os.Exit(code)
 }
 
@@ -55,7 +46,7 @@ func needChromium(t *testing.T) {
 		if os.Getenv("ATLAS_E2E_REQUIRED") == "1" {
 			t.Fatalf("ATLAS_E2E_REQUIRED=1 but Chromium is missing at %s: %v", chromiumPath, err)
 		}
-		t.Skipf("skipping browser tests: Chromium not found at %s (install the Debian package chromium, or set ATLAS_E2E_REQUIRED=1 to make this a failure)", chromiumPath)
+		testutil.SkipSuite(t, "browser tests (test/e2e)", fmt.Sprintf("Chromium not found at %s (install the Debian package chromium, or set ATLAS_E2E_REQUIRED=1 to make this a failure)", chromiumPath))
 	}
 }
 
@@ -81,36 +72,6 @@ func findModuleRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// atlasBinary builds cmd/atlas once per test process, lazily, so that `-run`
-// on something else costs no build. Errors are kept, not fataled, inside the
-// Once: a Goexit there would leave later tests with no binary and no error.
-func atlasBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "atlas-e2e-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		buildDir = dir
-		binPath = filepath.Join(dir, "atlas")
-		root, err := findModuleRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/atlas")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
 // server is one running `atlas serve` on SQLite in a fresh data dir.
 type server struct {
 	url string
@@ -134,7 +95,7 @@ func freePort(t *testing.T) int {
 // last, overrides them (ATLAS_DATABASE_URL=… runs it on PostgreSQL).
 func startServer(t *testing.T, extraEnv ...string) *server {
 	t.Helper()
-	bin := atlasBinary(t)
+	bin := testutil.AtlasBinary(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	s := &server{url: "http://" + addr, bin: bin}
 	s.env = append(os.Environ(),
