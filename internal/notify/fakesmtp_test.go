@@ -61,7 +61,7 @@ func startRelay(t *testing.T, mode string, cert tls.Certificate) *fakeRelay {
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
 		close(done)
-		ln.Close()
+		_ = ln.Close()
 		wg.Wait()
 	})
 	wg.Go(func() {
@@ -74,7 +74,7 @@ func startRelay(t *testing.T, mode string, cert tls.Certificate) *fakeRelay {
 			r.conns++
 			r.mu.Unlock()
 			wg.Go(func() {
-				defer conn.Close()
+				defer func() { _ = conn.Close() }()
 				stop := closeWhenDone(done, conn)
 				defer stop()
 				r.serve(conn)
@@ -91,7 +91,7 @@ func closeWhenDone(done <-chan struct{}, conn net.Conn) func() {
 	go func() {
 		select {
 		case <-done:
-			conn.Close()
+			_ = conn.Close()
 		case <-quit:
 		}
 	}()

@@ -106,7 +106,7 @@ func (m *SMTPMailer) Send(ctx context.Context, to, subject, body string) error {
 	if err != nil {
 		return fmt.Errorf("notify: connect to %s: %w", m.addr, err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	deadline, _ := ctx.Deadline()
 	_ = conn.SetDeadline(deadline)
 	// A cancelled context (shutdown) interrupts a read or write in flight.
@@ -142,7 +142,7 @@ func (m *SMTPMailer) converse(conn net.Conn, to string, msg []byte) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	secure := m.implicitTLS
 	if !secure && m.startTLS != StartTLSOff {
 		if ok, _ := c.Extension("STARTTLS"); ok {
