@@ -17,7 +17,8 @@ import (
 	"atlas/internal/store"
 )
 
-// Mailer sends one plain-text message.
+// Mailer sends one plain-text message. An error marked Permanent (or a
+// 5xx reply) is not retried; any other is, with backoff.
 type Mailer interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
