@@ -88,9 +88,9 @@ func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *
 	}
 }
 
-// Close waits for queued mail, then releases the database.
+// Close releases the database. Mail not sent yet waits in the outbox for
+// the next start.
 func (a *App) Close() error {
-	a.Notify.Wait()
 	return a.DB.Close()
 }
 
@@ -146,6 +146,8 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 
 	go a.purgeExpired(ctx)
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); a.Notify.Run(ctx) }()
 	if a.DB.Dialect == db.Postgres {
 		// Live events cross instances through LISTEN/NOTIFY.
 		a.Events.ListenPostgres(ctx, a.Config.DatabaseURL, func(ctx context.Context, sql string, args ...any) error {
@@ -167,14 +169,34 @@ func (a *App) Serve(ctx context.Context) error {
 	// Saves in flight take milliseconds; the deadline is for connections a
 	// client opened but never used, which fasthttp waits on otherwise. It
 	// stays under the 10 s a container runtime grants before SIGKILL.
-	if err := handler.ShutdownWithTimeout(shutdownGrace); err != nil && !errors.Is(err, context.Canceled) {
+	err = handler.ShutdownWithTimeout(shutdownGrace)
+	a.waitMailSender(mailDone)
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("app: shutdown: %w", err)
 	}
 	return nil
 }
 
-// purgeExpired deletes expired sessions and ended login-failure counts
-// hourly. Every instance may run it: the deletes are idempotent.
+// mailStopGrace bounds how long a stop waits for the mail sender once the
+// HTTP server is down. The sender interrupts a mail in flight at once and
+// hands it back to the outbox, which takes one short write.
+const mailStopGrace = time.Second
+
+// waitMailSender waits, within mailStopGrace, for the sender to stop.
+func (a *App) waitMailSender(done <-chan struct{}) {
+	select {
+	case <-done:
+	case <-time.After(mailStopGrace):
+		a.Log.Warn("mail sender still busy at shutdown; its mail stays in the outbox")
+	}
+}
+
+// sentMailKept is how long a delivered mail stays in the outbox, for an
+// admin asking whether it went out.
+const sentMailKept = 7 * 24 * time.Hour
+
+// purgeExpired deletes expired sessions, ended login-failure counts and
+// old sent mail hourly. Every instance may run it: the deletes are idempotent.
 func (a *App) purgeExpired(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -186,6 +208,9 @@ func (a *App) purgeExpired(ctx context.Context) {
 		}
 		if _, err := a.Auth.PurgeLoginFailures(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Warn("purge login failures", "error", err.Error())
+		}
+		if _, err := a.Store.DeleteSentMail(ctx, time.Now().Add(-sentMailKept)); err != nil && ctx.Err() == nil {
+			a.Log.Warn("purge sent mail", "error", err.Error())
 		}
 		select {
 		case <-ctx.Done():

@@ -142,7 +142,9 @@ func (c Config) validate() error {
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
-			problems = append(problems, "ATLAS_SMTP_URL must look like smtp://user:pass@host:587?from=atlas@example.org")
+			problems = append(problems, "ATLAS_SMTP_URL must look like smtps://user:pass@host:465?from=atlas@example.org or smtp://host:587?from=atlas@example.org&starttls=required")
+		} else if p := u.Query().Get("starttls"); p != "" && p != "auto" && p != "required" && p != "off" {
+			problems = append(problems, "ATLAS_SMTP_URL: starttls must be auto, required or off")
 		}
 	}
 	if u, err := url.Parse(strings.ReplaceAll(c.TileURL, "{", "")); c.TileURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {

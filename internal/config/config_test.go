@@ -44,11 +44,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"ATLAS_LANG":         "de",
 		"ATLAS_AUTO_MIGRATE": "peut-être",
 		"ATLAS_BASE_URL":     "ftp://x",
+		"ATLAS_SMTP_URL":     "smtp://relay?starttls=maybe",
 	}))
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"ATLAS_DATABASE_URL", "ATLAS_LANG", "ATLAS_AUTO_MIGRATE", "ATLAS_BASE_URL"} {
+	for _, want := range []string{"ATLAS_DATABASE_URL", "ATLAS_LANG", "ATLAS_AUTO_MIGRATE", "ATLAS_BASE_URL", "ATLAS_SMTP_URL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}

@@ -1,154 +1,151 @@
 package notify_test
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"atlas/internal/db"
 	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/store"
 	"atlas/internal/testutil"
 )
 
-// smtpServer is the smallest SMTP server net/smtp will talk to, on
-// 127.0.0.1, recording each message it receives.
-type smtpServer struct {
-	ln       net.Listener
-	mu       sync.Mutex
-	messages []string
-	rcpts    []string
-}
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func startSMTP(t *testing.T) *smtpServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &smtpServer{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(conn)
-		}
-	}()
-	return s
-}
+// fastSender retries within milliseconds, so tests see several attempts.
+var fastSender = notify.SenderOptions{Poll: 20 * time.Millisecond, SendTimeout: 2 * time.Second, Backoff: 10 * time.Millisecond, MaxBackoff: 40 * time.Millisecond}
 
-func (s *smtpServer) serve(conn net.Conn) {
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	r := bufio.NewReader(conn)
-	reply := func(line string) { _, _ = io.WriteString(conn, line+"\r\n") }
-	reply("220 atlas-test ESMTP")
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-			reply("250 atlas-test")
-		case strings.HasPrefix(cmd, "MAIL FROM"):
-			reply("250 ok")
-		case strings.HasPrefix(cmd, "RCPT TO"):
-			s.mu.Lock()
-			s.rcpts = append(s.rcpts, strings.TrimSpace(line[len("RCPT TO:"):]))
-			s.mu.Unlock()
-			reply("250 ok")
-		case cmd == "DATA":
-			reply("354 go ahead")
-			var msg strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				msg.WriteString(l)
-			}
-			s.mu.Lock()
-			s.messages = append(s.messages, msg.String())
-			s.mu.Unlock()
-			reply("250 queued")
-		case cmd == "QUIT":
-			reply("221 bye")
-			return
-		default:
-			reply("250 ok")
-		}
-	}
-}
-
-func TestNotificationsAreMailedAfterTheInbox(t *testing.T) {
-	srv := startSMTP(t)
-	mailer, err := notify.NewSMTPMailer("smtp://" + srv.ln.Addr().String() + "?from=atlas@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(testutil.NewSQLite(t))
-	n := notify.New(st, mailer, "https://atlas.example.org", "fr", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	actor := testutil.User(t, st, "marie", model.RoleContributor)
-	member := testutil.User(t, st, "yann", model.RoleContributor)
+// newsFor writes a review request for each member in one transaction, as
+// the review service does, and wakes the sender.
+func newsFor(t *testing.T, st *store.Store, n *notify.Service, actor *model.User, members ...*model.User) []model.Notification {
+	t.Helper()
+	ctx := context.Background()
 	now := time.Now().UTC()
-	sh := &model.Sheet{Slug: "grainotheque", Title: "Grainothèque de Brest", CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now}
-	if err := st.CreateSheet(context.Background(), sh); err != nil {
-		t.Fatal(err)
-	}
-	queued, err := n.Add(context.Background(), []model.Notification{
-		{UserID: member.ID, Kind: model.NotifyReviewRequested, ActorID: &actor.ID, SheetID: &sh.ID, CreatedAt: now},
-		{UserID: actor.ID, Kind: model.NotifyReviewRequested, ActorID: &actor.ID, SheetID: &sh.ID, CreatedAt: now},
-		{UserID: member.ID, Kind: model.NotifyReviewRequested, ActorID: &actor.ID, SheetID: &sh.ID, CreatedAt: now},
+	sh := &model.Sheet{Slug: "grainotheque-" + members[0].Username, Title: "Grainothèque de Brest", CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now}
+	var queued []model.Notification
+	err := st.WithTx(ctx, func(ctx context.Context) error {
+		if err := st.CreateSheet(ctx, sh); err != nil {
+			return err
+		}
+		list := make([]model.Notification, 0, len(members))
+		for _, m := range members {
+			list = append(list, model.Notification{UserID: m.ID, Kind: model.NotifyReviewRequested, ActorID: &actor.ID, SheetID: &sh.ID, CreatedAt: now})
+		}
+		var err error
+		queued, err = n.Add(ctx, list)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(queued) != 1 {
-		t.Fatalf("queued %d notifications, want 1 (no self-notice, no duplicate)", len(queued))
-	}
-	inbox, _ := st.NotificationsOf(context.Background(), member.ID, 10)
-	if len(inbox) != 1 {
-		t.Fatalf("inbox has %d items", len(inbox))
-	}
 	n.Mail(queued)
-	n.Wait()
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	if len(srv.messages) != 1 || !strings.Contains(srv.rcpts[0], "yann@example.org") {
-		t.Fatalf("messages %d to %v", len(srv.messages), srv.rcpts)
-	}
-	msg := srv.messages[0]
-	for _, want := range []string{"From: atlas@example.org", "To: yann@example.org", "Subject: =?utf-8?q?", "https://atlas.example.org/sheets/grainotheque", "marie a soumis une version", "charset=UTF-8"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("message lacks %q:\n%s", want, msg)
+	return queued
+}
+
+// run starts the sender until the test ends.
+func run(t *testing.T, n *notify.Service) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); n.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// eventually polls cond until it holds or the time is up.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(within); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("after %s: %s", within, what)
 		}
 	}
 }
 
-func TestSMTPURLIsChecked(t *testing.T) {
-	for _, bad := range []string{"http://x", "smtp://", "pas une url"} {
-		if _, err := notify.NewSMTPMailer(bad); err == nil {
-			t.Errorf("%q accepted", bad)
+func outbox(t *testing.T, st *store.Store) []model.OutboxMail {
+	t.Helper()
+	rows, err := st.OutboxMails(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestNotificationsAreMailedAfterTheInbox(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		relay := startRelay(t, relayPlain, notTLS)
+		mailer, err := notify.NewSMTPMailer("smtp://" + relay.addr + "?from=atlas@example.org")
+		if err != nil {
+			t.Fatal(err)
 		}
+		st := store.New(d)
+		n := notify.New(st, mailer, "https://atlas.example.org", "fr", quietLog()).WithSender(fastSender)
+		actor := testutil.User(t, st, "marie", model.RoleContributor)
+		member := testutil.User(t, st, "yann", model.RoleContributor)
+		queued := newsFor(t, st, n, actor, member, actor, member)
+		if len(queued) != 1 {
+			t.Fatalf("queued %d notifications, want 1 (no self-notice, no duplicate)", len(queued))
+		}
+		inbox, _ := st.NotificationsOf(context.Background(), member.ID, 10)
+		if len(inbox) != 1 {
+			t.Fatalf("inbox has %d items", len(inbox))
+		}
+		if rows := outbox(t, st); len(rows) != 1 || rows[0].State != model.MailPending || rows[0].NotificationID != queued[0].ID {
+			t.Fatalf("outbox before the sender runs: %+v", rows)
+		}
+		run(t, n)
+		eventually(t, 5*time.Second, "the mail reaches the relay", func() bool { return len(relay.received()) == 1 })
+		got := relay.received()[0]
+		if got.rcpt != "yann@example.org" || got.tls {
+			t.Fatalf("mail to %q (tls %v)", got.rcpt, got.tls)
+		}
+		for _, want := range []string{"From: atlas@example.org", "To: yann@example.org", "Subject: =?utf-8?q?", "https://atlas.example.org/sheets/grainotheque-yann", "marie a soumis une version", "charset=UTF-8"} {
+			if !strings.Contains(got.data, want) {
+				t.Errorf("message lacks %q:\n%s", want, got.data)
+			}
+		}
+		eventually(t, 5*time.Second, "the outbox row is marked sent", func() bool {
+			rows := outbox(t, st)
+			return rows[0].State == model.MailSent && rows[0].SentAt != nil && rows[0].Attempts == 1
+		})
+	})
+}
+
+func TestWithoutMailerNothingIsQueued(t *testing.T) {
+	st := store.New(testutil.NewSQLite(t))
+	n := notify.New(st, nil, "https://atlas.example.org", "fr", quietLog())
+	actor := testutil.User(t, st, "marie", model.RoleContributor)
+	member := testutil.User(t, st, "yann", model.RoleContributor)
+	if queued := newsFor(t, st, n, actor, member); len(queued) != 1 {
+		t.Fatalf("queued %d", len(queued))
 	}
-	m, err := notify.NewSMTPMailer("smtp://u:p@mail.example.org:587")
-	if err != nil || m == nil {
-		t.Errorf("valid URL refused: %v", err)
-	}
-	if err := m.Send(context.Background(), "a@example.org\r\nBcc: b@example.org", "s", "b"); err == nil {
-		t.Error("header injection accepted")
+	if rows := outbox(t, st); len(rows) != 0 {
+		t.Fatalf("outbox filled without a relay: %+v", rows)
 	}
 }
+
+func TestARolledBackActionQueuesNoMail(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		st := store.New(d)
+		n := notify.New(st, recordingMailer{}, "", "fr", quietLog())
+		actor := testutil.User(t, st, "marie", model.RoleContributor)
+		member := testutil.User(t, st, "yann", model.RoleContributor)
+		_ = st.WithTx(context.Background(), func(ctx context.Context) error {
+			if _, err := n.Add(ctx, []model.Notification{{UserID: member.ID, Kind: model.NotifyNewRevision, ActorID: &actor.ID, CreatedAt: time.Now().UTC()}}); err != nil {
+				t.Fatal(err)
+			}
+			return context.Canceled // the action fails after its notices
+		})
+		if rows := outbox(t, st); len(rows) != 0 {
+			t.Fatalf("mail queued for a rolled-back action: %+v", rows)
+		}
+	})
+}
+
+// recordingMailer accepts everything and sends nothing.
+type recordingMailer struct{}
+
+func (recordingMailer) Send(context.Context, string, string, string) error { return nil }
