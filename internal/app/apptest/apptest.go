@@ -4,6 +4,7 @@
 package apptest
 
 import (
+	"context"
 	"log/slog"
 	"testing"
 
@@ -29,7 +30,7 @@ func WithMailer(m notify.Mailer) Option { return func(o *options) { o.mailer = m
 
 // New wires an atlas over d, which the caller opened (testutil.NewSQLite,
 // testutil.Dialects…) and which closes with the test. Mail still queued
-// when the test ends is waited for before the database closes.
+// With a mailer, the outbox sender runs until the test ends, as in serve.
 func New(t testing.TB, d *db.DB, opts ...Option) *app.App {
 	t.Helper()
 	o := options{cfg: config.Defaults}
@@ -37,6 +38,11 @@ func New(t testing.TB, d *db.DB, opts ...Option) *app.App {
 		opt(&o)
 	}
 	a := app.Wire(o.cfg, d, o.mailer, slog.New(slog.DiscardHandler))
-	t.Cleanup(a.Notify.Wait)
+	if o.mailer != nil {
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); a.Notify.Run(ctx) }()
+		t.Cleanup(func() { stop(); <-done })
+	}
 	return a
 }
