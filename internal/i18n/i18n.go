@@ -1,5 +1,6 @@
 // Package i18n holds the interface's message catalogues (French first,
-// English second) and formats dates and numbers per language.
+// English second, each a file in locales/) and formats dates and numbers
+// per language.
 package i18n
 
 import (
@@ -10,19 +11,13 @@ import (
 	_ "time/tzdata" // Europe/Paris even on a machine without a zone database
 )
 
-// Languages the interface speaks, default first.
-var Languages = []string{"fr", "en"}
-
-// Supported reports whether lang has a catalogue.
-func Supported(lang string) bool { return lang == "fr" || lang == "en" }
-
 // T translates key into lang, formatting args with fmt verbs. A missing key
-// shows itself, loudly, rather than an empty string; a test keeps both
-// catalogues complete.
+// shows itself, loudly, rather than an empty string; a test keeps every
+// catalogue complete.
 func T(lang, key string, args ...any) string {
-	msg, ok := catalogues[lang][key]
+	msg, ok := lookup(lang, key)
 	if !ok {
-		msg, ok = catalogues["fr"][key]
+		msg, ok = lookup(Default, key)
 	}
 	if !ok {
 		return "[" + key + "]"
@@ -89,8 +84,11 @@ var home = func() *time.Location {
 	return loc
 }()
 
-// Has reports whether lang's catalogue has key.
-func Has(lang, key string) bool {
-	_, ok := catalogues[lang][key]
-	return ok
+func lookup(lang, key string) (string, bool) {
+	c := catalogues[lang]
+	if c == nil {
+		return "", false
+	}
+	msg, ok := c.messages[key]
+	return msg, ok
 }

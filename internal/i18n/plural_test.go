@@ -1,41 +1,6 @@
 package i18n
 
-import (
-	"strings"
-	"testing"
-)
-
-// Every counted message has both forms in both languages, and every form
-// takes the same arguments.
-func TestPluralCataloguesAreComplete(t *testing.T) {
-	for _, lang := range Languages {
-		for _, other := range Languages {
-			for key, p := range plurals[other] {
-				got, ok := plurals[lang][key]
-				if !ok {
-					t.Errorf("%s lacks the counted message %q", lang, key)
-					continue
-				}
-				if got.One == "" || got.Other == "" {
-					t.Errorf("%s %q lacks a form: %+v", lang, key, got)
-				}
-				for _, form := range []string{got.One, got.Other} {
-					if strings.Count(form, "%") != strings.Count(p.Other, "%") {
-						t.Errorf("%q: %s form %q and %s %q take different arguments", key, lang, form, other, p.Other)
-					}
-					if !strings.Contains(form, "%d") && !strings.Contains(form, "%[1]d") {
-						t.Errorf("%q: %s form %q does not show the count", key, lang, form)
-					}
-				}
-			}
-		}
-		for key := range plurals[lang] {
-			if Has(lang, key) {
-				t.Errorf("%q is both a plain and a counted message in %s", key, lang)
-			}
-		}
-	}
-}
+import "testing"
 
 func TestPluralRules(t *testing.T) {
 	tests := []struct {
