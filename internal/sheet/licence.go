@@ -88,7 +88,7 @@ func normalizeLicence(value string) (string, error) {
 		return l.ID, nil
 	}
 	if value == LicenceOther {
-		return value, invalid("meta.licence", "licence_unnamed", "pour une autre licence, écrivez son nom")
+		return value, invalid("meta.licence", "licence_unnamed", "error.licence_unnamed")
 	}
 	return value, nil
 }
