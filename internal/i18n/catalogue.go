@@ -43,6 +43,8 @@ type catalogue struct {
 	tag      language.Tag
 	messages map[string]string
 	counted  map[string]forms
+	small    [smallCounts]plural.Form // the plural category of each small count
+	style    style
 }
 
 // catalogues are keyed by language code; Languages lists the codes,
@@ -112,6 +114,10 @@ func parseCatalogue(lang string, data []byte) (*catalogue, error) {
 			return nil, fmt.Errorf("%q: a message is a string or an object of plural forms", key)
 		}
 		c.messages[key] = msg
+	}
+	c.style = newStyle(c.messages)
+	for n := range c.small {
+		c.small[n] = plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)
 	}
 	return c, nil
 }

@@ -36,6 +36,9 @@ func problems(cats map[string]*catalogue) []string {
 			if _, ok := c.counted[key]; ok {
 				out = append(out, fmt.Sprintf("%s: %q is both plain and counted", lang, key))
 			}
+			if strings.HasPrefix(key, "format.") && len(compile(msg).args) != strings.Count(msg, "%") {
+				out = append(out, fmt.Sprintf("%s %q: a format's arguments are numbered, as %%[1]s", lang, key))
+			}
 			if want, ok := ref.messages[key]; ok && placeholders(msg) != placeholders(want) {
 				out = append(out, fmt.Sprintf("%s %q takes %s, %s takes %s", lang, key, placeholders(msg), Default, placeholders(want)))
 			}

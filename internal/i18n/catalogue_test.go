@@ -14,18 +14,21 @@ func TestProblemsAreFound(t *testing.T) {
 			"a.plain": "Bonjour %s",
 			"a.only_fr": "Seulement ici",
 			"a.count": {"one": "%d chose", "other": "%d choses"},
-			"a.kind": "texte"
+			"a.kind": "texte",
+			"format.date": "%[1]s %[2]s %[3]s"
 		}`)},
 		"locales/en.json": {Data: []byte(`{
 			"a.plain": "Hello %d",
 			"a.count": {"one": "%d thing", "other": "%d things", "few": "%d things"},
-			"a.kind": {"one": "%d text", "other": "%d texts"}
+			"a.kind": {"one": "%d text", "other": "%d texts"},
+			"format.date": "%[2]s %[1]s, %[3]s"
 		}`)},
 		"locales/br.json": {Data: []byte(`{
 			"a.plain": "Demat %s",
 			"a.only_fr": "Amañ hepken",
 			"a.count": {"one": "%d dra", "two": "%d dra", "few": "%d zra", "other": "traoù"},
-			"a.kind": "testenn"
+			"a.kind": "testenn",
+			"format.date": "%s %s %s"
 		}`)},
 	}
 	cats, err := load(files)
@@ -41,6 +44,7 @@ func TestProblemsAreFound(t *testing.T) {
 		`fr lacks the counted message "a.kind" (in en)`,
 		`br "a.count" lacks its "many" form`,
 		`br "a.count" "other" form takes [], fr takes [1:d]`,
+		`br "format.date": a format's arguments are numbered, as %[1]s`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the check missed: %s\ngot:\n%s", want, got)
@@ -72,6 +76,33 @@ func TestPlaceholders(t *testing.T) {
 	} {
 		if got := placeholders(format); got != want {
 			t.Errorf("placeholders(%q) = %s, want %s", format, got, want)
+		}
+	}
+}
+
+// A language with more plural forms than French needs only its file: the
+// category of each count comes from CLDR, whether the count is small
+// (kept at hand) or not.
+func TestBretonPluralCategories(t *testing.T) {
+	cats, err := load(fstest.MapFS{
+		"locales/fr.json": {Data: []byte(`{}`)},
+		"locales/br.json": {Data: []byte(`{}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, fr := cats["br"], cats["fr"]
+	for n, want := range map[int]string{
+		0: "other", 1: "one", 2: "two", 3: "few", 5: "other", 9: "few", 11: "other", 21: "one", 22: "two",
+		1_000_000: "many", 1_000_001: "one", 1_000_022: "two",
+	} {
+		if got := formNames[br.formOf(n)]; got != want {
+			t.Errorf("br %d: %s, want %s", n, got, want)
+		}
+	}
+	for n, want := range map[int]string{0: "one", 1: "one", 2: "other", 300: "other", 1_000_000: "other"} {
+		if got := formNames[fr.formOf(n)]; got != want {
+			t.Errorf("fr %d: %s, want %s", n, got, want)
 		}
 	}
 }

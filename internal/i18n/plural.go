@@ -13,25 +13,36 @@ import (
 // key shows itself, as T does; a test keeps every catalogue complete.
 func N(lang, key string, n int, args ...any) string {
 	c := catalogues[lang]
-	if c == nil || !HasN(lang, key) {
+	if c == nil {
 		c = catalogues[Default]
 	}
 	f, ok := c.counted[key]
 	if !ok {
-		return "[" + key + "]"
+		c = catalogues[Default]
+		if f, ok = c.counted[key]; !ok {
+			return "[" + key + "]"
+		}
 	}
-	msg := f[formOf(c, n)]
+	msg := f[c.formOf(n)]
 	if msg == "" {
 		msg = f[plural.Other]
 	}
 	return fmt.Sprintf(msg, append([]any{n}, args...)...)
 }
 
+// smallCounts are the counts whose plural category each catalogue keeps
+// at hand: most counts on a page are small, and asking x/text costs more
+// than formatting the message.
+const smallCounts = 256
+
 // formOf is the CLDR category of a whole number n in c's language: in
 // French 0 and 1 are "one" ("0 mot retiré"), in English only 1 is.
-func formOf(c *catalogue, n int) plural.Form {
+func (c *catalogue) formOf(n int) plural.Form {
 	if n < 0 {
 		n = -n
+	}
+	if n < smallCounts {
+		return c.small[n]
 	}
 	return plural.Cardinal.MatchPlural(c.tag, n, 0, 0, 0, 0)
 }

@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestPluralRules(t *testing.T) {
 	tests := []struct {
@@ -54,5 +57,18 @@ func TestList(t *testing.T) {
 		if got := List(tt.lang, tt.names, tt.more); got != tt.want {
 			t.Errorf("List(%s, %v, %d) = %q, want %q", tt.lang, tt.names, tt.more, got, tt.want)
 		}
+	}
+}
+
+func BenchmarkDate(b *testing.B) {
+	day := time.Date(2020, 2, 25, 14, 5, 0, 0, time.UTC)
+	for b.Loop() {
+		_ = Date("fr", day)
+	}
+}
+
+func BenchmarkN(b *testing.B) {
+	for b.Loop() {
+		_ = N("fr", "diff.words_added", 3)
 	}
 }
