@@ -11,28 +11,26 @@ import (
 )
 
 // Category is one of the atlas's categories; Slug is what the API and URLs
-// use.
+// use, and its name is the catalogues' "category.<slug>".
 type Category struct {
 	Slug string
-	FR   string
-	EN   string
 }
 
 // Categories are the atlas's starting categories, in display order.
 var Categories = []Category{
-	{"numerique", "Numérique et logiciels libres", "Digital and free software"},
-	{"savoirs", "Savoirs et connaissances", "Knowledge"},
-	{"cartes-donnees", "Cartes et données ouvertes", "Maps and open data"},
-	{"jardins-nature", "Jardins et nature en ville", "Gardens and urban nature"},
-	{"semences", "Semences et biodiversité", "Seeds and biodiversity"},
-	{"alimentation", "Alimentation et circuits courts", "Food and short supply chains"},
-	{"economie-solidaire", "Économie solidaire et monnaies locales", "Solidarity economy and local currencies"},
-	{"tiers-lieux", "Tiers-lieux et fabrication", "Third places and making"},
-	{"reemploi", "Réemploi et don", "Reuse and giving"},
-	{"habitat-communs-naturels", "Habitat et communs naturels", "Housing and natural commons"},
-	{"mobilite", "Mobilité", "Mobility"},
-	{"transition", "Transition et citoyenneté", "Transition and citizenship"},
-	{"culture-medias", "Culture et médias", "Culture and media"},
+	{"numerique"},
+	{"savoirs"},
+	{"cartes-donnees"},
+	{"jardins-nature"},
+	{"semences"},
+	{"alimentation"},
+	{"economie-solidaire"},
+	{"tiers-lieux"},
+	{"reemploi"},
+	{"habitat-communs-naturels"},
+	{"mobilite"},
+	{"transition"},
+	{"culture-medias"},
 }
 
 // CategoryBySlug finds a category.

@@ -19,6 +19,7 @@ import (
 	"atlas/internal/diff"
 	"atlas/internal/document"
 	"atlas/internal/events"
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/search"
@@ -406,7 +407,7 @@ func (s *Service) Restore(ctx context.Context, author *model.User, slug string, 
 			return ErrUnchanged
 		}
 		if summary == "" {
-			summary = fmt.Sprintf("Restauration de la version %d", number)
+			summary = i18n.T(i18n.Default, "summary.restored", number)
 		}
 		rev, queued, err = s.append(ctx, sh, head, author, summary, model.OriginRestore, false, contentOf(old))
 		return err
