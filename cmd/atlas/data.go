@@ -16,6 +16,7 @@ import (
 	"atlas/internal/config"
 	"atlas/internal/demo"
 	"atlas/internal/export"
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
@@ -158,7 +159,7 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 func describe(err error) string {
 	var invalid *sheet.InvalidError
 	if errors.As(err, &invalid) {
-		return invalid.Field + ": " + invalid.Message
+		return invalid.Field + ": " + i18n.T(i18n.Default, invalid.Key, invalid.Args...)
 	}
 	return err.Error()
 }

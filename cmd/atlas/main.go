@@ -182,7 +182,7 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	u, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: *username, Email: *email, Role: *role, DisplayName: *name, Password: password})
 	var invalid *auth.InvalidError
 	if errors.As(err, &invalid) {
-		return fmt.Errorf("user create: %s: %s", invalid.Field, invalid.Message)
+		return fmt.Errorf("user create: %s: %s", invalid.Field, i18n.T("en", invalid.Key, invalid.Args...))
 	}
 	if err != nil {
 		return err

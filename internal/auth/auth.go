@@ -25,13 +25,15 @@ var (
 	ErrNoSession      = errors.New("auth: no session")
 )
 
-// InvalidError names the field of a refused account.
+// InvalidError names the field of a refused account, with the catalogue
+// key (and arguments) of the message the web layer translates.
 type InvalidError struct {
-	Field   string
-	Message string
+	Field string
+	Key   string
+	Args  []any
 }
 
-func (e *InvalidError) Error() string { return "auth: " + e.Field + ": " + e.Message }
+func (e *InvalidError) Error() string { return "auth: " + e.Field + ": " + e.Key }
 
 // Session lifetimes: a signed-in session lasts a month; an anonymous one
 // only carries the login form's CSRF token.
@@ -76,15 +78,15 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 	in.Email = strings.TrimSpace(in.Email)
 	switch {
 	case !usernamePattern.MatchString(in.Username):
-		return nil, &InvalidError{"username", "2 to 40 lowercase letters, digits, dots, dashes or underscores"}
+		return nil, &InvalidError{"username", "error.username_format", nil}
 	case !validEmail(in.Email):
-		return nil, &InvalidError{"email", "not an e-mail address"}
+		return nil, &InvalidError{"email", "error.email_format", nil}
 	case in.Role != model.RoleContributor && in.Role != model.RoleAdmin:
-		return nil, &InvalidError{"role", "must be contributor or admin"}
+		return nil, &InvalidError{"role", "error.role_format", nil}
 	case utf8.RuneCountInString(in.Password) < MinPasswordLength:
-		return nil, &InvalidError{"password", fmt.Sprintf("at least %d characters", MinPasswordLength)}
+		return nil, &InvalidError{"password", "error.password_too_short", []any{MinPasswordLength}}
 	case len(in.Password) > 1024:
-		return nil, &InvalidError{"password", "at most 1024 bytes"}
+		return nil, &InvalidError{"password", "error.password_too_long", nil}
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
@@ -97,7 +99,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 	}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return nil, &InvalidError{"username", "username or e-mail already in use"}
+			return nil, &InvalidError{"username", "error.username_taken", nil}
 		}
 		return nil, err
 	}
@@ -244,12 +246,12 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 // borrowed session cannot be used to guess it.
 func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) error {
 	if _, err := s.throttled(ctx, u.Username, current, accountTries(u.Username)); errors.Is(err, ErrBadCredentials) {
-		return &InvalidError{"current_password", "wrong password"}
+		return &InvalidError{"current_password", "error.wrong_password", nil}
 	} else if err != nil {
 		return err
 	}
 	if utf8.RuneCountInString(next) < MinPasswordLength {
-		return &InvalidError{"password", fmt.Sprintf("at least %d characters", MinPasswordLength)}
+		return &InvalidError{"password", "error.password_too_short", []any{MinPasswordLength}}
 	}
 	hash, err := HashPassword(next)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"atlas/internal/i18n"
 )
 
 // Config is the whole configuration of an atlas process.
@@ -150,8 +152,8 @@ func (c Config) validate() error {
 	if u, err := url.Parse(strings.ReplaceAll(c.TileURL, "{", "")); c.TileURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		problems = append(problems, "ATLAS_TILE_URL must be an http(s) URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 	}
-	if c.Lang != "fr" && c.Lang != "en" {
-		problems = append(problems, "ATLAS_LANG must be fr or en")
+	if !i18n.Supported(c.Lang) {
+		problems = append(problems, "ATLAS_LANG must be one of "+strings.Join(i18n.Languages, ", "))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		problems = append(problems, "ATLAS_LOG_FORMAT must be text or json")

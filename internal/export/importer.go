@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"atlas/internal/document"
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
@@ -93,7 +94,7 @@ func ImportGeoJSON(ctx context.Context, st *store.Store, sheets *sheet.Service, 
 		if errors.Is(err, store.ErrNotFound) {
 			created, rev, err := sheets.Create(ctx, author, sheet.CreateInput{
 				Title: name, Body: text(feat.Properties, "description"), Meta: &model.Meta{Place: place},
-				Slug: slug, Summary: "Import de la carte", Origin: model.OriginImport,
+				Slug: slug, Summary: i18n.T(i18n.Default, "summary.map_import"), Origin: model.OriginImport,
 			})
 			if err != nil {
 				return results, fmt.Errorf("export: feature %d (%s): %w", i+1, name, err)
@@ -111,7 +112,7 @@ func ImportGeoJSON(ctx context.Context, st *store.Store, sheets *sheet.Service, 
 		meta := head.Meta
 		meta.Place = place
 		res, err := sheets.Save(ctx, author, sh.Slug, sheet.SaveInput{
-			Base: head.Number, Title: head.Title, Body: head.Body, Meta: &meta, Summary: "Lieu importé de la carte", Origin: model.OriginImport,
+			Base: head.Number, Title: head.Title, Body: head.Body, Meta: &meta, Summary: i18n.T(i18n.Default, "summary.map_place"), Origin: model.OriginImport,
 		})
 		if err != nil {
 			return results, fmt.Errorf("export: feature %d (%s): %w", i+1, name, err)

@@ -1,25 +1,19 @@
 package i18n
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
+// TestCataloguesAreComplete fails on a key missing in a language, a
+// missing or extra plural form for that language's CLDR categories, or
+// placeholders that differ between languages.
 func TestCataloguesAreComplete(t *testing.T) {
-	for _, lang := range Languages {
-		for _, other := range Languages {
-			for key, msg := range catalogues[other] {
-				got, ok := catalogues[lang][key]
-				if !ok {
-					t.Errorf("%s lacks %q", lang, key)
-					continue
-				}
-				if strings.Count(got, "%") != strings.Count(msg, "%") {
-					t.Errorf("%q: %s and %s take different arguments", key, lang, other)
-				}
-			}
-		}
+	for _, p := range problems(catalogues) {
+		t.Error(p)
+	}
+	if len(Languages) < 2 || Languages[0] != Default {
+		t.Errorf("Languages = %v, want %s first and at least English", Languages, Default)
 	}
 }
 

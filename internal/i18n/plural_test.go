@@ -1,41 +1,9 @@
 package i18n
 
 import (
-	"strings"
 	"testing"
+	"time"
 )
-
-// Every counted message has both forms in both languages, and every form
-// takes the same arguments.
-func TestPluralCataloguesAreComplete(t *testing.T) {
-	for _, lang := range Languages {
-		for _, other := range Languages {
-			for key, p := range plurals[other] {
-				got, ok := plurals[lang][key]
-				if !ok {
-					t.Errorf("%s lacks the counted message %q", lang, key)
-					continue
-				}
-				if got.One == "" || got.Other == "" {
-					t.Errorf("%s %q lacks a form: %+v", lang, key, got)
-				}
-				for _, form := range []string{got.One, got.Other} {
-					if strings.Count(form, "%") != strings.Count(p.Other, "%") {
-						t.Errorf("%q: %s form %q and %s %q take different arguments", key, lang, form, other, p.Other)
-					}
-					if !strings.Contains(form, "%d") && !strings.Contains(form, "%[1]d") {
-						t.Errorf("%q: %s form %q does not show the count", key, lang, form)
-					}
-				}
-			}
-		}
-		for key := range plurals[lang] {
-			if Has(lang, key) {
-				t.Errorf("%q is both a plain and a counted message in %s", key, lang)
-			}
-		}
-	}
-}
 
 func TestPluralRules(t *testing.T) {
 	tests := []struct {
@@ -89,5 +57,18 @@ func TestList(t *testing.T) {
 		if got := List(tt.lang, tt.names, tt.more); got != tt.want {
 			t.Errorf("List(%s, %v, %d) = %q, want %q", tt.lang, tt.names, tt.more, got, tt.want)
 		}
+	}
+}
+
+func BenchmarkDate(b *testing.B) {
+	day := time.Date(2020, 2, 25, 14, 5, 0, 0, time.UTC)
+	for b.Loop() {
+		_ = Date("fr", day)
+	}
+}
+
+func BenchmarkN(b *testing.B) {
+	for b.Loop() {
+		_ = N("fr", "diff.words_added", 3)
 	}
 }

@@ -3,7 +3,6 @@ package review
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -369,7 +368,7 @@ func (s *Service) lockOpen(ctx context.Context, reviewID int64, actor *model.Use
 func checkText(field, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > maxNoteRunes || !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
-		return "", &sheet.InvalidError{Field: field, Code: "invalid_" + field, Message: fmt.Sprintf("ce texte tient en %d caractères au plus", maxNoteRunes)}
+		return "", &sheet.InvalidError{Field: field, Code: "invalid_" + field, Key: "error.note_too_long", Args: []any{maxNoteRunes}}
 	}
 	return text, nil
 }

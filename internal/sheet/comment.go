@@ -26,18 +26,18 @@ func (s *Service) Comment(ctx context.Context, author *model.User, slug string, 
 	body := strings.TrimSpace(in.Body)
 	switch {
 	case body == "":
-		return nil, invalid("body", "comment_required", "le message est vide")
+		return nil, invalid("body", "comment_required", "error.comment_required")
 	case utf8.RuneCountInString(body) > MaxCommentRunes:
-		return nil, invalid("body", "comment_too_long", "le message dépasse 10 000 caractères")
+		return nil, invalid("body", "comment_too_long", "error.comment_too_long")
 	case !cleanText(body):
-		return nil, invalid("body", "invalid_body", "le message contient des caractères invalides")
+		return nil, invalid("body", "invalid_body", "error.comment_invalid")
 	}
 	sh, err := s.store.SheetBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	if in.Revision != nil && (*in.Revision < 1 || *in.Revision > sh.HeadNumber) {
-		return nil, invalid("revision", "unknown_revision", "cette version n'existe pas")
+		return nil, invalid("revision", "unknown_revision", "error.revision_missing")
 	}
 	if in.ReviewID != nil {
 		r, err := s.store.ReviewByID(ctx, *in.ReviewID)

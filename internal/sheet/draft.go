@@ -177,7 +177,7 @@ func (s *Service) draftSheetID(ctx context.Context, slug string) (*int64, error)
 func (s *Service) draftSheet(ctx context.Context, slug string, base int) (*int64, error) {
 	if slug == "" {
 		if base != 0 {
-			return nil, invalid("base", "unknown_base", "une fiche pas encore créée n'a pas de version de départ (base 0)")
+			return nil, invalid("base", "unknown_base", "error.base_of_new_sheet")
 		}
 		return nil, nil
 	}
@@ -186,7 +186,7 @@ func (s *Service) draftSheet(ctx context.Context, slug string, base int) (*int64
 		return nil, err
 	}
 	if base < 1 || base > sh.HeadNumber {
-		return nil, invalid("base", "unknown_base", fmt.Sprintf("la version de départ doit être une version de la fiche (de 1 à %d)", sh.HeadNumber))
+		return nil, invalid("base", "unknown_base", "error.base_range", sh.HeadNumber)
 	}
 	return &sh.ID, nil
 }
@@ -198,11 +198,11 @@ func checkDraft(in DraftInput) (DraftInput, error) {
 		return in, err
 	}
 	if utf8.RuneCountInString(in.Summary) > MaxSummaryRune || strings.ContainsAny(in.Summary, "\r\n") || !cleanText(in.Summary) {
-		return in, invalid("summary", "invalid_summary", fmt.Sprintf("le résumé tient sur une ligne de %d caractères au plus", MaxSummaryRune))
+		return in, invalid("summary", "invalid_summary", "error.summary_invalid", MaxSummaryRune)
 	}
 	website := strings.TrimSpace(in.Meta.Website)
 	if utf8.RuneCountInString(website) > maxMetaText || !cleanText(website) {
-		return in, invalid("meta.website", "too_long", "texte trop long ou caractères interdits")
+		return in, invalid("meta.website", "too_long", "error.text_too_long")
 	}
 	in.Meta.Website = ""
 	// "Another licence" whose name is not typed yet is half typed too: the

@@ -11,32 +11,23 @@ import (
 // the Licence Ouverte); a licence outside the list is stored as the text
 // its writers typed.
 type Licence struct {
-	ID     string
-	Short  string // the name it goes by: "CC BY-SA 4.0"
-	FR, EN string // its full name, for readers
-	// GistFR and GistEN say in a few words what it allows, for writers.
-	GistFR, GistEN string
-	Deed           string // its human-readable summary, "%s" standing for the language
-	Aliases        []string
+	ID    string
+	Short string // the name it goes by: "CC BY-SA 4.0"
+	// Its full name, for readers, and what it allows in a few words, for
+	// writers, are the catalogues' "licence.name.<id>" and "licence.gist.<id>".
+	Deed    string // its human-readable summary, "%s" standing for the language
+	Aliases []string
 }
 
 // Licences are the choices offered, the default first.
 var Licences = []Licence{
 	{ID: model.DefaultLicence, Short: "CC BY-SA 4.0",
-		FR: "Creative Commons Attribution – Partage dans les mêmes conditions 4.0", EN: "Creative Commons Attribution-ShareAlike 4.0",
-		GistFR: "citer les auteurs, partager dans les mêmes conditions", GistEN: "credit the authors, share alike",
 		Deed: "https://creativecommons.org/licenses/by-sa/4.0/deed.%s", Aliases: []string{"CC BY-SA 4.0", "CC-BY-SA 4.0", "CC BY SA 4.0"}},
 	{ID: "CC-BY-4.0", Short: "CC BY 4.0",
-		FR: "Creative Commons Attribution 4.0", EN: "Creative Commons Attribution 4.0",
-		GistFR: "citer les auteurs", GistEN: "credit the authors",
 		Deed: "https://creativecommons.org/licenses/by/4.0/deed.%s", Aliases: []string{"CC BY 4.0", "CC-BY 4.0"}},
 	{ID: "CC0-1.0", Short: "CC0 1.0",
-		FR: "CC0 1.0 – Transfert dans le domaine public", EN: "CC0 1.0 – Public domain dedication",
-		GistFR: "domaine public, sans condition", GistEN: "public domain, no conditions",
 		Deed: "https://creativecommons.org/publicdomain/zero/1.0/deed.%s", Aliases: []string{"CC0", "CC0 1.0", "CC-0"}},
 	{ID: "etalab-2.0", Short: "Licence Ouverte 2.0",
-		FR: "Licence Ouverte 2.0 (Etalab)", EN: "Open Licence 2.0 (Etalab)",
-		GistFR: "citer la source, licence de l'administration française", GistEN: "credit the source, French public sector licence",
 		Deed: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/", Aliases: []string{"Licence Ouverte 2.0", "Licence Ouverte", "Open Licence 2.0", "LO 2.0", "etalab"}},
 }
 
@@ -88,7 +79,7 @@ func normalizeLicence(value string) (string, error) {
 		return l.ID, nil
 	}
 	if value == LicenceOther {
-		return value, invalid("meta.licence", "licence_unnamed", "pour une autre licence, écrivez son nom")
+		return value, invalid("meta.licence", "licence_unnamed", "error.licence_unnamed")
 	}
 	return value, nil
 }

@@ -11,28 +11,26 @@ import (
 )
 
 // Category is one of the atlas's categories; Slug is what the API and URLs
-// use.
+// use, and its name is the catalogues' "category.<slug>".
 type Category struct {
 	Slug string
-	FR   string
-	EN   string
 }
 
 // Categories are the atlas's starting categories, in display order.
 var Categories = []Category{
-	{"numerique", "Numérique et logiciels libres", "Digital and free software"},
-	{"savoirs", "Savoirs et connaissances", "Knowledge"},
-	{"cartes-donnees", "Cartes et données ouvertes", "Maps and open data"},
-	{"jardins-nature", "Jardins et nature en ville", "Gardens and urban nature"},
-	{"semences", "Semences et biodiversité", "Seeds and biodiversity"},
-	{"alimentation", "Alimentation et circuits courts", "Food and short supply chains"},
-	{"economie-solidaire", "Économie solidaire et monnaies locales", "Solidarity economy and local currencies"},
-	{"tiers-lieux", "Tiers-lieux et fabrication", "Third places and making"},
-	{"reemploi", "Réemploi et don", "Reuse and giving"},
-	{"habitat-communs-naturels", "Habitat et communs naturels", "Housing and natural commons"},
-	{"mobilite", "Mobilité", "Mobility"},
-	{"transition", "Transition et citoyenneté", "Transition and citizenship"},
-	{"culture-medias", "Culture et médias", "Culture and media"},
+	{"numerique"},
+	{"savoirs"},
+	{"cartes-donnees"},
+	{"jardins-nature"},
+	{"semences"},
+	{"alimentation"},
+	{"economie-solidaire"},
+	{"tiers-lieux"},
+	{"reemploi"},
+	{"habitat-communs-naturels"},
+	{"mobilite"},
+	{"transition"},
+	{"culture-medias"},
 }
 
 // CategoryBySlug finds a category.
@@ -90,13 +88,13 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 	m.Licence = licence
 	for field, v := range map[string]string{"subtitle": m.Subtitle, "website": m.Website, "contact": m.Contact, "legal_status": m.LegalStatus, "licence": m.Licence} {
 		if utf8.RuneCountInString(v) > maxMetaText || !cleanText(v) {
-			return m, invalid("meta."+field, "too_long", "texte trop long ou caractères interdits")
+			return m, invalid("meta."+field, "too_long", "error.text_too_long")
 		}
 	}
 	if m.Website != "" {
 		u, err := url.Parse(m.Website)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return m, invalid("meta.website", "invalid_url", "le site web doit être une adresse http:// ou https://")
+			return m, invalid("meta.website", "invalid_url", "error.website_url")
 		}
 	}
 
@@ -104,7 +102,7 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 	for _, c := range m.Categories {
 		c = strings.TrimSpace(c)
 		if _, ok := CategoryBySlug(c); !ok {
-			return m, invalid("meta.categories", "unknown_category", "catégorie inconnue : "+c)
+			return m, invalid("meta.categories", "unknown_category", "error.unknown_category_named", c)
 		}
 		if !slices.Contains(cats, c) {
 			cats = append(cats, c)
@@ -119,12 +117,12 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 			continue
 		}
 		if utf8.RuneCountInString(tag) > maxTagLen || !cleanText(tag) {
-			return m, invalid("meta.tags", "invalid_tag", "étiquette trop longue ou caractères interdits")
+			return m, invalid("meta.tags", "invalid_tag", "error.tag_invalid")
 		}
 		tags = append(tags, tag)
 	}
 	if len(tags) > maxTags {
-		return m, invalid("meta.tags", "too_many_tags", "trop d'étiquettes")
+		return m, invalid("meta.tags", "too_many_tags", "error.too_many_tags")
 	}
 	m.Tags = tags
 
@@ -133,11 +131,11 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 		p.Address = strings.TrimSpace(p.Address)
 		switch {
 		case math.IsNaN(p.Lat) || p.Lat < -90 || p.Lat > 90:
-			return m, invalid("meta.place.lat", "out_of_range", "la latitude doit être comprise entre -90 et 90")
+			return m, invalid("meta.place.lat", "out_of_range", "error.latitude_range")
 		case math.IsNaN(p.Lon) || p.Lon < -180 || p.Lon > 180:
-			return m, invalid("meta.place.lon", "out_of_range", "la longitude doit être comprise entre -180 et 180")
+			return m, invalid("meta.place.lon", "out_of_range", "error.longitude_range")
 		case utf8.RuneCountInString(p.Name) > maxMetaText || utf8.RuneCountInString(p.Address) > maxMetaText || !cleanText(p.Name) || !cleanText(p.Address):
-			return m, invalid("meta.place", "too_long", "nom ou adresse du lieu trop long")
+			return m, invalid("meta.place", "too_long", "error.place_too_long")
 		}
 	}
 	return m, nil

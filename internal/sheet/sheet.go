@@ -19,6 +19,7 @@ import (
 	"atlas/internal/diff"
 	"atlas/internal/document"
 	"atlas/internal/events"
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/search"
@@ -38,18 +39,20 @@ var (
 	ErrUnchanged    = errors.New("sheet: nothing to change")
 )
 
-// InvalidError is refused input, naming the field; the message is French
-// because it reaches people as it is.
+// InvalidError is refused input, naming the field, with a stable code for
+// programs and the catalogue key (and arguments) of the message for people:
+// the web layer translates it into the reader's language.
 type InvalidError struct {
-	Field   string
-	Code    string
-	Message string
+	Field string
+	Code  string
+	Key   string
+	Args  []any
 }
 
 func (e *InvalidError) Error() string { return "sheet: " + e.Field + ": " + e.Code }
 
-func invalid(field, code, message string) error {
-	return &InvalidError{Field: field, Code: code, Message: message}
+func invalid(field, code, key string, args ...any) error {
+	return &InvalidError{Field: field, Code: code, Key: key, Args: args}
 }
 
 // ConflictError is an edit that overlaps what others saved meanwhile.
@@ -146,7 +149,7 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 	}
 	base := strings.TrimSpace(in.Slug)
 	if base != "" && (len(base) > 80 || !slugPattern.MatchString(base)) {
-		return nil, nil, invalid("slug", "invalid_slug", "l'adresse ne peut contenir que des minuscules sans accent, des chiffres et des tirets")
+		return nil, nil, invalid("slug", "invalid_slug", "error.slug_invalid")
 	}
 	if base == "" {
 		if base = document.Slug(content.Title); base == "" {
@@ -269,7 +272,7 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 			return err
 		}
 		if in.Base > sh.HeadNumber {
-			return invalid("base", "unknown_base", fmt.Sprintf("la version de départ %d n'existe pas", in.Base))
+			return invalid("base", "unknown_base", "error.base_missing", in.Base)
 		}
 		baseRev, err := s.store.Revision(ctx, sh.ID, in.Base)
 		if err != nil {
@@ -295,7 +298,7 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 				return &ConflictError{Head: head.Number, Mine: mine, Merged: merged, Conflicts: conflicts}
 			}
 			if len(merged.Body) > MaxBodyBytes {
-				return invalid("body", "merge_too_large", "une fois fusionnée avec les modifications des autres, la fiche dépasserait 1 Mio")
+				return invalid("body", "merge_too_large", "error.merge_too_large")
 			}
 			next = merged
 			result.Merged = !merged.equal(mine)
@@ -404,7 +407,7 @@ func (s *Service) Restore(ctx context.Context, author *model.User, slug string, 
 			return ErrUnchanged
 		}
 		if summary == "" {
-			summary = fmt.Sprintf("Restauration de la version %d", number)
+			summary = i18n.T(i18n.Default, "summary.restored", number)
 		}
 		rev, queued, err = s.append(ctx, sh, head, author, summary, model.OriginRestore, false, contentOf(old))
 		return err
@@ -432,13 +435,13 @@ func newRevision(sheetID int64, number int, parent *int, authorID int64, summary
 func checkText(title, body string) error {
 	switch {
 	case utf8.RuneCountInString(title) > MaxTitleRunes:
-		return invalid("title", "title_too_long", fmt.Sprintf("le titre dépasse %d caractères", MaxTitleRunes))
+		return invalid("title", "title_too_long", "error.title_too_long", MaxTitleRunes)
 	case strings.ContainsAny(title, "\r\n") || !cleanText(title):
-		return invalid("title", "invalid_title", "le titre tient sur une ligne, sans caractère de contrôle")
+		return invalid("title", "invalid_title", "error.title_invalid")
 	case len(body) > MaxBodyBytes:
-		return invalid("body", "body_too_large", "le texte dépasse 1 Mio")
+		return invalid("body", "body_too_large", "error.body_too_large")
 	case !cleanText(body):
-		return invalid("body", "invalid_body", "le texte contient des caractères invalides (UTF-8 invalide ou caractère nul)")
+		return invalid("body", "invalid_body", "error.body_invalid")
 	}
 	return nil
 }
@@ -449,7 +452,7 @@ func checkContent(c Content) (Content, error) {
 	c.Title = strings.TrimSpace(c.Title)
 	switch {
 	case c.Title == "":
-		return c, invalid("title", "title_required", "le titre est obligatoire")
+		return c, invalid("title", "title_required", "error.title_required")
 	}
 	if err := checkText(c.Title, c.Body); err != nil {
 		return c, err
@@ -462,7 +465,7 @@ func checkContent(c Content) (Content, error) {
 func checkSummary(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > MaxSummaryRune || strings.ContainsAny(s, "\r\n") || !cleanText(s) {
-		return "", invalid("summary", "invalid_summary", fmt.Sprintf("le résumé tient sur une ligne de %d caractères au plus", MaxSummaryRune))
+		return "", invalid("summary", "invalid_summary", "error.summary_invalid", MaxSummaryRune)
 	}
 	return s, nil
 }

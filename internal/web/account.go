@@ -36,7 +36,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		if internal {
 			return err
 		}
-		return h.renderAccount(c, he.Status, "", he.Message)
+		return h.renderAccount(c, he.Status, "", he.Message(langOf(c)))
 	}
 	// Every session of the account ended; this one continues in a new one.
 	token, sess, err := h.auth.StartSession(c.UserContext(), &user.ID, langOf(c))

@@ -46,7 +46,7 @@ func (h *handler) createUser(c *fiber.Ctx) error {
 			return err
 		}
 		form.Password = ""
-		return h.renderAdminUsers(c, he.Status, form, he.Message)
+		return h.renderAdminUsers(c, he.Status, form, he.Message(langOf(c)))
 	}
 	h.flash(c, "success", "user_created")
 	return redirect(c, "/admin/users")
@@ -61,10 +61,10 @@ func (h *handler) updateUser(c *fiber.Ctx) error {
 	}
 	role := c.FormValue("role")
 	if role != model.RoleContributor && role != model.RoleAdmin {
-		return newError(fiber.StatusUnprocessableEntity, "invalid_role", "Rôle inconnu.")
+		return newError(fiber.StatusUnprocessableEntity, "invalid_role", "error.invalid_role")
 	}
 	if int64(id) == userOf(c).ID {
-		return newError(fiber.StatusUnprocessableEntity, "self", "Vous ne pouvez pas changer votre propre rôle ni désactiver votre compte.")
+		return newError(fiber.StatusUnprocessableEntity, "self", "error.self")
 	}
 	disabled := c.FormValue("disabled") != ""
 	err = h.store.WithTx(c.UserContext(), func(ctx context.Context) error {

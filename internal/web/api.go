@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 )
@@ -24,15 +25,15 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	// PostgreSQL stores no NUL character; refusing it here keeps every
 	// field of every request storable.
 	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
-		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : le caractère nul (\\u0000) n'est pas accepté.")
+		return newError(fiber.StatusBadRequest, "bad_request", "error.json_null_character")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : "+err.Error())
+		return newError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : données après l'objet")
+		return newError(fiber.StatusBadRequest, "bad_request", "error.json_trailing_data")
 	}
 	return nil
 }
@@ -52,7 +53,7 @@ func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
 		max = maxNumber
 	}
 	if err != nil || n < 1 || n > max {
-		return 0, newError(fiber.StatusBadRequest, "bad_request", "Le paramètre "+name+" doit être un entier entre 1 et "+strconv.Itoa(max)+".")
+		return 0, newError(fiber.StatusBadRequest, "bad_request", "error.param_range", name, max)
 	}
 	return n, nil
 }
@@ -107,7 +108,7 @@ type apiMeta = model.Meta
 // edits: 409, the user's text handed back and the conflicting passages.
 func sendConflict(c *fiber.Ctx, conflict *sheet.ConflictError) error {
 	return c.Status(fiber.StatusConflict).JSON(apiConflict{
-		Error: "conflict", Message: "D'autres ont modifié les mêmes passages entre-temps ; rien n'a été enregistré.",
+		Error: "conflict", Message: i18n.T(langOf(c), "error.edit_conflict"),
 		Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
 	})
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -107,12 +106,10 @@ func (h *handler) apiListDrafts(c *fiber.Ctx) error {
 // know: an account already at its limit.
 func draftError(err error) error {
 	if errors.Is(err, sheet.ErrDraftChanged) {
-		return newError(fiber.StatusConflict, "draft_changed",
-			"Ce brouillon a été modifié ailleurs (un autre onglet ?) depuis : il n'est pas remplacé ; relisez-le avant d'enregistrer.")
+		return newError(fiber.StatusConflict, "draft_changed", "error.draft_changed")
 	}
 	if errors.Is(err, sheet.ErrTooManyDrafts) {
-		return newError(fiber.StatusConflict, "too_many_drafts", fmt.Sprintf(
-			"Vous avez déjà %d brouillons : enregistrez ou supprimez-en un (GET /api/v1/drafts les liste) avant d'en commencer un autre.", sheet.MaxDrafts))
+		return newError(fiber.StatusConflict, "too_many_drafts", "error.too_many_drafts", sheet.MaxDrafts)
 	}
 	return err
 }

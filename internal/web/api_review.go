@@ -19,7 +19,7 @@ func (h *handler) apiSetBoard(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Members == nil {
-		return newError(fiber.StatusUnprocessableEntity, "members_required", "Indiquez la liste des membres du conseil (members).")
+		return newError(fiber.StatusUnprocessableEntity, "members_required", "error.members_required")
 	}
 	members, err := h.reviews.SetBoard(c.UserContext(), userOf(c), c.Params("slug"), in.Members)
 	if err != nil {
@@ -43,7 +43,7 @@ func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez le numéro de la version soumise au CA (revision).")
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.review_revision_required")
 	}
 	r, err := h.reviews.Submit(c.UserContext(), userOf(c), c.Params("slug"), in.Revision, in.Note)
 	if err != nil {

@@ -141,7 +141,7 @@ func anonymousMayRead(c *fiber.Ctx, sh *model.Sheet, numbers ...int) error {
 	}
 	for _, n := range numbers {
 		if n != sheet.VisibleNumber(sh, nil) {
-			return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte : authentifiez-vous avec un jeton.")
+			return newError(fiber.StatusUnauthorized, "unauthorized", "error.published_only")
 		}
 	}
 	return nil
@@ -210,7 +210,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez le numéro de la version à restaurer.")
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
 	}
 	user := userOf(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)

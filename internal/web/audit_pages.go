@@ -157,16 +157,17 @@ func (h *handler) exportRecordMarkdown(c *fiber.Ctx) error {
 	}
 	var b strings.Builder
 	r := rec.Review
-	fmt.Fprintf(&b, "# Relevé de décision — %s\n\n", rec.Title)
-	fmt.Fprintf(&b, "- Soumission n° %d, version %d, soumise par %s le %s\n", r.ID, r.Revision, r.SubmittedBy, r.SubmittedAt.Format(time.RFC3339))
-	fmt.Fprintf(&b, "- État : %s", r.State)
+	// The record is written in the atlas's own language, whoever asks.
+	lang := i18n.Default
+	b.WriteString(i18n.T(lang, "record.heading", rec.Title))
+	b.WriteString(i18n.T(lang, "record.submission", r.ID, r.Revision, r.SubmittedBy, r.SubmittedAt.Format(time.RFC3339)))
+	b.WriteString(i18n.T(lang, "record.state", r.State))
 	if r.DecidedAt != nil {
-		fmt.Fprintf(&b, " (le %s)", r.DecidedAt.Format(time.RFC3339))
+		b.WriteString(i18n.T(lang, "record.decided_on", r.DecidedAt.Format(time.RFC3339)))
 	}
-	// The record is written in French, the atlas's language.
-	fmt.Fprintf(&b, "\n- Conseil (%s, majorité %d) : %s\n", i18n.N("fr", "review.seats", r.Tally.Seats), r.Tally.Needed, strings.Join(rec.Board, ", "))
-	fmt.Fprintf(&b, "- Décompte sur la version %d : %s\n\n", r.Revision, i18n.T("fr", "review.tally", r.Tally.Approve, r.Tally.Reject, i18n.N("fr", "review.abstentions", r.Tally.Abstain)))
-	b.WriteString("| Date | Action | Par | Version | SHA-256 | Vote | Commentaire |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString(i18n.T(lang, "record.board", i18n.N(lang, "review.seats", r.Tally.Seats), r.Tally.Needed, strings.Join(rec.Board, ", ")))
+	b.WriteString(i18n.T(lang, "record.tally", r.Revision, i18n.T(lang, "review.tally", r.Tally.Approve, r.Tally.Reject, i18n.N(lang, "review.abstentions", r.Tally.Abstain))))
+	b.WriteString(i18n.T(lang, "record.table"))
 	for _, e := range rec.Entries {
 		rev := ""
 		if e.Revision != nil {

@@ -68,7 +68,7 @@ func (h *handler) updateBoard(c *fiber.Ctx) error {
 		if internal {
 			return err
 		}
-		return h.renderBoard(c, he.Status, members, he.Message)
+		return h.renderBoard(c, he.Status, members, he.Message(langOf(c)))
 	}
 	h.flash(c, "success", "board_updated")
 	return redirect(c, "/sheets/"+c.Params("slug"))

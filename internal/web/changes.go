@@ -55,7 +55,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 	if raw := c.Query("before"); raw != "" {
 		ns, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || ns <= 0 {
-			return nil, q, "", newError(fiber.StatusBadRequest, "bad_request", "Le paramètre before doit être un curseur donné par la page précédente.")
+			return nil, q, "", newError(fiber.StatusBadRequest, "bad_request", "error.before_cursor")
 		}
 		f.Before = time.Unix(0, ns).UTC()
 	}
@@ -71,7 +71,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 	}
 	if q.Category != "" {
 		if _, ok := sheet.CategoryBySlug(q.Category); !ok {
-			return nil, q, "", newError(fiber.StatusBadRequest, "unknown_category", "Catégorie inconnue.")
+			return nil, q, "", newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 		f.Category = q.Category
 	}

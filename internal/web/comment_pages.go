@@ -72,7 +72,7 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 	if raw := c.FormValue("revision"); raw != "" {
 		n, err := parsePositive(raw)
 		if err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_revision", "Cette version n'existe pas.")
+			return newError(fiber.StatusUnprocessableEntity, "unknown_revision", "error.unknown_revision")
 		}
 		in.Revision = &n
 	}

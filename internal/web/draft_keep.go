@@ -30,7 +30,7 @@ func readDraftField(c *fiber.Ctx) (at time.Time, present bool, err error) {
 	}
 	at, err = time.Parse(time.RFC3339Nano, raw)
 	if err != nil {
-		return time.Time{}, true, newError(fiber.StatusBadRequest, "bad_request", "Brouillon de départ invalide.")
+		return time.Time{}, true, newError(fiber.StatusBadRequest, "bad_request", "error.draft_base_invalid")
 	}
 	return at, true, nil
 }

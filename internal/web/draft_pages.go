@@ -176,10 +176,10 @@ func (h *handler) draftFromForm(ctx context.Context, slug string, base, section 
 		}
 		baseRev, err := h.store.Revision(ctx, sh.ID, base)
 		if err != nil {
-			return in, newError(fiber.StatusUnprocessableEntity, "unknown_base", "La version de départ de votre modification est introuvable.")
+			return in, newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
-			return in, newError(fiber.StatusUnprocessableEntity, "unknown_section", "Cette section n'existe plus dans la version de départ.")
+			return in, newError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
 		}
 		in.Title, in.Meta = baseRev.Title, baseRev.Meta
 		return in, nil
@@ -200,12 +200,12 @@ func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 	section = -1
 	if raw := c.FormValue("base"); raw != "" {
 		if base, err = parsePositive(raw); err != nil {
-			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "Version de départ invalide.")
+			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "error.base_invalid")
 		}
 	}
 	if raw := c.FormValue("section"); raw != "" {
 		if section, err = strconv.Atoi(raw); err != nil || section < 0 {
-			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "Section invalide.")
+			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
 		}
 	}
 	return base, section, nil
@@ -241,7 +241,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 	if internal {
 		return err
 	}
-	return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message})
+	return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(langOf(c))})
 }
 
 // discardDraft deletes the account's draft of a sheet and goes back to

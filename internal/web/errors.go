@@ -7,23 +7,31 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
+	"atlas/internal/i18n"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 )
 
 // httpError is an error with what the client may see: a status, a stable
-// code for programs and a French message for people.
+// code for programs, and the catalogue key (with its arguments) of the
+// message for people, translated only when it is shown, into the reader's
+// language.
 type httpError struct {
-	Status  int
-	Code    string
-	Message string
+	Status int
+	Code   string
+	key    string
+	args   []any
 }
 
-func (e *httpError) Error() string { return e.Code + ": " + e.Message }
+func (e *httpError) Error() string { return e.Code + ": " + e.Message(i18n.Default) }
 
-func newError(status int, code, message string) *httpError {
-	return &httpError{Status: status, Code: code, Message: message}
+// Message is the error's text for people, in lang.
+func (e *httpError) Message(lang string) string { return i18n.T(lang, e.key, e.args...) }
+
+// newError builds an error shown with the message key, formatted with args.
+func newError(status int, code, key string, args ...any) *httpError {
+	return &httpError{Status: status, Code: code, key: key, args: args}
 }
 
 // classify maps any error to what the client sees. Unknown errors become a
@@ -33,44 +41,54 @@ func classify(err error) (*httpError, bool) {
 	var fe *fiber.Error
 	var invalidSheet *sheet.InvalidError
 	var invalidAccount *auth.InvalidError
+	var unknownMembers *review.UnknownMembersError
 	switch {
 	case errors.As(err, &he):
 		return he, false
 	case errors.As(err, &invalidSheet):
-		if invalidSheet.Code == "body_too_large" {
-			return newError(fiber.StatusRequestEntityTooLarge, "too_large", invalidSheet.Message), false
-		}
-		return &httpError{Status: fiber.StatusUnprocessableEntity, Code: invalidSheet.Code, Message: invalidSheet.Message}, false
+		return invalidSheetError(invalidSheet), false
 	case errors.As(err, &invalidAccount):
-		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Message), false
-	case errors.Is(err, store.ErrNotFound):
-		return newError(fiber.StatusNotFound, "not_found", "Cette page ou cet objet n'existe pas."), false
-	case errors.Is(err, auth.ErrThrottled):
-		return newError(fiber.StatusTooManyRequests, "too_many_attempts", "Trop de tentatives avec un mauvais mot de passe : patientez un quart d'heure avant de réessayer."), false
-	case errors.Is(err, auth.ErrForbidden):
-		return newError(fiber.StatusForbidden, "forbidden", "Vous n'avez pas le droit de faire cela."), false
-	case errors.Is(err, sheet.ErrBaseRequired):
-		return newError(fiber.StatusPreconditionRequired, "base_required", "Indiquez la version de départ (base) de votre modification."), false
-	case errors.Is(err, sheet.ErrUnchanged):
-		return newError(fiber.StatusUnprocessableEntity, "unchanged", "Cette version est déjà la version actuelle."), false
-	case errors.Is(err, review.ErrNoBoard):
-		return newError(fiber.StatusUnprocessableEntity, "no_board", "Cette fiche n'a pas encore de conseil (CA) : demandez à une personne qui administre l'atlas de le composer."), false
-	case errors.Is(err, review.ErrAlreadyOpen):
-		return newError(fiber.StatusConflict, "review_open", "Une version de cette fiche est déjà soumise au CA : attendez sa décision ou retirez-la."), false
-	case errors.Is(err, review.ErrClosed):
-		return newError(fiber.StatusConflict, "review_closed", "Cette soumission est close : elle a été décidée ou retirée."), false
-	case errors.Is(err, review.ErrStaleRevision):
-		return newError(fiber.StatusConflict, "stale_revision", "La soumission a été amendée entre-temps : relisez la nouvelle version avant de voter."), false
-	case errors.Is(err, review.ErrInvalidChoice):
-		return newError(fiber.StatusBadRequest, "invalid_choice", "Le vote doit être pour (approve), contre (reject) ou abstention (abstain)."), false
-	case errors.Is(err, review.ErrUnknownMembers):
-		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "Comptes inconnus ou désactivés : "+err.Error()[len("review: unknown accounts: "):]), false
-	case errors.Is(err, store.ErrConflict):
-		return newError(fiber.StatusConflict, "conflict", "Conflit : quelqu'un a modifié cela en même temps."), false
+		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Key, invalidAccount.Args...), false
+	case errors.As(err, &unknownMembers):
+		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "error.unknown_members", strings.Join(unknownMembers.Names, ", ")), false
 	case errors.As(err, &fe):
 		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
 	}
-	return newError(fiber.StatusInternalServerError, "internal", "Une erreur interne est survenue ; rien n'a été enregistré. Réessayez dans un instant."), true
+	for _, known := range knownErrors {
+		if errors.Is(err, known.err) {
+			return newError(known.status, known.code, "error."+known.code), false
+		}
+	}
+	return newError(fiber.StatusInternalServerError, "internal", "error.internal"), true
+}
+
+// knownErrors are the services' sentinel errors with their status and
+// code; each code's message is the catalogue's "error.<code>".
+var knownErrors = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{store.ErrNotFound, fiber.StatusNotFound, "not_found"},
+	{auth.ErrThrottled, fiber.StatusTooManyRequests, "too_many_attempts"},
+	{auth.ErrForbidden, fiber.StatusForbidden, "forbidden"},
+	{sheet.ErrBaseRequired, fiber.StatusPreconditionRequired, "base_required"},
+	{sheet.ErrUnchanged, fiber.StatusUnprocessableEntity, "unchanged"},
+	{review.ErrNoBoard, fiber.StatusUnprocessableEntity, "no_board"},
+	{review.ErrAlreadyOpen, fiber.StatusConflict, "review_open"},
+	{review.ErrClosed, fiber.StatusConflict, "review_closed"},
+	{review.ErrStaleRevision, fiber.StatusConflict, "stale_revision"},
+	{review.ErrInvalidChoice, fiber.StatusBadRequest, "invalid_choice"},
+	{store.ErrConflict, fiber.StatusConflict, "conflict"},
+}
+
+// invalidSheetError keeps the sheet service's code, except for a body
+// over the size limit, which is the protocol's 413.
+func invalidSheetError(e *sheet.InvalidError) *httpError {
+	if e.Code == "body_too_large" {
+		return newError(fiber.StatusRequestEntityTooLarge, "too_large", e.Key, e.Args...)
+	}
+	return newError(fiber.StatusUnprocessableEntity, e.Code, e.Key, e.Args...)
 }
 
 func codeFor(status int) string {
@@ -95,30 +113,20 @@ func codeFor(status int) string {
 	return "error"
 }
 
+// messageFor is the message key of a bare status.
 func messageFor(status int) string {
-	switch status {
-	case fiber.StatusBadRequest:
-		return "La requête est mal formée."
-	case fiber.StatusUnauthorized:
-		return "Connectez-vous d'abord."
-	case fiber.StatusForbidden:
-		return "Vous n'avez pas le droit de faire cela."
-	case fiber.StatusNotFound:
-		return "Cette page n'existe pas."
-	case fiber.StatusMethodNotAllowed:
-		return "Cette action n'est pas permise ici."
-	case fiber.StatusRequestEntityTooLarge:
-		return "La requête est trop volumineuse."
-	case fiber.StatusTooManyRequests:
-		return "Trop de tentatives : patientez un peu avant de réessayer."
-	case fiber.StatusUnsupportedMediaType:
-		return "Envoyez du JSON (Content-Type: application/json)."
+	switch code := codeFor(status); code {
+	case "forbidden":
+		return "error.forbidden"
+	case "error":
+		return "error.status.other"
+	default:
+		return "error.status." + code
 	}
-	return "La requête n'a pas pu aboutir."
 }
 
-// handleError is Fiber's single error handler: JSON under /api, a French
-// page elsewhere.
+// handleError is Fiber's single error handler: JSON under /api, a page
+// elsewhere, both in the reader's language.
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	he, internal := classify(err)
 	if internal {
@@ -126,10 +134,21 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 			"method", c.Method(), "path", c.Path(), "error", err.Error())
 	}
 	h.headers.set(c)
+	lang := h.errorLang(c)
 	if isAPI(c) {
-		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message})
+		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(lang)})
 	}
+	c.Locals(localLang, lang)
 	return h.renderErrorPage(c, he)
+}
+
+// errorLang is the request's language, chosen again when the error came
+// before the middleware that records it (a refused form, say).
+func (h *handler) errorLang(c *fiber.Ctx) string {
+	if lang, ok := c.Locals(localLang).(string); ok {
+		return lang
+	}
+	return h.language(c)
 }
 
 func isAPI(c *fiber.Ctx) bool {

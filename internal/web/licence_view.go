@@ -25,10 +25,7 @@ func (b Base) LicenceOf(value string) licenceView {
 		}
 		return licenceView{ID: sheet.LicenceOther, Name: value, Other: value}
 	}
-	v := licenceView{ID: l.ID, Name: l.FR, URL: l.Deed}
-	if b.Lang == "en" {
-		v.Name = l.EN
-	}
+	v := licenceView{ID: l.ID, Name: b.T("licence.name." + l.ID), URL: l.Deed}
 	if !strings.Contains(v.Name, l.Short) {
 		v.Name += " (" + l.Short + ")"
 	}
@@ -50,10 +47,7 @@ func (b Base) LicenceOptions(value string) []licenceOption {
 	current := b.LicenceOf(value).ID
 	opts := make([]licenceOption, 0, len(sheet.Licences)+1)
 	for _, l := range sheet.Licences {
-		label := l.Short + " — " + l.GistFR
-		if b.Lang == "en" {
-			label = l.Short + " — " + l.GistEN
-		}
+		label := l.Short + " — " + b.T("licence.gist."+l.ID)
 		opts = append(opts, licenceOption{Value: l.ID, Label: label, Selected: l.ID == current})
 	}
 	return append(opts, licenceOption{Value: sheet.LicenceOther, Label: b.T("licence.other"), Selected: current == sheet.LicenceOther})

@@ -107,7 +107,7 @@ func (k keptEdit) draftSlug() string {
 // sent by another site must neither replace the visitor's session (which
 // would log them out) nor put its text before them.
 func (h *handler) csrfRefused(c *fiber.Ctx) error {
-	refused := newError(fiber.StatusForbidden, "csrf", "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.")
+	refused := newError(fiber.StatusForbidden, "csrf", "error.csrf_form")
 	if c.Method() != fiber.MethodPost || !h.sameOrigin(c) {
 		return refused
 	}
@@ -236,7 +236,7 @@ func readKept(c *fiber.Ctx) (*keptEdit, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	bad := newError(fiber.StatusBadRequest, "bad_request", "Le texte conservé joint à ce formulaire est illisible ; rien n'a été fait.")
+	bad := newError(fiber.StatusBadRequest, "bad_request", "error.kept_unreadable")
 	if len(raw) > maxKeptBytes {
 		return nil, bad
 	}

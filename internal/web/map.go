@@ -48,7 +48,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	category := c.Query("category")
 	if category != "" {
 		if _, ok := sheet.CategoryBySlug(category); !ok {
-			return newError(fiber.StatusBadRequest, "unknown_category", "Catégorie inconnue.")
+			return newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 	}
 	version, err := h.sheetRows.cardsVersion(c.UserContext(), h.store.CardsVersion)

@@ -85,7 +85,7 @@ func (h *handler) cleanInput(c *fiber.Ctx) error {
 	check([]byte(c.Path()))
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
 	if c.Request().URI().QueryArgs().Len()+c.Request().PostArgs().Len() > maxFormFields {
-		return newError(fiber.StatusRequestEntityTooLarge, "too_many_fields", "Le formulaire a trop de champs.")
+		return newError(fiber.StatusRequestEntityTooLarge, "too_many_fields", "error.too_many_fields")
 	}
 	switch ct := string(c.Request().Header.ContentType()); {
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
@@ -93,7 +93,7 @@ func (h *handler) cleanInput(c *fiber.Ctx) error {
 	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
 		form, err := c.MultipartForm()
 		if err != nil {
-			return newError(fiber.StatusBadRequest, "bad_request", "Formulaire illisible.")
+			return newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
 		}
 		for k, values := range form.Value {
 			check([]byte(k))
@@ -103,7 +103,7 @@ func (h *handler) cleanInput(c *fiber.Ctx) error {
 		}
 	}
 	if bad {
-		return newError(fiber.StatusBadRequest, "bad_request", "La requête contient des caractères invalides (caractère nul ou encodage non UTF-8).")
+		return newError(fiber.StatusBadRequest, "bad_request", "error.invalid_characters")
 	}
 	return c.Next()
 }
@@ -158,11 +158,11 @@ func (h *handler) bearer(c *fiber.Ctx) error {
 	}
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || token == "" {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "En-tête Authorization attendu : Bearer JETON.")
+		return newError(fiber.StatusUnauthorized, "unauthorized", "error.bearer_expected")
 	}
 	user, err := h.auth.UserForToken(c.UserContext(), strings.TrimSpace(token))
 	if errors.Is(err, auth.ErrBadCredentials) {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "Jeton inconnu, révoqué ou compte désactivé.")
+		return newError(fiber.StatusUnauthorized, "unauthorized", "error.token_unknown")
 	}
 	if err != nil {
 		return err
@@ -179,7 +179,7 @@ func (h *handler) apiWritesNeedToken(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if !strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "Écrire par l'API demande un jeton : Authorization: Bearer JETON.")
+		return newError(fiber.StatusUnauthorized, "unauthorized", "error.token_required")
 	}
 	return c.Next()
 }
@@ -208,7 +208,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 func (h *handler) requireLogin(c *fiber.Ctx) error {
 	if userOf(c) == nil {
 		if isAPI(c) {
-			return newError(fiber.StatusUnauthorized, "unauthorized", "Authentification requise.")
+			return newError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
 	}

@@ -46,10 +46,10 @@ func (h *handler) apiPreview(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Body == nil {
-		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : le champ body est obligatoire.")
+		return newError(fiber.StatusBadRequest, "bad_request", "error.json_body_required")
 	}
 	if len(*in.Body) > sheet.MaxBodyBytes {
-		return newError(fiber.StatusRequestEntityTooLarge, "too_large", "Le texte dépasse 1 Mio, la taille maximale d'une fiche.")
+		return newError(fiber.StatusRequestEntityTooLarge, "too_large", "error.preview_too_large")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(previewResponse{HTML: h.markdown.Preview(*in.Body).HTML})
@@ -81,7 +81,7 @@ func (h *handler) browserWrite(c *fiber.Ctx) error {
 	}
 	given := c.Get(csrfHeader)
 	if given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
-		return newError(fiber.StatusForbidden, "csrf", "Jeton CSRF absent ou périmé (en-tête X-CSRF-Token) : rechargez la page et recommencez.")
+		return newError(fiber.StatusForbidden, "csrf", "error.csrf_header")
 	}
 	return c.Next()
 }
@@ -103,7 +103,7 @@ func (h *handler) renderPreview(c *fiber.Ctx, p editPage) error {
 		}
 	}
 	if len(p.Form.Body) > sheet.MaxBodyBytes {
-		p.Error, p.ErrorField = "Le texte dépasse 1 Mio, la taille maximale d'une fiche : raccourcissez-le pour le prévisualiser.", "body"
+		p.Error, p.ErrorField = p.T("error.preview_too_large_hint"), "body"
 		return h.views.render(c, fiber.StatusRequestEntityTooLarge, pageSheetEdit, p)
 	}
 	p.Previewed = true

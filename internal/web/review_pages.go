@@ -126,7 +126,7 @@ func (h *handler) submitReview(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	n, err := parsePositive(c.FormValue("revision"))
 	if err != nil {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "Indiquez la version à soumettre.")
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.submit_revision_required")
 	}
 	r, err := h.reviews.Submit(c.UserContext(), userOf(c), slug, n, c.FormValue("note"))
 	if err != nil {
@@ -151,7 +151,7 @@ func (h *handler) castVote(c *fiber.Ctx) error {
 		if internal {
 			return err
 		}
-		return h.renderReview(c, he.Status, he.Message)
+		return h.renderReview(c, he.Status, he.Message(langOf(c)))
 	}
 	h.metrics.votes.Inc()
 	h.flash(c, "success", "voted")

@@ -26,7 +26,7 @@ const maxQueryBytes = 500
 func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
-		return q, nil, newError(fiber.StatusBadRequest, "bad_query", "La recherche est trop longue ou mal encodée.")
+		return q, nil, newError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
 	}
 	limit, err := queryInt(c, "limit", 20, 100)
 	if err != nil || q == "" {

@@ -110,7 +110,7 @@ func (f editForm) meta() (model.Meta, error) {
 		lon, errLon := parseCoordinate(f.Lon)
 		if errLat != nil || errLon != nil {
 			return m, &sheet.InvalidError{Field: "meta.place", Code: "coordinates_required",
-				Message: "Pour situer le commun, indiquez sa latitude et sa longitude (par exemple 48.39 et -4.49), ou laissez le lieu vide."}
+				Key: "error.coordinates_required"}
 		}
 		m.Place = &model.Place{Name: f.PlaceName, Address: f.PlaceAddress, Lat: lat, Lon: lon}
 	}
@@ -222,7 +222,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	section := -1
 	if raw := c.FormValue("section"); raw != "" {
 		if section, err = strconv.Atoi(raw); err != nil {
-			return newError(fiber.StatusBadRequest, "bad_request", "Section invalide.")
+			return newError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
 		}
 	}
 	p := editPage{Base: h.base(c, form.Title), Sheet: sh, BaseNumber: base, Section: section, Form: form,
@@ -241,10 +241,10 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		// that of the revision the editor started from.
 		baseRev, err := h.store.Revision(ctx, sh.ID, base)
 		if err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_base", "La version de départ de votre modification est introuvable.")
+			return newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_section", "Cette section n'existe plus dans la version de départ.")
+			return newError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
 		}
 		in.Body = keepEndings(baseRev.Body, in.Body)
 		in.Title = baseRev.Title
@@ -302,6 +302,6 @@ func (h *handler) renderEditError(c *fiber.Ctx, p editPage, err error) error {
 	if errors.As(err, &invalid) {
 		p.ErrorField = invalid.Field
 	}
-	p.Error = he.Message
+	p.Error = he.Message(langOf(c))
 	return h.views.render(c, he.Status, pageSheetEdit, p)
 }

@@ -238,10 +238,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 }
 
 func categoryName(lang string, c sheet.Category) string {
-	if lang == "en" {
-		return c.EN
-	}
-	return c.FR
+	return i18n.T(lang, "category."+c.Slug)
 }
 
 func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) {

@@ -383,5 +383,5 @@ type errorPage struct {
 func (h *handler) renderErrorPage(c *fiber.Ctx, he *httpError) error {
 	b := h.base(c, "")
 	b.Title = b.T("error.title")
-	return h.views.render(c, he.Status, pageError, errorPage{Base: b, Status: he.Status, Message: he.Message})
+	return h.views.render(c, he.Status, pageError, errorPage{Base: b, Status: he.Status, Message: he.Message(b.Lang)})
 }
