@@ -67,7 +67,7 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := anonymousMayRead(c, sh, n); err != nil {
+	if err := viewerOf(c).MayRead(sh, n); err != nil {
 		return err
 	}
 	rev, err := h.store.Revision(ctx, sh.ID, n)
@@ -103,7 +103,7 @@ func (h *handler) apiDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := anonymousMayRead(c, sh, from, to); err != nil {
+	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
 		return err
 	}
 	cmp, err := h.loadComparison(c, sh, from, to)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -82,12 +81,9 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user := userOf(c)
-	number := sheet.VisibleNumber(sh, user)
-	if c.Query("revision") != "" {
-		if number, err = h.readableRevision(c, sh); err != nil {
-			return err
-		}
+	number, err := h.readableRevision(c, sh)
+	if err != nil {
+		return err
 	}
 	rev, err := h.store.Revision(ctx, sh.ID, number)
 	if err != nil {
@@ -114,37 +110,14 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	})
 }
 
-// readableRevision reads ?revision=N. Anonymous programs may read only the
-// version readers see; an account may read any.
+// readableRevision reads ?revision=N, or the viewer's default revision
+// without it (read.Viewer).
 func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
 	n, err := queryInt(c, "revision", 0, 0)
 	if err != nil {
 		return 0, err
 	}
-	if n > sh.HeadNumber {
-		return 0, store.ErrNotFound
-	}
-	return n, anonymousMayRead(c, sh, n)
-}
-
-// anonymousMayRead applies the API's rule for programs without a token:
-// they read only the version readers see. Pages, like a wiki's, show all
-// history to everyone.
-func anonymousMayRead(c *fiber.Ctx, sh *model.Sheet, numbers ...int) error {
-	if userOf(c) != nil {
-		return nil
-	}
-	// A number beyond the head names nothing: the lookup's 404 says so,
-	// to everyone alike.
-	if slices.ContainsFunc(numbers, func(n int) bool { return n > sh.HeadNumber }) {
-		return nil
-	}
-	for _, n := range numbers {
-		if n != sheet.VisibleNumber(sh, nil) {
-			return newError(fiber.StatusUnauthorized, "unauthorized", "Seule la version publiée se lit sans compte : authentifiez-vous avec un jeton.")
-		}
-	}
-	return nil
+	return viewerOf(c).Revision(sh, n)
 }
 
 type apiUpdateSheetRequest struct {

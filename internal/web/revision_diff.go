@@ -87,6 +87,9 @@ func (h *handler) showDiffPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
+		return err
+	}
 	side := c.Query("view") == "side"
 	return h.maybeCached(c, pageDiff, sh, fmt.Sprintf("%d-%d-%t", from, to, side), func() (any, error) {
 		return h.diffPageData(c, sh, from, to, side)

@@ -33,6 +33,9 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := viewerOf(c).MayRead(sh, n); err != nil {
+		return err
+	}
 	return h.maybeCached(c, pageRevisionShow, sh, strconv.Itoa(n), func() (any, error) {
 		ctx := c.UserContext()
 		rev, err := h.store.Revision(ctx, sh.ID, n)

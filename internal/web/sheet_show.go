@@ -187,7 +187,7 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error) {
 	ctx := c.UserContext()
 	user := userOf(c)
-	rev, err := h.store.Revision(ctx, sh.ID, sheet.VisibleNumber(sh, user))
+	rev, err := h.store.Revision(ctx, sh.ID, viewerOf(c).DefaultRevision(sh))
 	if err != nil {
 		return sheetPage{}, err
 	}
