@@ -159,3 +159,16 @@ func TestReviewReadsItsOwnVotesOnly(t *testing.T) {
 		}
 	})
 }
+
+// revisionsOf loads the first and head revisions the long way, to compare.
+func revisionsOf(w *world, sheetID int64) (first, head *model.Revision, err error) {
+	sh, err := w.store.SheetByID(w.ctx, sheetID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if first, err = w.store.Revision(w.ctx, sheetID, 1); err != nil {
+		return nil, nil, err
+	}
+	head, err = w.store.Revision(w.ctx, sheetID, sh.HeadNumber)
+	return first, head, err
+}
