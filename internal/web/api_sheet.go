@@ -9,7 +9,6 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 type apiCreateSheetRequest struct {
@@ -85,23 +84,18 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rev, err := h.store.Revision(ctx, sh.ID, number)
+	view, err := h.read.Sheet(ctx, sh, number)
 	if err != nil {
 		return err
 	}
-	board, err := h.store.BoardOf(ctx, sh.ID)
-	if err != nil {
-		return err
-	}
-	members := make([]string, 0, len(board))
-	for _, u := range board {
+	rev := view.Revision
+	members := make([]string, 0, len(view.Board))
+	for _, u := range view.Board {
 		members = append(members, u.Username)
 	}
 	var openReview any
-	if r, err := h.store.OpenReviewOf(ctx, sh.ID); err == nil {
-		openReview = r.ID
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+	if view.OpenReview != nil {
+		openReview = view.OpenReview.ID
 	}
 	return c.JSON(fiber.Map{
 		"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
@@ -161,7 +155,7 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state, err := h.revisionState(c.UserContext(), sh, res.Revision.Number)
+	state, err := h.read.RevisionState(c.UserContext(), sh, res.Revision.Number)
 	if err != nil {
 		return err
 	}
@@ -195,7 +189,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state, err := h.revisionState(c.UserContext(), sh, rev.Number)
+	state, err := h.read.RevisionState(c.UserContext(), sh, rev.Number)
 	if err != nil {
 		return err
 	}
