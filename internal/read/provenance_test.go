@@ -60,3 +60,33 @@ func TestProvenanceReadsDatesAndTheDecisionFromTables(t *testing.T) {
 		}
 	})
 }
+
+func TestDecisionTalliesAreFilledFromTheAuditLog(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		sh := w.sheetWithReviews(t, "Ancienne décision", 1)
+		open, err := w.store.OpenReviewOf(w.ctx, sh.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range w.board[1:] {
+			if _, err := w.reviews.Vote(w.ctx, m, open.ID, "approve", 1, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// As an archive of an older atlas restores it: no tally kept.
+		if err := d.Conn(w.ctx).Exec("UPDATE reviews SET decided_approvals = NULL, decided_seats = NULL").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := w.store.FillDecisionTallies(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.store.ReviewByID(w.ctx, open.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.DecidedApprovals == nil || *got.DecidedApprovals != 2 || got.DecidedSeats == nil || *got.DecidedSeats != 3 {
+			t.Errorf("tally = %v of %v", got.DecidedApprovals, got.DecidedSeats)
+		}
+	})
+}
