@@ -29,6 +29,10 @@ type Review struct {
 	Note           string
 	SubmittedAt    time.Time
 	DecidedAt      *time.Time
+	// DecidedApprovals and DecidedSeats are the tally that validated or
+	// rejected the review; nil while it is open, or if withdrawn.
+	DecidedApprovals *int
+	DecidedSeats     *int
 }
 
 // TableName implements gorm's tabler.

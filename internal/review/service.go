@@ -211,10 +211,10 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 		if state == StateSubmitted {
 			return nil
 		}
-		if err := s.store.CloseReview(ctx, r.ID, state, now); err != nil {
+		if err := s.store.DecideReview(ctx, r.ID, state, now, tally.Approve, tally.Seats); err != nil {
 			return err
 		}
-		r.State, r.DecidedAt = state, &now
+		r.State, r.DecidedAt, r.DecidedApprovals, r.DecidedSeats = state, &now, &tally.Approve, &tally.Seats
 		action := store.AuditReject
 		if state == StateValidated {
 			action = store.AuditValidate

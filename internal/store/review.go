@@ -82,8 +82,17 @@ func (s *Store) MoveReview(ctx context.Context, id int64, from, to int) error {
 //
 //	UPDATE reviews SET state = :state, decided_at = :now WHERE id = :id AND state = 'submitted'
 func (s *Store) CloseReview(ctx context.Context, id int64, state string, now time.Time) error {
-	res := s.conn(ctx).Model(&model.Review{}).Where("id = ? AND state = 'submitted'", id).
-		Updates(map[string]any{"state": state, "decided_at": now})
+	return s.closeReview(ctx, id, map[string]any{"state": state, "decided_at": now})
+}
+
+// DecideReview closes an open review as its board's vote decided, keeping
+// the tally (approvals of seats) on the review; see CloseReview.
+func (s *Store) DecideReview(ctx context.Context, id int64, state string, now time.Time, approvals, seats int) error {
+	return s.closeReview(ctx, id, map[string]any{"state": state, "decided_at": now, "decided_approvals": approvals, "decided_seats": seats})
+}
+
+func (s *Store) closeReview(ctx context.Context, id int64, fields map[string]any) error {
+	res := s.conn(ctx).Model(&model.Review{}).Where("id = ? AND state = 'submitted'", id).Updates(fields)
 	if res.Error != nil {
 		return translate(res.Error, "close review %d", id)
 	}

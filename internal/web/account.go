@@ -63,7 +63,7 @@ func (h *handler) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteAPIToken(c.UserContext(), userOf(c).ID, int64(id)); err != nil {
+	if err := h.auth.DeleteAPIToken(c.UserContext(), userOf(c), int64(id)); err != nil {
 		return err
 	}
 	h.flash(c, "success", "token_deleted")

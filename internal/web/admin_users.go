@@ -1,14 +1,12 @@
 package web
 
 import (
-	"context"
-	"time"
+	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
 	"atlas/internal/model"
-	"atlas/internal/store"
 )
 
 type adminUsersPage struct {
@@ -52,33 +50,19 @@ func (h *handler) createUser(c *fiber.Ctx) error {
 	return redirect(c, "/admin/users")
 }
 
-// updateUser changes an account's role or disables it; either ends its
-// sessions, so a demoted admin loses admin pages at once.
+// updateUser changes an account's role or disables it (auth.SetRole).
 func (h *handler) updateUser(c *fiber.Ctx) error {
 	id, err := paramInt(c, "id")
 	if err != nil {
 		return err
 	}
-	role := c.FormValue("role")
-	if role != model.RoleContributor && role != model.RoleAdmin {
+	err = h.auth.SetRole(c.UserContext(), userOf(c), int64(id), c.FormValue("role"), c.FormValue("disabled") != "")
+	switch {
+	case errors.Is(err, auth.ErrUnknownRole):
 		return newError(fiber.StatusUnprocessableEntity, "invalid_role", "error.invalid_role")
-	}
-	if int64(id) == userOf(c).ID {
+	case errors.Is(err, auth.ErrOwnRole):
 		return newError(fiber.StatusUnprocessableEntity, "self", "error.self")
-	}
-	disabled := c.FormValue("disabled") != ""
-	err = h.store.WithTx(c.UserContext(), func(ctx context.Context) error {
-		if err := h.store.UpdateUserRole(ctx, int64(id), role, disabled); err != nil {
-			return err
-		}
-		actor := userOf(c).ID
-		if err := h.store.AppendAudit(ctx, &model.AuditEntry{CreatedAt: time.Now().UTC(), ActorID: &actor, Action: store.AuditRoleChange,
-			Details: model.JSONMap{"user_id": id, "role": role, "disabled": disabled}}); err != nil {
-			return err
-		}
-		return h.store.DeleteUserSessions(ctx, int64(id))
-	})
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	h.flash(c, "success", "user_updated")

@@ -57,7 +57,7 @@ func (h *handler) sendReview(c *fiber.Ctx, status int, id int64) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(status).JSON(b.api())
+	return c.Status(status).JSON(toAPIReview(b))
 }
 
 func (h *handler) apiShowReview(c *fiber.Ctx) error {
@@ -65,7 +65,7 @@ func (h *handler) apiShowReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(b.api())
+	return c.JSON(toAPIReview(b))
 }
 
 func (h *handler) apiListReviews(c *fiber.Ctx) error {
@@ -74,13 +74,13 @@ func (h *handler) apiListReviews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	bundles, err := h.sheetReviews(ctx, sh.ID)
+	bundles, err := h.read.SheetReviews(ctx, sh)
 	if err != nil {
 		return err
 	}
 	out := make([]apiReview, 0, len(bundles))
 	for _, b := range bundles {
-		out = append(out, b.api())
+		out = append(out, toAPIReview(b))
 	}
 	return c.JSON(fiber.Map{"reviews": out})
 }
@@ -143,7 +143,7 @@ func (h *handler) apiAmend(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": b.api(),
+		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": toAPIReview(b),
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/diff"
-	"atlas/internal/model"
 )
 
 func (h *handler) apiListRevisions(c *fiber.Ctx) error {
@@ -21,40 +20,20 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.store.ListRevisions(ctx, sh.ID, before, limit)
-	if err != nil {
-		return err
-	}
-	authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
-	if err != nil {
-		return err
-	}
-	states, err := h.revisionStates(ctx, sh)
+	page, err := h.read.History(ctx, sh, before, limit)
 	if err != nil {
 		return err
 	}
 	list := make([]apiRevision, 0, len(page.Revisions))
 	for i := range page.Revisions {
 		r := &page.Revisions[i]
-		list = append(list, toAPIRevision(r, authors[r.AuthorID], stateOf(states, r.Number)))
+		list = append(list, toAPIRevision(r, page.Authors[r.AuthorID], page.States.Of(r.Number)))
 	}
 	var next any
 	if page.Next > 0 {
 		next = page.Next
 	}
 	return c.JSON(fiber.Map{"revisions": list, "next": next})
-}
-
-func authorIDs(revs []model.Revision) []int64 {
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, r := range revs {
-		if !seen[r.AuthorID] {
-			seen[r.AuthorID] = true
-			ids = append(ids, r.AuthorID)
-		}
-	}
-	return ids
 }
 
 func (h *handler) apiShowRevision(c *fiber.Ctx) error {
@@ -67,23 +46,16 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := anonymousMayRead(c, sh, n); err != nil {
+	if err := viewerOf(c).MayRead(sh, n); err != nil {
 		return err
 	}
-	rev, err := h.store.Revision(ctx, sh.ID, n)
+	got, err := h.read.Revision(ctx, sh, n)
 	if err != nil {
 		return err
 	}
-	author, err := h.store.UserByID(ctx, rev.AuthorID)
-	if err != nil {
-		return err
-	}
-	state, err := h.revisionState(ctx, sh, rev.Number)
-	if err != nil {
-		return err
-	}
+	rev := got.Revision
 	return c.JSON(apiRevisionFull{
-		apiRevision: toAPIRevision(rev, author, state),
+		apiRevision: toAPIRevision(rev, got.Author, got.State),
 		Title:       rev.Title, Body: rev.Body, Meta: rev.Meta,
 	})
 }
@@ -103,7 +75,7 @@ func (h *handler) apiDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := anonymousMayRead(c, sh, from, to); err != nil {
+	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
 		return err
 	}
 	cmp, err := h.loadComparison(c, sh, from, to)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,7 +9,6 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 type apiCreateSheetRequest struct {
@@ -82,30 +80,22 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user := userOf(c)
-	number := sheet.VisibleNumber(sh, user)
-	if c.Query("revision") != "" {
-		if number, err = h.readableRevision(c, sh); err != nil {
-			return err
-		}
-	}
-	rev, err := h.store.Revision(ctx, sh.ID, number)
+	number, err := h.readableRevision(c, sh)
 	if err != nil {
 		return err
 	}
-	board, err := h.store.BoardOf(ctx, sh.ID)
+	view, err := h.read.Sheet(ctx, sh, number)
 	if err != nil {
 		return err
 	}
-	members := make([]string, 0, len(board))
-	for _, u := range board {
+	rev := view.Revision
+	members := make([]string, 0, len(view.Board))
+	for _, u := range view.Board {
 		members = append(members, u.Username)
 	}
 	var openReview any
-	if r, err := h.store.OpenReviewOf(ctx, sh.ID); err == nil {
-		openReview = r.ID
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+	if view.OpenReview != nil {
+		openReview = view.OpenReview.ID
 	}
 	return c.JSON(fiber.Map{
 		"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
@@ -114,37 +104,14 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	})
 }
 
-// readableRevision reads ?revision=N. Anonymous programs may read only the
-// version readers see; an account may read any.
+// readableRevision reads ?revision=N, or the viewer's default revision
+// without it (read.Viewer).
 func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
 	n, err := queryInt(c, "revision", 0, 0)
 	if err != nil {
 		return 0, err
 	}
-	if n > sh.HeadNumber {
-		return 0, store.ErrNotFound
-	}
-	return n, anonymousMayRead(c, sh, n)
-}
-
-// anonymousMayRead applies the API's rule for programs without a token:
-// they read only the version readers see. Pages, like a wiki's, show all
-// history to everyone.
-func anonymousMayRead(c *fiber.Ctx, sh *model.Sheet, numbers ...int) error {
-	if userOf(c) != nil {
-		return nil
-	}
-	// A number beyond the head names nothing: the lookup's 404 says so,
-	// to everyone alike.
-	if slices.ContainsFunc(numbers, func(n int) bool { return n > sh.HeadNumber }) {
-		return nil
-	}
-	for _, n := range numbers {
-		if n != sheet.VisibleNumber(sh, nil) {
-			return newError(fiber.StatusUnauthorized, "unauthorized", "error.published_only")
-		}
-	}
-	return nil
+	return viewerOf(c).Revision(sh, n)
 }
 
 type apiUpdateSheetRequest struct {
@@ -188,7 +155,7 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state, err := h.revisionState(c.UserContext(), sh, res.Revision.Number)
+	state, err := h.read.RevisionState(c.UserContext(), sh, res.Revision.Number)
 	if err != nil {
 		return err
 	}
@@ -222,7 +189,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state, err := h.revisionState(c.UserContext(), sh, rev.Number)
+	state, err := h.read.RevisionState(c.UserContext(), sh, rev.Number)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -141,8 +142,9 @@ func TestAPIDiffRebuildsBothRevisions(t *testing.T) {
 			t.Fatalf("save: %d %s", r.status, r.body)
 		}
 		dj := a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "marie", nil).json(t)
-		if r := a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "", nil); r.status != http.StatusUnauthorized {
-			t.Errorf("anonymous diff of unpublished versions: %d", r.status)
+		// History is public: anyone reads the same diff (read.Viewer).
+		if r := a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "", nil); r.status != http.StatusOK || !bytes.Equal(r.body, a.api(http.MethodGet, "/sheets/"+slug+"/diff?from=1&to=2", "marie", nil).body) {
+			t.Errorf("anonymous diff of unpublished versions: %d %s", r.status, r.body)
 		}
 		var old, cur strings.Builder
 		statuses := map[string]string{}
@@ -241,7 +243,7 @@ func TestAPIRefusesBadInput(t *testing.T) {
 	})
 }
 
-func TestAPIAnonymousReadsOnlyTheVisibleVersion(t *testing.T) {
+func TestAPIAnonymousReadsTheVisibleVersionByDefaultAndAnyOnRequest(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		a := newTestAtlas(t, d)
 		slug := createSheet(t, a, "Lecture", body1)
@@ -250,8 +252,12 @@ func TestAPIAnonymousReadsOnlyTheVisibleVersion(t *testing.T) {
 		if got := a.api(http.MethodGet, "/sheets/"+slug, "", nil).json(t); got["body"] != "v2" {
 			t.Errorf("anonymous sees %v", got["body"])
 		}
-		if r := a.api(http.MethodGet, "/sheets/"+slug+"/revisions/1", "", nil); r.status != http.StatusUnauthorized {
-			t.Errorf("anonymous old revision: %d", r.status)
+		// History is public: an old revision is read by asking for it.
+		if r := a.api(http.MethodGet, "/sheets/"+slug+"/revisions/1", "", nil); r.status != http.StatusOK || r.json(t)["body"] != body1 {
+			t.Errorf("anonymous old revision: %d %s", r.status, r.body)
+		}
+		if r := a.api(http.MethodGet, fmt.Sprintf("/sheets/%s?revision=1", slug), "", nil); r.json(t)["body"] != body1 {
+			t.Errorf("anonymous ?revision=1: %s", r.body)
 		}
 		if r := a.api(http.MethodGet, fmt.Sprintf("/sheets/%s?revision=1", slug), "marie", nil); r.json(t)["body"] != body1 {
 			t.Errorf("contributor ?revision=1: %s", r.body)

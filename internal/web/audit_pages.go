@@ -127,7 +127,7 @@ func (h *handler) loadRecord(c *fiber.Ctx) (*decisionRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := &decisionRecord{Review: b.api(), Title: b.Sheet.Title, Board: []string{}, Entries: []recordEntry{}}
+	rec := &decisionRecord{Review: toAPIReview(b), Title: b.Sheet.Title, Board: []string{}, Entries: []recordEntry{}}
 	for _, u := range b.Board {
 		rec.Board = append(rec.Board, u.Username)
 	}

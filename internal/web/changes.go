@@ -10,26 +10,15 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/read"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
-// changeItem is one line of recent changes, for JSON, pages and feeds.
+// changeItem is one line of recent changes (read.Change), with its label
+// in the reader's language.
 type changeItem struct {
-	Type     string    `json:"type"` // "revision" or "board"
-	Sheet    string    `json:"sheet"`
-	Title    string    `json:"title"`
-	Revision *int      `json:"revision"`
-	Parent   *int      `json:"parent,omitempty"`
-	Author   string    `json:"author"`
-	Summary  string    `json:"summary,omitempty"`
-	Origin   string    `json:"origin,omitempty"`
-	Minor    bool      `json:"minor"`
-	Action   string    `json:"action,omitempty"` // board events: submit, validate, reject, withdraw
-	Review   *int64    `json:"review,omitempty"`
-	At       time.Time `json:"at"`
-	Label    string    `json:"-"`
-	URL      string    `json:"url"`
+	read.Change
+	Label string `json:"-"`
 }
 
 type changesQuery struct {
@@ -43,7 +32,6 @@ type changesQuery struct {
 // from ?limit=. The cursor is the time of the last change shown, in Unix
 // nanoseconds.
 func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) ([]changeItem, changesQuery, string, error) {
-	ctx := c.UserContext()
 	q := changesQuery{Sheet: c.Query("sheet"), Category: c.Query("category"), User: c.Query("user"), HideMinor: c.Query("hide_minor") != ""}
 	if limit == 0 {
 		var err error
@@ -51,88 +39,33 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 			return nil, q, "", err
 		}
 	}
-	f := store.ChangeFilter{Limit: limit, HideMinor: q.HideMinor}
+	rq := read.ChangesQuery{Sheet: fixedSheet, SheetSlug: q.Sheet, Username: q.User, HideMinor: q.HideMinor, Limit: limit}
 	if raw := c.Query("before"); raw != "" {
 		ns, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || ns <= 0 {
 			return nil, q, "", newError(fiber.StatusBadRequest, "bad_request", "error.before_cursor")
 		}
-		f.Before = time.Unix(0, ns).UTC()
-	}
-	switch {
-	case fixedSheet != nil:
-		f.SheetID = fixedSheet.ID
-	case q.Sheet != "":
-		sh, err := h.store.SheetBySlug(ctx, q.Sheet)
-		if err != nil {
-			return nil, q, "", err
-		}
-		f.SheetID = sh.ID
+		rq.Before = time.Unix(0, ns).UTC()
 	}
 	if q.Category != "" {
 		if _, ok := sheet.CategoryBySlug(q.Category); !ok {
 			return nil, q, "", newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
-		f.Category = q.Category
+		rq.Category = q.Category
 	}
-	if q.User != "" {
-		u, err := h.store.UserByUsername(ctx, q.User)
-		if err != nil {
-			return nil, q, "", err
-		}
-		f.UserID = u.ID
-	}
-	changes, err := h.store.Changes(ctx, f)
-	if err != nil {
-		return nil, q, "", err
-	}
-	var sheetIDs, userIDs []int64
-	for _, ch := range changes {
-		sheetIDs = append(sheetIDs, ch.SheetID)
-		userIDs = append(userIDs, ch.ActorID)
-	}
-	sheets, err := h.store.SheetsByIDs(ctx, sheetIDs)
-	if err != nil {
-		return nil, q, "", err
-	}
-	users, err := h.store.UsersByIDs(ctx, userIDs)
+	changes, next, err := h.read.Changes(c.UserContext(), rq)
 	if err != nil {
 		return nil, q, "", err
 	}
 	lang := langOf(c)
-	items := make([]changeItem, 0, len(changes))
-	for _, ch := range changes {
-		sh := sheets[ch.SheetID]
-		if sh == nil {
-			continue
-		}
-		it := changeItem{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug}
-		if u := users[ch.ActorID]; u != nil {
-			it.Author = u.Username
-		}
-		if r := ch.Revision; r != nil {
-			n := r.Number
-			it.Type, it.Revision, it.Parent, it.Summary, it.Origin, it.Minor = "revision", &n, r.Parent, r.Summary, r.Origin, r.Minor
-			it.Title = r.Title
-			it.Label = i18n.T(lang, "changes.revision", n)
-			if r.Parent != nil {
-				it.URL = fmt.Sprintf("/sheets/%s/diff?from=%d&to=%d", sh.Slug, *r.Parent, n)
-			} else {
-				it.URL = fmt.Sprintf("/sheets/%s/revisions/%d", sh.Slug, n)
-			}
+	items := make([]changeItem, len(changes))
+	for i, ch := range changes {
+		items[i] = changeItem{Change: ch}
+		if ch.Type == "revision" {
+			items[i].Label = i18n.T(lang, "changes.revision", *ch.Revision)
 		} else {
-			e := ch.Event
-			it.Type, it.Action, it.Review, it.Revision = "board", e.Action, e.ReviewID, e.RevisionNumber
-			it.Label = i18n.T(lang, "audit.action."+e.Action)
-			if e.ReviewID != nil {
-				it.URL = fmt.Sprintf("/sheets/%s/reviews/%d", sh.Slug, *e.ReviewID)
-			}
+			items[i].Label = i18n.T(lang, "audit.action."+ch.Action)
 		}
-		items = append(items, it)
-	}
-	next := ""
-	if len(changes) == limit && len(changes) > 0 {
-		next = strconv.FormatInt(changes[len(changes)-1].At.UnixNano(), 10)
 	}
 	return items, q, next, nil
 }

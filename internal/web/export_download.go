@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/export"
-	"atlas/internal/sheet"
 )
 
 // exportMarkdown sends a revision (the one readers see, or ?revision=N) as
@@ -18,11 +17,9 @@ func (h *handler) exportMarkdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	number := sheet.VisibleNumber(sh, userOf(c))
-	if c.Query("revision") != "" {
-		if number, err = h.readableRevision(c, sh); err != nil {
-			return err
-		}
+	number, err := h.readableRevision(c, sh)
+	if err != nil {
+		return err
 	}
 	rev, err := h.store.Revision(ctx, sh.ID, number)
 	if err != nil {

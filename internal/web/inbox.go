@@ -51,7 +51,7 @@ func (h *handler) showInboxPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) markInboxRead(c *fiber.Ctx) error {
-	if err := h.store.MarkAllRead(c.UserContext(), userOf(c).ID, time.Now().UTC()); err != nil {
+	if err := h.notify.MarkAllRead(c.UserContext(), userOf(c).ID); err != nil {
 		return err
 	}
 	return redirect(c, "/inbox")

@@ -319,7 +319,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 		if err != nil {
 			return p, err
 		}
-		if rb.Sheet.ID != sh.ID || !review.Open(rb.Review.State) || (!rb.isMember(user) && user.ID != rb.Review.SubmittedBy) {
+		if rb.Sheet.ID != sh.ID || !review.Open(rb.Review.State) || (!rb.IsMember(user) && user.ID != rb.Review.SubmittedBy) {
 			return p, fiber.ErrNotFound
 		}
 		p.Amend, p.Tabs = rb.Review, newSheetTabs(b.Lang, sh.Slug, tabReviews, true)

@@ -74,11 +74,11 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	user := userOf(c)
 	p := reviewPage{
 		Base: h.base(c, rev.Title), Bundle: b, Sheet: b.Sheet, Review: r, Revision: rev,
-		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: b.name(r.SubmittedBy),
+		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: b.Name(r.SubmittedBy),
 		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
 	}
-	p.CanVote = p.Open && b.isMember(user)
-	p.CanAmend = p.Open && (b.isMember(user) || (user != nil && user.ID == r.SubmittedBy))
+	p.CanVote = p.Open && b.IsMember(user)
+	p.CanAmend = p.Open && (b.IsMember(user) || (user != nil && user.ID == r.SubmittedBy))
 	p.CanWithdr = p.Open && user != nil && (user.ID == r.SubmittedBy || user.IsAdmin())
 	for _, u := range b.Board {
 		p.Board = append(p.Board, u.Name())
@@ -86,21 +86,13 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	for _, v := range b.Votes {
 		ballot := review.Ballot{Voter: v.VoterID, Choice: v.Choice, Revision: v.RevisionNumber}
 		counted := review.Counted(ballot, r.RevisionNumber, b.BoardIDs)
-		name := b.name(v.VoterID)
-		if u := b.Users[v.VoterID]; u != nil {
-			name = u.Name()
-		}
-		p.Votes = append(p.Votes, voteRow{Voter: name, Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
+		p.Votes = append(p.Votes, voteRow{Voter: b.DisplayName(v.VoterID), Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
 		if user != nil && v.VoterID == user.ID && v.RevisionNumber == r.RevisionNumber {
 			p.MyChoice = v.Choice
 		}
 	}
 	for _, a := range b.Amendments {
-		name := ""
-		if u := b.Users[a.AuthorID]; u != nil {
-			name = u.Name()
-		}
-		p.Amendments = append(p.Amendments, amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: name, At: a.CreatedAt})
+		p.Amendments = append(p.Amendments, amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: b.DisplayName(a.AuthorID), At: a.CreatedAt})
 	}
 	p.Compared = 1
 	if b.Sheet.PublishedNumber != nil {
@@ -182,7 +174,7 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 	if !review.Open(b.Review.State) {
 		return review.ErrClosed
 	}
-	if user := userOf(c); !b.isMember(user) && user.ID != b.Review.SubmittedBy {
+	if user := userOf(c); !b.IsMember(user) && user.ID != b.Review.SubmittedBy {
 		return auth.ErrForbidden
 	}
 	rev, err := h.store.Revision(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
@@ -260,17 +252,13 @@ func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	bundles, err := h.sheetReviews(ctx, sh.ID)
+	bundles, err := h.read.SheetReviews(ctx, sh)
 	if err != nil {
 		return err
 	}
 	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, userOf(c) != nil)}
 	for _, b := range bundles {
-		name := b.name(b.Review.SubmittedBy)
-		if u := b.Users[b.Review.SubmittedBy]; u != nil {
-			name = u.Name()
-		}
-		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: name, Tally: b.Tally})
+		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: b.DisplayName(b.Review.SubmittedBy), Tally: b.Tally})
 	}
 	return h.views.render(c, fiber.StatusOK, pageReviewList, p)
 }

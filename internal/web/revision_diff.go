@@ -6,20 +6,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/diff"
 	"atlas/internal/model"
-	"atlas/internal/sheet"
+	"atlas/internal/read"
 )
 
-// comparison is two revisions of a sheet and what separates them, computed
-// once and shown either as JSON, inline or side by side.
-type comparison struct {
-	Sheet    *model.Sheet
-	From, To *model.Revision
-	Result   diff.Result
-	TitleOps []diff.Op
-	Meta     []sheet.MetaChange
-}
+// comparison is two revisions of a sheet and what separates them
+// (read.Comparison).
+type comparison = read.Comparison
 
 // diffTimeout bounds the work of one comparison: a huge diff degrades to
 // coarser blocks rather than holding a request.
@@ -37,26 +30,7 @@ func comparedRange(c *fiber.Ctx, sh *model.Sheet) (from, to int, err error) {
 
 // loadComparison compares two revisions of a sheet.
 func (h *handler) loadComparison(c *fiber.Ctx, sh *model.Sheet, from, to int) (*comparison, error) {
-	ctx := c.UserContext()
-	a, err := h.store.Revision(ctx, sh.ID, from)
-	if err != nil {
-		return nil, err
-	}
-	b, err := h.store.Revision(ctx, sh.ID, to)
-	if err != nil {
-		return nil, err
-	}
-	cmp := &comparison{
-		Sheet: sh, From: a, To: b,
-		Result: diff.Compare(a.Body, b.Body, diff.Options{Timeout: diffTimeout}),
-		Meta:   sheet.MetaChanges(a.Meta, b.Meta),
-	}
-	if a.Title != b.Title {
-		cmp.TitleOps = diff.Words(a.Title, b.Title, diffTimeout)
-	} else {
-		cmp.TitleOps = []diff.Op{{Op: "equal", Text: a.Title}}
-	}
-	return cmp, nil
+	return h.read.Compare(c.UserContext(), sh, from, to, diffTimeout)
 }
 
 type diffPage struct {
@@ -85,6 +59,9 @@ func (h *handler) showDiffPage(c *fiber.Ctx) error {
 	}
 	from, to, err := comparedRange(c, sh)
 	if err != nil {
+		return err
+	}
+	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
 		return err
 	}
 	side := c.Query("view") == "side"

@@ -33,20 +33,16 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := viewerOf(c).MayRead(sh, n); err != nil {
+		return err
+	}
 	return h.maybeCached(c, pageRevisionShow, sh, strconv.Itoa(n), func() (any, error) {
 		ctx := c.UserContext()
-		rev, err := h.store.Revision(ctx, sh.ID, n)
+		got, err := h.read.Revision(ctx, sh, n)
 		if err != nil {
 			return nil, err
 		}
-		author, err := h.store.UserByID(ctx, rev.AuthorID)
-		if err != nil {
-			return nil, err
-		}
-		state, err := h.revisionState(ctx, sh, n)
-		if err != nil {
-			return nil, err
-		}
+		rev, author, state := got.Revision, got.Author, got.State
 		rendered := h.markdown.Reader(rev.SHA256, rev.Body)
 		b := h.base(c, rev.Title)
 		return revisionPage{

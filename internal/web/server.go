@@ -14,6 +14,7 @@ import (
 	"atlas/internal/config"
 	"atlas/internal/events"
 	"atlas/internal/notify"
+	"atlas/internal/read"
 	"atlas/internal/render"
 	"atlas/internal/review"
 	"atlas/internal/search"
@@ -50,6 +51,7 @@ type Deps struct {
 type handler struct {
 	cfg      config.Config
 	store    *store.Store
+	read     *read.Reader // what pages and the API show
 	auth     *auth.Service
 	sheets   *sheet.Service
 	reviews  *review.Service
@@ -110,6 +112,7 @@ func New(d Deps) (*fiber.App, error) {
 		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), parts: newSizedLRU(partCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.metrics = newMetrics(h)
+	h.read = read.New(d.Store)
 	h.sheetRows = newSheetRows()
 	if d.Events != nil {
 		d.Events.WatchChanges(h.sheetRows)

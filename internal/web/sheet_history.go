@@ -93,23 +93,15 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 	return h.part(pageKey("history_table", sh, b.Lang, h.build, strconv.Itoa(before)), func() ([]byte, error) {
 		ctx := c.UserContext()
 		// One extra row gives the size delta of the page's oldest revision.
-		page, err := h.store.ListRevisions(ctx, sh.ID, before, historyPageSize+1)
+		page, err := h.read.History(ctx, sh, before, historyPageSize+1)
 		if err != nil {
 			return nil, err
 		}
-		revs := page.Revisions
+		revs, authors, states := page.Revisions, page.Authors, page.States
 		t := historyTable{Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, First: before == 0}
 		if len(revs) > historyPageSize {
 			revs = revs[:historyPageSize]
 			t.Next = revs[len(revs)-1].Number
-		}
-		authors, err := h.store.UsersByIDs(ctx, authorIDs(page.Revisions))
-		if err != nil {
-			return nil, err
-		}
-		states, err := h.revisionStates(ctx, sh)
-		if err != nil {
-			return nil, err
 		}
 		lang, base := b.Lang, "/sheets/"+sh.Slug
 		for i := range revs {
@@ -121,7 +113,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 				FromLabel: i18n.T(lang, "history.from_n", r.Number), ToLabel: i18n.T(lang, "history.to_n", r.Number),
 				ISO: b.ISO(r.CreatedAt), When: i18n.DateTime(lang, r.CreatedAt),
 				Summary: r.Summary, Minor: r.Minor, Size: i18n.Number(lang, r.Size),
-				State: stateOf(states, r.Number),
+				State: states.Of(r.Number),
 			}
 			row.StateLabel = i18n.T(lang, "state."+row.State)
 			if u := authors[r.AuthorID]; u != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -14,9 +13,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/render"
-	"atlas/internal/review"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 type sheetPage struct {
@@ -185,12 +182,12 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 
 // sheetPageData gathers everything the sheet page shows.
 func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error) {
-	ctx := c.UserContext()
 	user := userOf(c)
-	rev, err := h.store.Revision(ctx, sh.ID, sheet.VisibleNumber(sh, user))
+	view, err := h.read.Sheet(c.UserContext(), sh, viewerOf(c).DefaultRevision(sh))
 	if err != nil {
 		return sheetPage{}, err
 	}
+	rev, board := view.Revision, view.Board
 	prov, err := h.provenance(c, sh)
 	if err != nil {
 		return sheetPage{}, err
@@ -205,18 +202,12 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	if p.Article, err = h.article(p.Base, sh, rev, p.CanEdit); err != nil {
 		return sheetPage{}, err
 	}
-	board, err := h.store.BoardOf(ctx, sh.ID)
-	if err != nil {
-		return sheetPage{}, err
-	}
 	for _, u := range board {
 		p.Board = append(p.Board, u.Name())
 	}
-	if r, err := h.store.OpenReviewOf(ctx, sh.ID); err == nil {
+	if r := view.OpenReview; r != nil {
 		p.OpenReview = r
 		p.Provenance.AwaitingSince = &r.SubmittedAt
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return sheetPage{}, err
 	}
 	p.ProvenanceLine = p.Provenance.line(p.Lang, sh.Slug, p.OpenReview)
 	if p.Pending {
@@ -242,30 +233,18 @@ func categoryName(lang string, c sheet.Category) string {
 }
 
 func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) {
-	ctx := c.UserContext()
-	contributors, err := h.store.Contributors(ctx, sh.ID)
+	hist, err := h.read.Provenance(c.UserContext(), sh)
 	if err != nil {
 		return provenance{}, err
 	}
-	first, err := h.store.Revision(ctx, sh.ID, 1)
-	if err != nil {
-		return provenance{}, err
-	}
-	head, err := h.store.Revision(ctx, sh.ID, sh.HeadNumber)
-	if err != nil {
-		return provenance{}, err
-	}
-	ids := []int64{head.AuthorID, first.AuthorID}
-	for _, ctb := range contributors {
-		ids = append(ids, ctb.AuthorID)
-	}
-	users, err := h.store.UsersByIDs(ctx, ids)
-	if err != nil {
-		return provenance{}, err
-	}
+	users := hist.Users
+	first, head := hist.First, hist.Head
 	p := provenance{StartedAt: first.CreatedAt, UpdatedAt: head.CreatedAt, Revisions: sh.HeadNumber}
-	if err := h.validation(c, sh, &p); err != nil {
-		return provenance{}, err
+	if d := hist.Decision; d != nil && d.DecidedAt != nil {
+		p.ValidatedAt = d.DecidedAt
+		if d.DecidedApprovals != nil && d.DecidedSeats != nil {
+			p.ValidVotes, p.ValidSeats = *d.DecidedApprovals, *d.DecidedSeats
+		}
 	}
 	if u := users[head.AuthorID]; u != nil {
 		p.UpdatedBy = u.Name()
@@ -273,7 +252,7 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 	if u := users[first.AuthorID]; u != nil {
 		p.StartedBy = u.Name()
 	}
-	for _, ctb := range contributors {
+	for _, ctb := range hist.Contributors {
 		u := users[ctb.AuthorID]
 		if ctb.AuthorID == first.AuthorID || u == nil {
 			continue
@@ -296,42 +275,4 @@ func pendingNotice(lang string, sh *model.Sheet, open *model.Review) (string, in
 		return i18n.T(lang, "sheet.pending_submitted", i18n.Date(lang, open.SubmittedAt)), open.RevisionNumber
 	}
 	return i18n.T(lang, "sheet.pending"), sh.HeadNumber
-}
-
-// validation fills in the decision that published the sheet's current
-// validated version: when, and by how many of how many seats.
-func (h *handler) validation(c *fiber.Ctx, sh *model.Sheet, p *provenance) error {
-	if sh.PublishedNumber == nil {
-		return nil
-	}
-	ctx := c.UserContext()
-	reviews, err := h.store.ReviewsOf(ctx, sh.ID)
-	if err != nil {
-		return err
-	}
-	for _, r := range reviews {
-		if r.State != review.StateValidated || r.RevisionNumber != *sh.PublishedNumber {
-			continue
-		}
-		entries, err := h.store.AuditOfReview(ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			if e.Action == store.AuditValidate {
-				p.ValidatedAt = &e.CreatedAt
-				p.ValidVotes = jsonInt(e.Details["approve"])
-				p.ValidSeats = jsonInt(e.Details["seats"])
-			}
-		}
-		return nil
-	}
-	return nil
-}
-
-func jsonInt(v any) int {
-	if f, ok := v.(float64); ok {
-		return int(f)
-	}
-	return 0
 }
