@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -57,7 +58,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/reviews/:id/votes", h.requireLogin, h.apiVote)
 	api.Post("/reviews/:id/amendments", h.requireLogin, h.apiAmend)
 	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
-	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.notAllowed(c), error(fiber.ErrNotFound)) })
 
 	// Pages for people.
 	pages := app.Group("", h.browserText, h.loadSession, h.checkCSRF)
@@ -117,4 +118,6 @@ func (h *handler) routes(app *fiber.App) {
 	admin.Post("/users", h.createUser)
 	admin.Post("/users/:id", h.updateUser)
 	admin.Get("/audit", h.showAuditPage)
+
+	h.methods = newMethodTable(app)
 }

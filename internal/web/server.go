@@ -74,6 +74,7 @@ type handler struct {
 	stopping <-chan struct{}
 	// sheetRows spares anonymous page reads their database round trip.
 	sheetRows *sheetRows
+	methods   *methodTable // see notAllowed
 }
 
 // Memory budgets of the caches of whole answers and page parts; with the
