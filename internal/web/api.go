@@ -26,6 +26,9 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
 		return newError(fiber.StatusBadRequest, "bad_request", "JSON invalide : le caractère nul (\\u0000) n'est pas accepté.")
 	}
+	if err := checkJSONText(c.Body()); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
