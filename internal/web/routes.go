@@ -14,7 +14,7 @@ func (h *handler) routes(app *fiber.App) {
 	// Compression of text answers for browsers that ask; brotli or gzip.
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
-	app.Use(h.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed,
+	app.Use(h.observe, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
