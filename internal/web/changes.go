@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"strconv"
@@ -234,7 +235,7 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 		title := it.Title + " — " + it.Label
 		id := fmt.Sprintf("%s/sheets/%s#%s-%d", base, it.Sheet, it.Type, it.At.UnixNano())
 		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: id, Updated: it.At.Format(time.RFC3339),
-			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: it.Author}, Summary: it.Summary})
+			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: cmp.Or(it.Author, i18n.T(lang, "changes.board"))}, Summary: it.Summary})
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {
