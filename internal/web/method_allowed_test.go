@@ -18,9 +18,9 @@ func TestUnsupportedMethodIsNotAllowed(t *testing.T) {
 		for _, tc := range []struct {
 			method, path, user, allow string
 		}{
-			{http.MethodDelete, "/api/v1/sheets/" + slug, "", "GET, HEAD, PUT"},
-			{http.MethodDelete, "/api/v1/sheets/" + slug, "marie", "GET, HEAD, PUT"},
-			{http.MethodDelete, "/api/v1/sheets/nowhere", "marie", "GET, HEAD, PUT"},
+			{http.MethodDelete, "/api/v1/sheets/" + slug, "", "GET, HEAD, PUT, PATCH"},
+			{http.MethodDelete, "/api/v1/sheets/" + slug, "marie", "GET, HEAD, PUT, PATCH"},
+			{http.MethodDelete, "/api/v1/sheets/nowhere", "marie", "GET, HEAD, PUT, PATCH"},
 			{http.MethodPatch, "/api/v1/sheets/" + slug + "/comments", "", "GET, HEAD, POST"},
 			{http.MethodGet, "/api/v1/reviews/1/votes", "marie", "POST"},
 			{http.MethodPost, "/sheets/" + slug + "/history", "", "GET, HEAD"},

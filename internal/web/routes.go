@@ -33,6 +33,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/sheets", h.requireLogin, h.apiCreateSheet)
 	api.Get("/sheets/:slug", h.apiShowSheet)
 	api.Put("/sheets/:slug", h.requireLogin, h.apiUpdateSheet)
+	api.Patch("/sheets/:slug", h.requireLogin, h.apiPatchSheet)
 	api.Get("/sheets/:slug/revisions", h.apiListRevisions)
 	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
 	api.Get("/sheets/:slug/diff", h.apiDiff)
