@@ -31,6 +31,8 @@ type changeItem struct {
 	At       time.Time `json:"at"`
 	Label    string    `json:"-"`
 	URL      string    `json:"url"`
+	// sheetID and eventID name the change in feed ids (see feedIDs).
+	sheetID, eventID int64
 }
 
 type changesQuery struct {
@@ -107,7 +109,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 		if sh == nil {
 			continue
 		}
-		it := changeItem{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug}
+		it := changeItem{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug, sheetID: sh.ID}
 		if u := users[ch.ActorID]; u != nil {
 			it.Author = u.Username
 		}
@@ -123,7 +125,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 			}
 		} else {
 			e := ch.Event
-			it.Type, it.Action, it.Review, it.Revision = "board", e.Action, e.ReviewID, e.RevisionNumber
+			it.Type, it.Action, it.Review, it.Revision, it.eventID = "board", e.Action, e.ReviewID, e.RevisionNumber, e.ID
 			it.Label = i18n.T(lang, "audit.action."+e.Action)
 			if e.ReviewID != nil {
 				it.URL = fmt.Sprintf("/sheets/%s/reviews/%d", sh.Slug, *e.ReviewID)
@@ -221,20 +223,23 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 	if err != nil {
 		return err
 	}
+	ids, err := h.feedIDs(c)
+	if err != nil {
+		return err
+	}
 	base := h.baseURL(c)
 	lang := langOf(c)
-	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: base + "/changes", Updated: time.Now().UTC().Format(time.RFC3339),
+	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: ids.atlas(), Updated: time.Now().UTC().Format(time.RFC3339),
 		Link: []atomLink{{Href: base + c.OriginalURL(), Rel: "self"}, {Href: base + "/changes"}}}
 	if sh != nil {
-		feed.Title, feed.ID = i18n.T(lang, "changes.sheet_feed_title", sh.Title), base+"/sheets/"+sh.Slug
+		feed.Title, feed.ID = i18n.T(lang, "changes.sheet_feed_title", sh.Title), ids.sheet(sh.ID)
 	}
 	if len(items) > 0 {
 		feed.Updated = items[0].At.Format(time.RFC3339)
 	}
 	for _, it := range items {
 		title := it.Title + " — " + it.Label
-		id := fmt.Sprintf("%s/sheets/%s#%s-%d", base, it.Sheet, it.Type, it.At.UnixNano())
-		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: id, Updated: it.At.Format(time.RFC3339),
+		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: ids.entry(it), Updated: it.At.Format(time.RFC3339),
 			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: cmp.Or(it.Author, i18n.T(lang, "changes.board"))}, Summary: it.Summary})
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
