@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,8 +32,8 @@ const (
 // deadline bounds only its opening lookup. On SQLite a wait for the write
 // lock is bounded by the busy timeout instead (see db.IsBusy).
 func (h *handler) bound(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), h.timeoutFor(c.Path()))
-	defer cancel()
+	ctx := newRequestContext(time.Now().Add(h.timeoutFor(c.Path())))
+	defer ctx.end()
 	c.SetUserContext(ctx)
 	err := c.Next()
 	if err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || db.IsBusy(err)) {
@@ -65,3 +66,64 @@ func deadlineError(c *fiber.Ctx) *httpError {
 	c.Set(fiber.HeaderRetryAfter, "5")
 	return newError(fiber.StatusServiceUnavailable, "timeout", "La base de données n'a pas répondu à temps ; rien n'a été enregistré. Réessayez dans un instant.")
 }
+
+// requestContext is a request's deadline that starts its timer only when
+// something waits on it (Done, Err): a page served from the caches never
+// does, and a timer's cost is a tenth of such a request's. Its values are
+// those of the context it starts, from Background, so a request's context
+// carries none of a previous one's (a RequestCtx reused without fasthttp's
+// reset, as in benchmarks, would hand its last context back).
+type requestContext struct {
+	deadline time.Time
+	mu       sync.Mutex
+	inner    context.Context // nil until started
+	cancel   context.CancelFunc
+}
+
+func newRequestContext(deadline time.Time) *requestContext {
+	return &requestContext{deadline: deadline}
+}
+
+func (r *requestContext) Deadline() (time.Time, bool) { return r.deadline, true }
+func (r *requestContext) Done() <-chan struct{}       { return r.started().Done() }
+func (r *requestContext) Err() error                  { return r.started().Err() }
+
+// Value answers from the started context, where context.WithCancel and
+// the like find the parent to attach to (they call Done first).
+func (r *requestContext) Value(key any) any {
+	r.mu.Lock()
+	inner := r.inner
+	r.mu.Unlock()
+	if inner == nil {
+		return nil
+	}
+	return inner.Value(key)
+}
+
+func (r *requestContext) started() context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.inner == nil {
+		r.inner, r.cancel = context.WithDeadline(context.Background(), r.deadline)
+	}
+	return r.inner
+}
+
+// end cancels the context when its request is answered; one never
+// started becomes one already ended, for whatever still holds it.
+func (r *requestContext) end() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.inner == nil {
+		r.inner = endedContext
+		return
+	}
+	r.cancel()
+}
+
+// endedContext is a context already cancelled.
+var endedContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
