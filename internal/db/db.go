@@ -170,12 +170,22 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) err
 		if !retryable(err) {
 			return err
 		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+		// The pause waits on ctx: a request past its deadline stops
+		// retrying at once rather than after its sleeps.
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(retryPause(attempt)):
+		}
 	}
 	return err
 }
 
 const maxTxAttempts = 5
+
+// retryPause is the wait before attempt+2; a variable so a test can make
+// it long.
+var retryPause = func(attempt int) time.Duration { return time.Duration(attempt+1) * 5 * time.Millisecond }
 
 // retryable reports a PostgreSQL deadlock or serialization failure.
 func retryable(err error) bool {

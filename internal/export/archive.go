@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"atlas/internal/auth"
@@ -28,7 +29,13 @@ type Manifest struct {
 	Version   int            `json:"version"`
 	CreatedAt time.Time      `json:"created_at"`
 	Counts    map[string]int `json:"counts"`
+	// AtlasID is the atlas's identity (see store.AtlasID), which a restore
+	// keeps so feed ids survive a move; absent from older archives.
+	AtlasID string `json:"atlas_id,omitempty"`
 }
+
+// uuidShape is the text form of a UUID, as the migrations write it.
+var uuidShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // tablesWithIDs are the tables whose identity counter a restore resets.
 var tablesWithIDs = []string{"users", "sheets", "revisions", "reviews", "votes", "review_amendments", "audit_log", "comments"}
@@ -63,6 +70,10 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 	// Read every table in one transaction so the archive is one consistent
 	// moment of the atlas even while people keep writing.
 	err := st.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if m.AtlasID, err = st.AtlasID(ctx); err != nil {
+			return err
+		}
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return err
@@ -131,6 +142,9 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 	if m.Format != ArchiveFormat || m.Version != ArchiveVersion {
 		return m, fmt.Errorf("export: unknown archive format %q version %d", m.Format, m.Version)
 	}
+	if m.AtlasID != "" && !uuidShape.MatchString(m.AtlasID) {
+		return m, fmt.Errorf("export: manifest: atlas_id %q is not a UUID", m.AtlasID)
+	}
 	err = st.WithTx(ctx, func(ctx context.Context) error {
 		empty, err := st.IsEmpty(ctx)
 		if err != nil {
@@ -178,6 +192,11 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 		}
 		if err := st.ResetSequences(ctx, tablesWithIDs); err != nil {
 			return err
+		}
+		if m.AtlasID != "" {
+			if err := st.SetAtlasID(ctx, m.AtlasID); err != nil {
+				return err
+			}
 		}
 		return store.Each(ctx, st, func(list []model.Sheet) error {
 			for i := range list {

@@ -93,6 +93,7 @@ func snapshot(t *testing.T, s services) map[string]any {
 		})
 		return list, err
 	})
+	grab("atlas_id", func() (any, error) { return s.store.AtlasID(ctx) })
 	grab("sheets", func() (any, error) { return collect[model.Sheet](ctx, s.store) })
 	grab("revisions", func() (any, error) { return collect[model.Revision](ctx, s.store) })
 	grab("reviews", func() (any, error) { return collect[model.Review](ctx, s.store) })

@@ -91,6 +91,17 @@ type frontMatter struct {
 // a "# Title" line.
 var ErrNoTitle = errors.New("export: no title (front matter title or a first line \"# Title\")")
 
+// dropBlankLine removes one leading empty line, if text starts with one.
+func dropBlankLine(text string) string {
+	if rest, ok := strings.CutPrefix(text, "\n"); ok {
+		return rest
+	}
+	if rest, ok := strings.CutPrefix(text, "\r\n"); ok {
+		return rest
+	}
+	return text
+}
+
 // ReadMarkdown parses a sheet file: optional YAML front matter between
 // "---" lines, then an optional "# Title" line, then the body, whose "##"
 // headings are its sections.
@@ -124,7 +135,7 @@ func ReadMarkdown(data []byte) (SheetFile, error) {
 		text = rest[end:]
 		text = text[strings.Index(text, "\n")+1:]
 	}
-	// Skip blank lines, then take a "# Title" line if there is one.
+	// Look past blank lines for a "# Title" line; without one, they stay.
 	sc := bufio.NewReader(strings.NewReader(text))
 	consumed := 0
 	for {
@@ -139,13 +150,13 @@ func ReadMarkdown(data []byte) (SheetFile, error) {
 				f.Title = strings.TrimSpace(trimmed[2:])
 			}
 			consumed += len(line)
-			text = strings.TrimLeft(text[consumed:], "\r\n")
-		default:
 			text = text[consumed:]
 		}
 		break
 	}
-	f.Body = text
+	// One blank line separates the title (or the front matter) from the
+	// body, as WriteMarkdown writes it; any more are the body's own.
+	f.Body = dropBlankLine(text)
 	if strings.TrimSpace(f.Title) == "" {
 		return f, ErrNoTitle
 	}

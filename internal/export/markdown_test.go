@@ -52,3 +52,22 @@ func TestReadHandWrittenFiles(t *testing.T) {
 		}
 	}
 }
+
+// A body's leading blank lines survive an export and an import: only the
+// one blank line WriteMarkdown puts after the title is a separator.
+func TestMarkdownKeepsLeadingBlankLines(t *testing.T) {
+	for _, body := range []string{"\n\nDes voisins.\n", "\n", "\r\n\r\n## Section\r\n", "\n# Pas un titre\n", "    code\n"} {
+		var buf bytes.Buffer
+		if err := WriteMarkdown(&buf, SheetFile{Title: "Four", Body: body}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadMarkdown(buf.Bytes())
+		if err != nil || got.Body != body || got.Title != "Four" {
+			t.Errorf("body %q came back as %q (title %q, %v)", body, got.Body, got.Title, err)
+		}
+	}
+	got, err := ReadMarkdown([]byte("---\ntitle: Four\n---\n\n\n\ncorps\n"))
+	if err != nil || got.Body != "\n\ncorps\n" {
+		t.Errorf("after front matter: %q %v", got.Body, err)
+	}
+}

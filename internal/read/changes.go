@@ -26,6 +26,10 @@ type Change struct {
 	Review   *int64    `json:"review,omitempty"`
 	At       time.Time `json:"at"`
 	URL      string    `json:"url"`
+	// SheetID and EventID name the change in feed ids, which must not
+	// depend on names that can change (a slug) or on the request.
+	SheetID int64 `json:"-"`
+	EventID int64 `json:"-"`
 }
 
 // ChangesQuery narrows recent changes; names (a sheet's slug, an
@@ -94,7 +98,7 @@ func (r *Reader) Changes(ctx context.Context, q ChangesQuery) ([]Change, string,
 }
 
 func change(ch store.Change, sh *model.Sheet, actor *model.User) Change {
-	it := Change{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug}
+	it := Change{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug, SheetID: sh.ID}
 	if actor != nil {
 		it.Author = actor.Username
 	}
@@ -110,7 +114,7 @@ func change(ch store.Change, sh *model.Sheet, actor *model.User) Change {
 		return it
 	}
 	e := ch.Event
-	it.Type, it.Action, it.Review, it.Revision = "board", e.Action, e.ReviewID, e.RevisionNumber
+	it.Type, it.Action, it.Review, it.Revision, it.EventID = "board", e.Action, e.ReviewID, e.RevisionNumber, e.ID
 	if e.ReviewID != nil {
 		it.URL = fmt.Sprintf("/sheets/%s/reviews/%d", sh.Slug, *e.ReviewID)
 	}

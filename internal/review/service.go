@@ -227,7 +227,10 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 			}
 		}
 		details := model.JSONMap{"approve": tally.Approve, "reject": tally.Reject, "abstain": tally.Abstain, "seats": tally.Seats, "needed": tally.Needed}
-		if err := s.audit(ctx, nil, action, sh, r, rev, details); err != nil {
+		// The decision is the board's (the tally says so); its actor is
+		// the member whose vote closed it, so recent changes and feeds
+		// name someone.
+		if err := s.audit(ctx, actor, action, sh, r, rev, details); err != nil {
 			return err
 		}
 		queued, err = s.notify.Add(ctx, s.notifications(model.NotifyDecided, nil, r, append(board, r.SubmittedBy)))

@@ -19,13 +19,16 @@ import (
 // decodeJSON reads a request body strictly: JSON only, no unknown field, no
 // trailing data. Anything else is a 400 that names the problem.
 func decodeJSON(c *fiber.Ctx, dst any) error {
-	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) && !strings.HasPrefix(ct, mimeMergePatch) {
 		return newError(fiber.StatusUnsupportedMediaType, "unsupported_media_type", messageFor(fiber.StatusUnsupportedMediaType))
 	}
 	// PostgreSQL stores no NUL character; refusing it here keeps every
 	// field of every request storable.
 	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
 		return newError(fiber.StatusBadRequest, "bad_request", "error.json_null_character")
+	}
+	if err := checkJSONText(c.Body()); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()

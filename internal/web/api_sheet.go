@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -127,6 +126,8 @@ type apiUpdateSheetRequest struct {
 	DraftSavedAt *time.Time `json:"draft_saved_at"`
 }
 
+// apiUpdateSheet is PUT /sheets/{slug}: the request is the whole content,
+// so a meta that omits a field clears it (PATCH merges instead).
 func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	var in apiUpdateSheetRequest
 	if err := decodeJSON(c, &in); err != nil {
@@ -140,30 +141,7 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
 		Draft: in.DraftSavedAt,
 	})
-	h.countSave(res, err)
-	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
-	}
-	if err != nil {
-		return err
-	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	author, err := h.store.UserByID(c.UserContext(), res.Revision.AuthorID)
-	if err != nil {
-		return err
-	}
-	state, err := h.read.RevisionState(c.UserContext(), sh, res.Revision.Number)
-	if err != nil {
-		return err
-	}
-	out := fiber.Map{"revision": toAPIRevision(res.Revision, author, state), "merged": res.Merged}
-	if res.Unchanged {
-		out["unchanged"] = true
-	}
-	return c.JSON(out)
+	return h.answerSave(c, res, err)
 }
 
 type apiRestoreRequest struct {

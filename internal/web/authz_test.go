@@ -293,6 +293,10 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		sh := w.sheet(t, w.slugA)
 		return call{body: map[string]any{"base": sh.HeadNumber, "title": sh.Title, "body": body1 + "\nÉdité par " + role + ".\n"}}
 	},
+	"PATCH /api/v1/sheets/:slug": func(t *testing.T, w *world, role string) call {
+		sh := w.sheet(t, w.slugA)
+		return call{body: map[string]any{"base": sh.HeadNumber, "meta": map[string]any{"tags": []string{role}}}}
+	},
 	"GET /api/v1/sheets/:slug/diff": func(t *testing.T, w *world, role string) call {
 		return call{vars: map[string]string{"?": "from=1&to=2"}}
 	},

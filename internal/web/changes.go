@@ -1,8 +1,8 @@
 package web
 
 import (
+	"cmp"
 	"encoding/xml"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -153,21 +153,24 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 	if err != nil {
 		return err
 	}
+	ids, err := h.feedIDs(c)
+	if err != nil {
+		return err
+	}
 	base := h.baseURL(c)
 	lang := langOf(c)
-	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: base + "/changes", Updated: time.Now().UTC().Format(time.RFC3339),
+	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: ids.atlas(), Updated: time.Now().UTC().Format(time.RFC3339),
 		Link: []atomLink{{Href: base + c.OriginalURL(), Rel: "self"}, {Href: base + "/changes"}}}
 	if sh != nil {
-		feed.Title, feed.ID = i18n.T(lang, "changes.sheet_feed_title", sh.Title), base+"/sheets/"+sh.Slug
+		feed.Title, feed.ID = i18n.T(lang, "changes.sheet_feed_title", sh.Title), ids.sheet(sh.ID)
 	}
 	if len(items) > 0 {
 		feed.Updated = items[0].At.Format(time.RFC3339)
 	}
 	for _, it := range items {
 		title := it.Title + " — " + it.Label
-		id := fmt.Sprintf("%s/sheets/%s#%s-%d", base, it.Sheet, it.Type, it.At.UnixNano())
-		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: id, Updated: it.At.Format(time.RFC3339),
-			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: it.Author}, Summary: it.Summary})
+		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: ids.entry(it), Updated: it.At.Format(time.RFC3339),
+			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: cmp.Or(it.Author, i18n.T(lang, "changes.board"))}, Summary: it.Summary})
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {

@@ -178,6 +178,9 @@ func (h *handler) apiWritesNeedToken(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
 		return c.Next()
 	}
+	if err := h.notAllowed(c); err != nil {
+		return err
+	}
 	if !strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
 		return newError(fiber.StatusUnauthorized, "unauthorized", "error.token_required")
 	}
@@ -189,6 +192,9 @@ func (h *handler) apiWritesNeedToken(c *fiber.Ctx) error {
 func (h *handler) checkCSRF(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodPost {
 		return c.Next()
+	}
+	if err := h.notAllowed(c); err != nil {
+		return err
 	}
 	sess := sessionOf(c)
 	// Only from the body: a token in the URL would end up in logs and

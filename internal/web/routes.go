@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,7 +14,7 @@ func (h *handler) routes(app *fiber.App) {
 	// Compression of text answers for browsers that ask; brotli or gzip.
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
-	app.Use(h.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed,
+	app.Use(h.observe, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
@@ -32,6 +33,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/sheets", h.requireLogin, h.apiCreateSheet)
 	api.Get("/sheets/:slug", h.apiShowSheet)
 	api.Put("/sheets/:slug", h.requireLogin, h.apiUpdateSheet)
+	api.Patch("/sheets/:slug", h.requireLogin, h.apiPatchSheet)
 	api.Get("/sheets/:slug/revisions", h.apiListRevisions)
 	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
 	api.Get("/sheets/:slug/diff", h.apiDiff)
@@ -57,7 +59,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/reviews/:id/votes", h.requireLogin, h.apiVote)
 	api.Post("/reviews/:id/amendments", h.requireLogin, h.apiAmend)
 	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
-	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.notAllowed(c), error(fiber.ErrNotFound)) })
 
 	// Pages for people.
 	pages := app.Group("", h.browserText, h.loadSession, h.checkCSRF)
@@ -117,4 +119,6 @@ func (h *handler) routes(app *fiber.App) {
 	admin.Post("/users", h.createUser)
 	admin.Post("/users/:id", h.updateUser)
 	admin.Get("/audit", h.showAuditPage)
+
+	h.methods = newMethodTable(app)
 }

@@ -41,6 +41,9 @@ type Deps struct {
 	// WriteTimeout bounds writing one answer; zero means a minute. Event
 	// streams push it back at each write.
 	WriteTimeout time.Duration
+	// RequestTimeout bounds one request (see bound); zero means 15 s.
+	// ExportTimeout bounds a download; zero means two minutes.
+	RequestTimeout, ExportTimeout time.Duration
 	// Stopping closes when the server starts shutting down: event streams
 	// end then, so a graceful stop need not wait for open editors.
 	Stopping <-chan struct{}
@@ -76,6 +79,9 @@ type handler struct {
 	stopping <-chan struct{}
 	// sheetRows spares anonymous page reads their database round trip.
 	sheetRows *sheetRows
+	methods   *methodTable // see notAllowed
+	// requestTimeout and exportTimeout: see Deps and bound.
+	requestTimeout, exportTimeout time.Duration
 }
 
 // Memory budgets of the caches of whole answers and page parts; with the
@@ -118,6 +124,8 @@ func New(d Deps) (*fiber.App, error) {
 		d.Events.WatchChanges(h.sheetRows)
 	}
 	h.stream, h.stopping = d.StreamLifetime, d.Stopping
+	h.requestTimeout = cmp.Or(d.RequestTimeout, defaultRequestTimeout)
+	h.exportTimeout = cmp.Or(d.ExportTimeout, defaultExportTimeout)
 	if h.stream == 0 {
 		h.stream = 10 * time.Minute
 	}
