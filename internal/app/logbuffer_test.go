@@ -41,7 +41,10 @@ func TestLogBufferKeepsEveryLineInOrder(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range lines {
-				fmt.Fprintf(b, "writer %d line %05d %s\n", w, i, strings.Repeat("x", 40))
+				if _, err := fmt.Fprintf(b, "writer %d line %05d %s\n", w, i, strings.Repeat("x", 40)); err != nil {
+					t.Error(err)
+					return
+				}
 			}
 		}()
 	}
@@ -77,7 +80,7 @@ func TestLogBufferWritesWithinItsInterval(t *testing.T) {
 		out := &lockedBuffer{}
 		b := newLogBuffer(out, interval)
 		defer b.Close()
-		fmt.Fprintln(b, "une ligne")
+		writeLine(t, b, "une ligne")
 
 		time.Sleep(interval - time.Nanosecond)
 		synctest.Wait()
@@ -95,10 +98,17 @@ func TestLogBufferWritesWithinItsInterval(t *testing.T) {
 func TestLogBufferWritesThroughOnceClosed(t *testing.T) {
 	out := &lockedBuffer{}
 	b := newLogBuffer(out, time.Hour)
-	fmt.Fprintln(b, "avant")
+	writeLine(t, b, "avant")
 	b.Close()
-	fmt.Fprintln(b, "après") // a request that outlived the shutdown's grace
+	writeLine(t, b, "après") // a request that outlived the shutdown's grace
 	if got := out.String(); got != "avant\naprès\n" {
 		t.Errorf("output %q", got)
+	}
+}
+
+func writeLine(t *testing.T, b *logBuffer, line string) {
+	t.Helper()
+	if _, err := fmt.Fprintln(b, line); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -45,7 +45,7 @@ func (w *stopWatcher) FeedLive(live bool) {
 func TestFeedRestartsWithGrowingPauses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		sqlDB := sql.OpenDB(refusingConnector{})
-		defer sqlDB.Close()
+		defer closeOrFail(t, sqlDB)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		hub, w := events.NewHub(nil), &stopWatcher{start: time.Now()}
