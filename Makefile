@@ -66,10 +66,19 @@ with_skips_banner = @skips=$$(mktemp); status=0; \
 		echo '================================================================================'; \
 	fi; rm -f $$skips; exit $$status
 
-## lint: formatting and vet
+## lint: formatting, vet and golangci-lint (.golangci.yml), found on PATH or
+## in $(go env GOPATH)/bin; .ci/run installs the pinned version
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/golangci-lint")
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKG)
+	@if [ ! -x "$(GOLANGCI_LINT)" ]; then \
+		echo "lint: golangci-lint not found on PATH nor in $$($(GO) env GOPATH)/bin. Install it with:"; \
+		echo "lint:   $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)"; \
+		exit 1; \
+	fi
+	$(GOLANGCI_LINT) run $(PKG)
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=30s for longer). Go 1.26's
 ## fuzzing coordinator can fail a target at the time limit with "context

@@ -63,8 +63,10 @@ func drive(name string, conns int, d time.Duration, next request) result {
 					le++
 					continue
 				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+				if discard(resp) != nil {
+					le++
+					continue
+				}
 				local = append(local, time.Since(start))
 				ls[resp.StatusCode]++
 				if resp.StatusCode == http.StatusOK {
@@ -119,8 +121,13 @@ func apiCall(method, url, token string, body any, out any) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, url, err)
+	}
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, data)
 	}
@@ -128,6 +135,16 @@ func apiCall(method, url, token string, body any, out any) error {
 		return json.Unmarshal(data, out)
 	}
 	return nil
+}
+
+// discard reads an answer to its end, so that its connection is reused,
+// and closes it.
+func discard(resp *http.Response) error {
+	_, err := io.Copy(io.Discard, resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // wrkScript makes wrk print what the report needs on one line.
@@ -163,7 +180,9 @@ func driveGet(name string, conns int, d time.Duration, url string, headers map[s
 	var n, micros, p50, p95, p99, transport, non2xx int64
 	for _, line := range strings.Split(string(out), "\n") {
 		if strings.HasPrefix(line, "WRK ") {
-			fmt.Sscanf(line, "WRK %d %d %d %d %d %d %d", &n, &micros, &p50, &p95, &p99, &transport, &non2xx)
+			if _, err := fmt.Sscanf(line, "WRK %d %d %d %d %d %d %d", &n, &micros, &p50, &p95, &p99, &transport, &non2xx); err != nil {
+				log.Fatalf("wrk summary %q: %v", line, err)
+			}
 		}
 	}
 	if micros == 0 {
@@ -190,8 +209,13 @@ func sessionCookie(base, username, password string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
 	m := csrfField.FindSubmatch(page)
 	if m == nil {
 		return "", fmt.Errorf("no login form at %s/login", base)
@@ -206,7 +230,9 @@ func sessionCookie(base, username, password string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp.Body.Close()
+	if err := discard(resp); err != nil {
+		return "", err
+	}
 	for _, c := range resp.Cookies() {
 		if c.Name == "atlas_session" && c.Value != "" && resp.StatusCode == http.StatusSeeOther {
 			return c.Name + "=" + c.Value, nil

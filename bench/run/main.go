@@ -41,7 +41,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	defer func() {
+		if err := os.RemoveAll(dir); err != nil {
+			log.Print(err)
+		}
+	}()
 	build(dir)
 
 	d := time.Duration(*seconds) * time.Second
@@ -94,8 +98,11 @@ func freePort() string {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	if err := l.Close(); err != nil { // free it for the server
+		log.Fatal(err)
+	}
+	return port
 }
 
 // start runs a binary on core 0 with one scheduler thread, as the targets
@@ -124,8 +131,8 @@ func startTo(dir, name string, args, env []string, out *os.File) *server {
 		log.Fatal(err)
 	}
 	addr := ""
-	for i, a := range args {
-		if a == "-addr" {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "-addr" {
 			addr = args[i+1]
 		}
 	}
@@ -136,13 +143,11 @@ func startTo(dir, name string, args, env []string, out *os.File) *server {
 	}
 	s := &server{cmd: cmd, url: "http://" + addr, log: &logs}
 	for i := 0; i < 100; i++ {
-		if resp, err := http.Get(s.url + "/healthz"); err == nil {
-			resp.Body.Close()
+		if resp, err := http.Get(s.url + "/healthz"); err == nil && discard(resp) == nil {
 			return s
 		}
 		if name == "hello" {
-			if resp, err := http.Get(s.url + "/"); err == nil {
-				resp.Body.Close()
+			if resp, err := http.Get(s.url + "/"); err == nil && discard(resp) == nil {
 				return s
 			}
 		}
@@ -299,13 +304,13 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	logged := startTo(dir, "atlas", []string{"serve"}, loggedEnv, logFile)
 	one(driveGet("T1 20 KB with the access log on, as shipped (JSON lines to a file)", conns, d, logged.url+"/sheets/"+read[0], nil))
 	logged.stop()
-	logFile.Close()
+	must(logFile.Close())
 	// The ETag of the plain answer, which the load tool asks for (each
 	// encoding has its own).
 	plain := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	resp, err := plain.Get(s.url + "/sheets/" + read[0])
 	must(err)
-	resp.Body.Close()
+	must(discard(resp))
 	one(driveGet("T1 20 KB, revalidated (If-None-Match → 304)", conns, d, s.url+"/sheets/"+read[0], map[string]string{"If-None-Match": resp.Header.Get("ETag")}))
 	one(driveGet("T1 20 KB, asking for brotli or gzip as browsers do", conns, d, s.url+"/sheets/"+read[0], map[string]string{"Accept-Encoding": "gzip, deflate, br"}))
 	one(driveGet(fmt.Sprintf("T2 history page (50 rows) of a %d-revision sheet", depth), conns, d, s.url+"/sheets/"+deep+"/history", nil))
@@ -374,11 +379,13 @@ func settle(dbEnv []string) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer conn.Close()
 		for _, stmt := range []string{"VACUUM ANALYZE", "CHECKPOINT"} {
 			if _, err := conn.Exec(stmt); err != nil {
 				log.Printf("%s: %v (measuring anyway)", stmt, err)
 			}
+		}
+		if err := conn.Close(); err != nil {
+			log.Print(err)
 		}
 	}
 }
@@ -443,8 +450,10 @@ func fetch(url string) []byte {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil || resp.StatusCode != http.StatusOK {
 		log.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
 	}

@@ -265,7 +265,9 @@ func TestServeAnnouncesItsAddressAndStopsCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Error(err)
+	}
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /healthz = %d", resp.StatusCode)
 	}
@@ -297,6 +299,9 @@ func freeAddr(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+	addr := fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+	if err := l.Close(); err != nil { // free it for the server
+		t.Fatal(err)
+	}
+	return addr
 }

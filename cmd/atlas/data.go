@@ -24,7 +24,7 @@ import (
 
 // exportCommand writes the whole atlas as an archive (--out) or the
 // history of every sheet as a git repository (--git).
-func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("out", "", "archive file to write")
@@ -39,14 +39,14 @@ func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if *gitDir != "" {
 		n, err := export.WriteGit(ctx, a.Store, *gitDir)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%d revisions written to %s\n", n, *gitDir)
-		return nil
+		_, err = fmt.Fprintf(stdout, "%d revisions written to %s\n", n, *gitDir)
+		return err
 	}
 	// Write next to the target and rename, so a failed export never leaves
 	// a truncated archive under the expected name.
@@ -54,7 +54,8 @@ func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	defer os.Remove(tmp.Name())
+	// Gone once renamed; removed here if the export failed.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	m, err := export.WriteArchive(ctx, a.Store, tmp)
 	if err == nil {
 		err = tmp.Sync()
@@ -68,20 +69,20 @@ func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(stdout, "archive written to %s: %d sheets, %d revisions, %d reviews, %d accounts\n",
+	_, err = fmt.Fprintf(stdout, "archive written to %s: %d sheets, %d revisions, %d reviews, %d accounts\n",
 		*out, m.Counts["sheets"], m.Counts["revisions"], m.Counts["reviews"], m.Counts["users"])
-	return nil
+	return err
 }
 
-func importArchiveCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func importArchiveCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) (err error) {
 	if len(args) != 1 {
 		return errors.New("usage: atlas import-archive FILE.zip")
 	}
-	f, err := os.Open(args[0])
+	f, err := os.Open(args[0]) //nolint:gosec // G703: the file to read is the one its user named
 	if err != nil {
 		return fmt.Errorf("import-archive: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // only read
 	info, err := f.Stat()
 	if err != nil {
 		return err
@@ -90,19 +91,19 @@ func importArchiveCommand(ctx context.Context, cfg config.Config, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	m, err := export.RestoreArchive(ctx, a.Store, a.Sheets, f, info.Size())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %d sheets, %d revisions, %d reviews, %d accounts (set their passwords with atlas user password)\n",
+	_, err = fmt.Fprintf(stdout, "restored %d sheets, %d revisions, %d reviews, %d accounts (set their passwords with atlas user password)\n",
 		m.Counts["sheets"], m.Counts["revisions"], m.Counts["reviews"], m.Counts["users"])
-	return nil
+	return err
 }
 
 // importCommand stores Markdown sheets (or, with --geojson, the places of
 // a uMap export), each as one revision of origin import.
-func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	as := fs.String("as", "", "account the revisions are signed by (default: the first admin)")
@@ -111,19 +112,19 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		return fmt.Errorf("import: %w", err)
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: atlas import [--as USER] [--geojson] FILE...")
+		return errors.New("usage: atlas import [--as USER] [--geojson] FILE [FILE ...]")
 	}
 	a, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	author, err := importAuthor(ctx, a.Store, *as)
 	if err != nil {
 		return err
 	}
 	for _, path := range fs.Args() {
-		data, err := os.ReadFile(path)
+		data, err := os.ReadFile(path) //nolint:gosec // G304: the files to read are the ones its user named
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
@@ -149,7 +150,9 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 			case r.Unchanged:
 				verb = "unchanged"
 			}
-			fmt.Fprintf(stdout, "%s: %s %s (revision %d)\n", path, verb, r.Slug, r.Revision)
+			if _, err := fmt.Fprintf(stdout, "%s: %s %s (revision %d)\n", path, verb, r.Slug, r.Revision); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -184,31 +187,35 @@ func importAuthor(ctx context.Context, st *store.Store, username string) (*model
 	return nil, errors.New("import: no admin account: create one (atlas user create) or pass --as")
 }
 
-func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) (err error) {
 	a, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	accounts, err := demo.Load(ctx, a.Store, a.Auth, a.Sheets, a.Reviews)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "demo atlas loaded; accounts:")
+	if _, err := fmt.Fprintln(stdout, "demo atlas loaded; accounts:"); err != nil {
+		return err
+	}
 	for _, acc := range accounts {
-		fmt.Fprintf(stdout, "  %-11s %-12s password: %s\n", acc.Username, acc.Role, acc.Password)
+		if _, err := fmt.Fprintf(stdout, "  %-11s %-12s password: %s\n", acc.Username, acc.Role, acc.Password); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // reindexCommand rebuilds every sheet's card and search entry from its
 // readers' version, after an upgrade or a restore by other means.
-func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) (err error) {
 	a, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	n := 0
 	err = store.Each(ctx, a.Store, func(list []model.Sheet) error {
 		for i := range list {
@@ -220,7 +227,7 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger, st
 		return nil
 	})
 	if err == nil {
-		fmt.Fprintf(stdout, "%d sheets reindexed\n", n)
+		_, err = fmt.Fprintf(stdout, "%d sheets reindexed\n", n)
 	}
 	return err
 }
@@ -250,12 +257,12 @@ func passwordCommand(ctx context.Context, a *app.App, username string, stdin io.
 	if err := a.Store.DeleteUserSessions(ctx, u.ID); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "password of %s changed\n", username)
-	return nil
+	_, err = fmt.Fprintf(stdout, "password of %s changed\n", username)
+	return err
 }
 
 // backupCommand copies the SQLite database while the atlas runs.
-func backupCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func backupCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("out", "", "file to write")
@@ -266,10 +273,10 @@ func backupCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if err := a.DB.Backup(ctx, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s (integrity check ok)\n", *out)
-	return nil
+	_, err = fmt.Fprintf(stdout, "backup written to %s (integrity check ok)\n", *out)
+	return err
 }

@@ -69,12 +69,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	case "serve":
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
-		a, err := app.Open(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		return a.DB.Migrate(ctx, log)
+		return migrateCommand(ctx, cfg, log)
 	case "user":
 		return userCommand(ctx, cfg, log, args, stdin, stdout)
 	case "token":
@@ -94,27 +89,48 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	case "config":
-		fmt.Fprintf(stdout, "%+v\n", cfg.Redacted())
-		return nil
+		_, err := fmt.Fprintf(stdout, "%+v\n", cfg.Redacted())
+		return err
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+		_, err := fmt.Fprint(stdout, usage)
+		return err
 	}
 	return fmt.Errorf("unknown command %q (try atlas help)", cmd)
 }
 
-// serve runs the atlas until SIGINT or SIGTERM, then stops gracefully and
-// exits 0: an interrupted server that stopped well has not failed.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+// closeApp closes the atlas when a command ends. A database that fails to
+// close may not have written everything, so that fails the command, unless
+// it failed already.
+func closeApp(a *app.App, err *error) {
+	if cerr := a.Close(); cerr != nil && *err == nil {
+		*err = cerr
+	}
+}
+
+func migrateCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (err error) {
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
+	return a.DB.Migrate(ctx, log)
+}
+
+// serve runs the atlas until SIGINT or SIGTERM, then stops gracefully and
+// exits 0: an interrupted server that stopped well has not failed.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) (err error) {
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeApp(a, &err)
 	if err := a.PrepareSchema(ctx); err != nil {
 		return err
 	}
-	a.Ready = func(openURL string) { fmt.Fprintln(stdout, i18n.T(cfg.Lang, "serve.open", openURL)) }
+	a.Ready = func(openURL string) {
+		// Only a courtesy: the server runs whether or not anyone reads it.
+		_, _ = fmt.Fprintln(stdout, i18n.T(cfg.Lang, "serve.open", openURL))
+	}
 	return a.Serve(ctx)
 }
 
@@ -127,26 +143,14 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*ap
 		return nil, err
 	}
 	if err := a.PrepareSchema(ctx); err != nil {
-		a.Close()
-		return nil, err
+		return nil, errors.Join(err, a.Close())
 	}
 	return a, nil
 }
 
-func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) (err error) {
 	if len(args) >= 1 && args[0] == "password" {
-		fs := flag.NewFlagSet("user password", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		username := fs.String("username", "", "login name")
-		if err := fs.Parse(args[1:]); err != nil || *username == "" {
-			return errors.New("usage: atlas user password --username U < password")
-		}
-		a, err := openMigrated(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		return passwordCommand(ctx, a, *username, stdin, stdout)
+		return userPasswordCommand(ctx, cfg, log, args[1:], stdin, stdout)
 	}
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: atlas user create --username U --email E --role R [--password-stdin]")
@@ -178,7 +182,7 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	u, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: *username, Email: *email, Role: *role, DisplayName: *name, Password: password})
 	var invalid *auth.InvalidError
 	if errors.As(err, &invalid) {
@@ -188,14 +192,29 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	if generated {
-		fmt.Fprintf(stdout, "created %s (%s); password: %s\n", u.Username, u.Role, password)
+		_, err = fmt.Fprintf(stdout, "created %s (%s); password: %s\n", u.Username, u.Role, password)
 	} else {
-		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+		_, err = fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
 	}
-	return nil
+	return err
 }
 
-func tokenCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func userPasswordCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) (err error) {
+	fs := flag.NewFlagSet("user password", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	username := fs.String("username", "", "login name")
+	if err := fs.Parse(args); err != nil || *username == "" {
+		return errors.New("usage: atlas user password --username U < password")
+	}
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeApp(a, &err)
+	return passwordCommand(ctx, a, *username, stdin, stdout)
+}
+
+func tokenCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) (err error) {
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: atlas token create --username U [--name N]")
 	}
@@ -213,7 +232,7 @@ func tokenCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	u, err := a.Store.UserByUsername(ctx, *username)
 	if err != nil {
 		return fmt.Errorf("token create: no user %q", *username)
@@ -222,8 +241,8 @@ func tokenCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, token)
-	return nil
+	_, err = fmt.Fprintln(stdout, token)
+	return err
 }
 
 // healthcheck asks the local server whether it and its database answer,
@@ -240,7 +259,7 @@ func healthcheck(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read nothing: its error says nothing
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck: status %d", resp.StatusCode)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -40,7 +41,10 @@ func TestLogBufferKeepsEveryLineInOrder(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range lines {
-				fmt.Fprintf(b, "writer %d line %05d %s\n", w, i, strings.Repeat("x", 40))
+				if _, err := fmt.Fprintf(b, "writer %d line %05d %s\n", w, i, strings.Repeat("x", 40)); err != nil {
+					t.Error(err)
+					return
+				}
 			}
 		}()
 	}
@@ -68,27 +72,43 @@ func TestLogBufferKeepsEveryLineInOrder(t *testing.T) {
 	}
 }
 
+// A lone line waits for the interval, no longer: on synctest's fake clock
+// the test sees the output just before the tick and just after it.
 func TestLogBufferWritesWithinItsInterval(t *testing.T) {
-	out := &lockedBuffer{}
-	b := newLogBuffer(out, 10*time.Millisecond)
-	defer b.Close()
-	fmt.Fprintln(b, "une ligne")
-	deadline := time.Now().Add(5 * time.Second)
-	for out.String() != "une ligne\n" {
-		if time.Now().After(deadline) {
-			t.Fatalf("a lone line was not written within its interval: %q", out.String())
+	synctest.Test(t, func(t *testing.T) {
+		const interval = 10 * time.Millisecond
+		out := &lockedBuffer{}
+		b := newLogBuffer(out, interval)
+		defer b.Close()
+		writeLine(t, b, "une ligne")
+
+		time.Sleep(interval - time.Nanosecond)
+		synctest.Wait()
+		if got := out.String(); got != "" {
+			t.Fatalf("written before its interval: %q", got)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		time.Sleep(time.Nanosecond)
+		synctest.Wait()
+		if got := out.String(); got != "une ligne\n" {
+			t.Fatalf("a lone line was not written at its interval: %q", got)
+		}
+	})
 }
 
 func TestLogBufferWritesThroughOnceClosed(t *testing.T) {
 	out := &lockedBuffer{}
 	b := newLogBuffer(out, time.Hour)
-	fmt.Fprintln(b, "avant")
+	writeLine(t, b, "avant")
 	b.Close()
-	fmt.Fprintln(b, "après") // a request that outlived the shutdown's grace
+	writeLine(t, b, "après") // a request that outlived the shutdown's grace
 	if got := out.String(); got != "avant\naprès\n" {
 		t.Errorf("output %q", got)
+	}
+}
+
+func writeLine(t *testing.T, b *logBuffer, line string) {
+	t.Helper()
+	if _, err := fmt.Fprintln(b, line); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -116,7 +116,7 @@ func lookup(getenv func(string) string, key string) (string, bool, error) {
 	if path == "" {
 		return "", false, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // G304: the secret file is the one the operator named
 	if err != nil {
 		return "", false, fmt.Errorf("%s_FILE: %v", key, err)
 	}

@@ -148,6 +148,7 @@ func AppendApply(dst, base, d []byte) ([]byte, error) {
 	return out, nil
 }
 
+//nolint:gosec // G115: an offset and a length within a slice are never negative
 func appendCopy(out []byte, off, length int) []byte {
 	if length == 0 {
 		return out

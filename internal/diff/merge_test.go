@@ -8,7 +8,7 @@ import (
 
 // editParagraphs rewrites some words of every fourth line, starting at
 // line 2*parity, so that two calls with different parities never touch
-// neighbouring lines.
+// neighboring lines.
 func editParagraphs(r *rand.Rand, s string, parity int) string {
 	off := lineOffsets(s)
 	var sb strings.Builder

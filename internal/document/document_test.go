@@ -115,7 +115,7 @@ func FuzzSlug(f *testing.F) {
 			t.Fatalf("slug %q longer than %d", s, maxSlugLength)
 		}
 		for _, r := range s {
-			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
 				t.Fatalf("slug %q has %q", s, r)
 			}
 		}

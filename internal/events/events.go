@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -182,12 +183,12 @@ func (h *Hub) PollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration
 	go h.keepRunning(ctx, "sqlite change feed", func(ctx context.Context) error { return h.pollSQLite(ctx, sqlDB, every) })
 }
 
-func (h *Hub) pollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) error {
+func (h *Hub) pollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration) (err error) {
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { err = errors.Join(err, conn.Close()) }()
 	var last int64
 	if err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&last); err != nil {
 		return err
@@ -212,12 +213,12 @@ func (h *Hub) pollSQLite(ctx context.Context, sqlDB *sql.DB, every time.Duration
 	}
 }
 
-func (h *Hub) listen(ctx context.Context, dsn string) error {
+func (h *Hub) listen(ctx context.Context, dsn string) (err error) {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.Background())
+	defer func() { err = errors.Join(err, conn.Close(context.Background())) }()
 	var name string
 	if err := conn.QueryRow(ctx, "SELECT atlas_channel()").Scan(&name); err != nil {
 		return err

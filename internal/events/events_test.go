@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"context"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ func TestEventsCrossInstancesThroughPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer closeOrFail(t, d)
 	if err := d.Migrate(context.Background(), nil); err != nil { // the channel is the schema's
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestSheetChangesAreHeardFromTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer closeOrFail(t, d)
 	if err := d.Migrate(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +143,13 @@ func TestSheetChangesAreHeardFromTheDatabase(t *testing.T) {
 
 	cancel()
 	waitFor(t, func() bool { _, live := w.snapshot(); return !live[len(live)-1] })
+}
+
+func closeOrFail(t *testing.T, c io.Closer) {
+	t.Helper()
+	if err := c.Close(); err != nil {
+		t.Error(err)
+	}
 }
 
 func waitFor(t *testing.T, ok func() bool) {

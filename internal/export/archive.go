@@ -218,7 +218,7 @@ func readJSON(f *zip.File, dst any) error {
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // a damaged entry fails Read (its checksum), not Close
 	return json.NewDecoder(rc).Decode(dst)
 }
 
@@ -237,7 +237,7 @@ func loadRows[T any](files map[string]*zip.File, name string, fix func(*T) error
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // as in readJSON
 	dec := json.NewDecoder(bufio.NewReader(rc))
 	dec.DisallowUnknownFields()
 	batch := make([]T, 0, 200)

@@ -50,7 +50,9 @@ func fill(t *testing.T, s services) {
 			t.Fatal(err)
 		}
 	}
-	s.sheets.Create(ctx, admin, sheet.CreateInput{Title: "Repair café", Body: "x"})
+	if _, _, err := s.sheets.Create(ctx, admin, sheet.CreateInput{Title: "Repair café", Body: "x"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.reviews.SetBoard(ctx, admin, sh.Slug, []string{"anne", "bleuenn", "corentin"}); err != nil {
 		t.Fatal(err)
 	}
@@ -58,11 +60,15 @@ func fill(t *testing.T, s services) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.reviews.Vote(ctx, board[0], r.ID, review.ChoiceApprove, 3, "")
+	if _, err := s.reviews.Vote(ctx, board[0], r.ID, review.ChoiceApprove, 3, ""); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := s.reviews.Amend(ctx, board[1], r.ID, review.AmendInput{Base: 3, Title: "Grainothèque", Body: "## La communauté\r\n\r\nUne trentaine de personnes, ouverte à tous.\n"}); err != nil {
 		t.Fatal(err)
 	}
-	s.reviews.Vote(ctx, board[0], r.ID, review.ChoiceApprove, 4, "")
+	if _, err := s.reviews.Vote(ctx, board[0], r.ID, review.ChoiceApprove, 4, ""); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.reviews.Vote(ctx, board[2], r.ID, review.ChoiceApprove, 4, "oui"); err != nil {
 		t.Fatal(err)
 	}

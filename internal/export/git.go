@@ -25,10 +25,10 @@ func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
 			return 0, fmt.Errorf("export: %s is not empty", dir)
 		}
 	}
-	if out, err := exec.CommandContext(ctx, "git", "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
+	if out, err := git(ctx, "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("export: git init: %v: %s", err, out)
 	}
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "fast-import", "--quiet", "--done")
+	cmd := git(ctx, "-C", dir, "fast-import", "--quiet", "--done")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return 0, err
@@ -39,7 +39,9 @@ func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
 		return 0, fmt.Errorf("export: git fast-import: %w", err)
 	}
 	n, writeErr := writeFastImport(ctx, st, stdin)
-	stdin.Close()
+	if err := stdin.Close(); writeErr == nil { // the end of the stream for git
+		writeErr = err
+	}
 	if err := cmd.Wait(); err != nil {
 		return n, fmt.Errorf("export: git fast-import: %v: %s", err, stderr.String())
 	}
@@ -47,11 +49,17 @@ func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
 		return n, writeErr
 	}
 	if n > 0 {
-		if out, err := exec.CommandContext(ctx, "git", "-C", dir, "checkout", "-q", "main").CombinedOutput(); err != nil {
+		if out, err := git(ctx, "-C", dir, "checkout", "-q", "main").CombinedOutput(); err != nil {
 			return n, fmt.Errorf("export: git checkout: %v: %s", err, out)
 		}
 	}
 	return n, nil
+}
+
+// git runs the git command; its arguments are the export's own, the
+// directory being the one the user named.
+func git(ctx context.Context, args ...string) *exec.Cmd {
+	return exec.CommandContext(ctx, "git", args...) //nolint:gosec // G204: the program is always git, see above
 }
 
 func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, error) {
@@ -91,13 +99,9 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 				msg += "\n\n" + r.Summary
 			}
 			when := fmt.Sprintf("%d +0000", r.CreatedAt.Unix())
-			fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\nauthor %s %s\ncommitter %s %s\ndata %d\n%s\n", n+1, who, when, who, when, len(msg), msg)
-			if n > 0 {
-				fmt.Fprintf(w, "from :%d\n", n)
+			if err := writeCommit(w, n+1, who+" "+when, msg, slugs[r.SheetID]+".md", file.Bytes()); err != nil {
+				return err
 			}
-			fmt.Fprintf(w, "M 100644 inline %s.md\ndata %d\n", slugs[r.SheetID], file.Len())
-			w.Write(file.Bytes())
-			w.WriteString("\n")
 			n++
 		}
 		return nil
@@ -105,6 +109,24 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 	if err != nil {
 		return n, err
 	}
-	w.WriteString("done\n")
+	if _, err := w.WriteString("done\n"); err != nil {
+		return n, err
+	}
 	return n, w.Flush()
+}
+
+// writeCommit writes one revision as the fast-import commit numbered mark,
+// on top of the one before it; signature is "name <email> time zone".
+func writeCommit(w io.Writer, mark int, signature, msg, path string, file []byte) error {
+	if _, err := fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n",
+		mark, signature, signature, len(msg), msg); err != nil {
+		return err
+	}
+	if mark > 1 {
+		if _, err := fmt.Fprintf(w, "from :%d\n", mark-1); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n%s\n", path, len(file), file)
+	return err
 }

@@ -54,7 +54,11 @@ func TestPgDumpRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer func() {
+		if err := d.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if err := d.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +99,11 @@ func TestPgDumpRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer restored.Close()
+	defer func() {
+		if err := restored.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if err := restored.CheckCurrent(ctx); err != nil {
 		t.Fatalf("restored schema: %v", err)
 	}

@@ -91,7 +91,7 @@ func countBrackets(v []byte) int {
 	return bytes.Count(v, []byte{'['}) + bytes.Count(v, []byte{']'})
 }
 
-// isDelimiterRow recognises the "|---|:--:|" line under a table header.
+// isDelimiterRow recognizes the "|---|:--:|" line under a table header.
 func isDelimiterRow(line []byte) bool {
 	line = util.TrimRightSpace(util.TrimLeftSpace(line))
 	dash := false

@@ -49,7 +49,8 @@ func urlScheme(v string) string {
 	scheme := strings.ToLower(v[:colon])
 	for i, c := range scheme {
 		letter := c >= 'a' && c <= 'z'
-		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+		later := c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' // allowed after the first
+		if !letter && (i == 0 || !later) {
 			return "" // a ':' later in a relative path or query
 		}
 	}

@@ -49,7 +49,8 @@ func tsvector(title, body string) string {
 		}
 	}
 	sort.Strings(order) // any order is valid; a sorted one is cheaper to read
-	lastTitle := int32(len(titleTerms))
+	// Positions stop at maxPosition, and so does the title's last one.
+	lastTitle := int32(min(len(titleTerms), maxPosition))
 	b := make([]byte, 0, 8*(len(titleTerms)+len(bodyTerms)))
 	for _, t := range order {
 		b = append(b, quoteLexeme(t)...)

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestSearchBehaviour(t *testing.T) {
 			if err := d.Conn(ctx).Exec(`INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at) SELECT 1, 'u', 'u@x', 'h', 'admin', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = 1)`).Error; err != nil {
 				t.Fatal(err)
 			}
-			if err := d.Conn(ctx).Exec(`INSERT INTO sheets (id, slug, title, head_number, created_by, created_at, updated_at) VALUES (?, ?, 't', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, id, "s"+string(rune('0'+id))).Error; err != nil {
+			if err := d.Conn(ctx).Exec(`INSERT INTO sheets (id, slug, title, head_number, created_by, created_at, updated_at) VALUES (?, ?, 't', 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, id, "s"+strconv.FormatInt(id, 10)).Error; err != nil {
 				t.Fatal(err)
 			}
 		}

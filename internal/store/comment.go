@@ -60,13 +60,6 @@ func (s *Store) NotificationsOf(ctx context.Context, userID int64, limit int) ([
 	return list, translate(err, "notifications of user %d", userID)
 }
 
-// UnreadCount counts an inbox's unread items.
-func (s *Store) UnreadCount(ctx context.Context, userID int64) (int64, error) {
-	var n int64
-	err := s.conn(ctx).Model(&model.Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
-	return n, translate(err, "unread count")
-}
-
 // MarkAllRead marks an inbox read.
 func (s *Store) MarkAllRead(ctx context.Context, userID int64, now time.Time) error {
 	err := s.conn(ctx).Model(&model.Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Update("read_at", now).Error

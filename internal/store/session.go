@@ -27,11 +27,6 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return translate(s.conn(ctx).Where("user_id = ?", userID).Delete(&model.Session{}).Error, "delete sessions of user %d", userID)
 }
 
-// SetSessionLang remembers the interface language chosen in a session.
-func (s *Store) SetSessionLang(ctx context.Context, id, lang string) error {
-	return translate(s.conn(ctx).Model(&model.Session{}).Where("id = ?", id).Update("lang", lang).Error, "set session language")
-}
-
 // DeleteExpiredSessions purges dead sessions and says how many went.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	res := s.conn(ctx).Where("expires_at <= ?", now).Delete(&model.Session{})

@@ -14,7 +14,7 @@ import (
 const minContrast = 4.5
 
 // auditJS inspects the page it runs in and returns the structural failures
-// and one contrast sample per distinct (kind of text, colour, background).
+// and one contrast sample per distinct (kind of text, color, background).
 // It runs through DevTools, so the page's CSP does not block it.
 const auditJS = `(() => {
   const failures = [];
@@ -143,7 +143,7 @@ type auditResult struct {
 	Samples  []contrastSample `json:"samples"`
 }
 
-// TestPagesAccessibility audits the structure and the colours of every main
+// TestPagesAccessibility audits the structure and the colors of every main
 // page, as an anonymous visitor and as an administrator who also sits on a
 // board (so the review page shows its vote form).
 func TestPagesAccessibility(t *testing.T) { onEachDatabase(t, accessibilityJourney) }

@@ -85,8 +85,20 @@ func freePort(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	port := l.Addr().(*net.TCPAddr).Port
+	if err := l.Close(); err != nil { // free it for the server
+		t.Fatal(err)
+	}
+	return port
+}
+
+// readAndClose reads an answer to its end and closes it.
+func readAndClose(resp *http.Response) ([]byte, error) {
+	data, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	return data, err
 }
 
 // startServer runs the binary and waits for /healthz. The empty database
@@ -134,9 +146,8 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 		}
 		resp, err := http.Get(s.url + "/healthz")
 		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "ok" {
+			body, err := readAndClose(resp)
+			if err == nil && resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "ok" {
 				return s
 			}
 		}
@@ -253,8 +264,10 @@ func (s *server) api(t *testing.T, token, method, path string, in any, want int)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	raw, err := readAndClose(resp)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
 	if resp.StatusCode != want {
 		t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, raw)
 	}
@@ -488,7 +501,7 @@ func newShots(t *testing.T) *shots {
 	if databaseOf(t) == "postgres" {
 		dir = filepath.Join(dir, "postgres")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil { //nolint:gosec // G703: the tests' own output directory
 		t.Fatal(err)
 	}
 	return &shots{dir: dir}

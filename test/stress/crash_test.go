@@ -332,7 +332,11 @@ func sqliteIntegrity(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer func() {
+		if err := d.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	sqlDB, err := d.SQL()
 	if err != nil {
 		t.Fatal(err)

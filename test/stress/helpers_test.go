@@ -283,8 +283,7 @@ func (c *client) do(ctx context.Context, method, path string, auth bool, in any)
 	if err != nil {
 		return 0, nil, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readAndClose(resp)
 	if err != nil {
 		return resp.StatusCode, nil, fmt.Errorf("read answer: %w", err)
 	}
@@ -435,6 +434,15 @@ func (c *client) save(ctx context.Context, slug string, base int, title, body st
 		ans.Head = out.Head
 	}
 	return ans, nil
+}
+
+// readAndClose reads an answer to its end and closes it.
+func readAndClose(resp *http.Response) ([]byte, error) {
+	data, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	return data, err
 }
 
 func sha(s string) string {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -45,8 +44,10 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		body, err := readAndClose(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "editrice@example.org") {
 			t.Errorf("the session from instance one is not valid on instance two: %d", resp.StatusCode)
 		}
@@ -188,7 +189,9 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		if err != nil || status != http.StatusCreated {
 			t.Fatalf("submit: %d %s %v", status, body, err)
 		}
-		fmt.Sscanf(string(body), `{"id":%d`, &review.ID)
+		if _, err := fmt.Sscanf(string(body), `{"id":%d`, &review.ID); err != nil {
+			t.Fatalf("submit answered %s: %v", body, err)
+		}
 		// Three approvals at once, through both instances: two are enough,
 		// the third finds the review closed or counts as a late vote.
 		var wg sync.WaitGroup
@@ -260,8 +263,10 @@ func tryLogin(t *testing.T, base, username, password string) (int, *http.Cookie)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	page, err := readAndClose(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
 	m := csrfPattern.FindSubmatch(page)
 	if m == nil || len(resp.Cookies()) == 0 {
 		t.Fatalf("no login form on %s", base)
@@ -276,7 +281,9 @@ func tryLogin(t *testing.T, base, username, password string) (int, *http.Cookie)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	if _, err := readAndClose(resp); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode == http.StatusSeeOther {
 		for _, c := range resp.Cookies() {
 			if c.Name == "atlas_session" && c.Value != "" {
@@ -318,8 +325,10 @@ func anonymousReadersFollowWrites(t *testing.T, ctx context.Context, d database,
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		b, err := readAndClose(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return string(b)
 	}
 	waitForPage := func(want string) {
@@ -360,8 +369,10 @@ func anonymousReadersFollowWrites(t *testing.T, ctx context.Context, d database,
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		b, err := readAndClose(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return strings.Contains(string(b), `"slug":"`+slug+`"`)
 	}
 	if mapHas() {
@@ -395,7 +406,7 @@ func openEventStream(t *testing.T, ctx context.Context, base, slug string, sessi
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("event stream on %s: %v %v", base, err, resp)
 	}
-	t.Cleanup(func() { resp.Body.Close() })
+	t.Cleanup(func() { _ = resp.Body.Close() }) // the test is done reading: how the stream ends is no news
 	return bufio.NewReader(resp.Body)
 }
 
