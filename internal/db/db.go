@@ -49,7 +49,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	config := &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // each store method says when it needs one
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                now,
 		Logger:                 logger.Discard,
 	}
 	var (
@@ -70,6 +70,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		g, err = gorm.Open(sqlite.Open(sqliteDSN(opts.SQLitePath)), config)
 	}
 	if err != nil {
+		return nil, fmt.Errorf("db: open %s: %w", dialect, err)
+	}
+	if err := registerMicroseconds(g); err != nil {
 		return nil, fmt.Errorf("db: open %s: %w", dialect, err)
 	}
 	sqlDB, err := g.DB()
