@@ -8,12 +8,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -49,7 +47,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	config := &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // each store method says when it needs one
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                now,
 		Logger:                 logger.Discard,
 	}
 	var (
@@ -67,9 +65,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 				return nil, fmt.Errorf("db: create data directory: %w", err)
 			}
 		}
-		g, err = gorm.Open(sqlite.Open(sqliteDSN(opts.SQLitePath)), config)
+		g, err = gorm.Open(sqliteDialector{dsn: sqliteDSN(opts.SQLitePath)}, config)
 	}
 	if err != nil {
+		return nil, fmt.Errorf("db: open %s: %w", dialect, err)
+	}
+	if err := registerMicroseconds(g); err != nil {
 		return nil, fmt.Errorf("db: open %s: %w", dialect, err)
 	}
 	sqlDB, err := g.DB()
@@ -93,23 +94,6 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("db: ping %s: %w", dialect, err)
 	}
 	return &DB{gorm: g, Dialect: dialect}, nil
-}
-
-// sqliteDSN sets the pragmas on every pooled connection: busy_timeout before
-// WAL so the switch itself waits for a lock; synchronous FULL so an
-// acknowledged save survives a power cut; foreign keys on; BEGIN IMMEDIATE
-// so a writing transaction takes the write lock up front instead of failing
-// half-way with "database is locked".
-func sqliteDSN(path string) string {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	// No _time_format: the driver (glebarez/go-sqlite v1.21) stops reading
-	// parameters after it, which would silently drop _txlock.
-	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
 }
 
 // Close releases the pool.

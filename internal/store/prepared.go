@@ -12,9 +12,9 @@ import (
 // Lookups made by nearly every request (a sheet by its slug, a session, a
 // token) skip gorm: its generic path builds the statement again and scans
 // by reflection, which cost most of a request served from a cache. They
-// are prepared once per store and scanned by hand. PostgreSQL then plans
-// them once per connection; the SQLite driver still parses the text at
-// each run (it keeps no compiled statement), which is SQLite's own cost.
+// are prepared once per store and scanned by hand. Both drivers keep the
+// prepared form per connection: PostgreSQL plans them once, SQLite
+// compiles them once.
 
 // queryRow runs a one-row query written with ? placeholders: inside the
 // caller's transaction if there is one, else as a statement prepared once.
