@@ -17,13 +17,13 @@ import (
 // to the microsecond, which PostgreSQL cannot go below).
 func TestArchiveMovesSQLiteToPostgresExactly(t *testing.T) {
 	ctx := context.Background()
-	src := newServices(testutil.NewSQLite(t))
+	src := newServices(t, testutil.NewSQLite(t))
 	fill(t, src)
 	var buf bytes.Buffer
 	if _, err := export.WriteArchive(ctx, src.store, &buf); err != nil {
 		t.Fatal(err)
 	}
-	dst := newServices(testutil.NewPostgres(t))
+	dst := newServices(t, testutil.NewPostgres(t))
 	if _, err := export.RestoreArchive(ctx, dst.store, dst.sheets, bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
 		t.Fatal(err)
 	}
