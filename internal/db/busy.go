@@ -10,10 +10,8 @@ import (
 // connection holds: SQLite's busy timeout (SQLITE_BUSY, whatever its
 // extended code) or PostgreSQL's lock_timeout (SQLSTATE 55P03). Nothing of
 // it was stored; the caller may try again later.
-//
-// SQLite's wait cannot be cut short by a context (the driver's interrupt
-// does not reach the busy handler), so on SQLite a held write lock is
-// bounded by the busy timeout rather than by a request's deadline.
+// The SQLite driver also gives up the wait when the statement's context
+// ends, so a request's deadline bounds it as on PostgreSQL.
 func IsBusy(err error) bool {
 	var coded interface{ Code() int }
 	if errors.As(err, &coded) && coded.Code()&0xff == sqliteBusy {

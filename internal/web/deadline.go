@@ -29,8 +29,9 @@ const (
 // that leaves is not noticed before the answer is written: the deadline is
 // what bounds the work it left behind. An event stream outlives its
 // handler and never reads this context (it ends on its own lifetime): the
-// deadline bounds only its opening lookup. On SQLite a wait for the write
-// lock is bounded by the busy timeout instead (see db.IsBusy).
+// deadline bounds only its opening lookup. A wait for a lock ends with the
+// deadline too, or earlier with the database's own lock timeout (see
+// db.IsBusy).
 func (h *handler) bound(c *fiber.Ctx) error {
 	ctx := newRequestContext(time.Now().Add(h.timeoutFor(c.Path())))
 	defer ctx.end()
