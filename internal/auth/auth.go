@@ -151,7 +151,7 @@ func HashToken(token string) string {
 // StartSession creates a session and returns the cookie value. userID nil
 // makes an anonymous session. Logging in always goes through here, so the
 // session id is renewed and a fixated one is worthless.
-func (s *Service) StartSession(ctx context.Context, userID *int64, lang string) (string, *model.Session, error) {
+func (s *Service) StartSession(ctx context.Context, userID *int64) (string, *model.Session, error) {
 	token := NewToken()
 	now := s.now()
 	lifetime := SessionLifetime
@@ -159,7 +159,7 @@ func (s *Service) StartSession(ctx context.Context, userID *int64, lang string) 
 		lifetime = AnonymousLifetime
 	}
 	sess := &model.Session{
-		ID: HashToken(token), UserID: userID, CSRFToken: NewToken(), Lang: lang,
+		ID: HashToken(token), UserID: userID, CSRFToken: NewToken(),
 		CreatedAt: now, ExpiresAt: now.Add(lifetime),
 	}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
@@ -169,13 +169,13 @@ func (s *Service) StartSession(ctx context.Context, userID *int64, lang string) 
 }
 
 // Login replaces the old session (if any) with a fresh one for u.
-func (s *Service) Login(ctx context.Context, u *model.User, oldToken, lang string) (string, *model.Session, error) {
+func (s *Service) Login(ctx context.Context, u *model.User, oldToken string) (string, *model.Session, error) {
 	if oldToken != "" {
 		if err := s.store.DeleteSession(ctx, HashToken(oldToken)); err != nil {
 			return "", nil, err
 		}
 	}
-	return s.StartSession(ctx, &u.ID, lang)
+	return s.StartSession(ctx, &u.ID)
 }
 
 // Logout ends a session.

@@ -75,11 +75,11 @@ func TestAccountsSessionsAndTokens(t *testing.T) {
 		}
 
 		// An anonymous session is replaced at login: the old id stops working.
-		anon, _, err := svc.StartSession(ctx, nil, "fr")
+		anon, _, err := svc.StartSession(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, sess, err := svc.Login(ctx, u, anon, "fr")
+		token, sess, err := svc.Login(ctx, u, anon)
 		if err != nil {
 			t.Fatal(err)
 		}

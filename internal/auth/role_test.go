@@ -19,7 +19,7 @@ func TestSetRoleAuditsAndEndsSessions(t *testing.T) {
 		svc := auth.NewService(st)
 		admin := testutil.User(t, st, "admin", model.RoleAdmin)
 		marie := testutil.User(t, st, "marie", model.RoleContributor)
-		token, _, err := svc.StartSession(ctx, &marie.ID, "fr")
+		token, _, err := svc.StartSession(ctx, &marie.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

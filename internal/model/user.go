@@ -43,7 +43,6 @@ type Session struct {
 	ID        string
 	UserID    *int64
 	CSRFToken string `gorm:"column:csrf_token"`
-	Lang      string
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }

@@ -45,7 +45,7 @@ func TestSQLiteTimeFormatIsKept(t *testing.T) {
 	d := testutil.NewSQLite(t)
 	st := store.New(d)
 	expires := time.Date(2026, 11, 30, 11, 0, 0, 123456789, time.UTC)
-	err := d.Conn(ctx).Exec(`INSERT INTO sessions (id, csrf_token, lang, created_at, expires_at) VALUES ('old', 'c', '', ?, ?)`,
+	err := d.Conn(ctx).Exec(`INSERT INTO sessions (id, csrf_token, created_at, expires_at) VALUES ('old', 'c', ?, ?)`,
 		"2026-11-30 10:00:00.5+00:00", "2026-11-30 11:00:00.123456789+00:00").Error
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 //	SELECT s.…, u.… FROM sessions s LEFT JOIN users u ON u.id = s.user_id
 //	WHERE s.id = ? AND s.expires_at > ?
 func (s *Store) SessionWithUser(ctx context.Context, id string, now time.Time) (*model.Session, *model.User, error) {
-	row, err := s.queryRow(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.lang, s.created_at, s.expires_at, `+userColumns("u")+`
+	row, err := s.queryRow(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.expires_at, `+userColumns("u")+`
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`, id, now.UTC())
 	if err != nil {
 		return nil, nil, translate(err, "prepare session lookup")
@@ -49,7 +49,7 @@ func (s *Store) SessionWithUser(ctx context.Context, id string, now time.Time) (
 	var sess model.Session
 	var userID sql.NullInt64
 	var u nullableUser
-	err = row.Scan(append([]any{&sess.ID, &userID, &sess.CSRFToken, &sess.Lang, &sess.CreatedAt, &sess.ExpiresAt}, u.targets()...)...)
+	err = row.Scan(append([]any{&sess.ID, &userID, &sess.CSRFToken, &sess.CreatedAt, &sess.ExpiresAt}, u.targets()...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}

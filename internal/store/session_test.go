@@ -24,7 +24,7 @@ func TestHandScannedLookups(t *testing.T) {
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-		signedIn := &model.Session{ID: "s1", UserID: &u.ID, CSRFToken: "c1", Lang: "en", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		signedIn := &model.Session{ID: "s1", UserID: &u.ID, CSRFToken: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 		anonymous := &model.Session{ID: "s2", CSRFToken: "c2", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 		for _, s := range []*model.Session{signedIn, anonymous} {
 			if err := st.CreateSession(ctx, s); err != nil {
@@ -40,7 +40,7 @@ func TestHandScannedLookups(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sess.UserID == nil || *sess.UserID != u.ID || sess.CSRFToken != "c1" || sess.Lang != "en" || !sess.ExpiresAt.Equal(now.Add(time.Hour)) {
+			if sess.UserID == nil || *sess.UserID != u.ID || sess.CSRFToken != "c1" || !sess.ExpiresAt.Equal(now.Add(time.Hour)) {
 				t.Errorf("signed-in session: %+v", sess)
 			}
 			if got == nil || *got != *want {

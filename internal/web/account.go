@@ -39,7 +39,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		return h.renderAccount(c, he.Status, "", he.Message(langOf(c)))
 	}
 	// Every session of the account ended; this one continues in a new one.
-	token, sess, err := h.auth.StartSession(c.UserContext(), &user.ID, langOf(c))
+	token, sess, err := h.auth.StartSession(c.UserContext(), &user.ID)
 	if err != nil {
 		return err
 	}

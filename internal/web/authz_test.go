@@ -166,7 +166,7 @@ func sessionBrowser(t *testing.T, a *testAtlas, u *model.User) (*browser, string
 	if u != nil {
 		id = &u.ID
 	}
-	token, sess, err := a.auth.StartSession(t.Context(), id, "fr")
+	token, sess, err := a.auth.StartSession(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

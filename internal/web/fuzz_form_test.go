@@ -98,7 +98,7 @@ func FuzzFormSave(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	base, slug := fuzzAtlas(f)
-	cookie, sess, err := base.auth.StartSession(context.Background(), &base.marie.ID, "fr")
+	cookie, sess, err := base.auth.StartSession(context.Background(), &base.marie.ID)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func (h *handler) ensureSession(c *fiber.Ctx) error {
 	if sessionOf(c) != nil {
 		return nil
 	}
-	token, sess, err := h.auth.StartSession(c.UserContext(), nil, langOf(c))
+	token, sess, err := h.auth.StartSession(c.UserContext(), nil)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	oldToken, _ := c.Locals(localSessionToken).(string)
-	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken, langOf(c))
+	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken)
 	if err != nil {
 		return err
 	}
