@@ -313,10 +313,19 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	one(driveGet("T2 history page, the oldest", conns, d, fmt.Sprintf("%s/sheets/%s/history?before=51", s.url, deep), nil))
 	// Signed-in readers get no page cache: each request loads the session,
 	// walks the history to its page and renders it.
+	auth := map[string]string{"Authorization": "Bearer " + token}
 	cookie, err := sessionCookie(s.url, "banc", "mot de passe du banc")
 	must(err)
 	one(driveGet(fmt.Sprintf("T2 history page at depth %d, signed in (no page cache)", depth/2), conns, d,
 		fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), map[string]string{"Cookie": cookie}))
+	// The JSON API read by a program with a token: no page cache in front
+	// of it, so each request authenticates and reads what it shows.
+	sheetURL := api + "/sheets/" + deep
+	one(driveGet("API read of a sheet (token, uncached)", conns, d, sheetURL, auth))
+	one(driveGet(fmt.Sprintf("API read of revision %d of a %d-revision sheet (token, uncached)", depth/2, depth), conns, d,
+		fmt.Sprintf("%s/revisions/%d", sheetURL, depth/2), auth))
+	one(driveGet(fmt.Sprintf("API history page of 50 at depth %d (token, uncached)", depth/2), conns, d,
+		fmt.Sprintf("%s/revisions?limit=50&before=%d", sheetURL, depth/2), auth))
 	// T3 twice: one writer alone gives a save's own latency; fifty at once
 	// give the throughput of one core (their latency is mostly the queue).
 	// Each writer has its own sheet; the second run continues from the
@@ -333,7 +342,7 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	one(alone)
 	saved[0] = alone.Status[http.StatusOK]
 	one(drive(fmt.Sprintf("T3 same, %d writers at once", conns), conns, d, save))
-	diffURL, auth := api+"/sheets/"+diffed+"/diff?from=1&to=2", map[string]string{"Authorization": "Bearer " + token}
+	diffURL := api + "/sheets/" + diffed + "/diff?from=1&to=2"
 	one(driveGet("T4 uncached diff of two 50 KB revisions (API, with a token), one client", 1, d, diffURL, auth))
 	one(driveGet(fmt.Sprintf("T4 same, %d clients at once", conns), conns, d, diffURL, auth))
 	one(driveGet("T4 cached diff page, anonymous", conns, d, s.url+"/sheets/"+diffed+"/diff?from=1&to=2", nil))
