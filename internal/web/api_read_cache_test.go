@@ -1,7 +1,12 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"atlas/internal/db"
@@ -59,6 +64,45 @@ func TestAPIReadsFollowTheSheet(t *testing.T) {
 		}
 		if sheet := read(path); sheet["revision"] != 3.0 || sheet["head"] != 3.0 {
 			t.Errorf("sheet after a save: revision %v, head %v", sheet["revision"], sheet["head"])
+		}
+	})
+}
+
+// TestKeptAPIReadsSurviveCompression reads a kept answer compressed, then
+// plain, then compressed again: compressing an answer for one caller must
+// leave the kept bytes as they were for the next.
+func TestKeptAPIReadsSurviveCompression(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Fiche compressée", strings.Repeat(body1, 40))
+		get := func(encoding string) []byte {
+			t.Helper()
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/sheets/"+slug, nil)
+			req.Header.Set("Authorization", "Bearer "+a.tokens["marie"])
+			req.Header.Set("Accept-Encoding", encoding)
+			r := a.do(req)
+			if r.status != http.StatusOK {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			if encoding != "gzip" {
+				return r.body
+			}
+			if r.header.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("asked for gzip, got %q", r.header.Get("Content-Encoding"))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return plain
+		}
+		first, plain, again := get("gzip"), get("identity"), get("gzip")
+		if !bytes.Equal(first, plain) || !bytes.Equal(again, plain) || !bytes.Contains(plain, []byte("Une vingtaine")) {
+			t.Errorf("answers differ: gzip %d B, plain %d B, gzip again %d B", len(first), len(plain), len(again))
 		}
 	})
 }
