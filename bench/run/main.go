@@ -295,7 +295,16 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 
 	// The rest is measured once, as a ratio to the median H.
 	rows := []result{}
+	ratios := map[int]string{} // rows measured in rounds: their ratio, see inRounds
 	one := func(r result) { rows = append(rows, r) }
+	// inRoundsWithH measures probes in rounds beside H, as T1 is, and adds
+	// their median rounds.
+	inRoundsWithH := func(probes ...probe) {
+		for _, m := range inRounds(t1Rounds, conns, d, append([]probe{{name: "H", url: hello.url + "/"}}, probes...))[1:] {
+			ratios[len(rows)] = roundsRatio(m)
+			one(m.median)
+		}
+	}
 	// The suite runs the atlas without its access log, as behind a proxy
 	// that keeps its own; as shipped it writes one JSON line per request.
 	logFile, err := os.Create(filepath.Join(dir, "access-"+strings.ToLower(label)+".log"))
@@ -316,12 +325,25 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	one(driveGet(fmt.Sprintf("T2 history page (50 rows) of a %d-revision sheet", depth), conns, d, s.url+"/sheets/"+deep+"/history", nil))
 	one(driveGet(fmt.Sprintf("T2 history page at depth %d", depth/2), conns, d, fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), nil))
 	one(driveGet("T2 history page, the oldest", conns, d, fmt.Sprintf("%s/sheets/%s/history?before=51", s.url, deep), nil))
-	// Signed-in readers get no page cache: each request loads the session,
-	// walks the history to its page and renders it.
+	// Readers who get no page cache: a signed-in reader of a history page,
+	// whose request loads the session and the sheet row and renders the
+	// page around its table, and a program reading the JSON API with a
+	// token. They are measured in rounds beside H, as T1 is: each costs
+	// tens of times what a cached page does, and a load that moves H by a
+	// third within a minute would otherwise decide their ratio.
 	cookie, err := sessionCookie(s.url, "banc", "mot de passe du banc")
 	must(err)
-	one(driveGet(fmt.Sprintf("T2 history page at depth %d, signed in (no page cache)", depth/2), conns, d,
-		fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), map[string]string{"Cookie": cookie}))
+	auth := map[string]string{"Authorization": "Bearer " + token}
+	sheetURL := api + "/sheets/" + deep
+	inRoundsWithH(
+		probe{name: fmt.Sprintf("T2 history page at depth %d, signed in (no page cache)", depth/2),
+			url: fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), headers: map[string]string{"Cookie": cookie}},
+		probe{name: "API read of a sheet (token, uncached)", url: sheetURL, headers: auth},
+		probe{name: fmt.Sprintf("API read of revision %d of a %d-revision sheet (token, uncached)", depth/2, depth),
+			url: fmt.Sprintf("%s/revisions/%d", sheetURL, depth/2), headers: auth},
+		probe{name: fmt.Sprintf("API history page of 50 at depth %d (token, uncached)", depth/2),
+			url: fmt.Sprintf("%s/revisions?limit=50&before=%d", sheetURL, depth/2), headers: auth},
+	)
 	// T3 twice: one writer alone gives a save's own latency; fifty at once
 	// give the throughput of one core (their latency is mostly the queue).
 	// Each writer has its own sheet; the second run continues from the
@@ -338,7 +360,7 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	one(alone)
 	saved[0] = alone.Status[http.StatusOK]
 	one(drive(fmt.Sprintf("T3 same, %d writers at once", conns), conns, d, save))
-	diffURL, auth := api+"/sheets/"+diffed+"/diff?from=1&to=2", map[string]string{"Authorization": "Bearer " + token}
+	diffURL := api + "/sheets/" + diffed + "/diff?from=1&to=2"
 	one(driveGet("T4 uncached diff of two 50 KB revisions (API, with a token), one client", 1, d, diffURL, auth))
 	one(driveGet(fmt.Sprintf("T4 same, %d clients at once", conns), conns, d, diffURL, auth))
 	one(driveGet("T4 cached diff page, anonymous", conns, d, s.url+"/sheets/"+diffed+"/diff?from=1&to=2", nil))
@@ -351,13 +373,18 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 		fmt.Fprintf(&b, "| %s | %.0f | %s | %.2f | %.2f | %.2f | %s%s |\n", r.Name, r.RPS, ratio, ms(r.P50), ms(r.P95), ms(r.P99), answers(r), errNote(r.Errors))
 	}
 	for _, m := range measured[1:] {
-		row(m.median, fmt.Sprintf("**%.3f** (%.3f–%.3f)", m.ratios[len(m.ratios)/2], m.ratios[0], m.ratios[len(m.ratios)-1]))
+		row(m.median, roundsRatio(m))
 	}
-	for _, r := range rows {
-		row(r, fmt.Sprintf("%.3f", r.RPS/h.RPS))
+	for i, r := range rows {
+		ratio, ok := ratios[i]
+		if !ok {
+			ratio = fmt.Sprintf("%.3f", r.RPS/h.RPS)
+		}
+		row(r, ratio)
 	}
 	fmt.Fprintf(&b, "\nThe first rows are measured in %d rounds of H, ceiling and T1 back to back: their ratio is to the H of\n"+
-		"the same round, the median round shown with the others' spread; the other rows are measured once, as a ratio\n"+
+		"the same round, the median round shown with the others' spread; so are the rows in bold further down (signed-in\n"+
+		"history, API reads), each in rounds with an H of its own. The other rows are measured once, as a ratio\n"+
 		"to the median H. Resident memory of the server after the T1 load: %.0f MB.\n", t1Rounds, rss)
 	if strings.Contains(s.log.String(), "database is locked") {
 		b.WriteString("\n**The server log shows \"database is locked\".**\n")
@@ -393,6 +420,13 @@ func settle(dbEnv []string) {
 // probe is a fixed GET measured in rounds.
 type probe struct {
 	name, url string
+	headers   map[string]string
+}
+
+// roundsRatio shows a probe's median ratio to H and the spread of the
+// other rounds.
+func roundsRatio(m measuredProbe) string {
+	return fmt.Sprintf("**%.3f** (%.3f–%.3f)", m.ratios[len(m.ratios)/2], m.ratios[0], m.ratios[len(m.ratios)-1])
 }
 
 // measuredProbe is a probe's figures over the rounds: the round of median
@@ -410,7 +444,7 @@ func inRounds(n, conns int, d time.Duration, probes []probe) []measuredProbe {
 	for round := 0; round < n; round++ {
 		var h float64
 		for i, p := range probes {
-			r := driveGet(p.name, conns, d, p.url, nil)
+			r := driveGet(p.name, conns, d, p.url, p.headers)
 			if i == 0 {
 				h = r.RPS
 			}

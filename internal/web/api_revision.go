@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/diff"
@@ -20,20 +22,25 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.read.History(ctx, sh, before, limit)
-	if err != nil {
-		return err
+	if before > sh.HeadNumber {
+		before = 0 // the same page: one cache entry, not one per number made up
 	}
-	list := make([]apiRevision, 0, len(page.Revisions))
-	for i := range page.Revisions {
-		r := &page.Revisions[i]
-		list = append(list, toAPIRevision(r, page.Authors[r.AuthorID], page.States.Of(r.Number)))
-	}
-	var next any
-	if page.Next > 0 {
-		next = page.Next
-	}
-	return c.JSON(fiber.Map{"revisions": list, "next": next})
+	return h.sendAPIRead(c, sh, "history|"+strconv.Itoa(before)+"|"+strconv.Itoa(limit), func() (any, error) {
+		page, err := h.read.History(ctx, sh, before, limit)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]apiRevision, 0, len(page.Revisions))
+		for i := range page.Revisions {
+			r := &page.Revisions[i]
+			list = append(list, toAPIRevision(r, page.Authors[r.AuthorID], page.States.Of(r.Number)))
+		}
+		var next any
+		if page.Next > 0 {
+			next = page.Next
+		}
+		return fiber.Map{"revisions": list, "next": next}, nil
+	})
 }
 
 func (h *handler) apiShowRevision(c *fiber.Ctx) error {
@@ -49,14 +56,16 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	if err := viewerOf(c).MayRead(sh, n); err != nil {
 		return err
 	}
-	got, err := h.read.Revision(ctx, sh, n)
-	if err != nil {
-		return err
-	}
-	rev := got.Revision
-	return c.JSON(apiRevisionFull{
-		apiRevision: toAPIRevision(rev, got.Author, got.State),
-		Title:       rev.Title, Body: rev.Body, Meta: rev.Meta,
+	return h.sendAPIRead(c, sh, "revision|"+strconv.Itoa(n), func() (any, error) {
+		got, err := h.read.Revision(ctx, sh, n)
+		if err != nil {
+			return nil, err
+		}
+		rev := got.Revision
+		return apiRevisionFull{
+			apiRevision: toAPIRevision(rev, got.Author, got.State),
+			Title:       rev.Title, Body: rev.Body, Meta: rev.Meta,
+		}, nil
 	})
 }
 

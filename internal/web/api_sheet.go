@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,23 +84,25 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view, err := h.read.Sheet(ctx, sh, number)
-	if err != nil {
-		return err
-	}
-	rev := view.Revision
-	members := make([]string, 0, len(view.Board))
-	for _, u := range view.Board {
-		members = append(members, u.Username)
-	}
-	var openReview any
-	if view.OpenReview != nil {
-		openReview = view.OpenReview.ID
-	}
-	return c.JSON(fiber.Map{
-		"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
-		"revision": rev.Number, "head": sh.HeadNumber, "published": sh.PublishedNumber,
-		"pending": sheet.Pending(sh), "board": members, "open_review": openReview,
+	return h.sendAPIRead(c, sh, "sheet|"+strconv.Itoa(number), func() (any, error) {
+		view, err := h.read.Sheet(ctx, sh, number)
+		if err != nil {
+			return nil, err
+		}
+		rev := view.Revision
+		members := make([]string, 0, len(view.Board))
+		for _, u := range view.Board {
+			members = append(members, u.Username)
+		}
+		var openReview any
+		if view.OpenReview != nil {
+			openReview = view.OpenReview.ID
+		}
+		return fiber.Map{
+			"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
+			"revision": rev.Number, "head": sh.HeadNumber, "published": sh.PublishedNumber,
+			"pending": sheet.Pending(sh), "board": members, "open_review": openReview,
+		}, nil
 	})
 }
 

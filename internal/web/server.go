@@ -70,6 +70,7 @@ type handler struct {
 	mapCache *lru[*encodedBody]
 	pages    *lru[*encodedBody]
 	parts    *lru[template.HTML] // rendered parts of pages, see part
+	apiReads *lru[[]byte]        // JSON of API reads, see sendAPIRead
 	// build fingerprints the release (releaseID), templates and static
 	// files, so a page cached by a browser or a proxy does not outlive it.
 	build   string
@@ -117,6 +118,7 @@ func New(d Deps) (*fiber.App, error) {
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
 		views: v, assets: a, markdown: newRenderCache(render.New(), renderCacheBytes), headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), mapCache: newSizedLRU(mapCacheBytes, (*encodedBody).size), pages: newSizedLRU(pageCacheBytes, (*encodedBody).size), parts: newSizedLRU(partCacheBytes, func(h template.HTML) int { return len(h) }), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
+	h.apiReads = newSizedLRU(apiReadCacheBytes, func(b []byte) int { return len(b) })
 	h.metrics = newMetrics(h)
 	h.read = read.New(d.Store)
 	h.sheetRows = newSheetRows()
