@@ -106,7 +106,10 @@ type articleView struct {
 	Base
 	Sheet    *model.Sheet
 	Revision *model.Revision
-	TOC      template.HTML
+	// Headings make the table of contents, with a link to edit each
+	// section when CanEdit.
+	Headings []render.Heading
+	CanEdit  bool
 	HTML     template.HTML
 }
 
@@ -127,7 +130,7 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 		// message) may be within its reach.
 		return h.views.fragment(pageSheetShow, "sheet_article", articleView{
 			Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: body,
-			TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
+			Headings: rendered.Headings, CanEdit: canEdit,
 		})
 	})
 }
@@ -147,25 +150,6 @@ func (h *handler) part(key string, render func() ([]byte, error)) (template.HTML
 	html := template.HTML(out)
 	h.parts.put(key, html)
 	return html, nil
-}
-
-// tableOfContents writes the table of contents' items, with a link to edit
-// each section for those who may. Written here rather than in the
-// template: a long sheet has dozens of headings, and a template spends
-// several reflective calls on each.
-func tableOfContents(lang, slug string, headings []render.Heading, canEdit bool) template.HTML {
-	var b strings.Builder
-	editLabel := html.EscapeString(i18n.T(lang, "sheet.edit_section"))
-	for _, hd := range headings {
-		text := html.EscapeString(hd.Text)
-		fmt.Fprintf(&b, `<li><a href="#%s">%s</a>`, html.EscapeString(hd.ID), text)
-		if canEdit {
-			fmt.Fprintf(&b, ` <a class="edit-section" href="/sheets/%s/edit?section=%d" aria-label="%s">%s</a>`,
-				html.EscapeString(url.PathEscape(slug)), hd.Section, html.EscapeString(i18n.T(lang, "sheet.edit_section_named", hd.Text)), editLabel)
-		}
-		b.WriteString("</li>")
-	}
-	return template.HTML(b.String())
 }
 
 // maxNamedCoWriters keeps the provenance line short on busy sheets: "B,

@@ -189,8 +189,8 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	// The article as the cache keeps it: rendered once per revision, with
 	// the section edit links a signed-in reader gets.
 	article, err := v.fragment(pageSheetShow, "sheet_article", articleView{Base: base, Sheet: sh, Revision: rev,
-		HTML: withSectionEditLinks(rendered.HTML, "fr", "jardin", rendered.Headings),
-		TOC:  tableOfContents("fr", "jardin", rendered.Headings, true)})
+		HTML:     withSectionEditLinks(rendered.HTML, "fr", "jardin", rendered.Headings),
+		Headings: rendered.Headings, CanEdit: true})
 	if err != nil {
 		b.Fatal(err)
 	}
