@@ -21,6 +21,9 @@ const (
 	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
+	// argonMaxKeyLen bounds the key length read back from a stored hash:
+	// far above argonKeyLen, and small enough for argon2's uint32.
+	argonMaxKeyLen = 1024
 )
 
 var errBadHash = errors.New("auth: malformed password hash")
@@ -59,9 +62,13 @@ func VerifyPassword(hash, password string) (bool, error) {
 		return false, errBadHash
 	}
 	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
+	if err != nil {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(want)))
+	keyLen := len(want)
+	if keyLen == 0 || keyLen > argonMaxKeyLen {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(keyLen))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

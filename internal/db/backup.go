@@ -14,7 +14,7 @@ var ErrBackupPostgres = errors.New("db: on PostgreSQL, back up with pg_dump (atl
 // atlas keeps running: VACUUM INTO reads one snapshot, so writers going on
 // meanwhile neither block it nor tear it. The copy is checked before
 // returning.
-func (d *DB) Backup(ctx context.Context, path string) error {
+func (d *DB) Backup(ctx context.Context, path string) (err error) {
 	if d.Dialect != SQLite {
 		return ErrBackupPostgres
 	}
@@ -28,7 +28,7 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("db: backup: open the copy: %w", err)
 	}
-	defer copyDB.Close()
+	defer func() { err = errors.Join(err, copyDB.Close()) }()
 	var result string
 	if err := copyDB.gorm.WithContext(ctx).Raw("PRAGMA integrity_check").Scan(&result).Error; err != nil || result != "ok" {
 		return fmt.Errorf("db: backup: the copy fails its integrity check: %v %s", err, result)

@@ -57,7 +57,11 @@ func TestBackupWhileWriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer copyDB.Close()
+	defer func() {
+		if err := copyDB.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	// The copy is one moment: the head matches the revisions it holds.
 	var head, count int
 	copyDB.Conn(ctx).Raw(`SELECT head_number FROM sheets WHERE id = 1`).Scan(&head)

@@ -20,19 +20,19 @@ type Migration struct {
 	SQL     string
 }
 
-// ErrBehind means the database lacks migrations the binary needs.
-type ErrBehind struct{ Pending []Migration }
+// BehindError means the database lacks migrations the binary needs.
+type BehindError struct{ Pending []Migration }
 
-func (e *ErrBehind) Error() string {
+func (e *BehindError) Error() string {
 	return fmt.Sprintf("db: %d migration(s) pending, from %04d_%s: run `atlas migrate` or set ATLAS_AUTO_MIGRATE=true",
 		len(e.Pending), e.Pending[0].Version, e.Pending[0].Name)
 }
 
-// ErrAhead means the database was migrated by a newer binary; running an
+// AheadError means the database was migrated by a newer binary; running an
 // older one on it could misread data, so the atlas refuses.
-type ErrAhead struct{ Database, Binary int }
+type AheadError struct{ Database, Binary int }
 
-func (e *ErrAhead) Error() string {
+func (e *AheadError) Error() string {
 	return fmt.Sprintf("db: database is at migration %d but this binary knows only up to %d: upgrade the binary", e.Database, e.Binary)
 }
 
@@ -90,7 +90,7 @@ func (d *DB) Status(ctx context.Context) (int, []Migration, error) {
 		return 0, nil, fmt.Errorf("db: read schema version: %w", err)
 	}
 	if current > len(all) {
-		return current, nil, &ErrAhead{Database: current, Binary: len(all)}
+		return current, nil, &AheadError{Database: current, Binary: len(all)}
 	}
 	return current, all[current:], nil
 }
@@ -128,7 +128,7 @@ func (d *DB) CheckCurrent(ctx context.Context) error {
 		return err
 	}
 	if len(pending) > 0 {
-		return &ErrBehind{Pending: pending}
+		return &BehindError{Pending: pending}
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func TestMigrateIsIdempotentAndRefusesANewerDatabase(t *testing.T) {
 		if err := d.Conn(ctx).Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')`).Error; err != nil {
 			t.Fatal(err)
 		}
-		var ahead *db.ErrAhead
+		var ahead *db.AheadError
 		if err := d.CheckCurrent(ctx); !errors.As(err, &ahead) {
 			t.Fatalf("database ahead of binary: err = %v", err)
 		}

@@ -92,7 +92,7 @@ func (m *SMTPMailer) WithRootCAs(pool *x509.CertPool) *SMTPMailer {
 
 // Send delivers one message. Every step, from the dial to QUIT, ends at the
 // context's deadline (DefaultSendTimeout when it has none), and at once
-// when the context is cancelled.
+// when the context is canceled.
 func (m *SMTPMailer) Send(ctx context.Context, to, subject, body string) error {
 	if strings.ContainsAny(to, "\r\n") || strings.ContainsAny(subject, "\r\n") {
 		return Permanent(fmt.Errorf("notify: header injection refused"))
@@ -109,7 +109,7 @@ func (m *SMTPMailer) Send(ctx context.Context, to, subject, body string) error {
 	defer func() { _ = conn.Close() }()
 	deadline, _ := ctx.Deadline()
 	_ = conn.SetDeadline(deadline)
-	// A cancelled context (shutdown) interrupts a read or write in flight.
+	// A canceled context (shutdown) interrupts a read or write in flight.
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	if err := m.converse(conn, to, m.message(to, subject, body)); err != nil {

@@ -102,7 +102,7 @@ func TestASilentRelayIsBoundedByTheDeadline(t *testing.T) {
 			t.Errorf("%s: got %v, want a temporary deadline error", raw, err)
 		}
 	}
-	// Cancelling (a shutdown) interrupts a send at once.
+	// Canceling (a shutdown) interrupts a send at once.
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()

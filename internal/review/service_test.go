@@ -69,6 +69,22 @@ func (e *env) sheet(t *testing.T) *model.Sheet {
 	return sh
 }
 
+// mustVote casts a vote the test needs as a step, not as what it checks.
+func (e *env) mustVote(t *testing.T, voter *model.User, reviewID int64, choice string, number int, comment string) {
+	t.Helper()
+	if _, err := e.reviews.Vote(e.ctx, voter, reviewID, choice, number, comment); err != nil {
+		t.Fatalf("vote %s by %s: %v", choice, voter.Username, err)
+	}
+}
+
+// mustSetBoard names a sheet's board as the admin, as a step of the test.
+func (e *env) mustSetBoard(t *testing.T, slug string, usernames []string) {
+	t.Helper()
+	if _, err := e.reviews.SetBoard(e.ctx, e.admin, slug, usernames); err != nil {
+		t.Fatalf("board of %s: %v", slug, err)
+	}
+}
+
 func TestBoardIsSetByAdminsOnly(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d, 0, nil)
@@ -94,7 +110,7 @@ func TestSubmitNeedsABoardAndOneOpenReview(t *testing.T) {
 		if _, err := e.reviews.Submit(e.ctx, e.author, e.slug, 1, ""); !errors.Is(err, review.ErrNoBoard) {
 			t.Fatalf("submit without board: %v", err)
 		}
-		e.reviews.SetBoard(e.ctx, e.admin, e.slug, []string{"dehors"})
+		e.mustSetBoard(t, e.slug, []string{"dehors"})
 		if _, err := e.reviews.Submit(e.ctx, e.author, e.slug, 9, ""); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("submit of a missing revision: %v", err)
 		}
@@ -130,14 +146,14 @@ func TestMajorityValidatesAndPublishes(t *testing.T) {
 			t.Errorf("vote on another revision: %v", err)
 		}
 		// A second vote on the same revision replaces the first.
-		e.reviews.Vote(e.ctx, e.board[0], r.ID, review.ChoiceReject, 1, "d'abord contre")
-		e.reviews.Vote(e.ctx, e.board[0], r.ID, review.ChoiceApprove, 1, "finalement pour")
+		e.mustVote(t, e.board[0], r.ID, review.ChoiceReject, 1, "d'abord contre")
+		e.mustVote(t, e.board[0], r.ID, review.ChoiceApprove, 1, "finalement pour")
 		votes, _ := e.store.VotesOf(e.ctx, r.ID)
 		if len(votes) != 1 || votes[0].Choice != review.ChoiceApprove || votes[0].Comment != "finalement pour" {
 			t.Errorf("votes = %+v", votes)
 		}
-		e.reviews.Vote(e.ctx, e.board[1], r.ID, review.ChoiceApprove, 1, "")
-		e.reviews.Vote(e.ctx, e.board[2], r.ID, review.ChoiceAbstain, 1, "")
+		e.mustVote(t, e.board[1], r.ID, review.ChoiceApprove, 1, "")
+		e.mustVote(t, e.board[2], r.ID, review.ChoiceAbstain, 1, "")
 		got, err := e.reviews.Vote(e.ctx, e.board[3], r.ID, review.ChoiceApprove, 1, "")
 		if err != nil || got.State != review.StateSubmitted {
 			t.Fatalf("3 approvals of 7 decided: %v %v", got, err)
@@ -184,7 +200,7 @@ func TestMajorityRejects(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d, 3, nil)
 		r, _ := e.reviews.Submit(e.ctx, e.author, e.slug, 1, "")
-		e.reviews.Vote(e.ctx, e.board[0], r.ID, review.ChoiceReject, 1, "")
+		e.mustVote(t, e.board[0], r.ID, review.ChoiceReject, 1, "")
 		got, err := e.reviews.Vote(e.ctx, e.board[1], r.ID, review.ChoiceReject, 1, "")
 		if err != nil || got.State != review.StateRejected {
 			t.Fatalf("2 rejections of 3: %+v %v", got, err)
@@ -203,7 +219,7 @@ func TestAmendmentMovesTheReviewAndStalesVotes(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d, 3, nil)
 		r, _ := e.reviews.Submit(e.ctx, e.author, e.slug, 1, "")
-		e.reviews.Vote(e.ctx, e.board[0], r.ID, review.ChoiceApprove, 1, "")
+		e.mustVote(t, e.board[0], r.ID, review.ChoiceApprove, 1, "")
 		if _, _, err := e.reviews.Amend(e.ctx, e.outside, r.ID, review.AmendInput{Base: 1, Title: "Grainothèque", Body: body + "x"}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("outsider amended: %v", err)
 		}
@@ -262,13 +278,13 @@ func TestRemovedMemberCannotVote(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d, 3, nil)
 		r, _ := e.reviews.Submit(e.ctx, e.author, e.slug, 1, "")
-		e.reviews.SetBoard(e.ctx, e.admin, e.slug, []string{"membre1", "membre2"})
+		e.mustSetBoard(t, e.slug, []string{"membre1", "membre2"})
 		if _, err := e.reviews.Vote(e.ctx, e.board[0], r.ID, review.ChoiceApprove, 1, ""); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("removed member voted: %v", err)
 		}
 		// Boards are per sheet: a member of this board has no power elsewhere.
 		other, _, _ := e.sheets.Create(e.ctx, e.author, sheet.CreateInput{Title: "Autre", Body: "x"})
-		e.reviews.SetBoard(e.ctx, e.admin, other.Slug, []string{"dehors"})
+		e.mustSetBoard(t, other.Slug, []string{"dehors"})
 		r2, _ := e.reviews.Submit(e.ctx, e.author, other.Slug, 1, "")
 		if _, err := e.reviews.Vote(e.ctx, e.board[1], r2.ID, review.ChoiceApprove, 1, ""); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("member of another board voted: %v", err)

@@ -450,8 +450,7 @@ func checkText(title, body string) error {
 // is kept byte for byte: only its size and encoding are checked.
 func checkContent(c Content) (Content, error) {
 	c.Title = strings.TrimSpace(c.Title)
-	switch {
-	case c.Title == "":
+	if c.Title == "" {
 		return c, invalid("title", "title_required", "error.title_required")
 	}
 	if err := checkText(c.Title, c.Body); err != nil {

@@ -137,7 +137,7 @@ func (s *Store) Contributors(ctx context.Context, sheetID int64) ([]Contributor,
 	}
 	list := make([]Contributor, len(rows))
 	for i, r := range rows {
-		list[i] = Contributor{AuthorID: r.AuthorID, FirstNumber: r.FirstNumber, Revisions: r.Revisions}
+		list[i] = Contributor(r)
 	}
 	return list, nil
 }

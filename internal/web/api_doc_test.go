@@ -32,7 +32,7 @@ func documentedRoutes(t *testing.T) (index, notServed map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer closeFile(t, f)
 	index, notServed = map[string]string{}, map[string]string{}
 	var table map[string]string
 	scan := bufio.NewScanner(f)

@@ -50,7 +50,7 @@ func readMatrix(t *testing.T) []matrixRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer closeFile(t, f)
 	var rows []matrixRow
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(f)
@@ -244,18 +244,6 @@ func (w *world) review(t *testing.T, id int64) *model.Review {
 	r, err := w.f.a.store.ReviewByID(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
-	}
-	return r
-}
-
-// openReviewOfA is A's open review now (an earlier cell may have replaced
-// the fixture's).
-func (w *world) openReviewOfA(t *testing.T) *model.Review {
-	t.Helper()
-	sh := w.sheet(t, w.slugA)
-	r, err := w.f.a.store.OpenReviewOf(context.Background(), sh.ID)
-	if err != nil {
-		t.Fatalf("no open review on A: %v", err)
 	}
 	return r
 }
@@ -1031,7 +1019,7 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 				t.Errorf("%s: the response is not valid HTTP (header injection): %v", what, err)
 				continue
 			}
-			resp.Body.Close()
+			closeBody(t, resp)
 			if resp.Header.Get("X-Injected") != "" || strings.Contains(strings.Join(resp.Header.Values("Set-Cookie"), ";"), "fixated") {
 				t.Errorf("%s: injected a header: %v", what, resp.Header)
 			}

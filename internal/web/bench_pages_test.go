@@ -41,7 +41,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 				if err != nil || resp.StatusCode != 200 {
 					b.Fatal(err, resp.StatusCode)
 				}
-				resp.Body.Close()
+				closeBody(b, resp)
 			}
 		})
 		// Straight through the handler, as BenchmarkAnonymousSheetRead: the

@@ -70,7 +70,7 @@ func BenchmarkSearch5000(b *testing.B) {
 			if err != nil || resp.StatusCode != 200 {
 				b.Fatalf("search: %v %v", err, resp)
 			}
-			resp.Body.Close()
+			closeBody(b, resp)
 		}
 		b.StopTimer()
 		p95(b, times)
@@ -90,7 +90,7 @@ func BenchmarkMapGeoJSON5000(b *testing.B) {
 			if err != nil || resp.StatusCode != 200 {
 				b.Fatalf("geojson: %v", err)
 			}
-			resp.Body.Close()
+			closeBody(b, resp)
 		}
 		b.StopTimer()
 		p95(b, times)

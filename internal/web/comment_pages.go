@@ -1,57 +1,78 @@
 package web
 
 import (
+	"context"
 	"fmt"
-	"html"
 	"html/template"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/i18n"
+	"atlas/internal/model"
 	"atlas/internal/sheet"
 )
 
-// commentItem writes one message of a discussion as a list item: its
-// author, date and version, and its Markdown rendered and sanitized. In Go
-// rather than in the template, like the table of contents: a template
-// spends several reflective calls on each part of each message.
-func commentItem(b *strings.Builder, lang, author string, body template.HTML, at time.Time, revision *int) {
-	b.WriteString(`<li class="comment"><p class="comment-meta"><strong>` + html.EscapeString(author) + `</strong> · <time datetime="` +
-		at.UTC().Format(time.RFC3339) + `">` + html.EscapeString(i18n.DateTime(lang, at)) + `</time>`)
-	if revision != nil {
-		b.WriteString(" · " + html.EscapeString(i18n.T(lang, "diff.version", *revision)))
-	}
-	b.WriteString(`</p><div class="markdown">` + string(body) + "</div></li>\n")
+// commentList is what the comment_items partial shows.
+type commentList struct {
+	Base
+	Items []commentView
 }
 
-// commentItems loads a discussion (a sheet's, or a review's) and writes its
-// messages, oldest first.
-func (h *handler) commentItems(c *fiber.Ctx, sheetID int64, reviewID *int64) (template.HTML, error) {
-	ctx := c.UserContext()
-	list, err := h.store.CommentsOf(ctx, sheetID, reviewID)
-	if err != nil {
-		return "", err
+// commentView is one message of a discussion.
+type commentView struct {
+	Author   string
+	Body     template.HTML // its Markdown, rendered and sanitized
+	At       time.Time
+	Revision int // the version it was written on, 0 if none
+}
+
+// commentItems returns a discussion (a sheet's, or a review's when
+// reviewID is set) rendered, oldest first. It is kept under the sheet's
+// cache version, which every comment moves, so a discussion is loaded and
+// rendered once per change, not at every signed-in reading.
+func (h *handler) commentItems(c *fiber.Ctx, sh *model.Sheet, reviewID *int64) (template.HTML, error) {
+	variant := "sheet"
+	if reviewID != nil {
+		variant = "review|" + strconv.FormatInt(*reviewID, 10)
 	}
-	ids := make([]int64, 0, len(list))
-	for _, cm := range list {
+	lang := langOf(c)
+	return h.part(pageKey("comments", sh, lang, h.build, variant), func() ([]byte, error) {
+		list, err := h.commentList(c.UserContext(), sh.ID, reviewID)
+		if err != nil {
+			return nil, err
+		}
+		list.Base = Base{Lang: lang}
+		return h.views.fragment(pageSheetShow, "comment_items", list)
+	})
+}
+
+// commentList loads a discussion's messages with their authors' names.
+func (h *handler) commentList(ctx context.Context, sheetID int64, reviewID *int64) (commentList, error) {
+	comments, err := h.store.CommentsOf(ctx, sheetID, reviewID)
+	if err != nil {
+		return commentList{}, err
+	}
+	ids := make([]int64, 0, len(comments))
+	for _, cm := range comments {
 		ids = append(ids, cm.AuthorID)
 	}
 	users, err := h.store.UsersByIDs(ctx, ids)
 	if err != nil {
-		return "", err
+		return commentList{}, err
 	}
-	var b strings.Builder
-	lang := langOf(c)
-	for _, cm := range list {
-		author := ""
+	list := commentList{Items: make([]commentView, len(comments))}
+	for i, cm := range comments {
+		item := commentView{Body: h.markdown.Inline(cm.Body), At: cm.CreatedAt}
 		if u := users[cm.AuthorID]; u != nil {
-			author = u.Name()
+			item.Author = u.Name()
 		}
-		commentItem(&b, lang, author, h.markdown.Inline(cm.Body), cm.CreatedAt, cm.RevisionNumber)
+		if cm.RevisionNumber != nil {
+			item.Revision = *cm.RevisionNumber
+		}
+		list.Items[i] = item
 	}
-	return template.HTML(b.String()), nil
+	return list, nil
 }
 
 // createComment posts to a sheet's discussion, or a review's when the form

@@ -86,7 +86,7 @@ func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.Confl
 	cv.Sections = sectionViews(p.Lang, diff.Compare(head.Body, merged.Body, diff.Options{Timeout: diffTimeout}).Sections)
 	p.Conflict = cv
 
-	// The user's section in B, to tell it from a neighbour in H.
+	// The user's section in B, to tell it from a neighbor in H.
 	heading := ""
 	if p.Section >= 0 {
 		if base, err := h.store.Revision(ctx, p.Sheet.ID, p.BaseNumber); err == nil {

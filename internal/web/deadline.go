@@ -122,7 +122,7 @@ func (r *requestContext) end() {
 	r.cancel()
 }
 
-// endedContext is a context already cancelled.
+// endedContext is a context already canceled.
 var endedContext = func() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

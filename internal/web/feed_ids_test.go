@@ -94,7 +94,7 @@ func feedIDsOf(t *testing.T, app *fiber.App, path, host string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer closeBody(t, resp)
 	var feed struct {
 		ID      string `xml:"id"`
 		Entries []struct {

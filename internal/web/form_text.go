@@ -10,7 +10,7 @@ import (
 
 // browserText normalizes the line endings of the text a page form posts:
 // every "\r\n", and any lone "\r", becomes "\n". Browsers send each
-// textarea with CRLF line endings, an artefact of form encoding rather
+// textarea with CRLF line endings, an artifact of form encoding rather
 // than the author's intent, while the API, imports and the demo write LF;
 // a sheet written in one and edited in the other would otherwise differ on
 // every line. It runs once for every page form, before any handler reads a

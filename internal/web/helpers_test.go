@@ -94,8 +94,10 @@ func (a *testAtlas) do(req *http.Request) response {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body, err := readAndClose(resp)
+	if err != nil {
+		a.t.Fatal(err)
+	}
 	return response{status: resp.StatusCode, header: resp.Header, body: body}
 }
 

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"html"
-	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -29,8 +28,10 @@ func TestEmptyAtlasShowsTheFirstSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
+		raw, err := readAndClose(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
 		body := string(raw)
 		for _, want := range []string{i18n.T("fr", "home.first_no_account"), "atlas user create --username admin", "--role admin"} {
 			if !strings.Contains(body, html.EscapeString(want)) {

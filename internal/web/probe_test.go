@@ -142,8 +142,11 @@ func (p *prober) send(route, path string, admin bool) {
 		p.fail(key, fmt.Sprintf("GET %.200q: no valid HTTP response: %.200v", path, err))
 		return
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body, err := readAndClose(resp)
+	if err != nil {
+		p.fail(key, fmt.Sprintf("GET %.200q: the answer could not be read: %v", path, err))
+		return
+	}
 	if resp.StatusCode >= 500 {
 		p.fail(key, fmt.Sprintf("GET %.200q: %d %.120s", path, resp.StatusCode, body))
 	}
@@ -293,8 +296,11 @@ func TestFormInjectionProbes(t *testing.T) {
 						t.Errorf("%s: no valid HTTP response: %.200v", what, err)
 						continue
 					}
-					msg, _ := io.ReadAll(resp.Body)
-					resp.Body.Close()
+					msg, err := readAndClose(resp)
+					if err != nil {
+						t.Errorf("%s: the answer could not be read: %v", what, err)
+						continue
+					}
 					if resp.StatusCode >= 500 {
 						t.Errorf("%s: %d %.200s", what, resp.StatusCode, msg)
 					}

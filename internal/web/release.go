@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"runtime/debug"
@@ -17,14 +18,8 @@ import (
 // whatever the build had at hand (a container build has no Git metadata);
 // it is read once, in a few milliseconds.
 var releaseID = sync.OnceValue(func() string {
-	if path, err := os.Executable(); err == nil {
-		if f, err := os.Open(path); err == nil {
-			defer f.Close()
-			sum := sha256.New()
-			if _, err := io.Copy(sum, f); err == nil {
-				return hex.EncodeToString(sum.Sum(nil)[:8])
-			}
-		}
+	if sum, err := hashExecutable(); err == nil {
+		return sum
 	}
 	// Without the file, what the toolchain recorded of the build.
 	if info, ok := debug.ReadBuildInfo(); ok {
@@ -33,3 +28,21 @@ var releaseID = sync.OnceValue(func() string {
 	}
 	return "unknown"
 })
+
+// hashExecutable is the start of the running binary's SHA-256, in hex.
+func hashExecutable() (_ string, err error) {
+	path, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(path) //nolint:gosec // G304: the running binary's own path, from the OS
+	if err != nil {
+		return "", err
+	}
+	defer func() { err = errors.Join(err, f.Close()) }()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(sum.Sum(nil)[:8]), nil
+}

@@ -43,7 +43,12 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	// The server's write timeout is set once per answer; a stream lives
 	// longer, so each write pushes the deadline back instead.
 	conn := c.Context().Conn()
-	flush := func(w *bufio.Writer) error {
+	// send writes one message and pushes it out; an error means the
+	// browser went away.
+	send := func(w *bufio.Writer, format string, args ...any) error {
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return err
+		}
 		if err := conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout)); err != nil {
 			return err
 		}
@@ -64,27 +69,27 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 		end := time.After(lifetime)
 		tick := time.NewTicker(presenceInterval)
 		defer tick.Stop()
-		fmt.Fprint(w, "retry: 5000\n\n")
-		if flush(w) != nil {
+		if send(w, "retry: 5000\n\n") != nil {
 			return
 		}
 		for {
+			var err error
 			select {
 			case e := <-feed:
 				if e.UserID == self {
 					continue // one's own saves are no news
 				}
 				data, _ := json.Marshal(e)
-				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Kind, data)
+				err = send(w, "event: %s\ndata: %s\n\n", e.Kind, data)
 			case <-tick.C:
 				presence()
-				fmt.Fprint(w, ": ping\n\n")
+				err = send(w, ": ping\n\n")
 			case <-end:
 				return
 			case <-stopping:
 				return
 			}
-			if flush(w) != nil {
+			if err != nil {
 				return // the browser went away
 			}
 		}

@@ -2,10 +2,8 @@ package web
 
 import (
 	"fmt"
-	"html"
 	"html/template"
-	"net/url"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,8 +21,8 @@ type sheetPage struct {
 	// Article is the part that depends on the revision alone, kept
 	// rendered (see article); the template prints ArticleMarker where it
 	// goes.
-	Article        template.HTML
-	Provenance     provenance
+	Article template.HTML
+	// ProvenanceLine is the provenance partial, kept (see provenanceLine).
 	ProvenanceLine template.HTML
 	Categories     []string
 	// Draft: never validated by its board. Pending: the reader sees the
@@ -76,29 +74,40 @@ func (p sheetPage) splices() []splicePart {
 	return []splicePart{{marker: articleMarker, html: p.Article}}
 }
 
-// line writes the provenance as the sheet's header shows it. In Go rather
-// than in the template, like the table of contents: a dozen translated,
-// formatted parts cost a template far more.
-func (p provenance) line(lang, slug string, openReview *model.Review) template.HTML {
-	t := func(key string, args ...any) string { return html.EscapeString(i18n.T(lang, key, args...)) }
-	var b strings.Builder
-	b.WriteString(t("sheet.started_on", i18n.Date(lang, p.StartedAt)))
-	if p.StartedBy != "" {
-		b.WriteString(" " + t("sheet.by") + " " + html.EscapeString(p.StartedBy))
+// provenanceView is what the provenance partial shows.
+type provenanceView struct {
+	Base
+	Provenance provenance
+	Slug       string
+	ReviewID   int64 // the open submission's, 0 if none
+}
+
+// List names people in a sentence ("B, C et 4 autres").
+func (v provenanceView) List(names []string, more int) string { return i18n.List(v.Lang, names, more) }
+
+// provenanceLine renders the sheet's provenance (the provenance partial).
+// It is kept under the sheet's cache version, which new versions,
+// submissions and decisions all move: history is read and the line
+// rendered once per change, not at each signed-in reading.
+func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, open *model.Review) (template.HTML, error) {
+	lang := langOf(c)
+	view := provenanceView{Base: Base{Lang: lang}, Slug: sh.Slug}
+	variant := ""
+	if open != nil {
+		view.ReviewID = open.ID
+		variant = strconv.FormatInt(open.ID, 10)
 	}
-	if len(p.CoWriters) > 0 {
-		b.WriteString(" · " + t("sheet.written_with", i18n.List(lang, p.CoWriters, p.MoreCoWriters)))
-	}
-	b.WriteString(" · " + t("sheet.updated_on", i18n.Date(lang, p.UpdatedAt), p.UpdatedBy) + " · ")
-	fmt.Fprintf(&b, `<a href="/sheets/%s/history">%s</a>`, html.EscapeString(url.PathEscape(slug)), html.EscapeString(i18n.N(lang, "sheet.revisions", p.Revisions)))
-	if p.ValidatedAt != nil {
-		b.WriteString("<br><strong>" + html.EscapeString(i18n.N(lang, "sheet.validated_on", p.ValidVotes, i18n.Date(lang, *p.ValidatedAt), p.ValidSeats)) + "</strong>")
-	}
-	if p.AwaitingSince != nil && openReview != nil {
-		fmt.Fprintf(&b, `<br>%s <a href="/sheets/%s/reviews/%d">%s</a>`, t("sheet.awaiting_since", i18n.Date(lang, *p.AwaitingSince)),
-			html.EscapeString(url.PathEscape(slug)), openReview.ID, t("sheet.see_review"))
-	}
-	return template.HTML(b.String())
+	return h.part(pageKey("provenance", sh, lang, h.build, variant), func() ([]byte, error) {
+		prov, err := h.provenance(c, sh)
+		if err != nil {
+			return nil, err
+		}
+		if open != nil {
+			prov.AwaitingSince = &open.SubmittedAt
+		}
+		view.Provenance = prov
+		return h.views.fragment(pageSheetShow, "provenance", view)
+	})
 }
 
 // articleView is what the sheet_article template shows.
@@ -106,7 +115,10 @@ type articleView struct {
 	Base
 	Sheet    *model.Sheet
 	Revision *model.Revision
-	TOC      template.HTML
+	// Headings make the table of contents, with a link to edit each
+	// section when CanEdit.
+	Headings []render.Heading
+	CanEdit  bool
 	HTML     template.HTML
 }
 
@@ -127,7 +139,7 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 		// message) may be within its reach.
 		return h.views.fragment(pageSheetShow, "sheet_article", articleView{
 			Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: body,
-			TOC: tableOfContents(b.Lang, sh.Slug, rendered.Headings, canEdit),
+			Headings: rendered.Headings, CanEdit: canEdit,
 		})
 	})
 }
@@ -144,28 +156,9 @@ func (h *handler) part(key string, render func() ([]byte, error)) (template.HTML
 	if err != nil {
 		return "", err
 	}
-	html := template.HTML(out)
+	html := template.HTML(out) //nolint:gosec // G203: parts are html/template's own output
 	h.parts.put(key, html)
 	return html, nil
-}
-
-// tableOfContents writes the table of contents' items, with a link to edit
-// each section for those who may. Written here rather than in the
-// template: a long sheet has dozens of headings, and a template spends
-// several reflective calls on each.
-func tableOfContents(lang, slug string, headings []render.Heading, canEdit bool) template.HTML {
-	var b strings.Builder
-	editLabel := html.EscapeString(i18n.T(lang, "sheet.edit_section"))
-	for _, hd := range headings {
-		text := html.EscapeString(hd.Text)
-		fmt.Fprintf(&b, `<li><a href="#%s">%s</a>`, html.EscapeString(hd.ID), text)
-		if canEdit {
-			fmt.Fprintf(&b, ` <a class="edit-section" href="/sheets/%s/edit?section=%d" aria-label="%s">%s</a>`,
-				html.EscapeString(url.PathEscape(slug)), hd.Section, html.EscapeString(i18n.T(lang, "sheet.edit_section_named", hd.Text)), editLabel)
-		}
-		b.WriteString("</li>")
-	}
-	return template.HTML(b.String())
 }
 
 // maxNamedCoWriters keeps the provenance line short on busy sheets: "B,
@@ -188,13 +181,9 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		return sheetPage{}, err
 	}
 	rev, board := view.Revision, view.Board
-	prov, err := h.provenance(c, sh)
-	if err != nil {
-		return sheetPage{}, err
-	}
 	p := sheetPage{
 		Base: h.base(c, rev.Title), Sheet: sh, Revision: rev,
-		Provenance: prov, Draft: sh.PublishedNumber == nil, CanEdit: user != nil,
+		Draft: sh.PublishedNumber == nil, CanEdit: user != nil,
 		Pending:          user == nil && sheet.Pending(sh),
 		AheadOfPublished: user != nil && sheet.Pending(sh),
 		Tabs:             newSheetTabs(langOf(c), sh.Slug, tabRead, user != nil),
@@ -205,17 +194,16 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	for _, u := range board {
 		p.Board = append(p.Board, u.Name())
 	}
-	if r := view.OpenReview; r != nil {
-		p.OpenReview = r
-		p.Provenance.AwaitingSince = &r.SubmittedAt
+	p.OpenReview = view.OpenReview
+	if p.ProvenanceLine, err = h.provenanceLine(c, sh, p.OpenReview); err != nil {
+		return sheetPage{}, err
 	}
-	p.ProvenanceLine = p.Provenance.line(p.Lang, sh.Slug, p.OpenReview)
 	if p.Pending {
 		p.PendingNotice, p.PendingTo = pendingNotice(p.Lang, sh, p.OpenReview)
 	}
 	p.IsAdmin = user.IsAdmin()
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
-	comments, err := h.commentItems(c, sh.ID, nil)
+	comments, err := h.commentItems(c, sh, nil)
 	if err != nil {
 		return sheetPage{}, err
 	}

@@ -16,9 +16,9 @@ import (
 // sheetTabs is the navigation shared by a sheet's pages.
 type sheetTabs struct {
 	Label string
-	// Items are the links, written in Go like the table of contents: on
-	// every page of a sheet, a template would spend several reflective
-	// calls on each link's address, text and state.
+	// Items are the links, written in Go: on every page of a sheet, the
+	// sheet_tabs partial spent ten times as long on them as this (13 µs
+	// against 1.4 µs, 13 % of the signed-in sheet page's templating).
 	Items template.HTML
 }
 
@@ -46,7 +46,9 @@ func newSheetTabs(lang, slug, current string, canEdit bool) sheetTabs {
 	}
 	add(tabHistory, "/history", "tabs.history")
 	add(tabReviews, "/reviews", "tabs.reviews")
-	return sheetTabs{Label: i18n.T(lang, "tabs.label"), Items: template.HTML(b.String())}
+	// Every part is escaped above: the slug for a path and an attribute,
+	// the labels (the catalogue's) for text.
+	return sheetTabs{Label: i18n.T(lang, "tabs.label"), Items: template.HTML(b.String())} //nolint:gosec // G203: built from escaped parts
 }
 
 // metaRow is one line of the metadata table of a diff, as text.
