@@ -18,7 +18,7 @@ import (
 	"gorm.io/gorm/logger"
 )
 
-// Dialect names the SQL flavour in use.
+// Dialect names the SQL flavor in use.
 type Dialect string
 
 // The two supported dialects.

@@ -85,9 +85,10 @@ func buildSQLiteLimit(c clause.Clause, b clause.Builder) {
 	if n < 0 && limit.Offset <= 0 {
 		return
 	}
-	b.WriteString("LIMIT " + strconv.Itoa(n))
+	// The builder writes to memory: its error is always nil.
+	_, _ = b.WriteString("LIMIT " + strconv.Itoa(n))
 	if limit.Offset > 0 {
-		b.WriteString(" OFFSET " + strconv.Itoa(limit.Offset))
+		_, _ = b.WriteString(" OFFSET " + strconv.Itoa(limit.Offset))
 	}
 }
 

@@ -14,7 +14,7 @@ func (s *Store) queryRows(ctx context.Context, q string, args ...any) (*sql.Rows
 	if db.InTx(ctx) {
 		return s.conn(ctx).Raw(q, args...).Rows()
 	}
-	stmt, err := s.prepared(ctx, q)
+	stmt, err := s.prepared(ctx, q) //nolint:sqlclosecheck // kept by the store for reuse, not closed per query
 	if err != nil {
 		return nil, err
 	}

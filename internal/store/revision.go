@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"strings"
 
@@ -91,9 +92,8 @@ const (
 )
 
 // scanSummaries reads revision summaries and closes the rows.
-func scanSummaries(rows *sql.Rows) ([]model.Revision, error) {
-	defer rows.Close()
-	var list []model.Revision
+func scanSummaries(rows *sql.Rows) (list []model.Revision, err error) {
+	defer func() { err = errors.Join(err, rows.Close()) }()
 	for rows.Next() {
 		var r model.Revision
 		var parent sql.NullInt64
