@@ -128,8 +128,11 @@ func New(d Deps) (*fiber.App, error) {
 		// hold 3 MB.
 		WriteBufferSize:       writeBufferBytes,
 		DisableStartupMessage: true,
-		// Fiber reuses request buffers; values kept beyond a handler are
-		// copied explicitly where needed.
+		// Fiber reuses request buffers, so values kept beyond a handler
+		// are copied where they are kept (the store's body cache, search's
+		// stems, the metrics' labels). Immutable would copy every string
+		// of every request instead: six more allocations on a cached page,
+		// which measured about 15 % more CPU per read.
 		Immutable: false,
 	})
 	h.routes(app)
