@@ -31,7 +31,7 @@ func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
 	// The next save of this sheet deltas against this body: keep it at hand.
 	// A copy: the caller's string may live in a request buffer the web
 	// server reuses once the handler returns.
-	s.bodies.put(strings.Clone(r.SHA256), strings.Clone(r.Body))
+	s.bodies.Add(strings.Clone(r.SHA256), strings.Clone(r.Body))
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -124,7 +123,7 @@ func (s *Store) body(ctx context.Context, row *revisionRow) (string, error) {
 	if row.Storage == storagePlain || row.Storage == "" {
 		return row.Body, nil
 	}
-	if b, ok := s.bodies.get(row.SHA256); ok {
+	if b, ok := s.bodies.Get(row.SHA256); ok {
 		return b, nil
 	}
 	var text []byte
@@ -143,7 +142,7 @@ func (s *Store) body(ctx context.Context, row *revisionRow) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("store: revision %d of sheet %d: %w", row.Number, row.SheetID, err)
 	}
-	return s.bodies.put(row.SHA256, string(text)), nil
+	return s.bodies.Add(row.SHA256, string(text)), nil
 }
 
 // rebuild applies a delta row's chain, from its keyframe or from the
@@ -173,7 +172,7 @@ func (s *Store) rebuild(ctx context.Context, row *revisionRow) ([]byte, error) {
 	from := *row.Keyframe // the first number whose content must be read
 	var text []byte
 	for i := len(links) - 1; i >= 0; i-- {
-		if b, ok := s.bodies.get(links[i].SHA256); ok {
+		if b, ok := s.bodies.Get(links[i].SHA256); ok {
 			from, text = links[i].Number+1, []byte(b)
 			break
 		}
@@ -246,59 +245,6 @@ func (s *Store) decodeAfter(ctx context.Context, row *revisionRow, prev *model.R
 		return nil, fmt.Errorf("store: revision %d of sheet %d: %w", row.Number, row.SheetID, err)
 	}
 	r := row.Revision
-	r.Body = s.bodies.put(row.SHA256, string(text))
+	r.Body = s.bodies.Add(row.SHA256, string(text))
 	return &r, nil
-}
-
-// bodyCache keeps recently rebuilt bodies by SHA-256, least recently used
-// out first. Keyed by content, an entry can never be stale, whichever
-// database or rolled-back transaction it came from.
-type bodyCache struct {
-	mu       sync.Mutex
-	limit    int
-	size     int
-	order    *list.List // front: most recent; values are *bodyEntry
-	bySHA256 map[string]*list.Element
-}
-
-type bodyEntry struct {
-	sha256, body string
-}
-
-func newBodyCache(limit int) *bodyCache {
-	return &bodyCache{limit: limit, order: list.New(), bySHA256: map[string]*list.Element{}}
-}
-
-func (c *bodyCache) get(sha string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.bySHA256[sha]; ok {
-		c.order.MoveToFront(e)
-		return e.Value.(*bodyEntry).body, true
-	}
-	return "", false
-}
-
-// put stores body under sha and returns it (the cached copy if one was
-// there already).
-func (c *bodyCache) put(sha, body string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.bySHA256[sha]; ok {
-		c.order.MoveToFront(e)
-		return e.Value.(*bodyEntry).body
-	}
-	if len(body) > c.limit/4 {
-		return body // one huge body would empty the cache for nothing
-	}
-	c.bySHA256[sha] = c.order.PushFront(&bodyEntry{sha, body})
-	c.size += len(body)
-	for c.size > c.limit {
-		last := c.order.Back()
-		entry := last.Value.(*bodyEntry)
-		c.order.Remove(last)
-		delete(c.bySHA256, entry.sha256)
-		c.size -= len(entry.body)
-	}
-	return body
 }

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"atlas/internal/cache"
 	"atlas/internal/db"
 )
 
@@ -23,8 +24,11 @@ var (
 
 // Store is the atlas's data access.
 type Store struct {
-	db     *db.DB
-	bodies *bodyCache // rebuilt revision bodies, by SHA-256
+	db *db.DB
+	// bodies keeps rebuilt revision bodies by SHA-256. Keyed by content,
+	// an entry can never be stale, whichever database or rolled-back
+	// transaction it came from.
+	bodies *cache.LRU[string, string]
 
 	preparedMu sync.Mutex
 	stmts      map[string]*sql.Stmt // by query text, see prepared
@@ -34,7 +38,15 @@ type Store struct {
 const bodyCacheBytes = 32 << 20
 
 // New returns a store over d.
-func New(d *db.DB) *Store { return &Store{db: d, bodies: newBodyCache(bodyCacheBytes)} }
+func New(d *db.DB) *Store {
+	// One huge body would empty the cache for nothing.
+	bodies := cache.New[string](bodyCacheBytes, func(body string) int { return len(body) }).MaxEntry(bodyCacheBytes / 4)
+	return &Store{db: d, bodies: bodies}
+}
+
+// BodyCacheStats reports the counters of the cache of rebuilt bodies, for
+// the metrics.
+func (s *Store) BodyCacheStats() cache.Stats { return s.bodies.Stats() }
 
 // DB exposes the database for transactions.
 func (s *Store) DB() *db.DB { return s.db }

@@ -8,10 +8,6 @@ import (
 	"atlas/internal/model"
 )
 
-// apiReadCacheBytes bounds the JSON kept by sendAPIRead: a few hundred
-// answers, revisions of long sheets included.
-const apiReadCacheBytes = 16 << 20
-
 // sendAPIRead answers an API read whose JSON is the same for every caller
 // allowed to make it (the caller's rights are checked before): a sheet at
 // one revision, one revision, one page of history. Like the history table
@@ -22,7 +18,7 @@ const apiReadCacheBytes = 16 << 20
 // the caller goes into the answer or its key.
 func (h *handler) sendAPIRead(c *fiber.Ctx, sh *model.Sheet, what string, build func() (any, error)) error {
 	key := apiReadKey(sh, what)
-	body, ok := h.apiReads.get(key)
+	body, ok := h.caches.apiReads.Get(key)
 	if !ok {
 		v, err := build()
 		if err != nil {
@@ -31,7 +27,7 @@ func (h *handler) sendAPIRead(c *fiber.Ctx, sh *model.Sheet, what string, build 
 		if body, err = c.App().Config().JSONEncoder(v); err != nil {
 			return err
 		}
-		h.apiReads.put(key, body)
+		h.caches.apiReads.Put(key, body)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(body)

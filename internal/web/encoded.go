@@ -7,6 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+
+	"atlas/internal/cache"
 )
 
 // Compression levels for bodies compressed once and served many times:
@@ -107,9 +109,9 @@ const (
 // hashes nothing; a reader revalidating a body no longer kept still gets
 // its 304. vary is the answer's whole Vary header. build runs on a cache
 // miss only.
-func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, vary string, build func() ([]byte, error)) error {
+func sendCached(c *fiber.Ctx, kept *cache.LRU[string, *encodedBody], key, vary string, build func() ([]byte, error)) error {
 	encoding := encodingFor(c)
-	body, ok := cache.get(key)
+	body, ok := kept.Get(key)
 	var tag, etag string
 	if ok {
 		etag = body.etag(encoding)
@@ -128,7 +130,7 @@ func sendCached(c *fiber.Ctx, cache *lru[*encodedBody], key, vary string, build 
 			return err
 		}
 		body = newEncodedBody(b, tag)
-		cache.put(key, body)
+		kept.Put(key, body)
 	}
 	return body.send(c, encoding)
 }

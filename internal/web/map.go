@@ -51,14 +51,14 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 			return newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 	}
-	version, err := h.sheetRows.cardsVersion(c.UserContext(), h.store.CardsVersion)
+	version, err := h.caches.cardsVersion(c.UserContext(), h.store.CardsVersion)
 	if err != nil {
 		return err
 	}
 	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c), h.build}, "|")
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return sendCached(c, h.mapCache, key, varyLanguage, func() ([]byte, error) {
+	return h.caches.sendMap(c, key, func() ([]byte, error) {
 		return h.buildGeoJSON(c, category)
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp"
 
+	"atlas/internal/cache"
 	"atlas/internal/sheet"
 )
 
@@ -45,6 +46,11 @@ func newMetrics(h *handler) *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.saves, m.votes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(newCacheCollector(func() map[string]cache.Stats {
+		all := h.caches.stats()
+		all["revision_bodies"] = h.store.BodyCacheStats()
+		return all
+	}))
 	if sqlDB, err := h.store.DB().SQL(); err == nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, "atlas"))
 	}

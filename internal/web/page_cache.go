@@ -31,11 +31,10 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")
 		return h.views.render(c, fiber.StatusOK, page, d)
 	}
-	key := pageKey(page, sh, langOf(c), h.build, variant)
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return sendCached(c, h.pages, key, varyLanguage, func() ([]byte, error) {
+	return h.caches.sendSheetPage(c, page, sh, langOf(c), variant, func() ([]byte, error) {
 		d, err := data()
 		if err != nil {
 			return nil, err

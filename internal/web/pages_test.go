@@ -281,6 +281,8 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	a.api(http.MethodPost, "/sheets/mesuree/restore", "marie", map[string]any{"revision": 3})
 	b.get("/sheets/absente")
+	b.get("/sheets/mesuree") // built and kept
+	b.get("/sheets/mesuree") // from the page cache
 	m := string(b.get("/metrics").body)
 	for _, want := range []string{
 		`atlas_http_requests_total{method="GET",route="/sheets/:slug",status="404"} 1`,
@@ -290,6 +292,10 @@ func TestHealthAndMetrics(t *testing.T) {
 		"atlas_http_request_duration_seconds_bucket",
 		`go_sql_max_open_connections{db_name="atlas"}`,
 		"go_goroutines",
+		`atlas_cache_hits_total{cache="pages"} 1`,
+		`atlas_cache_misses_total{cache="pages"} 1`,
+		`atlas_cache_entries{cache="pages"} 1`,
+		`atlas_cache_evictions_total{cache="revision_bodies"} 0`,
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("/metrics lacks %q", want)

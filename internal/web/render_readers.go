@@ -11,7 +11,7 @@ import (
 // body, so a link to edit one still opens the right section.
 func (rc *renderCache) Reader(key, body string) render.Rendered {
 	key = "reader|" + key
-	if r, ok := rc.cache.get(key); ok {
+	if r, ok := rc.cache.Get(key); ok {
 		return r
 	}
 	text, index := document.ForReaders(body)
@@ -26,16 +26,16 @@ func (rc *renderCache) Reader(key, body string) render.Rendered {
 		}
 		r.Headings = headings
 	}
-	rc.cache.put(key, r)
+	rc.cache.Put(key, r)
 	return r
 }
 
 // ReaderText is document.ReaderText of a body whose hash is key, kept.
 func (rc *renderCache) ReaderText(key, body string) string {
-	if text, ok := rc.texts.get(key); ok {
+	if text, ok := rc.texts.Get(key); ok {
 		return text
 	}
 	text := document.ReaderText(body)
-	rc.texts.put(key, text)
+	rc.texts.Put(key, text)
 	return text
 }

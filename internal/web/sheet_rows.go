@@ -138,7 +138,7 @@ func (h *handler) forgetRowsAfterWrites(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 	default:
-		h.sheetRows.forgetAll()
+		h.caches.writeDone()
 	}
 	return err
 }
@@ -170,7 +170,7 @@ func (r *sheetRows) FeedLive(live bool) {
 // writes at once.
 func (h *handler) sheetForPage(c *fiber.Ctx) (*model.Sheet, error) {
 	if anonymousCacheable(c) {
-		return h.sheetRows.get(c.UserContext(), c.Params("slug"), h.store.SheetBySlug)
+		return h.caches.sheet(c.UserContext(), c.Params("slug"), h.store.SheetBySlug)
 	}
 	return h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 }

@@ -149,16 +149,7 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 // or a sheet's cache version) and the release, so a kept part is never
 // stale.
 func (h *handler) part(key string, render func() ([]byte, error)) (template.HTML, error) {
-	if html, ok := h.parts.get(key); ok {
-		return html, nil
-	}
-	out, err := render()
-	if err != nil {
-		return "", err
-	}
-	html := template.HTML(out) //nolint:gosec // G203: parts are html/template's own output
-	h.parts.put(key, html)
-	return html, nil
+	return h.caches.part(key, render)
 }
 
 // maxNamedCoWriters keeps the provenance line short on busy sheets: "B,
