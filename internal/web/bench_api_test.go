@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
-	"fmt"
 	"testing"
 
 	"github.com/valyala/fasthttp"
 
 	"atlas/internal/db"
-	"atlas/internal/sheet"
 )
 
 // BenchmarkAPIReads is the server's own work for the JSON API's uncached
@@ -17,17 +14,7 @@ import (
 func BenchmarkAPIReads(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d *db.DB) {
 		a := newTestAtlas(b, d)
-		svc := sheet.NewService(a.store, nil)
-		ctx := context.Background()
-		sh, _, err := svc.Create(ctx, a.marie, sheet.CreateInput{Title: "Profonde", Body: "v0"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for n := 1; n < 1000; n++ {
-			if _, err := svc.Save(ctx, a.marie, sh.Slug, sheet.SaveInput{Base: n, Title: "Profonde", Body: fmt.Sprintf("v%d", n), Summary: "étape"}); err != nil {
-				b.Fatal(err)
-			}
-		}
+		sh := deepSheet(b, a, 1000)
 		handler := a.app.Handler()
 		for name, path := range map[string]string{
 			"sheet":             "/api/v1/sheets/" + sh.Slug,

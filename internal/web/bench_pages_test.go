@@ -13,6 +13,7 @@ import (
 
 	"atlas/internal/db"
 	"atlas/internal/events"
+	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/testutil"
 )
@@ -24,17 +25,7 @@ import (
 func BenchmarkHistoryPage(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d *db.DB) {
 		a := newTestAtlas(b, d)
-		svc := sheet.NewService(a.store, nil)
-		ctx := context.Background()
-		sh, _, err := svc.Create(ctx, a.marie, sheet.CreateInput{Title: "Profonde", Body: "v0"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for n := 1; n < 1000; n++ {
-			if _, err := svc.Save(ctx, a.marie, sh.Slug, sheet.SaveInput{Base: n, Title: "Profonde", Body: fmt.Sprintf("v%d", n), Summary: "étape"}); err != nil {
-				b.Fatal(err)
-			}
-		}
+		sh := deepSheet(b, a, 1000)
 		b.Run("anonymous", func(b *testing.B) {
 			for b.Loop() {
 				resp, err := a.app.Test(httptest.NewRequest(http.MethodGet, "/sheets/"+sh.Slug+"/history", nil), -1)
@@ -115,4 +106,22 @@ func BenchmarkAnonymousSheetRead(b *testing.B) {
 			})
 		})
 	})
+}
+
+// deepSheet creates a sheet with revisions revisions, each a one-line
+// change of the one before, for the benchmarks of long histories.
+func deepSheet(b *testing.B, a *testAtlas, revisions int) *model.Sheet {
+	b.Helper()
+	svc := sheet.NewService(a.store, nil)
+	ctx := context.Background()
+	sh, _, err := svc.Create(ctx, a.marie, sheet.CreateInput{Title: "Profonde", Body: "v0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for n := 1; n < revisions; n++ {
+		if _, err := svc.Save(ctx, a.marie, sh.Slug, sheet.SaveInput{Base: n, Title: "Profonde", Body: fmt.Sprintf("v%d", n), Summary: "étape"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return sh
 }
