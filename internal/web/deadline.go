@@ -37,7 +37,7 @@ func (h *handler) bound(c *fiber.Ctx) error {
 	defer ctx.end()
 	c.SetUserContext(ctx)
 	err := c.Next()
-	if err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || db.IsBusy(err)) {
+	if err != nil && (ctx.expired() || db.IsBusy(err)) {
 		// Whatever the driver made of the cancellation ("interrupted",
 		// "timeout: context deadline exceeded"), the cause is the
 		// deadline; a lock wait that gave up first (SQLite's busy timeout)
@@ -108,6 +108,15 @@ func (r *requestContext) started() context.Context {
 		r.inner, r.cancel = context.WithDeadline(context.Background(), r.deadline)
 	}
 	return r.inner
+}
+
+// expired reports whether something waited on the deadline and it passed.
+// A context never started is not started here: an error answer (a 404 to a
+// crawler) need not pay for a timer.
+func (r *requestContext) expired() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.inner != nil && errors.Is(r.inner.Err(), context.DeadlineExceeded)
 }
 
 // end cancels the context when its request is answered; one never
