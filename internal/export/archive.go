@@ -238,7 +238,8 @@ func loadRows[T any](files map[string]*zip.File, name string, maxLine int, fix f
 		return &EntryError{Entry: entry, Err: err}
 	}
 	defer func() { _ = rc.Close() }() // as in readJSON
-	lines := newLineReader(io.LimitReader(rc, int64(f.UncompressedSize64)), maxLine)
+	// The zip reader already stops at the claimed size; say it here too.
+	lines := newLineReader(io.LimitReader(rc, int64(f.UncompressedSize64)), maxLine) //nolint:gosec // G115: at most maxArchiveBytes, as archiveEntries checked
 	batch := make([]T, 0, 200)
 	batchBytes := 0
 	for {

@@ -259,7 +259,7 @@ func deflateBomb(t *testing.T, prefix []byte, fill byte, n int) (stream []byte, 
 		crc = crc32.Update(crc, crc32.IEEETable, mib)
 	}
 	stream = append(stream, block(nil, true)...)
-	return stream, crc, uint64(len(prefix)) + uint64(n)<<20
+	return stream, crc, uint64(len(prefix) + n<<20) //nolint:gosec // G115: a length and a count are not negative
 }
 
 // rawZip writes entries, the bomb among them already compressed.

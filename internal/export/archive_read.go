@@ -95,11 +95,10 @@ func archiveEntries(zr *zip.Reader, size int64) (map[string]*zip.File, error) {
 		if err != nil {
 			return nil, &EntryError{Entry: f.Name, Err: err}
 		}
-		end := start + int64(f.CompressedSize64)
-		if f.CompressedSize64 > uint64(size) || end > size {
+		if start > size || f.CompressedSize64 > uint64(size-start) { //nolint:gosec // G115: size-start is not negative, checked first
 			return nil, &EntryError{Entry: f.Name, Err: errors.New("its data runs past the end of the file")}
 		}
-		spans = append(spans, span{f.Name, start, end})
+		spans = append(spans, span{f.Name, start, start + int64(f.CompressedSize64)}) //nolint:gosec // G115: at most size - start, checked above
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	for i := 1; i < len(spans); i++ {
