@@ -104,13 +104,17 @@ func (at *attackTarget) send(ctx context.Context, hc *http.Client, req *http.Req
 	return resp.StatusCode, body
 }
 
-// failed counts a request that got no answer.
+// failed counts a request that got no answer. The attacker then pauses
+// 20 ms: a server that drops connections at once (a body limit, say)
+// would otherwise be asked for thousands of new ones a second, and the
+// ports they churn through are the whole machine's.
 func (at *attackTarget) failed(ctx context.Context, err error) {
 	if ctx.Err() != nil {
 		at.tally.mark(unfinished)
-	} else {
-		at.tally.add(0, err)
+		return
 	}
+	at.tally.add(0, err)
+	time.Sleep(20 * time.Millisecond)
 }
 
 // forEach runs n copies of f and waits for them.
@@ -140,7 +144,6 @@ func loginFlood(ctx context.Context, at *attackTarget) error {
 				var err error
 				if form, err = getLoginForm(ctx, hc, at.base); err != nil {
 					at.failed(ctx, err)
-					time.Sleep(50 * time.Millisecond)
 					continue
 				}
 			}
@@ -296,7 +299,8 @@ func commentFlood(ctx context.Context, at *attackTarget) error {
 
 // streamHoard signs the intruder in once and opens event streams on the
 // first writer's sheet until streamCount are open, holding every one and
-// reading none; a refused or failed stream is tried again 20 ms later.
+// reading none. A refused stream is asked for again 100 ms later: a
+// hoarder, not a flood of refusals.
 func streamHoard(ctx context.Context, at *attackTarget) error {
 	session, err := signIn(ctx, at.base, intruderName, intruderPass)
 	if err != nil {
@@ -317,7 +321,6 @@ func streamHoard(ctx context.Context, at *attackTarget) error {
 			resp, err := hc.Do(req)
 			if err != nil {
 				at.failed(ctx, err)
-				time.Sleep(20 * time.Millisecond)
 				continue
 			}
 			at.tally.add(resp.StatusCode, nil)
@@ -329,7 +332,7 @@ func streamHoard(ctx context.Context, at *attackTarget) error {
 				continue
 			}
 			_, _ = readAndClose(resp)
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 	<-ctx.Done()
