@@ -180,8 +180,10 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 			func() error { return load[model.Vote](ctx, st, files, "votes", nil) },
 			func() error { return load[model.ReviewAmendment](ctx, st, files, "review_amendments", nil) },
 			func() error { return load[model.AuditEntry](ctx, st, files, "audit_log", nil) },
-			// Archives of an older atlas lack the decisions' tallies.
+			// Archives of an older atlas lack the decisions' tallies and
+			// the boards reviews closed with.
 			func() error { return st.FillDecisionTallies(ctx) },
+			func() error { return st.FillReviewBoards(ctx) },
 			func() error { return load[model.Comment](ctx, st, files, "comments", nil) },
 			func() error { return load[model.Watch](ctx, st, files, "watches", nil) },
 		}
