@@ -25,7 +25,14 @@ func TestEventStreamsPerAccountAreBounded(t *testing.T) {
 		b.login(who)
 		cookies[who] = b.cookies
 	}
-	open := func(who string) *http.Response {
+	// open answers the stream's status and headers, and its body, which
+	// the test's end closes.
+	type stream struct {
+		StatusCode int
+		Header     http.Header
+		Body       io.Reader
+	}
+	open := func(who string) stream {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		t.Cleanup(cancel)
@@ -38,9 +45,9 @@ func TestEventStreamsPerAccountAreBounded(t *testing.T) {
 			t.Fatalf("stream for %s: %v", who, err)
 		}
 		t.Cleanup(func() { closeBody(t, resp) })
-		return resp
+		return stream{resp.StatusCode, resp.Header, resp.Body}
 	}
-	var streams []*http.Response
+	var streams []stream
 	for i := range 5 {
 		r := open("marie")
 		if r.StatusCode != http.StatusOK {
