@@ -1,6 +1,8 @@
 package review_test
 
 import (
+	"context"
+	"io/fs"
 	"slices"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/testutil"
+	"atlas/migrations"
 )
 
 // decide submits the sheet's first revision and has the first two board
@@ -139,5 +142,44 @@ func TestFillReviewBoardsFromTheAuditLog(t *testing.T) {
 				t.Errorf("board changed since, unknown before: rebuilt %+v, want the two voters, 3 seats, partial", got)
 			}
 		})
+	})
+}
+
+// The migration itself, run as the runner does (one transaction) on a
+// database holding reviews closed before it: they get their board.
+func TestMigrationFreezesBoardsOfClosedReviews(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d, 3, nil)
+		r := e.decide(t)
+		if _, err := e.reviews.SetBoard(e.ctx, e.admin, e.slug, []string{"dehors"}); err != nil {
+			t.Fatal(err)
+		}
+		names, err := fs.Glob(migrations.FS, string(d.Dialect)+"/*_review_board_frozen.sql")
+		if err != nil || len(names) != 1 {
+			t.Fatalf("migration: %v %v", names, err)
+		}
+		sql, err := fs.ReadFile(migrations.FS, names[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Back to the schema before the migration, the data kept.
+		err = d.WithTx(e.ctx, func(ctx context.Context) error {
+			for _, q := range []string{"ALTER TABLE reviews DROP COLUMN board_at_open", "ALTER TABLE reviews DROP COLUMN board_at_close", string(sql)} {
+				if err := d.Conn(ctx).Exec(q).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.store.ReviewByID(e.ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := got.BoardAtClose; b == nil || !slices.Equal(b.Members, ids(e.board...)) || b.Seats != 3 || b.Needed != 2 || b.Partial || got.BoardAtOpen != nil {
+			t.Errorf("after the migration: closed with %+v, opened with %+v; want the three members, nothing at opening", b, got.BoardAtOpen)
+		}
 	})
 }
