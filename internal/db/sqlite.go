@@ -169,9 +169,9 @@ func (sqliteDialector) Translate(err error) error {
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return fmt.Errorf("%w: %v", gorm.ErrForeignKeyViolated, err)
 	case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
-		// The guard of migration 0015 refuses a second revision with an
-		// existing id or number before the unique key can: the same
-		// conflict.
+		// The guard of migration revision_replace_guard refuses a second
+		// revision with an existing id or number before the unique key
+		// can: the same conflict.
 		if strings.Contains(e.Error(), "duplicate revision") {
 			return fmt.Errorf("%w: %v", gorm.ErrDuplicatedKey, err)
 		}

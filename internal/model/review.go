@@ -35,8 +35,9 @@ type Review struct {
 	DecidedSeats     *int
 	// BoardAtOpen is the board the review was submitted to; BoardAtClose
 	// the board when it was decided or withdrawn, which is what a closed
-	// review shows whatever the board became since (migration 0014). Nil
-	// for reviews opened before 0014, and BoardAtClose while open.
+	// review shows whatever the board became since (migration
+	// review_board_frozen). Nil for reviews opened before that migration,
+	// and BoardAtClose while open.
 	BoardAtOpen  *BoardSnapshot
 	BoardAtClose *BoardSnapshot
 }
@@ -51,9 +52,10 @@ type BoardSnapshot struct {
 	Members []int64 `json:"members"` // account ids, ascending
 	Seats   int     `json:"seats"`
 	Needed  int     `json:"needed"`
-	// Partial marks a snapshot rebuilt after the fact (migration 0014)
-	// when the audit log could not name every member: Members then holds
-	// only those known to have sat (the voters), Seats the recorded count.
+	// Partial marks a snapshot rebuilt after the fact (migration
+	// review_board_frozen) when the audit log could not name every member:
+	// Members then holds only those known to have sat (the voters), Seats
+	// the recorded count.
 	Partial bool `json:"partial,omitempty"`
 }
 

@@ -26,7 +26,8 @@ type Review struct {
 	Users      map[int64]*model.User
 	Amendments []model.ReviewAmendment
 	// Frozen says Board is the one the review closed with; Partial that
-	// it was rebuilt (migration 0014) knowing only some of its members.
+	// it was rebuilt (migration review_board_frozen) knowing only some of
+	// its members.
 	Frozen  bool
 	Partial bool
 	// memberIDs is the sheet's board now: who may still act on the review.

@@ -7,10 +7,11 @@ import (
 )
 
 // FillReviewBoards gives every closed review that lacks one the board it
-// closed with, rebuilt from the audit log as migration 0014 does for the
-// reviews it found (its header says how, and when a snapshot is marked
-// partial): an archive written before reviews kept their board restores
-// with it. The statements are migration 0014's, after its new columns.
+// closed with, rebuilt from the audit log as the migration
+// review_board_frozen does for the reviews it found (its header says how,
+// and when a snapshot is marked partial): an archive written before
+// reviews kept their board restores with it. The statements are that
+// migration's, after its new columns.
 func (s *Store) FillReviewBoards(ctx context.Context) error {
 	q := fillReviewBoardsSQLite
 	if s.db.Dialect == db.Postgres {
