@@ -54,6 +54,11 @@ func classify(err error) (*httpError, bool) {
 	case errors.As(err, &fe):
 		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
 	}
+	if errors.Is(err, store.ErrCorruptRevision) {
+		// A stored revision no longer matches its SHA-256: the atlas's
+		// fault, logged, and said plainly rather than shown as a wrong text.
+		return newError(fiber.StatusInternalServerError, "revision_corrupt", "error.revision_corrupt"), true
+	}
 	for _, known := range knownErrors {
 		if errors.Is(err, known.err) {
 			return newError(known.status, known.code, "error."+known.code), false
