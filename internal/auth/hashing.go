@@ -97,12 +97,9 @@ func DefaultHashConcurrency() int {
 
 // hashSlots is DefaultHashConcurrency's rule for a given budget in bytes.
 func hashSlots(budget uint64, cpus int) int {
-	n := budget / 4 / (argonMemory * 1024)
 	most := max(2*cpus, 2)
-	if n > uint64(most) {
-		return most
-	}
-	return max(int(n), 2)
+	n := min(budget/4/(argonMemory*1024), uint64(most))
+	return max(int(n), 2) //nolint:gosec // G115: n is at most most, an int
 }
 
 // memoryBudget is what the process may use, in bytes; 0 when unknown.
