@@ -58,9 +58,6 @@ func (h *handler) login(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return h.views.render(c, status, pageLogin, p)
 	}
-	if err != nil {
-		return err
-	}
 	oldToken, _ := c.Locals(localSessionToken).(string)
 	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken)
 	if err != nil {
