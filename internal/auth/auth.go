@@ -94,7 +94,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 	case len(in.Password) > 1024:
 		return nil, &InvalidError{"password", "error.password_too_long", nil}
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -119,17 +119,28 @@ func validEmail(s string) bool {
 
 // Authenticate checks a username and password. Unknown users, wrong
 // passwords and disabled accounts all get ErrBadCredentials after the same
-// amount of hashing work.
+// amount of hashing work, done within the hashing bound (ErrBusy when no
+// slot frees in time).
 func (s *Service) Authenticate(ctx context.Context, username, password string) (*model.User, error) {
+	leave, err := enterHashing(ctx, hashWait)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	return s.checkPassword(ctx, username, password)
+}
+
+// checkPassword is Authenticate for a caller holding a hashing slot.
+func (s *Service) checkPassword(ctx context.Context, username, password string) (*model.User, error) {
 	u, err := s.store.UserByUsername(ctx, strings.TrimSpace(username))
 	if errors.Is(err, store.ErrNotFound) {
-		_, _ = VerifyPassword(s.dummyHash, password)
+		_, _ = verifyPassword(s.dummyHash, password)
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
+	ok, err := verifyPassword(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %q: %w", u.Username, err)
 	}
@@ -251,7 +262,7 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 // Wrong current passwords count as failed logins of the account, so a
 // borrowed session cannot be used to guess it.
 func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) error {
-	if _, err := s.throttled(ctx, u.Username, current, accountTries(u.Username)); errors.Is(err, ErrBadCredentials) {
+	if _, err := s.throttled(ctx, u.Username, current, accountKey(u.Username), changeKey(u.Username)); errors.Is(err, ErrBadCredentials) {
 		return &InvalidError{"current_password", "error.wrong_password", nil}
 	} else if err != nil {
 		return err
@@ -259,7 +270,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, ne
 	if utf8.RuneCountInString(next) < MinPasswordLength {
 		return &InvalidError{"password", "error.password_too_short", []any{MinPasswordLength}}
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}
