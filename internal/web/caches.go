@@ -52,6 +52,9 @@ type caches struct {
 	apiReads *cache.LRU[string, []byte] // JSON of API reads, see sendAPIRead
 	markdown *renderCache
 	rows     *sheetRows
+	// flashes are the one-off messages waiting for their page: only a
+	// real one makes an anonymous page skip the cache (see flashOf).
+	flashes *flashTokens
 }
 
 func newCaches(build string) *caches {
@@ -63,6 +66,7 @@ func newCaches(build string) *caches {
 		apiReads: cache.New[string](apiReadCacheBytes, func(b []byte) int { return len(b) }),
 		markdown: newRenderCache(render.New(), renderCacheBytes),
 		rows:     newSheetRows(),
+		flashes:  newFlashTokens(),
 	}
 }
 

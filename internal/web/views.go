@@ -348,25 +348,10 @@ func (h *handler) base(c *fiber.Ctx, title string) Base {
 	if s := sessionOf(c); s != nil {
 		b.CSRF = s.CSRFToken
 	}
-	if flash := c.Cookies(flashCookie); flash != "" {
-		kind, key, _ := strings.Cut(flash, ":")
-		b.FlashKind, b.Flash = kind, i18n.T(b.Lang, "flash."+key)
-		// Cleared on the path it was set on, or the browser keeps showing it.
-		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-			Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	if m, ok := h.flashOf(c); ok {
+		b.FlashKind, b.Flash = m.kind, i18n.T(b.Lang, "flash."+m.key)
 	}
 	return b
-}
-
-const flashCookie = "atlas_flash"
-
-// flash leaves a message for the next page, as a catalogue key: the cookie
-// carries no user text, so it cannot inject anything.
-func (h *handler) flash(c *fiber.Ctx, kind, key string) {
-	c.Cookie(&fiber.Cookie{
-		Name: flashCookie, Value: kind + ":" + key, Path: "/", MaxAge: 60,
-		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-	})
 }
 
 // redirect ends a successful form post (post/redirect/get).
