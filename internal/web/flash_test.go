@@ -14,11 +14,17 @@ import (
 // pageCacheCounter reads one of the page cache's counters from /metrics.
 func pageCacheCounter(t *testing.T, a *testAtlas, name string) int {
 	t.Helper()
+	return cacheCounter(t, a, "pages", name)
+}
+
+// cacheCounter reads a cache's counter from /metrics.
+func cacheCounter(t *testing.T, a *testAtlas, cache, name string) int {
+	t.Helper()
 	m := string(a.browser().get("/metrics").body)
-	re := regexp.MustCompile(`atlas_cache_` + name + `\{cache="pages"\} (\d+)`)
+	re := regexp.MustCompile(`atlas_cache_` + name + `\{cache="` + cache + `"\} (\d+)`)
 	got := re.FindStringSubmatch(m)
 	if got == nil {
-		t.Fatalf("/metrics lacks atlas_cache_%s for pages", name)
+		t.Fatalf("/metrics lacks atlas_cache_%s for %s", name, cache)
 	}
 	n, _ := strconv.Atoi(got[1])
 	return n
