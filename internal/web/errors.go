@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,6 +43,7 @@ func classify(err error) (*httpError, bool) {
 	var invalidSheet *sheet.InvalidError
 	var invalidAccount *auth.InvalidError
 	var unknownMembers *review.UnknownMembersError
+	var limited *sheet.RateLimitedError
 	switch {
 	case errors.As(err, &he):
 		return he, false
@@ -51,6 +53,9 @@ func classify(err error) (*httpError, bool) {
 		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Key, invalidAccount.Args...), false
 	case errors.As(err, &unknownMembers):
 		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "error.unknown_members", strings.Join(unknownMembers.Names, ", ")), false
+	case errors.As(err, &limited):
+		seconds := int((limited.RetryAfter + time.Second - 1) / time.Second)
+		return newError(fiber.StatusTooManyRequests, "too_many_comments", "error.too_many_comments", seconds), false
 	case errors.As(err, &fe):
 		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
 	}

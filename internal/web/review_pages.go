@@ -105,7 +105,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 		}
 		p.Sections = sectionViews(p.Lang, diff.Compare(from.Body, rev.Body, diff.Options{Timeout: diffTimeout}).Sections)
 	}
-	comments, err := h.commentItems(c, b.Sheet, &r.ID)
+	comments, err := h.commentItems(c, b.Sheet, &r.ID, 0)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ const (
 	pageChanges      = "changes"
 	pageSearch       = "search"
 	pageMap          = "map"
+	pageDiscussion   = "sheet_discussion"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -50,7 +51,7 @@ const (
 var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
-	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap,
+	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
 }
 
 type views struct {
