@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -40,6 +41,14 @@ func TestDiffIsComputedOncePerPairOfBodies(t *testing.T) {
 		}
 		if r := a.browser().get(path); !bytes.Contains(r.body, []byte("trentaine")) {
 			t.Error("the anonymous page after a comment lacks the diff")
+		}
+		// A review of version 2 shows the same comparison, kept.
+		mustAPI(t, a, http.MethodPut, "/sheets/"+slug+"/board", "admin", map[string]any{"members": []string{"admin"}}, http.StatusOK)
+		review := mustAPI(t, a, http.MethodPost, "/sheets/"+slug+"/reviews", "marie", map[string]any{"revision": 2}, http.StatusCreated)
+		for range 2 {
+			if r := b.get(fmt.Sprintf("/sheets/%s/reviews/%d", slug, int64(review["id"].(float64)))); !bytes.Contains(r.body, []byte("trentaine</ins>")) {
+				t.Errorf("the review page lacks the diff: %d", r.status)
+			}
 		}
 		if got := cacheCounter(t, a, "diffs", "misses_total"); got != 1 {
 			t.Errorf("the diff was computed %d times, want 1", got)
