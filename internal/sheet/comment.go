@@ -140,7 +140,7 @@ func (s *Service) HideComment(ctx context.Context, actor *model.User, id int64, 
 		return nil, store.ErrConflict
 	}
 	now := s.now()
-	may, needsReason := CanHideComment(actor, c, now)
+	may, needsReason := canHideComment(actor, c, now)
 	reason = strings.TrimSpace(reason)
 	switch {
 	case !may:
@@ -158,9 +158,11 @@ func (s *Service) HideComment(ctx context.Context, actor *model.User, id int64, 
 	return c, nil
 }
 
-// CanHideComment reports whether actor may withdraw c now, and whether a
-// reason is then required: what a page offers.
-func CanHideComment(actor *model.User, c *model.Comment, now time.Time) (may, needsReason bool) {
+// canHideComment reports whether actor may withdraw c now, and whether a
+// reason is then required. Pages offer the same (withCommentControls in
+// web: the author's messages of the last CommentEditWindow, an admin's
+// every message).
+func canHideComment(actor *model.User, c *model.Comment, now time.Time) (may, needsReason bool) {
 	switch {
 	case actor == nil || c.Hidden():
 		return false, false
