@@ -92,7 +92,7 @@ func (h *handler) flash(c *fiber.Ctx, kind, key string) {
 
 // flashOf returns the request's message, if its cookie holds a token this
 // process issued; the token is spent and the cookie cleared, so the
-// message shows once. Without the cookie it costs one header lookup: it
+// message shows once; any other cookie is ignored. Without the cookie it costs one header lookup: it
 // runs on every anonymous read.
 func (h *handler) flashOf(c *fiber.Ctx) (flashMessage, bool) {
 	raw := c.Cookies(flashCookie)
@@ -107,11 +107,13 @@ func (h *handler) flashOf(c *fiber.Ctx) (flashMessage, bool) {
 	key, token, _ := strings.Cut(rest, ":")
 	if (kind == "info" || kind == "success" || kind == "error") && token != "" && h.caches.flashes.take(token, time.Now()) {
 		m.kind, m.key = kind, strings.Clone(key)
+		// Cleared on the path it was set on, or the browser keeps sending
+		// it. Only here: a page served from the cache carries no cookie
+		// (an unknown token lapses with the cookie, in a minute).
+		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+			Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
 	}
 	c.Locals(localFlash, m)
-	// Cleared on the path it was set on, or the browser keeps sending it.
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
 	return *m, m.key != ""
 }
 
