@@ -226,6 +226,11 @@ func TestCommentHidingFromPages(t *testing.T) {
 	if page := string(a.browser().get(path).body); !strings.Contains(page, "message retiré par admin (motif : hors sujet)") || strings.Contains(page, "Hors sujet total") {
 		t.Errorf("after an admin hid it:\n%s", discussionOf(page))
 	}
+	// The audit log's page names both withdrawals.
+	audit := string(admin.get("/admin/audit").body)
+	if strings.Count(audit, "<td>message retiré</td>") != 2 || !strings.Contains(audit, "reason=hors sujet") {
+		t.Errorf("the audit page lacks the withdrawals:\n%s", audit)
+	}
 }
 
 // TestCommentsAreRateLimited: an account posting fast is refused with 429
