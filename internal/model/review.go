@@ -130,10 +130,19 @@ type Comment struct {
 	AuthorID       int64
 	Body           string
 	CreatedAt      time.Time
+	// HiddenAt is set when the message was withdrawn, by HiddenBy (its
+	// author, or an admin giving HiddenReason). The body is kept, and not
+	// shown.
+	HiddenAt     *time.Time
+	HiddenBy     *int64
+	HiddenReason string
 }
 
 // TableName implements gorm's tabler.
 func (Comment) TableName() string { return "comments" }
+
+// Hidden reports whether the message was withdrawn.
+func (c *Comment) Hidden() bool { return c.HiddenAt != nil }
 
 // Watch subscribes an account to a sheet's new revisions.
 type Watch struct {

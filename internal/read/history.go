@@ -133,23 +133,35 @@ type Comparison struct {
 // Compare compares revisions from and to of a sheet, spending at most
 // timeout on the text (a huge diff degrades to coarser blocks).
 func (r *Reader) Compare(ctx context.Context, sh *model.Sheet, from, to int, timeout time.Duration) (*Comparison, error) {
-	a, err := r.store.Revision(ctx, sh.ID, from)
+	a, b, err := r.RevisionPair(ctx, sh, from, to)
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.store.Revision(ctx, sh.ID, to)
-	if err != nil {
-		return nil, err
+	cmp := CompareHeader(sh, a, b, timeout)
+	cmp.Result = diff.Compare(a.Body, b.Body, diff.Options{Timeout: timeout})
+	return cmp, nil
+}
+
+// RevisionPair loads revisions from and to of a sheet.
+func (r *Reader) RevisionPair(ctx context.Context, sh *model.Sheet, from, to int) (a, b *model.Revision, err error) {
+	if a, err = r.store.Revision(ctx, sh.ID, from); err != nil {
+		return nil, nil, err
 	}
-	cmp := &Comparison{
-		Sheet: sh, From: a, To: b,
-		Result: diff.Compare(a.Body, b.Body, diff.Options{Timeout: timeout}),
-		Meta:   sheet.MetaChanges(a.Meta, b.Meta),
+	if b, err = r.store.Revision(ctx, sh.ID, to); err != nil {
+		return nil, nil, err
 	}
+	return a, b, nil
+}
+
+// CompareHeader compares what is cheap to compare in two revisions, the
+// title and the metadata, leaving Result, the body's diff, to the caller:
+// that one is the costly part, which pages keep (see web's diffs).
+func CompareHeader(sh *model.Sheet, a, b *model.Revision, timeout time.Duration) *Comparison {
+	cmp := &Comparison{Sheet: sh, From: a, To: b, Meta: sheet.MetaChanges(a.Meta, b.Meta)}
 	if a.Title != b.Title {
 		cmp.TitleOps = diff.Words(a.Title, b.Title, timeout)
 	} else {
 		cmp.TitleOps = []diff.Op{{Op: "equal", Text: a.Title}}
 	}
-	return cmp, nil
+	return cmp
 }

@@ -99,6 +99,9 @@ type Service struct {
 	searcher search.Searcher
 	events   *events.Hub
 	now      func() time.Time
+	// commentLimits bound how fast one account may comment (see
+	// commentRate).
+	commentLimits []CommentLimit
 }
 
 // WithEvents makes the service announce new revisions live.
@@ -110,7 +113,10 @@ func (s *Service) WithEvents(h *events.Hub) *Service {
 // NewService builds the service. n tells watchers about new revisions; nil
 // keeps them uninformed (tests of storage alone).
 func NewService(s *store.Store, n *notify.Service) *Service {
-	return &Service{store: s, notify: n, searcher: search.New(s.DB()), now: func() time.Time { return time.Now().UTC() }}
+	return &Service{
+		store: s, notify: n, searcher: search.New(s.DB()), now: func() time.Time { return time.Now().UTC() },
+		commentLimits: DefaultCommentLimits,
+	}
 }
 
 // CreateInput is a new sheet.

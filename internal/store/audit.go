@@ -16,6 +16,7 @@ const (
 	AuditWithdraw    = "withdraw"
 	AuditBoardChange = "board_change"
 	AuditRoleChange  = "role_change"
+	AuditCommentHide = "comment_hide"
 )
 
 // AppendAudit writes an audit entry. The table refuses updates and deletes.

@@ -87,21 +87,31 @@ func (h *handler) apiDiff(c *fiber.Ctx) error {
 	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
 		return err
 	}
-	cmp, err := h.loadComparison(c, sh, from, to)
-	if err != nil {
-		return err
-	}
-	changes := make([]apiMetaChange, 0, len(cmp.Meta))
-	for _, m := range cmp.Meta {
-		changes = append(changes, apiMetaChange{Field: m.Field, From: m.From, To: m.To})
-	}
-	sections := cmp.Result.Sections
-	if sections == nil {
-		sections = []diff.SectionDiff{}
-	}
-	return c.JSON(fiber.Map{
-		"from": cmp.From.Number, "to": cmp.To.Number,
-		"stats": cmp.Result.Stats, "title": cmp.TitleOps, "meta": changes, "sections": sections,
-		"truncated": cmp.Result.Truncated,
+	// Revisions never change, so the sheet and the two numbers name the
+	// answer for ever; it is computed once, in a comparison slot.
+	key := "apidiff|" + strconv.FormatInt(sh.ID, 10) + "|" + strconv.Itoa(from) + "|" + strconv.Itoa(to)
+	body, err := h.caches.apiDiffs.get(c.UserContext(), key, func() ([]byte, error) {
+		cmp, err := h.loadComparison(c, sh, from, to)
+		if err != nil {
+			return nil, err
+		}
+		changes := make([]apiMetaChange, 0, len(cmp.Meta))
+		for _, m := range cmp.Meta {
+			changes = append(changes, apiMetaChange{Field: m.Field, From: m.From, To: m.To})
+		}
+		sections := cmp.Result.Sections
+		if sections == nil {
+			sections = []diff.SectionDiff{}
+		}
+		return c.App().Config().JSONEncoder(fiber.Map{
+			"from": cmp.From.Number, "to": cmp.To.Number,
+			"stats": cmp.Result.Stats, "title": cmp.TitleOps, "meta": changes, "sections": sections,
+			"truncated": cmp.Result.Truncated,
+		})
 	})
+	if err != nil {
+		return busyAnswer(c, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }

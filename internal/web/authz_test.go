@@ -134,7 +134,9 @@ type authzFixture struct {
 
 func newAuthzFixture(t *testing.T, d *db.DB) *authzFixture {
 	t.Helper()
-	a := newTestAtlas(t, d)
+	// The same people comment in every world, faster than the rate limit
+	// of discussions allows.
+	a := newTestAtlasPostingFreely(t, d)
 	f := &authzFixture{a: a, d: d}
 	made := map[string]*model.User{}
 	for _, n := range []string{"ba", "ba2", "ba3", "bb", "sam"} {
@@ -296,6 +298,9 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 	"POST /api/v1/sheets/:slug/comments": func(t *testing.T, w *world, role string) call {
 		return call{body: map[string]any{"body": "Message de " + role}}
 	},
+	"DELETE /api/v1/comments/:id": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": w.commentOfSam(t)}, body: map[string]any{"reason": "hors sujet"}}
+	},
 	"PUT /api/v1/sheets/:slug/board": func(t *testing.T, w *world, role string) call {
 		return call{body: map[string]any{"members": []string{"ba", "ba2", "ba3"}}}
 	},
@@ -362,6 +367,9 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 	"POST /sheets/:slug/comments": func(t *testing.T, w *world, role string) call {
 		return call{body: url.Values{"body": {"Message de " + role}}}
 	},
+	"POST /sheets/:slug/comments/:id/hide": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": w.commentOfSam(t)}, body: url.Values{"reason": {"hors sujet"}}}
+	},
 	"POST /sheets/:slug/reviews": func(t *testing.T, w *world, role string) call {
 		w.closeOpenReviewOfA(t)
 		return call{body: url.Values{"revision": {strconv.Itoa(w.sheet(t, w.slugA).HeadNumber)}}}
@@ -404,6 +412,14 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
 		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"role": {"contributor"}}}
 	},
+}
+
+// commentOfSam posts a message on sheet A as the submitter, who plays no
+// role, and returns its id.
+func (w *world) commentOfSam(t *testing.T) string {
+	t.Helper()
+	r := mustAPI(t, w.f.a, http.MethodPost, "/sheets/"+w.slugA+"/comments", "sam", map[string]any{"body": "Un message de sam."}, http.StatusCreated)
+	return strconv.FormatInt(int64(r["id"].(float64)), 10)
 }
 
 // closeOpenReviewOfA withdraws A's open review, if any, so a submission can

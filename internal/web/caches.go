@@ -22,6 +22,9 @@ const (
 	// apiReadCacheBytes bounds the JSON kept by sendAPIRead: a few hundred
 	// answers of the busiest sheets.
 	apiReadCacheBytes = 16 << 20
+	// diffCacheBytes bounds the rendered diffs kept (see diffBody): a
+	// large one weighs megabytes, and is what they save most.
+	diffCacheBytes = 16 << 20
 )
 
 // caches owns every cache of the web layer; handlers ask it for a page, a
@@ -52,10 +55,18 @@ type caches struct {
 	apiReads *cache.LRU[string, []byte] // JSON of API reads, see sendAPIRead
 	markdown *renderCache
 	rows     *sheetRows
+	// flashes are the one-off messages waiting for their page: only a
+	// real one makes an anonymous page skip the cache (see flashOf).
+	flashes *flashTokens
+	// diffs are rendered comparisons of two bodies and apiDiffs the API's
+	// JSON of two revisions, both computed in diffSlots (see keptWork).
+	diffSlots *workSlots
+	diffs     *keptWork[*diffBody]
+	apiDiffs  *keptWork[[]byte]
 }
 
 func newCaches(build string) *caches {
-	return &caches{
+	cs := &caches{
 		build:    build,
 		pages:    cache.New[string](pageCacheBytes, (*encodedBody).size),
 		maps:     cache.New[string](mapCacheBytes, (*encodedBody).size),
@@ -63,7 +74,12 @@ func newCaches(build string) *caches {
 		apiReads: cache.New[string](apiReadCacheBytes, func(b []byte) int { return len(b) }),
 		markdown: newRenderCache(render.New(), renderCacheBytes),
 		rows:     newSheetRows(),
+		flashes:  newFlashTokens(),
 	}
+	cs.diffSlots = newWorkSlots(diffSlotsFor(), diffSlotWait)
+	cs.diffs = newKeptWork(cache.New[string](diffCacheBytes, (*diffBody).size), cs.diffSlots)
+	cs.apiDiffs = newKeptWork(cs.apiReads, cs.diffSlots)
+	return cs
 }
 
 // sendSheetPage answers with page of sheet sh in lang, variant naming the
@@ -123,5 +139,6 @@ func (cs *caches) stats() map[string]cache.Stats {
 		"api_reads":    cs.apiReads.Stats(),
 		"markdown":     cs.markdown.cache.Stats(),
 		"reader_texts": cs.markdown.texts.Stats(),
+		"diffs":        cs.diffs.kept.Stats(),
 	}
 }

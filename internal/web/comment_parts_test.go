@@ -25,7 +25,7 @@ func TestKeptDiscussionShowsANewComment(t *testing.T) {
 				t.Fatalf("comment: %d %s", r.status, r.body)
 			}
 			page := string(reader.get("/sheets/" + slug).body)
-			if got := strings.Count(page, `<li class="comment">`); got != n+1 || !strings.Contains(page, text) {
+			if got := strings.Count(page, `<li class="comment" id=`); got != n+1 || !strings.Contains(page, text) {
 				t.Errorf("after %d comments, the page shows %d, %q among them: %v", n+1, got, text, strings.Contains(page, text))
 			}
 		}

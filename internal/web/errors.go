@@ -54,6 +54,7 @@ func classify(err error) (*httpError, bool) {
 	var invalidAccount *auth.InvalidError
 	var unknownMembers *review.UnknownMembersError
 	var throttled *auth.ThrottledError
+	var limited *sheet.RateLimitedError
 	switch {
 	case errors.As(err, &he):
 		return he, false
@@ -65,6 +66,9 @@ func classify(err error) (*httpError, bool) {
 		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "error.unknown_members", strings.Join(unknownMembers.Names, ", ")), false
 	case errors.As(err, &throttled):
 		return newError(fiber.StatusTooManyRequests, "too_many_attempts", "error.too_many_attempts", waitFor(throttled.RetryAfter)), false
+	case errors.As(err, &limited):
+		seconds := int((limited.RetryAfter + time.Second - 1) / time.Second)
+		return newError(fiber.StatusTooManyRequests, "too_many_comments", "error.too_many_comments", seconds), false
 	case errors.As(err, &fe):
 		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
 	}

@@ -12,6 +12,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
+	"atlas/internal/sheet"
 )
 
 // The login form needs a CSRF token before there is a session to bind it
@@ -109,9 +110,12 @@ func loginRefusal(c *fiber.Ctx, b Base, err error) (status int, message string, 
 // retryAfter is the wait an error asks for; 0 when none.
 func retryAfter(err error) time.Duration {
 	var throttled *auth.ThrottledError
+	var limited *sheet.RateLimitedError
 	switch {
 	case errors.As(err, &throttled):
 		return throttled.RetryAfter
+	case errors.As(err, &limited):
+		return limited.RetryAfter
 	case errors.Is(err, auth.ErrBusy):
 		return auth.BusyRetryAfter
 	}

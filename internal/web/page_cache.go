@@ -8,12 +8,6 @@ import (
 	"atlas/internal/model"
 )
 
-// anonymousCacheable reports whether this request's page is the same for
-// every anonymous reader: no account, and no one-off flash message.
-func anonymousCacheable(c *fiber.Ctx) bool {
-	return userOf(c) == nil && c.Cookies(flashCookie) == ""
-}
-
 // maybeCached renders a sheet's page, from the page cache when the reader
 // is anonymous (the page is then the same for all of them).
 //
@@ -23,7 +17,7 @@ func anonymousCacheable(c *fiber.Ctx) bool {
 // cache with copies. A cached page is never stale, and the key is also the
 // page's strong ETag: a browser or reverse proxy that has it gets a 304.
 func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, variant string, data func() (any, error)) error {
-	if !anonymousCacheable(c) {
+	if !h.anonymousCacheable(c) {
 		d, err := data()
 		if err != nil {
 			return err

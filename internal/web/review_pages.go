@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
-	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
@@ -45,7 +44,7 @@ type reviewPage struct {
 	// Compared is the revision the diff starts from: the published version,
 	// or the sheet's first one if none is.
 	Compared      int
-	Sections      []diffSectionView
+	Changes       template.HTML // the body's diff, see diffBody
 	Open          bool
 	CanVote       bool
 	CanAmend      bool
@@ -103,9 +102,15 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 		if err != nil {
 			return err
 		}
-		p.Sections = sectionViews(p.Lang, diff.Compare(from.Body, rev.Body, diff.Options{Timeout: diffTimeout}).Sections)
+		// Kept and bounded as on the comparison page: a large sheet under
+		// review would otherwise be compared again at every reading.
+		d, err := h.diffBody(c, from, rev, p.Lang, false)
+		if err != nil {
+			return err
+		}
+		p.Changes = d.HTML
 	}
-	comments, err := h.commentItems(c, b.Sheet, &r.ID)
+	comments, err := h.commentItems(c, b.Sheet, &r.ID, 0)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,12 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/read"
 )
@@ -35,7 +37,11 @@ func (h *handler) loadComparison(c *fiber.Ctx, sh *model.Sheet, from, to int) (*
 
 type diffPage struct {
 	Base
-	*comparison
+	Sheet    *model.Sheet
+	From, To *model.Revision
+	// Body is the body's diff, kept rendered (see diffBody); the template
+	// prints DiffMarker where it goes.
+	Body       *diffBody
 	Side       bool
 	FromAuthor string
 	ToAuthor   string
@@ -45,8 +51,54 @@ type diffPage struct {
 	NextFrom, NextTo int
 	TitleChanged     bool
 	MetaRows         []metaRow
-	Sections         []diffSectionView
 	Tabs             sheetTabs
+}
+
+// diffMarker stands in the diff page for the body's diff until it is
+// spliced in.
+const diffMarker template.HTML = "<!--atlas:diff-->"
+
+// DiffMarker is the template's placeholder for the body's diff.
+func (p diffPage) DiffMarker() template.HTML { return diffMarker }
+
+func (p diffPage) splices() []splicePart {
+	return []splicePart{{marker: diffMarker, html: p.Body.HTML}}
+}
+
+// diffBody is the costly part of a comparison, its body's diff rendered,
+// with its counts.
+type diffBody struct {
+	HTML      template.HTML // the changed sections; "" when none
+	Stats     diff.Stats
+	Truncated bool
+}
+
+func (d *diffBody) size() int { return len(d.HTML) + 64 }
+
+// diffBody compares two bodies and renders the changed sections, or
+// returns them kept. Bodies are named by their SHA-256, so the key holds
+// all the result depends on and is never stale; a miss is computed in one
+// of a few slots (see keptWork), and a request finding none free in time
+// is answered 503 with Retry-After.
+func (h *handler) diffBody(c *fiber.Ctx, a, b *model.Revision, lang string, side bool) (*diffBody, error) {
+	layout := "diff_sections"
+	if side {
+		layout = "diff_sections_side"
+	}
+	key := "diff|" + a.SHA256 + "|" + b.SHA256 + "|" + lang + "|" + layout + "|" + h.build
+	d, err := h.caches.diffs.get(c.UserContext(), key, func() (*diffBody, error) {
+		res := diff.Compare(a.Body, b.Body, diff.Options{Timeout: diffTimeout})
+		d := &diffBody{Stats: res.Stats, Truncated: res.Truncated}
+		if sections := sectionViews(lang, res.Sections); len(sections) > 0 {
+			out, err := h.views.fragment(pageDiff, layout, sections)
+			if err != nil {
+				return nil, err
+			}
+			d.HTML = template.HTML(out) //nolint:gosec // G203: html/template's own output
+		}
+		return d, nil
+	})
+	return d, busyAnswer(c, err)
 }
 
 // diffContext is how many unchanged lines frame each change.
@@ -71,18 +123,22 @@ func (h *handler) showDiffPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side bool) (any, error) {
-	cmp, err := h.loadComparison(c, sh, from, to)
+	ctx := c.UserContext()
+	a, b, err := h.read.RevisionPair(ctx, sh, from, to)
 	if err != nil {
 		return nil, err
 	}
-	ctx := c.UserContext()
+	cmp := read.CompareHeader(sh, a, b, diffTimeout)
 	users, err := h.store.UsersByIDs(ctx, []int64{cmp.From.AuthorID, cmp.To.AuthorID})
 	if err != nil {
 		return nil, err
 	}
 	p := diffPage{
-		Base: h.base(c, cmp.To.Title), comparison: cmp, Side: side,
+		Base: h.base(c, cmp.To.Title), Sheet: sh, From: a, To: b, Side: side,
 		TitleChanged: cmp.From.Title != cmp.To.Title,
+	}
+	if p.Body, err = h.diffBody(c, a, b, p.Lang, side); err != nil {
+		return nil, err
 	}
 	if u := users[cmp.From.AuthorID]; u != nil {
 		p.FromAuthor = u.Name()
@@ -93,11 +149,10 @@ func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side
 	if cmp.From.Number > 1 {
 		p.PrevFrom, p.PrevTo = cmp.From.Number-1, cmp.From.Number
 	}
-	if cmp.To.Number < cmp.Sheet.HeadNumber {
+	if cmp.To.Number < sh.HeadNumber {
 		p.NextFrom, p.NextTo = cmp.To.Number, cmp.To.Number+1
 	}
-	p.Sections = sectionViews(p.Lang, cmp.Result.Sections)
 	p.MetaRows = metaRows(p.Lang, cmp.Meta)
-	p.Tabs = newSheetTabs(p.Lang, cmp.Sheet.Slug, tabHistory, userOf(c) != nil)
+	p.Tabs = newSheetTabs(p.Lang, sh.Slug, tabHistory, userOf(c) != nil)
 	return p, nil
 }

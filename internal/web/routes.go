@@ -41,6 +41,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/sheets/:slug/restore", h.requireLogin, h.apiRestore)
 	api.Get("/sheets/:slug/comments", h.apiComments)
 	api.Post("/sheets/:slug/comments", h.requireLogin, h.apiCreateComment)
+	api.Delete("/comments/:id", h.requireLogin, h.apiHideComment)
 	api.Put("/sheets/:slug/board", h.requireAdmin, h.apiSetBoard)
 	api.Get("/sheets/:slug/reviews", h.apiListReviews)
 	api.Post("/sheets/:slug/reviews", h.requireLogin, h.apiSubmitReview)
@@ -84,7 +85,9 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Get("/search", h.showSearchPage)
 	pages.Get("/changes", h.showChangesPage)
 	pages.Get("/map", h.showMapPage)
+	pages.Get("/sheets/:slug/comments", h.showDiscussionPage)
 	pages.Post("/sheets/:slug/comments", h.requireLogin, h.createComment)
+	pages.Post("/sheets/:slug/comments/:id/hide", h.requireLogin, h.hideComment)
 
 	// Drafts kept by the editor (its script posts the form with its CSRF
 	// token) and discarded from its banner.

@@ -169,7 +169,7 @@ func (r *sheetRows) FeedLive(live bool) {
 // trusted; everyone else reads the database, so people see their own
 // writes at once.
 func (h *handler) sheetForPage(c *fiber.Ctx) (*model.Sheet, error) {
-	if anonymousCacheable(c) {
+	if h.anonymousCacheable(c) {
 		return h.caches.sheet(c.UserContext(), c.Params("slug"), h.store.SheetBySlug)
 	}
 	return h.store.SheetBySlug(c.UserContext(), c.Params("slug"))

@@ -194,7 +194,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	}
 	p.IsAdmin = user.IsAdmin()
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
-	comments, err := h.commentItems(c, sh, nil)
+	comments, err := h.commentItems(c, sh, nil, 0)
 	if err != nil {
 		return sheetPage{}, err
 	}

@@ -43,6 +43,7 @@ const (
 	pageChanges      = "changes"
 	pageSearch       = "search"
 	pageMap          = "map"
+	pageDiscussion   = "sheet_discussion"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -50,7 +51,7 @@ const (
 var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
-	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap,
+	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
 }
 
 type views struct {
@@ -348,25 +349,10 @@ func (h *handler) base(c *fiber.Ctx, title string) Base {
 	if s := sessionOf(c); s != nil {
 		b.CSRF = s.CSRFToken
 	}
-	if flash := c.Cookies(flashCookie); flash != "" {
-		kind, key, _ := strings.Cut(flash, ":")
-		b.FlashKind, b.Flash = kind, i18n.T(b.Lang, "flash."+key)
-		// Cleared on the path it was set on, or the browser keeps showing it.
-		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-			Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	if m, ok := h.flashOf(c); ok {
+		b.FlashKind, b.Flash = m.kind, i18n.T(b.Lang, "flash."+m.key)
 	}
 	return b
-}
-
-const flashCookie = "atlas_flash"
-
-// flash leaves a message for the next page, as a catalogue key: the cookie
-// carries no user text, so it cannot inject anything.
-func (h *handler) flash(c *fiber.Ctx, kind, key string) {
-	c.Cookie(&fiber.Cookie{
-		Name: flashCookie, Value: kind + ":" + key, Path: "/", MaxAge: 60,
-		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-	})
 }
 
 // redirect ends a successful form post (post/redirect/get).
