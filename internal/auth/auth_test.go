@@ -161,7 +161,7 @@ func TestSignInIsThrottledAcrossInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := one.ChangePassword(ctx, u, "un mot de passe", "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
+		if _, err := one.ChangePassword(ctx, u, "un mot de passe", "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
 			t.Errorf("password change of a throttled account: %v", err)
 		}
 		// One address trying many accounts is stopped after 20 failures,
@@ -249,11 +249,11 @@ func TestChangePasswordCountsWrongGuesses(t *testing.T) {
 		}
 		var invalid *auth.InvalidError
 		for i := range 5 {
-			if err := svc.ChangePassword(ctx, u, "une devinette", "un autre mot de passe"); !errors.As(err, &invalid) || invalid.Field != "current_password" {
+			if _, err := svc.ChangePassword(ctx, u, "une devinette", "un autre mot de passe"); !errors.As(err, &invalid) || invalid.Field != "current_password" {
 				t.Fatalf("guess %d: %v", i+1, err)
 			}
 		}
-		if err := svc.ChangePassword(ctx, u, "un mot de passe", "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
+		if _, err := svc.ChangePassword(ctx, u, "un mot de passe", "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
 			t.Errorf("after 5 wrong guesses: %v, want throttled", err)
 		}
 		if _, err := svc.SignIn(ctx, "marie", "un mot de passe", "10.0.0.1"); !errors.Is(err, auth.ErrThrottled) {

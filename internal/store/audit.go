@@ -16,6 +16,9 @@ const (
 	AuditWithdraw    = "withdraw"
 	AuditBoardChange = "board_change"
 	AuditRoleChange  = "role_change"
+	// AuditPasswordChange records a new password and the API tokens it
+	// ended.
+	AuditPasswordChange = "password_change"
 )
 
 // AppendAudit writes an audit entry. The table refuses updates and deletes.

@@ -157,6 +157,24 @@ func (f *authzFixture) addUser(t *testing.T, name, role string) *model.User {
 	return u
 }
 
+// renewTokens gives a new API token to each account whose token ended
+// (a password change ends them all).
+func (f *authzFixture) renewTokens(t *testing.T) {
+	t.Helper()
+	for name, tok := range f.a.tokens {
+		if _, err := f.a.auth.UserForToken(t.Context(), tok); err == nil {
+			continue
+		}
+		u, err := f.a.store.UserByUsername(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.a.tokens[name], err = f.a.auth.CreateAPIToken(t.Context(), u.ID, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // sessionBrowser gives a person a fresh server-side session, as a login
 // would, without paying for a password hash on every request. u nil makes
 // an anonymous session (the one the login form gets).
@@ -216,6 +234,7 @@ func (f *authzFixture) newWorld(t *testing.T) *world {
 	t.Helper()
 	f.n++
 	a := f.a
+	f.renewTokens(t)
 	if f.slugB == "" {
 		f.slugB = createSheet(t, a, "Fiche B", body1)
 		mustAPI(t, a, http.MethodPut, "/sheets/"+f.slugB+"/board", "admin", map[string]any{"members": []string{"bb"}}, http.StatusOK)
