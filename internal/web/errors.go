@@ -72,6 +72,7 @@ var knownErrors = []struct {
 	{store.ErrNotFound, fiber.StatusNotFound, "not_found"},
 	{auth.ErrThrottled, fiber.StatusTooManyRequests, "too_many_attempts"},
 	{auth.ErrForbidden, fiber.StatusForbidden, "forbidden"},
+	{auth.ErrLastAdmin, fiber.StatusConflict, "last_admin"},
 	{sheet.ErrBaseRequired, fiber.StatusPreconditionRequired, "base_required"},
 	{sheet.ErrUnchanged, fiber.StatusUnprocessableEntity, "unchanged"},
 	{review.ErrNoBoard, fiber.StatusUnprocessableEntity, "no_board"},
