@@ -151,6 +151,9 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 	if base != "" && (len(base) > 80 || !slugPattern.MatchString(base)) {
 		return nil, nil, invalid("slug", "invalid_slug", "error.slug_invalid")
 	}
+	if ReservedSlug(base) {
+		return nil, nil, invalid("slug", "slug_reserved", "error.slug_reserved", base)
+	}
 	if base == "" {
 		if base = document.Slug(content.Title); base == "" {
 			base = "fiche"
@@ -202,12 +205,16 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 	return nil, nil, fmt.Errorf("sheet: no free slug for %q", base)
 }
 
-// freeSlug returns base, or base-2, base-3… whichever is free now.
+// freeSlug returns base, or base-2, base-3… whichever is free now. A
+// route word (ReservedSlug) counts as taken: the title "New" makes new-2.
 func (s *Service) freeSlug(ctx context.Context, base string) (string, error) {
 	for n := 1; ; n++ {
 		slug := base
 		if n > 1 {
 			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		if ReservedSlug(slug) {
+			continue
 		}
 		taken, err := s.store.SlugTaken(ctx, slug)
 		if err != nil {
