@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/store"
 )
@@ -33,6 +34,10 @@ type InvalidError struct {
 }
 
 func (e *InvalidError) Error() string { return "auth: " + e.Field + ": " + e.Key }
+
+// ControlCharacterKey starts the message key of a field refused for a
+// control character (document.OneLine); the web layer answers it 400.
+const ControlCharacterKey = "error.control_character."
 
 // Session lifetimes: a signed-in session lasts a month; an anonymous one
 // only carries the login form's CSRF token.
@@ -82,6 +87,8 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 		return nil, &InvalidError{"email", "error.email_format", nil}
 	case in.Role != model.RoleContributor && in.Role != model.RoleAdmin:
 		return nil, &InvalidError{"role", "error.role_format", nil}
+	case !document.OneLine(in.DisplayName):
+		return nil, &InvalidError{"display_name", ControlCharacterKey + "display_name", nil}
 	}
 	if err := CheckNewPassword(in.Password, in.Username, in.Email); err != nil {
 		return nil, err
@@ -206,6 +213,9 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 // CreateAPIToken makes a bearer token for a user and returns its value,
 // which is shown once and never stored.
 func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+	if !document.OneLine(name) {
+		return "", &InvalidError{"name", ControlCharacterKey + "token_name", nil}
+	}
 	token := "atl_" + NewToken()
 	t := &model.APIToken{UserID: userID, Name: strings.TrimSpace(name), TokenHash: HashToken(token), CreatedAt: s.now()}
 	if err := s.store.CreateAPIToken(ctx, t); err != nil {

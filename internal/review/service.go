@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"atlas/internal/auth"
+	"atlas/internal/document"
 	"atlas/internal/events"
 	"atlas/internal/model"
 	"atlas/internal/notify"
@@ -367,11 +368,19 @@ func (s *Service) lockOpen(ctx context.Context, reviewID int64, actor *model.Use
 	return r, nil
 }
 
-// checkText validates a note or comment: one short text, storable.
+// checkText validates a note or comment: one short text, storable. A
+// submission's note may have several lines; a vote's comment has one.
 func checkText(field, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > maxNoteRunes || !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
 		return "", &sheet.InvalidError{Field: field, Code: "invalid_" + field, Key: "error.note_too_long", Args: []any{maxNoteRunes}}
+	}
+	fits := document.Text
+	if field == "comment" {
+		fits = document.OneLine
+	}
+	if !fits(text) {
+		return "", &sheet.InvalidError{Field: field, Code: "control_character", Key: "error.control_character." + field}
 	}
 	return text, nil
 }

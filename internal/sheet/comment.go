@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/store"
 )
@@ -31,6 +32,8 @@ func (s *Service) Comment(ctx context.Context, author *model.User, slug string, 
 		return nil, invalid("body", "comment_too_long", "error.comment_too_long")
 	case !cleanText(body):
 		return nil, invalid("body", "invalid_body", "error.comment_invalid")
+	case !document.Text(body):
+		return nil, invalid("body", "control_character", "error.control_character.message")
 	}
 	sh, err := s.store.SheetBySlug(ctx, slug)
 	if err != nil {

@@ -449,8 +449,24 @@ func checkText(title, body string) error {
 		return invalid("body", "body_too_large", "error.body_too_large")
 	case !cleanText(body):
 		return invalid("body", "invalid_body", "error.body_invalid")
+	case !document.OneLine(title):
+		return controlError("title")
+	case !document.Text(body):
+		return controlError("body")
 	}
 	return nil
+}
+
+// controlError refuses a field holding a control character
+// (document.OneLine, document.Text): a 400 whose message names the field.
+func controlError(field string) error {
+	key := strings.TrimPrefix(field, "meta.")
+	switch key {
+	case "title", "summary", "body", "tags", "place":
+	default:
+		key = "meta" // subtitle, website, contact, legal status, licence
+	}
+	return invalid(field, "control_character", "error.control_character."+key)
 }
 
 // checkContent validates and normalizes what a revision will hold. The body
@@ -472,6 +488,9 @@ func checkSummary(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > MaxSummaryRune || strings.ContainsAny(s, "\r\n") || !cleanText(s) {
 		return "", invalid("summary", "invalid_summary", "error.summary_invalid", MaxSummaryRune)
+	}
+	if !document.OneLine(s) {
+		return "", controlError("summary")
 	}
 	return s, nil
 }

@@ -58,7 +58,11 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 func (h *handler) createToken(c *fiber.Ctx) error {
 	token, err := h.auth.CreateAPIToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
 	if err != nil {
-		return err
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return h.renderAccount(c, he.Status, "", he.Message(langOf(c)))
 	}
 	return h.renderAccount(c, fiber.StatusCreated, token, "")
 }
