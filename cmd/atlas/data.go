@@ -241,11 +241,13 @@ func passwordCommand(ctx context.Context, a *app.App, username string, stdin io.
 		return err
 	}
 	password := strings.TrimRight(string(data), "\r\n")
-	ended, err := a.Auth.ResetPassword(ctx, nil, username, password)
+	u, err := a.Store.UserByUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("user password: no account %q", username)
+	}
+	ended, err := a.Auth.ResetPassword(ctx, nil, u, password)
 	var invalid *auth.InvalidError
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("user password: no account %q", username)
 	case errors.As(err, &invalid):
 		return fmt.Errorf("user password: %s", i18n.T("en", invalid.Key, invalid.Args...))
 	case err != nil:

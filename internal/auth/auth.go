@@ -263,15 +263,11 @@ func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, ne
 	return s.setPassword(ctx, u, &u.ID, next, "account")
 }
 
-// ResetPassword gives an account a new password without the current one,
-// as an administrator does (the command line, through which a restored
-// archive's accounts get theirs); actor is nil there. Its sessions and API
-// tokens end as in ChangePassword.
-func (s *Service) ResetPassword(ctx context.Context, actor *model.User, username, next string) (int64, error) {
-	u, err := s.store.UserByUsername(ctx, strings.TrimSpace(username))
-	if err != nil {
-		return 0, err
-	}
+// ResetPassword gives account u a new password without the current one,
+// as an administrator does: from the admin page, or from the command line
+// (through which a restored archive's accounts get theirs), where actor is
+// nil. Its sessions and API tokens end as in ChangePassword.
+func (s *Service) ResetPassword(ctx context.Context, actor, u *model.User, next string) (int64, error) {
 	var actorID *int64
 	via := "command_line"
 	if actor != nil {

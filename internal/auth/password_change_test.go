@@ -45,22 +45,22 @@ func TestNewPasswordEndsTokens(t *testing.T) {
 		}
 
 		stolen = token(marie)
-		if _, err := svc.ResetPassword(ctx, marie, "paul", "le mot de passe de paul"); !errors.Is(err, auth.ErrForbidden) {
+		if _, err := svc.ResetPassword(ctx, marie, other, "le mot de passe de paul"); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("a contributor reset another's password: %v", err)
 		}
-		if _, err := svc.ResetPassword(ctx, admin, "marie", "azerty2026"); !errors.As(err, new(*auth.InvalidError)) {
+		if _, err := svc.ResetPassword(ctx, admin, marie, "azerty2026"); !errors.As(err, new(*auth.InvalidError)) {
 			t.Errorf("reset to a common password: %v", err)
 		}
 		if _, err := svc.UserForToken(ctx, stolen); err != nil {
 			t.Errorf("a refused reset ended the token: %v", err)
 		}
-		if ended, err := svc.ResetPassword(ctx, admin, "marie", "encore un autre mot de passe"); err != nil || ended != 1 {
+		if ended, err := svc.ResetPassword(ctx, admin, marie, "encore un autre mot de passe"); err != nil || ended != 1 {
 			t.Fatalf("admin reset: ended %d (%v), want 1", ended, err)
 		}
 		if _, err := svc.UserForToken(ctx, stolen); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Errorf("a token outlived the admin's reset: %v", err)
 		}
-		if _, err := svc.ResetPassword(ctx, nil, "marie", "et un dernier pour la route"); err != nil {
+		if _, err := svc.ResetPassword(ctx, nil, marie, "et un dernier pour la route"); err != nil {
 			t.Fatalf("command-line reset: %v", err)
 		}
 		if _, err := svc.Authenticate(ctx, "marie", "et un dernier pour la route"); err != nil {

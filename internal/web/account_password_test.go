@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -65,4 +66,41 @@ func TestGuessablePasswordsRefused(t *testing.T) {
 	if _, err := a.store.UserByUsername(t.Context(), "neuve"); err == nil {
 		t.Error("the account was created")
 	}
+}
+
+// TestAdminResetsPassword: an admin gives an account a new password from
+// the users page; its sessions and tokens end, the new password signs in,
+// a guessable one is refused with the reason, and an admin's own password
+// is changed on the account page only.
+func TestAdminResetsPassword(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		victim, _ := sessionBrowser(t, a, a.marie)
+		admin, csrf := sessionBrowser(t, a, a.admin)
+		path := fmt.Sprintf("/admin/users/%d/password", a.marie.ID)
+		r := postForm(admin, path, csrf, url.Values{"password": {"azerty2026!"}})
+		want := i18n.T("fr", "admin.password_refused", "marie", i18n.T("fr", "error.password_common"))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(string(r.body)), want) {
+			t.Errorf("reset to a common password: %d, want 422 with %q", r.status, want)
+		}
+		if r := a.api(http.MethodGet, "/drafts", "marie", nil); r.status != http.StatusOK {
+			t.Fatalf("a refused reset ended the token: %d", r.status)
+		}
+		if r := postForm(admin, path, csrf, url.Values{"password": {"un mot de passe tout neuf"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("reset: %d %.300s", r.status, r.body)
+		}
+		if r := a.api(http.MethodGet, "/drafts", "marie", nil); r.status != http.StatusUnauthorized {
+			t.Errorf("the token outlived the reset: %d", r.status)
+		}
+		if r := victim.get("/account"); outcome(r) != "login" {
+			t.Errorf("the session outlived the reset: %s", outcome(r))
+		}
+		if _, err := a.auth.Authenticate(t.Context(), "marie", "un mot de passe tout neuf"); err != nil {
+			t.Errorf("the new password does not sign in: %v", err)
+		}
+		own := fmt.Sprintf("/admin/users/%d/password", a.admin.ID)
+		if r := postForm(admin, own, csrf, url.Values{"password": {"un mot de passe tout neuf"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("an admin resets their own password: %d, want 422", r.status)
+		}
+	})
 }

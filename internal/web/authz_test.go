@@ -422,6 +422,11 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
 		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"role": {"contributor"}}}
 	},
+	"POST /admin/users/:id/password": func(t *testing.T, w *world, role string) call {
+		w.f.n++
+		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
+		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"password": {"un mot de passe tout neuf"}}}
+	},
 }
 
 // closeOpenReviewOfA withdraws A's open review, if any, so a submission can

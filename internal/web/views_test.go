@@ -132,7 +132,7 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 		"role.":         {"contributor", "admin"},
 		"audit.action.": {"submit", "vote", "amend", "validate", "reject", "withdraw", "board_change", "role_change", "password_change"},
 		"meta.":         {"subtitle", "categories", "tags", "place", "website", "contact", "legal_status", "licence"},
-		"flash.":        {"created", "saved", "merged", "unchanged", "restored", "restore_unchanged", "logged_in", "logged_out", "password_changed", "password_changed_tokens", "token_deleted", "user_created", "user_updated", "submitted", "voted", "withdrawn", "amended", "commented", "board_updated"},
+		"flash.":        {"created", "saved", "merged", "unchanged", "restored", "restore_unchanged", "logged_in", "logged_out", "password_changed", "password_changed_tokens", "password_reset", "token_deleted", "user_created", "user_updated", "submitted", "voted", "withdrawn", "amended", "commented", "board_updated"},
 		"notify.":       {"review_requested.subject", "review_requested.body", "amended.subject", "amended.body", "decided.subject", "decided.body", "new_revision.subject", "new_revision.body"},
 	}
 	for prefix, values := range dynamic {
