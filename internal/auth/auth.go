@@ -49,6 +49,12 @@ const (
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
 
+// ValidUsername reports whether s is a username CreateUser accepts.
+func ValidUsername(s string) bool { return usernamePattern.MatchString(s) }
+
+// ValidEmail reports whether s is an address CreateUser accepts.
+func ValidEmail(s string) bool { return validEmail(s) }
+
 // Service manages accounts and credentials.
 type Service struct {
 	store *store.Store

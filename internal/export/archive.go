@@ -2,7 +2,7 @@ package export
 
 import (
 	"archive/zip"
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -126,17 +126,22 @@ var ErrNotEmpty = errors.New("export: the database is not empty: restore into a 
 // transaction: every id, number, hash, author and date as it was. Accounts
 // come back with no usable password (the archive has none): set them with
 // `atlas user password`. Cards and the search index are rebuilt.
+//
+// The archive is untrusted: its entries are read as bounded streams (see
+// archiveEntries) and every row is checked as the API checks what it
+// stores. The first refused row names its entry and line and rolls the
+// whole restore back, so a refused archive changes nothing.
 func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service, r io.ReaderAt, size int64) (Manifest, error) {
 	var m Manifest
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return m, fmt.Errorf("export: not a zip archive: %w", err)
 	}
-	files := map[string]*zip.File{}
-	for _, f := range zr.File {
-		files[f.Name] = f
+	files, err := archiveEntries(zr, size)
+	if err != nil {
+		return m, err
 	}
-	if err := readJSON(files["manifest.json"], &m); err != nil {
+	if err := readJSON(files["manifest.json"], maxManifestBytes, &m); err != nil {
 		return m, fmt.Errorf("export: manifest: %w", err)
 	}
 	if m.Format != ArchiveFormat || m.Version != ArchiveVersion {
@@ -156,17 +161,20 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 		steps := []func() error{
 			func() error {
 				return load(ctx, st, files, "users", func(u *model.User) error {
+					if err := checkUser(u); err != nil {
+						return err
+					}
 					// An unusable hash: a random one nobody knows the password of.
 					hash, err := auth.HashPassword(auth.NewToken())
 					u.PasswordHash = hash
 					return err
 				})
 			},
-			func() error { return load[model.Sheet](ctx, st, files, "sheets", nil) },
+			func() error { return load(ctx, st, files, "sheets", checkSheet) },
 			func() error {
-				// One at a time through the store, which checks each hash and
-				// stores the body as a delta of the one before.
-				return loadRows(files, "revisions", nil, func(rows []model.Revision) error {
+				// One at a time through the store, which stores the body
+				// as a delta of the one before.
+				return loadRows(files, "revisions", maxRevisionRowBytes, sheet.CheckStoredRevision, func(rows []model.Revision) error {
 					for i := range rows {
 						if err := st.CreateRevision(ctx, &rows[i]); err != nil {
 							return err
@@ -176,13 +184,15 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 				})
 			},
 			func() error { return load[model.BoardMember](ctx, st, files, "board_members", nil) },
-			func() error { return load[model.Review](ctx, st, files, "reviews", nil) },
-			func() error { return load[model.Vote](ctx, st, files, "votes", nil) },
+			func() error { return load(ctx, st, files, "reviews", checkReview) },
+			func() error { return load(ctx, st, files, "votes", checkVote) },
 			func() error { return load[model.ReviewAmendment](ctx, st, files, "review_amendments", nil) },
 			func() error { return load[model.AuditEntry](ctx, st, files, "audit_log", nil) },
 			// Archives of an older atlas lack the decisions' tallies.
 			func() error { return st.FillDecisionTallies(ctx) },
-			func() error { return load[model.Comment](ctx, st, files, "comments", nil) },
+			func() error {
+				return load(ctx, st, files, "comments", func(c *model.Comment) error { return sheet.CheckStoredComment(c.Body) })
+			},
 			func() error { return load[model.Watch](ctx, st, files, "watches", nil) },
 		}
 		for _, step := range steps {
@@ -210,58 +220,60 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 	return m, err
 }
 
-func readJSON(f *zip.File, dst any) error {
-	if f == nil {
-		return errors.New("missing")
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = rc.Close() }() // a damaged entry fails Read (its checksum), not Close
-	return json.NewDecoder(rc).Decode(dst)
-}
-
 // load reads one table's lines and inserts them in batches.
 func load[T any](ctx context.Context, st *store.Store, files map[string]*zip.File, name string, fix func(*T) error) error {
-	return loadRows(files, name, fix, func(rows []T) error { return store.InsertRows(ctx, st, rows) })
+	return loadRows(files, name, maxRowBytes, fix, func(rows []T) error { return store.InsertRows(ctx, st, rows) })
 }
 
-// loadRows reads one table's lines and hands them to insert in batches.
-func loadRows[T any](files map[string]*zip.File, name string, fix func(*T) error, insert func([]T) error) error {
-	f := files[name+".jsonl"]
+// loadRows reads one table's lines, none longer than maxLine, checks each
+// row with fix and hands them to insert in batches of a bounded size.
+func loadRows[T any](files map[string]*zip.File, name string, maxLine int, fix func(*T) error, insert func([]T) error) error {
+	entry := name + ".jsonl"
+	f := files[entry]
 	if f == nil {
-		return fmt.Errorf("export: archive lacks %s.jsonl", name)
+		return fmt.Errorf("export: archive lacks %s", entry)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return err
+		return &EntryError{Entry: entry, Err: err}
 	}
 	defer func() { _ = rc.Close() }() // as in readJSON
-	dec := json.NewDecoder(bufio.NewReader(rc))
-	dec.DisallowUnknownFields()
+	// The zip reader already stops at the claimed size; say it here too.
+	lines := newLineReader(io.LimitReader(rc, int64(f.UncompressedSize64)), maxLine) //nolint:gosec // G115: at most maxArchiveBytes, as archiveEntries checked
 	batch := make([]T, 0, 200)
+	batchBytes := 0
 	for {
-		var row T
-		err := dec.Decode(&row)
+		line, err := lines.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("export: %s: %w", name, err)
+			return &EntryError{Entry: entry, Line: lines.n, Err: err}
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var row T
+		if err := decodeOne(line, &row); err != nil {
+			return &EntryError{Entry: entry, Line: lines.n, Err: err}
 		}
 		if fix != nil {
 			if err := fix(&row); err != nil {
-				return err
+				return &EntryError{Entry: entry, Line: lines.n, Err: err}
 			}
 		}
 		batch = append(batch, row)
-		if len(batch) == cap(batch) {
+		batchBytes += len(line)
+		if len(batch) == cap(batch) || batchBytes >= maxBatchBytes {
 			if err := insert(batch); err != nil {
-				return err
+				return &EntryError{Entry: entry, Err: fmt.Errorf("rows up to line %d: %w", lines.n, err)}
 			}
-			batch = batch[:0]
+			clear(batch) // let the rows' text go
+			batch, batchBytes = batch[:0], 0
 		}
 	}
-	return insert(batch)
+	if err := insert(batch); err != nil {
+		return &EntryError{Entry: entry, Err: err}
+	}
+	return nil
 }

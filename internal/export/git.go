@@ -8,7 +8,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"atlas/internal/model"
 	"atlas/internal/store"
@@ -25,7 +28,7 @@ func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
 			return 0, fmt.Errorf("export: %s is not empty", dir)
 		}
 	}
-	if out, err := git(ctx, "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
+	if out, err := git(ctx, "init", "-q", "-b", "main", "--", dir).CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("export: git init: %v: %s", err, out)
 	}
 	cmd := git(ctx, "-C", dir, "fast-import", "--quiet", "--done")
@@ -73,10 +76,15 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 	}); err != nil {
 		return 0, err
 	}
-	slugs := map[int64]string{}
+	// Each sheet's file: <slug>.md. A slug is checked again here, though
+	// the API and a restore only store valid ones, because the path is a
+	// line of the fast-import stream: a newline in it would write commands
+	// of its own. A sheet whose slug is not one gets sheet_<id>.md, a name
+	// no valid slug makes; its front matter keeps the slug, quoted.
+	slugs, files := map[int64]string{}, map[int64]string{}
 	if err := store.Each(ctx, st, func(list []model.Sheet) error {
 		for _, sh := range list {
-			slugs[sh.ID] = sh.Slug
+			slugs[sh.ID], files[sh.ID] = sh.Slug, gitName(sh.ID, sh.Slug)
 		}
 		return nil
 	}); err != nil {
@@ -85,6 +93,7 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 	n := 0
 	err := st.EachRevision(ctx, store.ByID, func(revs []model.Revision) error {
 		for _, r := range revs {
+			name := files[r.SheetID]
 			var file bytes.Buffer
 			if err := WriteMarkdown(&file, SheetFile{Slug: slugs[r.SheetID], Title: r.Title, Body: r.Body, Meta: r.Meta,
 				Revision: r.Number, SHA256: r.SHA256, Updated: r.CreatedAt}); err != nil {
@@ -92,14 +101,17 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 			}
 			who := "inconnu <inconnu@atlas.invalid>"
 			if u := users[r.AuthorID]; u != nil {
-				who = fmt.Sprintf("%s <%s>", strings.NewReplacer("<", "", ">", "", "\n", " ").Replace(u.Name()), strings.NewReplacer("<", "", ">", "", "\n", "").Replace(u.Email))
+				who = signature(u.Name(), u.Email)
 			}
-			msg := fmt.Sprintf("%s: version %d (%s)", slugs[r.SheetID], r.Number, r.Origin)
-			if r.Summary != "" {
-				msg += "\n\n" + r.Summary
+			// The message goes as counted data, which nothing in it can end
+			// early; control characters are still dropped, for the tools
+			// that later print it.
+			msg := fmt.Sprintf("%s: version %d (%s)", name, r.Number, messageText(r.Origin))
+			if summary := messageText(r.Summary); summary != "" {
+				msg += "\n\n" + summary
 			}
 			when := fmt.Sprintf("%d +0000", r.CreatedAt.Unix())
-			if err := writeCommit(w, n+1, who+" "+when, msg, slugs[r.SheetID]+".md", file.Bytes()); err != nil {
+			if err := writeCommit(w, n+1, who+" "+when, msg, name+".md", file.Bytes()); err != nil {
 				return err
 			}
 			n++
@@ -129,4 +141,47 @@ func writeCommit(w io.Writer, mark int, signature, msg, path string, file []byte
 	}
 	_, err := fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n%s\n", path, len(file), file)
 	return err
+}
+
+// gitSafeName is what a file name of the stream may be: a slug's shape.
+var gitSafeName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// gitName is the name of a sheet's file, without ".md".
+func gitName(id int64, slug string) string {
+	if len(slug) <= 80 && gitSafeName.MatchString(slug) {
+		return slug
+	}
+	return fmt.Sprintf("sheet_%d", id)
+}
+
+// signature is "name <email>" as a fast-import author line takes it: no
+// control character (a newline would end the line), and no angle bracket
+// but the two around the address.
+func signature(name, email string) string {
+	clean := func(s string, space rune) string {
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r == '<' || r == '>':
+				return -1
+			case unicode.IsControl(r) || r == utf8.RuneError:
+				return space
+			}
+			return r
+		}, s)
+	}
+	name = strings.TrimSpace(clean(name, ' '))
+	if name == "" {
+		name = "inconnu"
+	}
+	return fmt.Sprintf("%s <%s>", name, clean(email, -1))
+}
+
+// messageText drops control characters from a line of a commit message.
+func messageText(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s))
 }
