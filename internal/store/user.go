@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -129,6 +130,9 @@ const adminsLockKey = 0x61746c61_73616463
 // SQLite: every transaction is BEGIN IMMEDIATE, so it holds the database's
 // write lock from its start and the read alone is enough.
 func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
+	if !db.InTx(ctx) {
+		return nil, errors.New("store: active admins locked outside a transaction")
+	}
 	if s.db.Dialect == db.Postgres {
 		if err := s.conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", int64(adminsLockKey)).Error; err != nil {
 			return nil, translate(err, "lock admins")
