@@ -1,6 +1,9 @@
 package document
 
-import "unicode/utf8"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // Control characters (Unicode's Cc: C0, DEL and C1) have no place in what
 // people write: ESC, BEL or DEL in a title or a tag is invisible on a page,
@@ -41,4 +44,26 @@ func hasControl(s string, lines bool) bool {
 		}
 	}
 	return false
+}
+
+// WithoutControls returns s with its control characters taken out, for
+// showing a text stored before they were refused in a form that must be
+// saved again: a spacing one (tab, line break, form feed…) becomes a space,
+// any other is dropped. With lines, tabs and line breaks stay. A text
+// without any is returned as it is.
+func WithoutControls(s string, lines bool) string {
+	if !hasControl(s, lines) {
+		return s
+	}
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		control := unicode.IsControl(r) || (!lines && (r == '\u2028' || r == '\u2029'))
+		switch {
+		case !control, lines && (r == '\t' || r == '\n' || r == '\r'):
+			out = append(out, r)
+		case unicode.IsSpace(r):
+			out = append(out, ' ')
+		}
+	}
+	return string(out)
 }

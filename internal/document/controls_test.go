@@ -29,3 +29,22 @@ func TestControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutControls(t *testing.T) {
+	for _, tc := range []struct {
+		s, oneLine, text string
+	}{
+		{"Jardin partagé", "Jardin partagé", "Jardin partagé"},
+		{"Jar\x1b[2Jdin\x07", "Jar[2Jdin", "Jar[2Jdin"},
+		{"a\tb\nc\r\nd", "a b c  d", "a\tb\nc\r\nd"},
+		{"a\fb\u0085c\x7fd", "a b cd", "a b cd"},
+		{"a\u2028b", "a b", "a\u2028b"},
+	} {
+		if got := WithoutControls(tc.s, false); got != tc.oneLine || !OneLine(got) {
+			t.Errorf("WithoutControls(%q, false) = %q, want %q", tc.s, got, tc.oneLine)
+		}
+		if got := WithoutControls(tc.s, true); got != tc.text || !Text(got) {
+			t.Errorf("WithoutControls(%q, true) = %q, want %q", tc.s, got, tc.text)
+		}
+	}
+}
