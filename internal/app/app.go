@@ -78,6 +78,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // Wire builds the services over an open database, each knowing the others
 // as in production; tests build their atlas with it too (see apptest).
 func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *App {
+	auth.LimitHashing(cfg.HashConcurrency) // the one bound of the process
 	st := store.New(d)
 	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
 	hub := events.NewHub(log)
@@ -140,7 +141,7 @@ func (a *App) Serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
 	}
-	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect))
+	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect), "hash_concurrency", auth.HashConcurrency())
 	if a.Ready != nil {
 		a.Ready(OpenURL(a.Config, ln.Addr()))
 	}

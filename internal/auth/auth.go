@@ -99,7 +99,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 	if err := CheckNewPassword(in.Password, in.Username, in.Email); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -124,17 +124,28 @@ func validEmail(s string) bool {
 
 // Authenticate checks a username and password. Unknown users, wrong
 // passwords and disabled accounts all get ErrBadCredentials after the same
-// amount of hashing work.
+// amount of hashing work, done within the hashing bound (ErrBusy when no
+// slot frees in time).
 func (s *Service) Authenticate(ctx context.Context, username, password string) (*model.User, error) {
+	leave, err := enterHashing(ctx, hashWait)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	return s.checkPassword(ctx, username, password)
+}
+
+// checkPassword is Authenticate for a caller holding a hashing slot.
+func (s *Service) checkPassword(ctx context.Context, username, password string) (*model.User, error) {
 	u, err := s.store.UserByUsername(ctx, strings.TrimSpace(username))
 	if errors.Is(err, store.ErrNotFound) {
-		_, _ = VerifyPassword(s.dummyHash, password)
+		_, _ = verifyPassword(s.dummyHash, password)
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
+	ok, err := verifyPassword(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %q: %w", u.Username, err)
 	}
@@ -261,7 +272,7 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 // borrowed session cannot be used to guess it. It returns how many API
 // tokens were ended.
 func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) (int64, error) {
-	if _, err := s.throttled(ctx, u.Username, current, accountTries(u.Username)); errors.Is(err, ErrBadCredentials) {
+	if _, err := s.throttled(ctx, u.Username, current, accountKey(u.Username), changeKey(u.Username)); errors.Is(err, ErrBadCredentials) {
 		return 0, &InvalidError{"current_password", "error.wrong_password", nil}
 	} else if err != nil {
 		return 0, err
@@ -292,7 +303,7 @@ func (s *Service) setPassword(ctx context.Context, u *model.User, actorID *int64
 	if err := CheckNewPassword(next, u.Username, u.Email); err != nil {
 		return 0, err
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return 0, err
 	}

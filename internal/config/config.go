@@ -36,6 +36,9 @@ type Config struct {
 	TileURL         string
 	TileAttribution string // ATLAS_TILE_ATTRIBUTION
 	AccessLog       bool   // ATLAS_ACCESS_LOG: one structured log line per request
+	// HashConcurrency bounds the password hashes (19 MiB each) computed at
+	// once (ATLAS_HASH_CONCURRENCY); 0 sizes it from memory.
+	HashConcurrency int
 }
 
 // Defaults is every default in one place.
@@ -48,6 +51,10 @@ var Defaults = Config{
 	TileAttribution: "© les contributeurs et contributrices d'OpenStreetMap",
 	AccessLog:       true,
 }
+
+// maxHashConcurrency keeps a mistyped bound from letting hashing take
+// gigabytes: 256 computations at once hold 4.75 GiB.
+const maxHashConcurrency = 256
 
 // Load reads the environment through getenv (os.Getenv in production, a map
 // in tests) and validates the result.
@@ -93,6 +100,14 @@ func Load(getenv func(string) string) (Config, error) {
 	boolean("ATLAS_AUTO_MIGRATE", &c.AutoMigrate)
 	boolean("ATLAS_DEV", &c.Dev)
 	boolean("ATLAS_ACCESS_LOG", &c.AccessLog)
+	if v, ok := read("ATLAS_HASH_CONCURRENCY"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxHashConcurrency {
+			problems = append(problems, fmt.Sprintf("ATLAS_HASH_CONCURRENCY: %q is not a number from 0 (sized from memory) to %d", v, maxHashConcurrency))
+		} else {
+			c.HashConcurrency = n
+		}
+	}
 
 	if err := c.validate(); err != nil {
 		problems = append(problems, err.Error())

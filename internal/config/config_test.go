@@ -90,3 +90,17 @@ func TestUnreadableSecretFileStopsTheStart(t *testing.T) {
 		t.Errorf("direct value beside a missing file: %q, %v", c.DatabaseURL, err)
 	}
 }
+
+func TestHashConcurrency(t *testing.T) {
+	for value, want := range map[string]int{"": 0, "0": 0, "6": 6, "256": 256} {
+		c, err := Load(env(map[string]string{"ATLAS_HASH_CONCURRENCY": value}))
+		if err != nil || c.HashConcurrency != want {
+			t.Errorf("ATLAS_HASH_CONCURRENCY=%q: %d, %v; want %d", value, c.HashConcurrency, err, want)
+		}
+	}
+	for _, bad := range []string{"-1", "257", "beaucoup"} {
+		if _, err := Load(env(map[string]string{"ATLAS_HASH_CONCURRENCY": bad})); err == nil || !strings.Contains(err.Error(), "ATLAS_HASH_CONCURRENCY") {
+			t.Errorf("ATLAS_HASH_CONCURRENCY=%q: %v", bad, err)
+		}
+	}
+}

@@ -168,6 +168,13 @@ func (sqliteDialector) Translate(err error) error {
 		return fmt.Errorf("%w: %v", gorm.ErrDuplicatedKey, err)
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return fmt.Errorf("%w: %v", gorm.ErrForeignKeyViolated, err)
+	case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+		// The guard of migration revision_replace_guard refuses a second
+		// revision with an existing id or number before the unique key
+		// can: the same conflict.
+		if strings.Contains(e.Error(), "duplicate revision") {
+			return fmt.Errorf("%w: %v", gorm.ErrDuplicatedKey, err)
+		}
 	}
 	return err
 }

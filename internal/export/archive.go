@@ -188,8 +188,10 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 			func() error { return load(ctx, st, files, "votes", checkVote) },
 			func() error { return load[model.ReviewAmendment](ctx, st, files, "review_amendments", nil) },
 			func() error { return load[model.AuditEntry](ctx, st, files, "audit_log", nil) },
-			// Archives of an older atlas lack the decisions' tallies.
+			// Archives of an older atlas lack the decisions' tallies and
+			// the boards reviews closed with.
 			func() error { return st.FillDecisionTallies(ctx) },
+			func() error { return st.FillReviewBoards(ctx) },
 			func() error {
 				return load(ctx, st, files, "comments", func(c *model.Comment) error { return sheet.CheckStoredComment(c.Body) })
 			},

@@ -33,10 +33,46 @@ type Review struct {
 	// rejected the review; nil while it is open, or if withdrawn.
 	DecidedApprovals *int
 	DecidedSeats     *int
+	// BoardAtOpen is the board the review was submitted to; BoardAtClose
+	// the board when it was decided or withdrawn, which is what a closed
+	// review shows whatever the board became since (migration
+	// review_board_frozen). Nil for reviews opened before that migration,
+	// and BoardAtClose while open.
+	BoardAtOpen  *BoardSnapshot
+	BoardAtClose *BoardSnapshot
 }
 
 // TableName implements gorm's tabler.
 func (Review) TableName() string { return "reviews" }
+
+// BoardSnapshot is a sheet's board frozen at one moment of a review: who
+// sat on it and what a decision needed. It is a JSON object so that later
+// rules of the board can be frozen beside them without a new column.
+type BoardSnapshot struct {
+	Members []int64 `json:"members"` // account ids, ascending
+	Seats   int     `json:"seats"`
+	Needed  int     `json:"needed"`
+	// Partial marks a snapshot rebuilt after the fact (migration
+	// review_board_frozen) when the audit log could not name every member:
+	// Members then holds only those known to have sat (the voters), Seats
+	// the recorded count.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// Value stores the snapshot as JSON text.
+func (b BoardSnapshot) Value() (driver.Value, error) {
+	if b.Members == nil {
+		b.Members = []int64{}
+	}
+	data, err := json.Marshal(b)
+	return string(data), err
+}
+
+// Scan reads the snapshot back from either driver's representation.
+func (b *BoardSnapshot) Scan(src any) error {
+	*b = BoardSnapshot{}
+	return scanJSON(src, b)
+}
 
 // Vote is a board member's choice on one revision of a review. Voting again
 // on the same revision replaces the choice; a vote on an earlier revision

@@ -3,6 +3,7 @@ package read
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"atlas/internal/model"
 	"atlas/internal/review"
@@ -10,6 +11,11 @@ import (
 
 // Review is a review with everything shown about it: its sheet, its votes
 // with who cast them, its amendments, its board and tally.
+//
+// Board, BoardIDs and Tally are the board the review is counted with: the
+// sheet's board now while the review is open, the board frozen when it
+// closed once it is decided or withdrawn (Frozen), so a later change of
+// the board never rewrites a decision.
 type Review struct {
 	Review     *model.Review
 	Sheet      *model.Sheet
@@ -19,6 +25,13 @@ type Review struct {
 	Tally      review.Tally
 	Users      map[int64]*model.User
 	Amendments []model.ReviewAmendment
+	// Frozen says Board is the one the review closed with; Partial that
+	// it was rebuilt (migration review_board_frozen) knowing only some of
+	// its members.
+	Frozen  bool
+	Partial bool
+	// memberIDs is the sheet's board now: who may still act on the review.
+	memberIDs []int64
 }
 
 // Review loads one review with its sheet, votes, board and people.
@@ -86,19 +99,54 @@ func (r *Reader) reviews(ctx context.Context, sh *model.Sheet, list []model.Revi
 	for _, a := range amendments {
 		people = append(people, a.AuthorID)
 	}
+	for _, rv := range list {
+		if frozen := closedBoard(&rv); frozen != nil {
+			people = append(people, frozen.Members...)
+		}
+	}
 	users, err := r.store.UsersByIDs(ctx, people)
 	if err != nil {
 		return nil, err
 	}
 	for i := range list {
 		rv := &list[i]
-		b := &Review{Review: rv, Sheet: sh, Board: board, BoardIDs: boardIDs, Users: users,
+		b := &Review{Review: rv, Sheet: sh, Board: board, BoardIDs: boardIDs, Users: users, memberIDs: boardIDs,
 			Votes:      ofReview(votes, rv.ID, func(v model.Vote) int64 { return v.ReviewID }),
 			Amendments: ofReview(amendments, rv.ID, func(a model.ReviewAmendment) int64 { return a.ReviewID })}
 		b.Tally = review.Count(review.Ballots(b.Votes), rv.RevisionNumber, boardIDs)
+		if frozen := closedBoard(rv); frozen != nil {
+			b.freeze(frozen)
+		}
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// closedBoard is the board a closed review froze, or nil: an open review
+// (or one closed before boards were frozen and never backfilled) is
+// counted with the sheet's board now.
+func closedBoard(rv *model.Review) *model.BoardSnapshot {
+	if review.Open(rv.State) {
+		return nil
+	}
+	return rv.BoardAtClose
+}
+
+// freeze shows the review with the board it closed with: its members (by
+// username, as BoardOf orders them), and its tally recounted on them with
+// the seats and majority recorded then.
+func (b *Review) freeze(frozen *model.BoardSnapshot) {
+	b.Frozen, b.Partial = true, frozen.Partial
+	b.BoardIDs = frozen.Members
+	b.Board = make([]model.User, 0, len(frozen.Members))
+	for _, id := range frozen.Members {
+		if u := b.Users[id]; u != nil {
+			b.Board = append(b.Board, *u)
+		}
+	}
+	slices.SortFunc(b.Board, func(x, y model.User) int { return strings.Compare(x.Username, y.Username) })
+	b.Tally = review.Count(review.Ballots(b.Votes), b.Review.RevisionNumber, frozen.Members)
+	b.Tally.Seats, b.Tally.Needed = frozen.Seats, frozen.Needed
 }
 
 // ofReview keeps the rows of one review, in their order.
@@ -128,7 +176,8 @@ func (b *Review) DisplayName(id int64) string {
 	return ""
 }
 
-// IsMember reports whether u sits on the sheet's board.
+// IsMember reports whether u sits on the sheet's board now (which is what
+// may act on an open review; a closed one takes no more action).
 func (b *Review) IsMember(u *model.User) bool {
-	return u != nil && slices.Contains(b.BoardIDs, u.ID)
+	return u != nil && slices.Contains(b.memberIDs, u.ID)
 }

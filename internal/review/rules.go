@@ -4,6 +4,12 @@
 // database in one transaction per step.
 package review
 
+import (
+	"slices"
+
+	"atlas/internal/model"
+)
+
 // Review states.
 const (
 	StateSubmitted = "submitted" // soumise au CA, open
@@ -50,6 +56,12 @@ type Tally struct {
 // Abstentions do not lower it: a decision needs a majority of the whole
 // board, as the boards of the atlas's commons decide.
 func Needed(seats int) int { return seats/2 + 1 }
+
+// Snapshot freezes a board (its members' ids, as BoardIDs lists them) as a
+// review records it when it opens and when it closes.
+func Snapshot(board []int64) model.BoardSnapshot {
+	return model.BoardSnapshot{Members: slices.Clone(board), Seats: len(board), Needed: Needed(len(board))}
+}
 
 // Count tallies ballots on revision for a board.
 func Count(ballots []Ballot, revision int, board []int64) Tally {

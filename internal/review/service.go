@@ -144,7 +144,8 @@ func (s *Service) Submit(ctx context.Context, actor *model.User, slug string, nu
 		if len(board) == 0 {
 			return ErrNoBoard
 		}
-		r = &model.Review{SheetID: sh.ID, RevisionNumber: number, State: StateSubmitted, SubmittedBy: actor.ID, Note: note, SubmittedAt: s.now()}
+		opened := Snapshot(board)
+		r = &model.Review{SheetID: sh.ID, RevisionNumber: number, State: StateSubmitted, SubmittedBy: actor.ID, Note: note, SubmittedAt: s.now(), BoardAtOpen: &opened}
 		if err := s.store.CreateReview(ctx, r); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return ErrAlreadyOpen
@@ -212,10 +213,11 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 		if state == StateSubmitted {
 			return nil
 		}
-		if err := s.store.DecideReview(ctx, r.ID, state, now, tally.Approve, tally.Seats); err != nil {
+		closed := Snapshot(board)
+		if err := s.store.DecideReview(ctx, r.ID, state, now, tally.Approve, closed); err != nil {
 			return err
 		}
-		r.State, r.DecidedAt, r.DecidedApprovals, r.DecidedSeats = state, &now, &tally.Approve, &tally.Seats
+		r.State, r.DecidedAt, r.DecidedApprovals, r.DecidedSeats, r.BoardAtClose = state, &now, &tally.Approve, &tally.Seats, &closed
 		action := store.AuditReject
 		if state == StateValidated {
 			action = store.AuditValidate
@@ -318,10 +320,15 @@ func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int6
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		if err := s.store.CloseReview(ctx, r.ID, StateWithdrawn, now); err != nil {
+		board, err := s.store.BoardIDs(ctx, r.SheetID)
+		if err != nil {
 			return err
 		}
+		now, closed := s.now(), Snapshot(board)
+		if err := s.store.CloseReview(ctx, r.ID, StateWithdrawn, now, closed); err != nil {
+			return err
+		}
+		r.BoardAtClose = &closed
 		r.State, r.DecidedAt = StateWithdrawn, &now
 		sh, err := s.store.SheetByID(ctx, r.SheetID)
 		if err != nil {
@@ -332,10 +339,6 @@ func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int6
 			return err
 		}
 		if err := s.audit(ctx, actor, store.AuditWithdraw, sh, r, rev, nil); err != nil {
-			return err
-		}
-		board, err := s.store.BoardIDs(ctx, sh.ID)
-		if err != nil {
 			return err
 		}
 		queued, err = s.notify.Add(ctx, s.notifications(model.NotifyDecided, actor, r, append(board, r.SubmittedBy)))

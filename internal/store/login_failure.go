@@ -2,68 +2,73 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
-// Login attempts are counted per key (the SHA-256 of an account or a
-// client address) within a window that starts at the first one. An
-// attempt is counted before its password is checked, in one statement
-// that returns the new counts, so simultaneous guesses cannot all read a
-// count under the limit; a success then takes its attempt back. The table
-// is shared by every instance; the SQL is the same on both databases (both
-// know INSERT … ON CONFLICT … DO UPDATE … RETURNING).
+// Failed logins are counted per key (the SHA-256 of an account, of an
+// account from one address, or of an address), in a table every instance
+// shares. A row holds the failures counted and the end of the wait before
+// the key's next attempt is checked (column window_ends; a moment past
+// when none). The rules (how many failures are free, how the wait grows)
+// are the auth service's; the store only reads a key and writes it back
+// with a compare-and-swap, so that of simultaneous attempts that read the
+// same count only one writes the next, on either database.
 
-// CountLoginAttempt counts one more attempt for each key and returns each
-// key's count in its window, this attempt included. A key whose window
-// has ended starts a new one, ending at windowEnds.
+// LoginFailures is one key's counted failures and the end of its wait.
+type LoginFailures struct {
+	Failures int
+	WaitEnds time.Time
+}
+
+// LoginFailuresOf reads the keys that have a row.
 //
-//	INSERT INTO login_failures (key_hash, failures, window_ends) VALUES ($1, 1, $2), …
-//	ON CONFLICT (key_hash) DO UPDATE SET failures = CASE WHEN login_failures.window_ends <= $now THEN 1 ELSE login_failures.failures + 1 END, …
-//	RETURNING key_hash, failures
-func (s *Store) CountLoginAttempt(ctx context.Context, now, windowEnds time.Time, keys ...string) (map[string]int, error) {
-	now, windowEnds = now.UTC(), windowEnds.UTC()
-	values := strings.TrimSuffix(strings.Repeat("(?, 1, ?), ", len(keys)), ", ")
-	args := make([]any, 0, 2*len(keys)+2)
-	for _, k := range keys {
-		args = append(args, k, windowEnds)
-	}
-	args = append(args, now, now)
+//	SELECT key_hash, failures, window_ends FROM login_failures WHERE key_hash IN (…)
+func (s *Store) LoginFailuresOf(ctx context.Context, keys ...string) (map[string]LoginFailures, error) {
 	var rows []struct {
-		KeyHash  string
-		Failures int
+		KeyHash    string
+		Failures   int
+		WindowEnds time.Time
 	}
-	err := s.conn(ctx).Raw(`INSERT INTO login_failures (key_hash, failures, window_ends) VALUES `+values+`
-		ON CONFLICT (key_hash) DO UPDATE SET
-			failures = CASE WHEN login_failures.window_ends <= ? THEN 1 ELSE login_failures.failures + 1 END,
-			window_ends = CASE WHEN login_failures.window_ends <= ? THEN excluded.window_ends ELSE login_failures.window_ends END
-		RETURNING key_hash, failures`, args...).Scan(&rows).Error
+	err := s.conn(ctx).Raw(`SELECT key_hash, failures, window_ends FROM login_failures WHERE key_hash IN ?`, keys).Scan(&rows).Error
 	if err != nil {
-		return nil, translate(err, "count login attempt")
+		return nil, translate(err, "login failures")
 	}
-	counts := make(map[string]int, len(rows))
+	out := make(map[string]LoginFailures, len(rows))
 	for _, r := range rows {
-		counts[r.KeyHash] = r.Failures
+		out[r.KeyHash] = LoginFailures{Failures: r.Failures, WaitEnds: r.WindowEnds.UTC()}
 	}
-	return counts, nil
+	return out, nil
 }
 
-// ForgiveLoginAttempt takes back one counted attempt of a key, as after a
-// successful login from an address that others share.
-func (s *Store) ForgiveLoginAttempt(ctx context.Context, key string) error {
-	err := s.conn(ctx).Exec(`UPDATE login_failures SET failures = failures - 1 WHERE key_hash = ? AND failures > 0`, key).Error
-	return translate(err, "forgive login attempt")
+// SwapLoginFailures writes next for key if its stored count is still seen
+// (0 for a key that had no row) and says whether it did; false means
+// another attempt wrote first, and the caller reads again.
+//
+//	INSERT INTO login_failures (key_hash, failures, window_ends) VALUES ($1, $2, $3)
+//	ON CONFLICT (key_hash) DO UPDATE SET failures = excluded.failures, window_ends = excluded.window_ends
+//	WHERE login_failures.failures = $4
+//	RETURNING key_hash
+func (s *Store) SwapLoginFailures(ctx context.Context, key string, seen int, next LoginFailures) (bool, error) {
+	var written []string
+	err := s.conn(ctx).Raw(`INSERT INTO login_failures (key_hash, failures, window_ends) VALUES (?, ?, ?)
+		ON CONFLICT (key_hash) DO UPDATE SET failures = excluded.failures, window_ends = excluded.window_ends
+		WHERE login_failures.failures = ?
+		RETURNING key_hash`, key, next.Failures, next.WaitEnds.UTC(), seen).Scan(&written).Error
+	if err != nil {
+		return false, translate(err, "swap login failures")
+	}
+	return len(written) == 1, nil
 }
 
-// ClearLoginFailures forgets the attempts of a key, as after a successful
+// ClearLoginFailures forgets the failures of a key, as after a successful
 // login to its account.
 func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
 	return translate(s.conn(ctx).Exec(`DELETE FROM login_failures WHERE key_hash = ?`, key).Error, "clear login failures")
 }
 
-// DeleteEndedLoginFailures purges the counts whose window has ended and
-// says how many went.
-func (s *Store) DeleteEndedLoginFailures(ctx context.Context, now time.Time) (int64, error) {
-	res := s.conn(ctx).Exec(`DELETE FROM login_failures WHERE window_ends <= ?`, now.UTC())
+// DeleteEndedLoginFailures purges the keys whose wait ended before
+// before, and says how many went.
+func (s *Store) DeleteEndedLoginFailures(ctx context.Context, before time.Time) (int64, error) {
+	res := s.conn(ctx).Exec(`DELETE FROM login_failures WHERE window_ends <= ?`, before.UTC())
 	return res.RowsAffected, translate(res.Error, "delete ended login failures")
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,54 +11,76 @@ import (
 	"atlas/internal/testutil"
 )
 
-func TestLoginAttemptsCountWithinTheirWindow(t *testing.T) {
+func TestLoginFailuresSwapOnlyWhatWasSeen(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		st := store.New(d)
 		t0 := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-		window := 15 * time.Minute
-		count := func(at time.Time, keys ...string) map[string]int {
+		swap := func(key string, seen, failures int, ends time.Time) bool {
 			t.Helper()
-			counts, err := st.CountLoginAttempt(ctx, at, at.Add(window), keys...)
+			ok, err := st.SwapLoginFailures(ctx, key, seen, store.LoginFailures{Failures: failures, WaitEnds: ends})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return counts
+			return ok
+		}
+		read := func(keys ...string) map[string]store.LoginFailures {
+			t.Helper()
+			got, err := st.LoginFailuresOf(ctx, keys...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
 		}
 
-		count(t0, "compte", "adresse")
-		count(t0.Add(time.Minute), "compte", "adresse")
-		if got := count(t0.Add(2*time.Minute), "compte"); got["compte"] != 3 || len(got) != 1 {
-			t.Errorf("third attempt on the account: %v, want compte 3 alone", got)
+		if !swap("compte", 0, 1, t0) {
+			t.Fatal("first failure of a new key not written")
 		}
-		if got := count(t0.Add(3*time.Minute), "adresse"); got["adresse"] != 3 {
-			t.Errorf("third attempt from the address: %v", got)
+		if swap("compte", 0, 1, t0) {
+			t.Error("a second writer that saw no row overwrote the first")
 		}
-		// A success from the address takes its attempt back.
-		if err := st.ForgiveLoginAttempt(ctx, "adresse"); err != nil {
+		if !swap("compte", 1, 2, t0.Add(5*time.Second)) {
+			t.Fatal("second failure not written")
+		}
+		got := read("compte", "adresse")
+		if len(got) != 1 || got["compte"].Failures != 2 || !got["compte"].WaitEnds.Equal(t0.Add(5*time.Second)) {
+			t.Errorf("read back: %+v", got)
+		}
+
+		// Of simultaneous writers that read the same count, one wins.
+		var wg sync.WaitGroup
+		wins := make(chan bool, 8)
+		for range 8 {
+			wg.Go(func() {
+				ok, err := st.SwapLoginFailures(ctx, "compte", 2, store.LoginFailures{Failures: 3, WaitEnds: t0})
+				if err != nil {
+					t.Error(err)
+				}
+				wins <- ok
+			})
+		}
+		wg.Wait()
+		close(wins)
+		n := 0
+		for ok := range wins {
+			if ok {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d simultaneous swaps from one count won, want 1", n)
+		}
+
+		// Purging takes the keys whose wait ended before the given time.
+		swap("adresse", 0, 1, t0.Add(time.Hour))
+		if n, err := st.DeleteEndedLoginFailures(ctx, t0.Add(time.Minute)); err != nil || n != 1 {
+			t.Errorf("purge: %d rows, %v; want the account's alone", n, err)
+		}
+		if err := st.ClearLoginFailures(ctx, "adresse"); err != nil {
 			t.Fatal(err)
 		}
-		if got := count(t0.Add(4*time.Minute), "adresse"); got["adresse"] != 3 {
-			t.Errorf("after one attempt forgiven, the next: %v, want 3", got)
-		}
-		// The window runs from the first attempt, not the last: once it
-		// has ended, counting starts again at one.
-		if got := count(t0.Add(window), "compte"); got["compte"] != 1 {
-			t.Errorf("account once its window ended: %v, want 1", got)
-		}
-		if err := st.ClearLoginFailures(ctx, "compte"); err != nil {
-			t.Fatal(err)
-		}
-		if got := count(t0.Add(window+time.Second), "compte"); got["compte"] != 1 {
-			t.Errorf("cleared account: %v, want 1", got)
-		}
-		// Purging takes the ended windows only (the address's).
-		n, err := st.DeleteEndedLoginFailures(ctx, t0.Add(window+2*time.Second))
-		if err != nil || n != 1 {
-			t.Errorf("purge: %d rows, %v; want the address's ended window alone", n, err)
-		}
-		if got := count(t0.Add(window+3*time.Second), "compte", "adresse"); got["compte"] != 2 || got["adresse"] != 1 {
-			t.Errorf("after the purge: %v, want compte 2 (live window), adresse 1 (new window)", got)
+		if got := read("compte", "adresse"); len(got) != 0 {
+			t.Errorf("after purge and clear: %+v", got)
 		}
 	})
 }

@@ -77,18 +77,22 @@ func (s *Store) MoveReview(ctx context.Context, id int64, from, to int) error {
 	return nil
 }
 
-// CloseReview moves an open review to a final state. Only one caller can
-// close it: the others match no row and get ErrConflict.
+// CloseReview moves an open review to a final state without a vote
+// deciding it (a withdrawal), freezing the board it had. Only one caller
+// can close it: the others match no row and get ErrConflict.
 //
-//	UPDATE reviews SET state = :state, decided_at = :now WHERE id = :id AND state = 'submitted'
-func (s *Store) CloseReview(ctx context.Context, id int64, state string, now time.Time) error {
-	return s.closeReview(ctx, id, map[string]any{"state": state, "decided_at": now})
+//	UPDATE reviews SET state = :state, decided_at = :now, board_at_close = :board WHERE id = :id AND state = 'submitted'
+func (s *Store) CloseReview(ctx context.Context, id int64, state string, now time.Time, board model.BoardSnapshot) error {
+	return s.closeReview(ctx, id, map[string]any{"state": state, "decided_at": now, "board_at_close": board})
 }
 
 // DecideReview closes an open review as its board's vote decided, keeping
-// the tally (approvals of seats) on the review; see CloseReview.
-func (s *Store) DecideReview(ctx context.Context, id int64, state string, now time.Time, approvals, seats int) error {
-	return s.closeReview(ctx, id, map[string]any{"state": state, "decided_at": now, "decided_approvals": approvals, "decided_seats": seats})
+// the tally (approvals of seats) and the board that voted on the review, so
+// that a later change of the board never rewrites the decision; see
+// CloseReview.
+func (s *Store) DecideReview(ctx context.Context, id int64, state string, now time.Time, approvals int, board model.BoardSnapshot) error {
+	return s.closeReview(ctx, id, map[string]any{"state": state, "decided_at": now,
+		"decided_approvals": approvals, "decided_seats": board.Seats, "board_at_close": board})
 }
 
 func (s *Store) closeReview(ctx context.Context, id int64, fields map[string]any) error {

@@ -118,17 +118,22 @@ func (s *Store) encodeRevision(ctx context.Context, r *model.Revision) (*revisio
 }
 
 // body returns a row's text, rebuilding it if need be, and checks it
-// against the row's SHA-256.
+// against the row's SHA-256 once, when it enters the cache: every read
+// after that is of a text already proved to be the revision's. Rows of the
+// old plain format are checked too: a body changed behind the store's back
+// is an error, never a wrong text.
 func (s *Store) body(ctx context.Context, row *revisionRow) (string, error) {
-	if row.Storage == storagePlain || row.Storage == "" {
-		return row.Body, nil
-	}
 	if b, ok := s.bodies.Get(row.SHA256); ok {
 		return b, nil
 	}
 	var text []byte
 	var err error
 	switch row.Storage {
+	case storagePlain, "":
+		if err := check([]byte(row.Body), row.SHA256); err != nil {
+			return "", fmt.Errorf("store: revision %d of sheet %d: %w", row.Number, row.SheetID, err)
+		}
+		return s.bodies.Add(row.SHA256, row.Body), nil
 	case storageFull:
 		text, err = decompressor().DecodeAll(row.Data, nil)
 	case storageDelta:

@@ -159,13 +159,21 @@ func (h *handler) exportRecordMarkdown(c *fiber.Ctx) error {
 	r := rec.Review
 	// The record is written in the atlas's own language, whoever asks.
 	lang := i18n.Default
-	b.WriteString(i18n.T(lang, "record.heading", rec.Title))
-	b.WriteString(i18n.T(lang, "record.submission", r.ID, r.Revision, r.SubmittedBy, r.SubmittedAt.Format(time.RFC3339)))
-	b.WriteString(i18n.T(lang, "record.state", r.State))
+	// Every text a person chose (title, names, comments) is written as
+	// plain text: a record pasted into minutes or opened in a Markdown
+	// viewer must show "<script>" or "[lien](…)", never run or link it.
+	md := markdownText
+	board := make([]string, len(rec.Board))
+	for i, n := range rec.Board {
+		board[i] = md(n)
+	}
+	b.WriteString(i18n.T(lang, "record.heading", md(rec.Title)))
+	b.WriteString(i18n.T(lang, "record.submission", r.ID, r.Revision, md(r.SubmittedBy), r.SubmittedAt.Format(time.RFC3339)))
+	b.WriteString(i18n.T(lang, "record.state", md(r.State)))
 	if r.DecidedAt != nil {
 		b.WriteString(i18n.T(lang, "record.decided_on", r.DecidedAt.Format(time.RFC3339)))
 	}
-	b.WriteString(i18n.T(lang, "record.board", i18n.N(lang, "review.seats", r.Tally.Seats), r.Tally.Needed, strings.Join(rec.Board, ", ")))
+	b.WriteString(i18n.T(lang, "record.board", i18n.N(lang, "review.seats", r.Tally.Seats), r.Tally.Needed, strings.Join(board, ", ")))
 	b.WriteString(i18n.T(lang, "record.tally", r.Revision, i18n.T(lang, "review.tally", r.Tally.Approve, r.Tally.Reject, i18n.N(lang, "review.abstentions", r.Tally.Abstain))))
 	b.WriteString(i18n.T(lang, "record.table"))
 	for _, e := range rec.Entries {
@@ -173,15 +181,45 @@ func (h *handler) exportRecordMarkdown(c *fiber.Ctx) error {
 		if e.Revision != nil {
 			rev = fmt.Sprint(*e.Revision)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | %s | %s |\n", e.At.Format(time.RFC3339), e.Action, e.Actor, rev, e.RevisionSHA256, e.Choice, markdownCell(e.Comment))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | %s | %s |\n", e.At.Format(time.RFC3339), md(e.Action), md(e.Actor), rev, hexOnly(e.RevisionSHA256), md(e.Choice), md(e.Comment))
 	}
 	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="releve-%s-%d.md"`, rec.Review.Sheet, r.ID))
 	return c.SendString(b.String())
 }
 
-// markdownCell keeps a comment on one table row.
-func markdownCell(s string) string {
-	s = strings.ReplaceAll(s, "|", "\\|")
-	return strings.Join(strings.Fields(s), " ")
+// markdownActive are the ASCII characters that can start Markdown or HTML
+// inline syntax (tags, entities, links, images, emphasis, code, table
+// cells, strikethrough, attributes, math): each is written escaped with a
+// backslash, which CommonMark allows before any ASCII punctuation.
+const markdownActive = "\\`*_{}[]<>!|~&#$"
+
+// markdownText writes a person's text as inert Markdown on one line: every
+// active character escaped, line breaks and runs of spaces made one space
+// (a line break could end a table row or start a block).
+func markdownText(s string) string {
+	var b strings.Builder
+	for i, word := range strings.Fields(s) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		for _, r := range word {
+			if r < 0x80 && strings.ContainsRune(markdownActive, r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// hexOnly keeps a hash as it should be, hexadecimal digits, so nothing
+// else can end up inside the record's code spans.
+func hexOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if (r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F') {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -177,7 +177,8 @@ func (f *authzFixture) renewTokens(t *testing.T) {
 
 // sessionBrowser gives a person a fresh server-side session, as a login
 // would, without paying for a password hash on every request. u nil makes
-// an anonymous session (the one the login form gets).
+// an anonymous session (as the login form made before it had a cookie of
+// its own).
 func sessionBrowser(t *testing.T, a *testAtlas, u *model.User) (*browser, string) {
 	t.Helper()
 	var id *int64

@@ -390,8 +390,8 @@ func TestSaveAfterAPasswordChangeKeepsTheText(t *testing.T) {
 	if r.status != http.StatusForbidden || !hiddenKept.Match(r.body) {
 		t.Fatalf("post with an ended session: %d %.300s", r.status, r.body)
 	}
-	if b.cookies["atlas_session"] == "" || b.cookies["atlas_session"] == stale {
-		t.Errorf("the login form has no fresh session for its token")
+	if b.cookies["atlas_login"] == "" || b.cookies["atlas_session"] == stale {
+		t.Errorf("the login form has no token of its own, or the ended session's cookie was kept")
 	}
 	kept := html.UnescapeString(hiddenKept.FindStringSubmatch(string(r.body))[1])
 	token := html.UnescapeString(csrfField.FindStringSubmatch(string(r.body))[1])

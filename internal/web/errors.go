@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,7 +29,16 @@ type httpError struct {
 func (e *httpError) Error() string { return e.Code + ": " + e.Message(i18n.Default) }
 
 // Message is the error's text for people, in lang.
-func (e *httpError) Message(lang string) string { return i18n.T(lang, e.key, e.args...) }
+func (e *httpError) Message(lang string) string {
+	args := e.args
+	for i, a := range e.args {
+		if w, ok := a.(waitFor); ok { // said in lang; the error keeps the wait
+			args = slices.Clone(args)
+			args[i] = waitText(lang, time.Duration(w))
+		}
+	}
+	return i18n.T(lang, e.key, args...)
+}
 
 // newError builds an error shown with the message key, formatted with args.
 func newError(status int, code, key string, args ...any) *httpError {
@@ -42,6 +53,7 @@ func classify(err error) (*httpError, bool) {
 	var invalidSheet *sheet.InvalidError
 	var invalidAccount *auth.InvalidError
 	var unknownMembers *review.UnknownMembersError
+	var throttled *auth.ThrottledError
 	switch {
 	case errors.As(err, &he):
 		return he, false
@@ -53,8 +65,15 @@ func classify(err error) (*httpError, bool) {
 		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Key, invalidAccount.Args...), false
 	case errors.As(err, &unknownMembers):
 		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "error.unknown_members", strings.Join(unknownMembers.Names, ", ")), false
+	case errors.As(err, &throttled):
+		return newError(fiber.StatusTooManyRequests, "too_many_attempts", "error.too_many_attempts", waitFor(throttled.RetryAfter)), false
 	case errors.As(err, &fe):
 		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
+	}
+	if errors.Is(err, store.ErrCorruptRevision) {
+		// A stored revision no longer matches its SHA-256: the atlas's
+		// fault, logged, and said plainly rather than shown as a wrong text.
+		return newError(fiber.StatusInternalServerError, "revision_corrupt", "error.revision_corrupt"), true
 	}
 	for _, known := range knownErrors {
 		if errors.Is(err, known.err) {
@@ -72,7 +91,7 @@ var knownErrors = []struct {
 	code   string
 }{
 	{store.ErrNotFound, fiber.StatusNotFound, "not_found"},
-	{auth.ErrThrottled, fiber.StatusTooManyRequests, "too_many_attempts"},
+	{auth.ErrBusy, fiber.StatusServiceUnavailable, "busy"},
 	{auth.ErrForbidden, fiber.StatusForbidden, "forbidden"},
 	{auth.ErrLastAdmin, fiber.StatusConflict, "last_admin"},
 	{sheet.ErrBaseRequired, fiber.StatusPreconditionRequired, "base_required"},
@@ -142,6 +161,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 			"method", c.Method(), "path", c.Path(), "error", err.Error())
 	}
 	h.headers.set(c)
+	setRetryAfter(c, retryAfter(err))
 	lang := h.errorLang(c)
 	if isAPI(c) {
 		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(lang)})

@@ -161,11 +161,7 @@ func (h *handler) csrfRefused(c *fiber.Ctx) error {
 
 // showKeptLogin answers with the login page carrying a kept submission.
 func (h *handler) showKeptLogin(c *fiber.Ctx, kept *keptEdit, raw string) error {
-	if err := h.ensureSession(c); err != nil {
-		return err
-	}
-	b := h.base(c, "")
-	b.Title = b.T("login.title")
+	b := h.loginBase(c)
 	p := loginPage{Base: b, Next: kept.editorURL(), Kept: raw, KeptBody: kept.Form.Body, KeptSummary: kept.Form.Summary}
 	p.KeptNotice = b.T("login.kept")
 	if u := userOf(c); u != nil {

@@ -54,6 +54,11 @@ type apiReview struct {
 	Note        string       `json:"note"`
 	Votes       []apiVote    `json:"votes"`
 	Tally       review.Tally `json:"tally"`
+	// Board is who the review is counted with: the sheet's board while
+	// open, the board frozen when it closed afterwards; BoardPartial marks
+	// a frozen board rebuilt knowing only the members who voted.
+	Board        []string `json:"board"`
+	BoardPartial bool     `json:"board_partial,omitempty"`
 }
 
 func toAPIReview(b *reviewBundle) apiReview {
@@ -61,7 +66,10 @@ func toAPIReview(b *reviewBundle) apiReview {
 	out := apiReview{
 		ID: r.ID, Sheet: b.Sheet.Slug, Revision: r.RevisionNumber, State: r.State,
 		SubmittedBy: b.Name(r.SubmittedBy), SubmittedAt: r.SubmittedAt.UTC(), Note: r.Note,
-		Votes: []apiVote{}, Tally: b.Tally,
+		Votes: []apiVote{}, Tally: b.Tally, Board: make([]string, 0, len(b.Board)), BoardPartial: b.Partial,
+	}
+	for _, u := range b.Board {
+		out.Board = append(out.Board, u.Username)
 	}
 	if r.DecidedAt != nil {
 		t := r.DecidedAt.UTC()

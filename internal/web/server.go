@@ -58,6 +58,7 @@ type handler struct {
 	reviews  *review.Service
 	notify   *notify.Service
 	events   *events.Hub
+	streams  *events.StreamLimit // event streams open per account
 	searcher search.Searcher
 	log      *slog.Logger
 	access   *slog.Logger // the access log, see observe
@@ -109,6 +110,7 @@ func New(d Deps) (*fiber.App, error) {
 		d.Events.WatchChanges(h.caches)
 	}
 	h.stream, h.stopping = d.StreamLifetime, d.Stopping
+	h.streams = events.NewStreamLimit(streamsPerAccount)
 	h.requestTimeout = cmp.Or(d.RequestTimeout, defaultRequestTimeout)
 	h.exportTimeout = cmp.Or(d.ExportTimeout, defaultExportTimeout)
 	if h.stream == 0 {

@@ -1,13 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/auth"
 	"atlas/internal/i18n"
 )
 
@@ -27,34 +24,16 @@ type loginPage struct {
 	KeptOpen bool
 }
 
-// showLoginPage gives an anonymous visitor a session just for the form's
-// CSRF token; logging in replaces it.
+// showLoginPage writes nothing to the database: the form's CSRF token is
+// the session's when there is one, else the login cookie's (see
+// login_guard.go).
 func (h *handler) showLoginPage(c *fiber.Ctx) error {
 	if userOf(c) != nil {
 		return redirect(c, safeNext(c.Query("next")))
 	}
-	if err := h.ensureSession(c); err != nil {
-		return err
-	}
-	b := h.base(c, "")
-	b.Title = b.T("login.title")
+	b := h.loginBase(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next"))})
-}
-
-// ensureSession gives a visitor without one an anonymous session, which
-// the login form needs for its CSRF token; logging in replaces it.
-func (h *handler) ensureSession(c *fiber.Ctx) error {
-	if sessionOf(c) != nil {
-		return nil
-	}
-	token, sess, err := h.auth.StartSession(c.UserContext(), nil)
-	if err != nil {
-		return err
-	}
-	h.setSessionCookie(c, token, sess.ExpiresAt)
-	c.Locals(localSession, sess)
-	return nil
 }
 
 func (h *handler) login(c *fiber.Ctx) error {
@@ -65,23 +44,19 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	user, err := h.auth.SignIn(c.UserContext(), username, password, h.clientIP(c))
-	if errors.Is(err, auth.ErrThrottled) || errors.Is(err, auth.ErrBadCredentials) {
-		b := h.base(c, "")
-		b.Title = b.T("login.title")
-		status, message := fiber.StatusUnauthorized, b.T("login.failed")
-		if errors.Is(err, auth.ErrThrottled) {
-			status, message = fiber.StatusTooManyRequests, b.T("login.throttled")
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(auth.ThrottleWindow.Seconds())))
+	if err != nil {
+		b := h.loginBase(c)
+		status, message, refused := loginRefusal(c, b, err)
+		if !refused {
+			return err
 		}
 		p := loginPage{Base: b, Next: next, Username: username, Error: message}
 		if kept != nil {
 			p.Kept, p.KeptBody, p.KeptSummary = c.FormValue("kept"), kept.Form.Body, kept.Form.Summary
 			p.KeptNotice = b.T("login.kept")
 		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
 		return h.views.render(c, status, pageLogin, p)
-	}
-	if err != nil {
-		return err
 	}
 	oldToken, _ := c.Locals(localSessionToken).(string)
 	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken)
@@ -89,6 +64,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	h.setSessionCookie(c, token, sess.ExpiresAt)
+	h.clearLoginCSRF(c)
 	if kept != nil {
 		return h.landWithKept(c, user, sess, kept)
 	}

@@ -21,6 +21,15 @@ const presenceInterval = 20 * time.Second
 // stops reading is let go.
 const streamWriteTimeout = 30 * time.Second
 
+// streamsPerAccount bounds the event streams one account holds open at
+// once (in each instance): a page or two per tab is plenty, thousands are
+// an attack. streamRetryAfter is when to try again once refused: by then
+// a stream whose browser went away has noticed at its next ping.
+const (
+	streamsPerAccount = 5
+	streamRetryAfter  = "20" // seconds, presenceInterval
+)
+
 // sheetEvents streams a sheet's live news as Server-Sent Events: new
 // revisions, board decisions, and (with ?editing=1) who else has the
 // editor open, announced on connection and every 20 s while it stays.
@@ -33,6 +42,11 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 		return err
 	}
 	user := userOf(c)
+	release, ok := h.streams.Acquire(user.ID)
+	if !ok {
+		c.Set(fiber.HeaderRetryAfter, streamRetryAfter)
+		return newError(fiber.StatusTooManyRequests, "too_many_streams", "error.too_many_streams")
+	}
 	// Copies: the stream outlives this handler and Fiber reuses its values.
 	self, name, editing, sheetID := user.ID, strings.Clone(user.Name()), c.Query("editing") == "1", sh.ID
 	c.Set(fiber.HeaderContentType, "text/event-stream")
@@ -64,7 +78,11 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 		}
 	}
 	presence()
+	// The writer always runs (fasthttp starts it at once, and it ends when
+	// the stream does), so the slot is given back exactly when the stream
+	// ends, whoever ends it.
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer release()
 		defer stop()
 		end := time.After(lifetime)
 		tick := time.NewTicker(presenceInterval)

@@ -67,7 +67,13 @@ func (d database) env(addr string) []string {
 // run executes an administration command and returns its standard output.
 func (d database) run(t testing.TB, stdin string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	return d.runWithin(t, time.Minute, stdin, args...)
+}
+
+// runWithin is run with another time limit (a large import).
+func (d database) runWithin(t testing.TB, limit time.Duration, stdin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, atlasBinary(t), args...)
 	cmd.Env = d.env("")
@@ -143,10 +149,17 @@ type server struct {
 // process is always killed when the test ends, whatever happens.
 func startServer(t testing.TB, d database) *server {
 	t.Helper()
+	return startServerEnv(t, d)
+}
+
+// startServerEnv is startServer with more KEY=value settings in the
+// server's environment (a memory limit, a trusted proxy).
+func startServerEnv(t testing.TB, d database, extra ...string) *server {
+	t.Helper()
 	addr := freeAddr(t)
 	s := &server{base: "http://" + addr, log: &logBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(atlasBinary(t), "serve")
-	s.cmd.Env = d.env(addr)
+	s.cmd.Env = append(d.env(addr), extra...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -261,17 +274,23 @@ func (c *client) close() { c.hc.CloseIdleConnections() }
 // do sends one request. A non-nil error means no HTTP answer at all
 // (connection refused or reset, timeout); any status is returned as is.
 func (c *client) do(ctx context.Context, method, path string, auth bool, in any) (int, []byte, error) {
+	status, _, data, err := c.doHeader(ctx, method, path, auth, in)
+	return status, data, err
+}
+
+// doHeader is do that also returns the answer's headers (Retry-After).
+func (c *client) doHeader(ctx context.Context, method, path string, auth bool, in any) (int, http.Header, []byte, error) {
 	var body io.Reader
 	if in != nil {
 		data, err := json.Marshal(in)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 		body = bytes.NewReader(data)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -281,13 +300,13 @@ func (c *client) do(ctx context.Context, method, path string, auth bool, in any)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	data, err := readAndClose(resp)
 	if err != nil {
-		return resp.StatusCode, nil, fmt.Errorf("read answer: %w", err)
+		return resp.StatusCode, resp.Header, nil, fmt.Errorf("read answer: %w", err)
 	}
-	return resp.StatusCode, data, nil
+	return resp.StatusCode, resp.Header, data, nil
 }
 
 // statusError is an answer with an unexpected status.
@@ -400,12 +419,14 @@ type saveAnswer struct {
 	Unchanged bool
 	Head      int // on 409
 	Raw       string
+	// RetryAfter is the Retry-After header of a 429 or 503, as sent.
+	RetryAfter string
 }
 
 func (c *client) save(ctx context.Context, slug string, base int, title, body string) (saveAnswer, error) {
 	in := map[string]any{"base": base, "title": title, "body": body, "summary": "charge"}
-	status, data, err := c.do(ctx, http.MethodPut, "/api/v1/sheets/"+slug, true, in)
-	ans := saveAnswer{Status: status, Raw: string(data)}
+	status, header, data, err := c.doHeader(ctx, http.MethodPut, "/api/v1/sheets/"+slug, true, in)
+	ans := saveAnswer{Status: status, Raw: string(data), RetryAfter: header.Get("Retry-After")}
 	if err != nil {
 		return ans, err
 	}
