@@ -15,9 +15,9 @@ import (
 
 // TestControlCharactersRefused: ESC, BEL, DEL and the other control
 // characters are refused in one-line fields (titles, summaries, tags,
-// metadata, vote comments, names), tabs and line breaks included, and in
-// texts of several lines (bodies, messages, notes) but for tabs and line
-// breaks: 400 with a message saying which field, from the API (JSON) and
+// metadata, names), tabs and line breaks included, and in texts of
+// several lines (bodies, messages, notes, vote comments) but for tabs and
+// line breaks: 400 with a message saying which field, from the API (JSON) and
 // the pages (forms), and nothing is stored.
 func TestControlCharactersRefused(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
@@ -46,7 +46,7 @@ func TestControlCharactersRefused(t *testing.T) {
 			{"PATCH", "/sheets/" + slug, map[string]any{"base": 1, "title": "Jar\x08din"}, "title"},
 			{"POST", "/sheets/" + slug + "/comments", map[string]any{"body": "Bonjour\x1b[5m !"}, "message"},
 			{"POST", "/sheets/" + slug + "/reviews", map[string]any{"revision": 1, "note": "note\x07"}, "note"},
-			{"POST", fmt.Sprintf("/reviews/%d/votes", reviewID), map[string]any{"choice": "approve", "revision": 1, "comment": "oui\nmais"}, "comment"},
+			{"POST", fmt.Sprintf("/reviews/%d/votes", reviewID), map[string]any{"choice": "approve", "revision": 1, "comment": "oui\x1b[8mmais"}, "comment"},
 			{"POST", fmt.Sprintf("/reviews/%d/amendments", reviewID), map[string]any{"base": 1, "title": "Jardin\x1b", "body": "x"}, "title"},
 		}
 		for _, tc := range refusedAPI {
