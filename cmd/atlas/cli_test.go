@@ -139,10 +139,16 @@ func TestAccountsAndTokens(t *testing.T) {
 		}
 		a.fails(t, "", `no user "personne"`, "token", "create", "--username", "personne")
 
-		if out := a.ok(t, "un-nouveau-mot-de-passe\n", "user", "password", "--username", "marie"); out != "password of marie changed\n" {
+		// A new password ends the account's tokens too: a thief's token
+		// must not outlive the owner's recovery.
+		if out := a.ok(t, "un-nouveau-mot-de-passe\n", "user", "password", "--username", "marie"); out != "password of marie changed; its sessions and 1 API token(s) ended\n" {
 			t.Errorf("user password printed %q", out)
 		}
 		a.fails(t, "court\n", "at least", "user", "password", "--username", "marie")
+		a.fails(t, "         a\n", "at least", "user", "password", "--username", "marie")
+		a.fails(t, "Azerty1234!\n", "most common", "user", "password", "--username", "marie")
+		a.fails(t, "motdepasse2026\n", "most common", "user", "create", "--username", "paul", "--email", "paul@example.org", "--password-stdin")
+		a.fails(t, "un-nouveau-mot-de-passe\n", `no account "personne"`, "user", "password", "--username", "personne")
 	})
 }
 

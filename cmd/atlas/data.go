@@ -233,31 +233,27 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger, st
 }
 
 // passwordCommand sets an account's password (from standard input) and
-// ends its sessions; restored archives need it, having no passwords.
+// ends its sessions and API tokens, under the same rule as the account
+// page; restored archives need it, having no passwords.
 func passwordCommand(ctx context.Context, a *app.App, username string, stdin io.Reader, stdout io.Writer) error {
 	data, err := io.ReadAll(io.LimitReader(stdin, 4096))
 	if err != nil {
 		return err
 	}
 	password := strings.TrimRight(string(data), "\r\n")
-	if len([]rune(password)) < auth.MinPasswordLength {
-		return fmt.Errorf("user password: at least %d characters", auth.MinPasswordLength)
-	}
 	u, err := a.Store.UserByUsername(ctx, username)
 	if err != nil {
 		return fmt.Errorf("user password: no account %q", username)
 	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
+	ended, err := a.Auth.ResetPassword(ctx, nil, u, password)
+	var invalid *auth.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		return fmt.Errorf("user password: %s", i18n.T("en", invalid.Key, invalid.Args...))
+	case err != nil:
 		return err
 	}
-	if err := a.Store.UpdateUserPassword(ctx, u.ID, hash); err != nil {
-		return err
-	}
-	if err := a.Store.DeleteUserSessions(ctx, u.ID); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(stdout, "password of %s changed\n", username)
+	_, err = fmt.Fprintf(stdout, "password of %s changed; its sessions and %d API token(s) ended\n", username, ended)
 	return err
 }
 

@@ -238,6 +238,10 @@ func tokenCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		return fmt.Errorf("token create: no user %q", *username)
 	}
 	token, err := a.Auth.CreateAPIToken(ctx, u.ID, *name)
+	var invalid *auth.InvalidError
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("token create: %s", i18n.T("en", invalid.Key, invalid.Args...))
+	}
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/store"
 )
@@ -34,6 +34,10 @@ type InvalidError struct {
 }
 
 func (e *InvalidError) Error() string { return "auth: " + e.Field + ": " + e.Key }
+
+// ControlCharacterKey starts the message key of a field refused for a
+// control character (document.OneLine); the web layer answers it 400.
+const ControlCharacterKey = "error.control_character."
 
 // Session lifetimes: a signed-in session lasts a month; an anonymous one
 // only carries the login form's CSRF token.
@@ -89,10 +93,11 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 		return nil, &InvalidError{"email", "error.email_format", nil}
 	case in.Role != model.RoleContributor && in.Role != model.RoleAdmin:
 		return nil, &InvalidError{"role", "error.role_format", nil}
-	case utf8.RuneCountInString(in.Password) < MinPasswordLength:
-		return nil, &InvalidError{"password", "error.password_too_short", []any{MinPasswordLength}}
-	case len(in.Password) > 1024:
-		return nil, &InvalidError{"password", "error.password_too_long", nil}
+	case !document.OneLine(in.DisplayName):
+		return nil, &InvalidError{"display_name", ControlCharacterKey + "display_name", nil}
+	}
+	if err := CheckNewPassword(in.Password, in.Username, in.Email); err != nil {
+		return nil, err
 	}
 	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
@@ -225,6 +230,9 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 // CreateAPIToken makes a bearer token for a user and returns its value,
 // which is shown once and never stored.
 func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+	if !document.OneLine(name) {
+		return "", &InvalidError{"name", ControlCharacterKey + "token_name", nil}
+	}
 	token := "atl_" + NewToken()
 	t := &model.APIToken{UserID: userID, Name: strings.TrimSpace(name), TokenHash: HashToken(token), CreatedAt: s.now()}
 	if err := s.store.CreateAPIToken(ctx, t); err != nil {
@@ -257,27 +265,61 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 }
 
 // ChangePassword sets a new password after checking the current one and
-// ends every session of the account: whoever else held one must log in
-// again. The caller starts a fresh session for the person who changed it.
-// Wrong current passwords count as failed logins of the account, so a
-// borrowed session cannot be used to guess it.
-func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) error {
+// ends every session and every API token of the account: whoever else held
+// one, a thief included, must sign in again, and a program must be given a
+// new token. The caller starts a fresh session for the person who changed
+// it. Wrong current passwords count as failed logins of the account, so a
+// borrowed session cannot be used to guess it. It returns how many API
+// tokens were ended.
+func (s *Service) ChangePassword(ctx context.Context, u *model.User, current, next string) (int64, error) {
 	if _, err := s.throttled(ctx, u.Username, current, accountKey(u.Username), changeKey(u.Username)); errors.Is(err, ErrBadCredentials) {
-		return &InvalidError{"current_password", "error.wrong_password", nil}
+		return 0, &InvalidError{"current_password", "error.wrong_password", nil}
 	} else if err != nil {
-		return err
+		return 0, err
 	}
-	if utf8.RuneCountInString(next) < MinPasswordLength {
-		return &InvalidError{"password", "error.password_too_short", []any{MinPasswordLength}}
+	return s.setPassword(ctx, u, &u.ID, next, "account")
+}
+
+// ResetPassword gives account u a new password without the current one,
+// as an administrator does: from the admin page, or from the command line
+// (through which a restored archive's accounts get theirs), where actor is
+// nil. Its sessions and API tokens end as in ChangePassword.
+func (s *Service) ResetPassword(ctx context.Context, actor, u *model.User, next string) (int64, error) {
+	var actorID *int64
+	via := "command_line"
+	if actor != nil {
+		if !actor.IsAdmin() {
+			return 0, ErrForbidden
+		}
+		actorID, via = &actor.ID, "admin"
+	}
+	return s.setPassword(ctx, u, actorID, next, via)
+}
+
+// setPassword checks and stores a new password, then ends the account's
+// sessions and API tokens and writes the audit entry, in one transaction:
+// a token must not outlive the password that stood behind it.
+func (s *Service) setPassword(ctx context.Context, u *model.User, actorID *int64, next, via string) (int64, error) {
+	if err := CheckNewPassword(next, u.Username, u.Email); err != nil {
+		return 0, err
 	}
 	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.store.WithTx(ctx, func(ctx context.Context) error {
+	var ended int64
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateUserPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		return s.store.DeleteUserSessions(ctx, u.ID)
+		if err := s.store.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		if ended, err = s.store.DeleteUserAPITokens(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.store.AppendAudit(ctx, &model.AuditEntry{CreatedAt: s.now(), ActorID: actorID, Action: store.AuditPasswordChange,
+			Details: model.JSONMap{"user_id": u.ID, "user": u.Username, "via": via, "tokens_ended": ended}})
 	})
+	return ended, err
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"atlas/internal/model"
 	"atlas/internal/store"
@@ -12,11 +13,18 @@ import (
 var (
 	ErrUnknownRole = errors.New("auth: unknown role")
 	ErrOwnRole     = errors.New("auth: an admin cannot change their own role")
+	// ErrLastAdmin refuses a change that would leave no active admin.
+	ErrLastAdmin = errors.New("auth: the last admin cannot be demoted or disabled")
 )
 
 // SetRole gives an account a role and enables or disables it, with an
 // audit entry; either change ends the account's sessions, so a demoted
 // admin loses admin pages at once. Admins only, never on themselves.
+//
+// The atlas always keeps an active admin: the admins are locked and read
+// again inside the transaction (store.LockActiveAdmins), so of two admins
+// demoting each other at once the second is refused with ErrLastAdmin,
+// and an actor demoted meanwhile is refused with ErrForbidden.
 func (s *Service) SetRole(ctx context.Context, actor *model.User, userID int64, role string, disabled bool) error {
 	if !actor.IsAdmin() {
 		return ErrForbidden
@@ -28,6 +36,16 @@ func (s *Service) SetRole(ctx context.Context, actor *model.User, userID int64, 
 		return ErrOwnRole
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		admins, err := s.store.LockActiveAdmins(ctx)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(admins, userID) && (role != model.RoleAdmin || disabled) && len(admins) == 1 {
+			return ErrLastAdmin
+		}
+		if !slices.Contains(admins, actor.ID) {
+			return ErrForbidden
+		}
 		if err := s.store.UpdateUserRole(ctx, userID, role, disabled); err != nil {
 			return err
 		}

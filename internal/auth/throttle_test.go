@@ -224,18 +224,18 @@ func TestChangePasswordCountsWrongGuesses(t *testing.T) {
 		u := testutil.User(t, store.New(d), "marie", model.RoleContributor)
 		var invalid *auth.InvalidError
 		for i := range 3 {
-			if err := svc.ChangePassword(ctx, u, "une devinette", "un autre mot de passe"); !errors.As(err, &invalid) || invalid.Field != "current_password" {
+			if _, err := svc.ChangePassword(ctx, u, "une devinette", "un autre mot de passe"); !errors.As(err, &invalid) || invalid.Field != "current_password" {
 				t.Fatalf("guess %d: %v", i+1, err)
 			}
 		}
-		if err := svc.ChangePassword(ctx, u, testutil.FixturePassword, "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
+		if _, err := svc.ChangePassword(ctx, u, testutil.FixturePassword, "un autre mot de passe"); !errors.Is(err, auth.ErrThrottled) {
 			t.Errorf("after 3 wrong guesses: %v, want throttled", err)
 		}
 		if _, err := svc.SignIn(ctx, "marie", testutil.FixturePassword, "10.0.0.1"); err != nil {
 			t.Errorf("sign-in after 3 wrong guesses on the account page: %v", err)
 		}
 		clk.advance(5 * time.Second)
-		if err := svc.ChangePassword(ctx, u, testutil.FixturePassword, "un autre mot de passe"); err != nil {
+		if _, err := svc.ChangePassword(ctx, u, testutil.FixturePassword, "un autre mot de passe"); err != nil {
 			t.Errorf("once the wait ended: %v", err)
 		}
 	})

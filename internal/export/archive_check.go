@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"atlas/internal/auth"
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
@@ -72,14 +73,14 @@ func checkVote(v *model.Vote) error {
 // checkNote bounds a review's note or a vote's comment, which the review
 // service keeps shorter than a discussion message.
 func checkNote(s string) error {
-	if utf8.RuneCountInString(s) > sheet.MaxCommentRunes || !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+	if utf8.RuneCountInString(s) > sheet.MaxCommentRunes || !utf8.ValidString(s) || !document.Text(s) {
 		return errors.New("a note is too long or not valid text")
 	}
 	return nil
 }
 
 // oneLine reports whether s is valid UTF-8 on one line, as the sheet
-// service wants a title: no line break and no NUL.
+// service wants a title: no line break nor any other control character.
 func oneLine(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsAny(s, "\r\n\x00")
+	return utf8.ValidString(s) && document.OneLine(s)
 }

@@ -86,15 +86,20 @@ func ImportGeoJSON(ctx context.Context, st *store.Store, sheets *sheet.Service, 
 			return results, fmt.Errorf("export: feature %d has no name", i+1)
 		}
 		place := &model.Place{Name: text(feat.Properties, "place", "name"), Address: text(feat.Properties, "address"), Lat: g.Coordinates[1], Lon: g.Coordinates[0]}
-		slug := text(feat.Properties, "slug")
+		slug, asked := text(feat.Properties, "slug"), ""
 		if slug == "" {
 			slug = document.Slug(name)
+		} else {
+			asked = slug
 		}
 		sh, err := st.SheetBySlug(ctx, slug)
 		if errors.Is(err, store.ErrNotFound) {
+			// A slug made from the name is the service's to make, which
+			// steps around route words ("New" becomes new-2); one the
+			// feature names is kept or refused as it is.
 			created, rev, err := sheets.Create(ctx, author, sheet.CreateInput{
 				Title: name, Body: text(feat.Properties, "description"), Meta: &model.Meta{Place: place},
-				Slug: slug, Summary: i18n.T(i18n.Default, "summary.map_import"), Origin: model.OriginImport,
+				Slug: asked, Summary: i18n.T(i18n.Default, "summary.map_import"), Origin: model.OriginImport,
 			})
 			if err != nil {
 				return results, fmt.Errorf("export: feature %d (%s): %w", i+1, name, err)

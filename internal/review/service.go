@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"atlas/internal/auth"
+	"atlas/internal/document"
 	"atlas/internal/events"
 	"atlas/internal/model"
 	"atlas/internal/notify"
@@ -370,11 +371,17 @@ func (s *Service) lockOpen(ctx context.Context, reviewID int64, actor *model.Use
 	return r, nil
 }
 
-// checkText validates a note or comment: one short text, storable.
+// checkText validates a note or comment: one short text, storable, of
+// one line or several (the API has always taken a vote's comment on
+// several lines; the record shows it on one), without other control
+// characters.
 func checkText(field, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > maxNoteRunes || !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
 		return "", &sheet.InvalidError{Field: field, Code: "invalid_" + field, Key: "error.note_too_long", Args: []any{maxNoteRunes}}
+	}
+	if !document.Text(text) {
+		return "", &sheet.InvalidError{Field: field, Code: "control_character", Key: "error.control_character." + field}
 	}
 	return text, nil
 }

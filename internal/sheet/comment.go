@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"atlas/internal/auth"
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/store"
 )
@@ -34,6 +35,8 @@ func (s *Service) Comment(ctx context.Context, author *model.User, slug string, 
 		return nil, invalid("body", "comment_too_long", "error.comment_too_long")
 	case !cleanText(body):
 		return nil, invalid("body", "invalid_body", "error.comment_invalid")
+	case !document.Text(body):
+		return nil, invalid("body", "control_character", "error.control_character.message")
 	}
 	sh, err := s.store.SheetBySlug(ctx, slug)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/store"
 )
@@ -200,9 +201,15 @@ func checkDraft(in DraftInput) (DraftInput, error) {
 	if utf8.RuneCountInString(in.Summary) > MaxSummaryRune || strings.ContainsAny(in.Summary, "\r\n") || !cleanText(in.Summary) {
 		return in, invalid("summary", "invalid_summary", "error.summary_invalid", MaxSummaryRune)
 	}
+	if !document.OneLine(in.Summary) {
+		return in, controlError("summary")
+	}
 	website := strings.TrimSpace(in.Meta.Website)
 	if utf8.RuneCountInString(website) > maxMetaText || !cleanText(website) {
 		return in, invalid("meta.website", "too_long", "error.text_too_long")
+	}
+	if !document.OneLine(website) {
+		return in, controlError("meta.website")
 	}
 	in.Meta.Website = ""
 	// "Another licence" whose name is not typed yet is half typed too: the

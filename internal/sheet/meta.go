@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 )
 
@@ -90,6 +91,9 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 		if utf8.RuneCountInString(v) > maxMetaText || !cleanText(v) {
 			return m, invalid("meta."+field, "too_long", "error.text_too_long")
 		}
+		if !document.OneLine(v) {
+			return m, controlError("meta." + field)
+		}
 	}
 	if m.Website != "" {
 		u, err := url.Parse(m.Website)
@@ -119,6 +123,9 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 		if utf8.RuneCountInString(tag) > maxTagLen || !cleanText(tag) {
 			return m, invalid("meta.tags", "invalid_tag", "error.tag_invalid")
 		}
+		if !document.OneLine(tag) {
+			return m, controlError("meta.tags")
+		}
 		tags = append(tags, tag)
 	}
 	if len(tags) > maxTags {
@@ -136,6 +143,8 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 			return m, invalid("meta.place.lon", "out_of_range", "error.longitude_range")
 		case utf8.RuneCountInString(p.Name) > maxMetaText || utf8.RuneCountInString(p.Address) > maxMetaText || !cleanText(p.Name) || !cleanText(p.Address):
 			return m, invalid("meta.place", "too_long", "error.place_too_long")
+		case !document.OneLine(p.Name) || !document.OneLine(p.Address):
+			return m, controlError("meta.place")
 		}
 	}
 	return m, nil

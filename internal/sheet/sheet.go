@@ -157,6 +157,9 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 	if base != "" && (len(base) > 80 || !slugPattern.MatchString(base)) {
 		return nil, nil, invalid("slug", "invalid_slug", "error.slug_invalid")
 	}
+	if ReservedSlug(base) {
+		return nil, nil, invalid("slug", "slug_reserved", "error.slug_reserved", base)
+	}
 	if base == "" {
 		if base = document.Slug(content.Title); base == "" {
 			base = "fiche"
@@ -208,12 +211,16 @@ func (s *Service) Create(ctx context.Context, author *model.User, in CreateInput
 	return nil, nil, fmt.Errorf("sheet: no free slug for %q", base)
 }
 
-// freeSlug returns base, or base-2, base-3… whichever is free now.
+// freeSlug returns base, or base-2, base-3… whichever is free now. A
+// route word (ReservedSlug) counts as taken: the title "New" makes new-2.
 func (s *Service) freeSlug(ctx context.Context, base string) (string, error) {
 	for n := 1; ; n++ {
 		slug := base
 		if n > 1 {
 			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		if ReservedSlug(slug) {
+			continue
 		}
 		taken, err := s.store.SlugTaken(ctx, slug)
 		if err != nil {
@@ -448,8 +455,24 @@ func checkText(title, body string) error {
 		return invalid("body", "body_too_large", "error.body_too_large")
 	case !cleanText(body):
 		return invalid("body", "invalid_body", "error.body_invalid")
+	case !document.OneLine(title):
+		return controlError("title")
+	case !document.Text(body):
+		return controlError("body")
 	}
 	return nil
+}
+
+// controlError refuses a field holding a control character
+// (document.OneLine, document.Text): a 400 whose message names the field.
+func controlError(field string) error {
+	key := strings.TrimPrefix(field, "meta.")
+	switch key {
+	case "title", "summary", "body", "tags", "place":
+	default:
+		key = "meta" // subtitle, website, contact, legal status, licence
+	}
+	return invalid(field, "control_character", "error.control_character."+key)
 }
 
 // checkContent validates and normalizes what a revision will hold. The body
@@ -471,6 +494,9 @@ func checkSummary(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > MaxSummaryRune || strings.ContainsAny(s, "\r\n") || !cleanText(s) {
 		return "", invalid("summary", "invalid_summary", "error.summary_invalid", MaxSummaryRune)
+	}
+	if !document.OneLine(s) {
+		return "", controlError("summary")
 	}
 	return s, nil
 }

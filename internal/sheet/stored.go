@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"atlas/internal/document"
 	"atlas/internal/model"
 	"atlas/internal/store"
 )
@@ -14,16 +15,12 @@ import (
 // maxSlugBytes matches document.Slug's cut.
 const maxSlugBytes = 80
 
-// routeWords are the slugs a sheet's URL cannot have: /sheets/new is the
-// form for a new sheet, so a sheet named "new" could never be shown.
-var routeWords = map[string]bool{"new": true}
-
 // ValidSlug reports whether s can name a sheet: lowercase ASCII words
-// joined by "-", at most 80 bytes, and no word the routes use. Restoring
-// an archive checks every slug with it, since slugs become URLs and file
-// names.
+// joined by "-", at most 80 bytes, and no word the routes use
+// (ReservedSlug). Restoring an archive checks every slug with it, since
+// slugs become URLs and file names.
 func ValidSlug(s string) bool {
-	return len(s) <= maxSlugBytes && slugPattern.MatchString(s) && !routeWords[s]
+	return len(s) <= maxSlugBytes && slugPattern.MatchString(s) && !ReservedSlug(s)
 }
 
 // CheckStoredRevision checks a revision that comes from elsewhere (an
@@ -81,6 +78,8 @@ func CheckStoredComment(body string) error {
 		return invalid("body", "comment_too_long", "error.comment_too_long")
 	case !cleanText(body):
 		return invalid("body", "invalid_body", "error.comment_invalid")
+	case !document.Text(body):
+		return invalid("body", "control_character", "error.control_character.message")
 	}
 	return nil
 }

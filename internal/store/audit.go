@@ -17,6 +17,9 @@ const (
 	AuditBoardChange = "board_change"
 	AuditRoleChange  = "role_change"
 	AuditCommentHide = "comment_hide"
+	// AuditPasswordChange records a new password and the API tokens it
+	// ended.
+	AuditPasswordChange = "password_change"
 )
 
 // AppendAudit writes an audit entry. The table refuses updates and deletes.

@@ -38,6 +38,13 @@ func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 	return rowsOrNotFound(res.Error, res.RowsAffected, "delete api token %d", id)
 }
 
+// DeleteUserAPITokens revokes every token of an account, as when its
+// password changes, and says how many there were.
+func (s *Store) DeleteUserAPITokens(ctx context.Context, userID int64) (int64, error) {
+	res := s.conn(ctx).Where("user_id = ?", userID).Delete(&model.APIToken{})
+	return res.RowsAffected, translate(res.Error, "delete api tokens of user %d", userID)
+}
+
 // APITokenWithUser finds a token by the SHA-256 of its value, with its
 // account, in one query: every request of a program starts with it.
 //

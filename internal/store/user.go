@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
+	"atlas/internal/db"
 	"atlas/internal/model"
 )
 
@@ -107,4 +109,36 @@ func (n *nullableUser) user() *model.User {
 	return &model.User{ID: n.id.Int64, Username: n.username.String, Email: n.email.String, DisplayName: n.displayName.String,
 		PasswordHash: n.passwordHash.String, Role: n.role.String, Disabled: n.disabled.Bool,
 		CreatedAt: n.createdAt.Time, UpdatedAt: n.updatedAt.Time}
+}
+
+// adminsLockKey names the PostgreSQL advisory lock every change of the
+// admins takes ("atlas admins" in ASCII, for whoever reads pg_locks).
+const adminsLockKey = 0x61746c61_73616463
+
+// LockActiveAdmins returns the ids of the active admins (role admin, not
+// disabled) and, until the transaction ends, keeps any other transaction
+// that calls it waiting: two admins demoting each other at once are then
+// decided one after the other, and the second sees the first's change. It
+// must run in a transaction.
+//
+// PostgreSQL: a transaction-scoped advisory lock, then a read that, in
+// READ COMMITTED, sees whatever committed before the lock was granted:
+//
+//	SELECT pg_advisory_xact_lock(:key);
+//	SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id
+//
+// SQLite: every transaction is BEGIN IMMEDIATE, so it holds the database's
+// write lock from its start and the read alone is enough.
+func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
+	if !db.InTx(ctx) {
+		return nil, errors.New("store: active admins locked outside a transaction")
+	}
+	if s.db.Dialect == db.Postgres {
+		if err := s.conn(ctx).Exec("SELECT pg_advisory_xact_lock(?)", int64(adminsLockKey)).Error; err != nil {
+			return nil, translate(err, "lock admins")
+		}
+	}
+	var ids []int64
+	err := s.conn(ctx).Model(&model.User{}).Where("role = ? AND NOT disabled", model.RoleAdmin).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "active admins")
 }

@@ -30,7 +30,7 @@ func (h *handler) showAccountPage(c *fiber.Ctx) error {
 
 func (h *handler) changePassword(c *fiber.Ctx) error {
 	user := userOf(c)
-	err := h.auth.ChangePassword(c.UserContext(), user, c.FormValue("current_password"), c.FormValue("password"))
+	ended, err := h.auth.ChangePassword(c.UserContext(), user, c.FormValue("current_password"), c.FormValue("password"))
 	if err != nil {
 		he, internal := classify(err)
 		if internal {
@@ -44,7 +44,12 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	h.setSessionCookie(c, token, sess.ExpiresAt)
-	h.flash(c, "success", "password_changed")
+	// Say that the tokens went too: the programs using them stop at once.
+	if ended > 0 {
+		h.flash(c, "success", "password_changed_tokens")
+	} else {
+		h.flash(c, "success", "password_changed")
+	}
 	return redirect(c, "/account")
 }
 
@@ -53,7 +58,11 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 func (h *handler) createToken(c *fiber.Ctx) error {
 	token, err := h.auth.CreateAPIToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
 	if err != nil {
-		return err
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return h.renderAccount(c, he.Status, "", he.Message(langOf(c)))
 	}
 	return h.renderAccount(c, fiber.StatusCreated, token, "")
 }

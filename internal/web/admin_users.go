@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 )
 
@@ -14,19 +15,26 @@ type adminUsersPage struct {
 	Users []model.User
 	Form  auth.NewUser
 	Error string
+	// ResetError says why a password typed for an account was refused.
+	ResetError string
 }
 
 func (h *handler) renderAdminUsers(c *fiber.Ctx, status int, form auth.NewUser, message string) error {
+	return h.renderAdminUsersPage(c, status, adminUsersPage{Form: form, Error: message})
+}
+
+func (h *handler) renderAdminUsersPage(c *fiber.Ctx, status int, p adminUsersPage) error {
 	users, err := h.store.ListUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("admin.users")
-	if form.Role == "" {
-		form.Role = model.RoleContributor
+	p.Base = h.base(c, "")
+	p.Title = p.T("admin.users")
+	p.Users = users
+	if p.Form.Role == "" {
+		p.Form.Role = model.RoleContributor
 	}
-	return h.views.render(c, status, pageAdminUsers, adminUsersPage{Base: b, Users: users, Form: form, Error: message})
+	return h.views.render(c, status, pageAdminUsers, p)
 }
 
 func (h *handler) showAdminUsersPage(c *fiber.Ctx) error {
@@ -66,5 +74,33 @@ func (h *handler) updateUser(c *fiber.Ctx) error {
 		return err
 	}
 	h.flash(c, "success", "user_updated")
+	return redirect(c, "/admin/users")
+}
+
+// resetUserPassword gives another account a new password typed by an
+// admin (auth.ResetPassword): its sessions and API tokens end with the old
+// one. An admin changes their own on the account page, which asks for the
+// current password.
+func (h *handler) resetUserPassword(c *fiber.Ctx) error {
+	id, err := paramInt(c, "id")
+	if err != nil {
+		return err
+	}
+	actor := userOf(c)
+	if int64(id) == actor.ID {
+		return newError(fiber.StatusUnprocessableEntity, "self", "error.self_password")
+	}
+	target, err := h.store.UserByID(c.UserContext(), int64(id))
+	if err != nil {
+		return err
+	}
+	if _, err := h.auth.ResetPassword(c.UserContext(), actor, target, c.FormValue("password")); err != nil {
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return h.renderAdminUsersPage(c, he.Status, adminUsersPage{ResetError: i18n.T(langOf(c), "admin.password_refused", target.Username, he.Message(langOf(c)))})
+	}
+	h.flash(c, "success", "password_reset")
 	return redirect(c, "/admin/users")
 }

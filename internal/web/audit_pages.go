@@ -86,7 +86,7 @@ func (h *handler) auditRows(c *fiber.Ctx, entries []model.AuditEntry) ([]auditRo
 
 func auditDetail(d model.JSONMap) string {
 	parts := make([]string, 0, len(d))
-	for _, k := range []string{"choice", "comment", "note", "from", "to", "merged", "approve", "reject", "abstain", "seats", "needed", "members", "role", "disabled", "comment_id", "reason"} {
+	for _, k := range []string{"choice", "comment", "note", "from", "to", "merged", "approve", "reject", "abstain", "seats", "needed", "members", "user", "role", "disabled", "via", "tokens_ended", "comment_id", "reason"} {
 		if v, ok := d[k]; ok && v != "" {
 			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
 		}

@@ -159,6 +159,24 @@ func (f *authzFixture) addUser(t *testing.T, name, role string) *model.User {
 	return u
 }
 
+// renewTokens gives a new API token to each account whose token ended
+// (a password change ends them all).
+func (f *authzFixture) renewTokens(t *testing.T) {
+	t.Helper()
+	for name, tok := range f.a.tokens {
+		if _, err := f.a.auth.UserForToken(t.Context(), tok); err == nil {
+			continue
+		}
+		u, err := f.a.store.UserByUsername(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.a.tokens[name], err = f.a.auth.CreateAPIToken(t.Context(), u.ID, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // sessionBrowser gives a person a fresh server-side session, as a login
 // would, without paying for a password hash on every request. u nil makes
 // an anonymous session (as the login form made before it had a cookie of
@@ -219,6 +237,7 @@ func (f *authzFixture) newWorld(t *testing.T) *world {
 	t.Helper()
 	f.n++
 	a := f.a
+	f.renewTokens(t)
 	if f.slugB == "" {
 		f.slugB = createSheet(t, a, "Fiche B", body1)
 		mustAPI(t, a, http.MethodPut, "/sheets/"+f.slugB+"/board", "admin", map[string]any{"members": []string{"bb"}}, http.StatusOK)
@@ -411,6 +430,11 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		w.f.n++
 		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
 		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"role": {"contributor"}}}
+	},
+	"POST /admin/users/:id/password": func(t *testing.T, w *world, role string) call {
+		w.f.n++
+		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
+		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"password": {"un mot de passe tout neuf"}}}
 	},
 }
 

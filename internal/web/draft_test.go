@@ -383,7 +383,7 @@ func TestSaveAfterAPasswordChangeKeepsTheText(t *testing.T) {
 	b.login("marie")
 	csrf := b.csrf(edit)
 	stale := b.cookies["atlas_session"]
-	if err := a.auth.ChangePassword(t.Context(), a.marie, testutil.FixturePassword, "un-autre-mot-de-passe-9"); err != nil {
+	if _, err := a.auth.ChangePassword(t.Context(), a.marie, testutil.FixturePassword, "un-autre-mot-de-passe-9"); err != nil {
 		t.Fatal(err)
 	}
 	r := postForm(b, edit, csrf, url.Values{"base": {"1"}, "title": {"Jardin"}, "body": {"Gardé.\n"}, "summary": {"s"}})

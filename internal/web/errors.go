@@ -60,6 +60,8 @@ func classify(err error) (*httpError, bool) {
 		return he, false
 	case errors.As(err, &invalidSheet):
 		return invalidSheetError(invalidSheet), false
+	case errors.As(err, &invalidAccount) && strings.HasPrefix(invalidAccount.Key, auth.ControlCharacterKey):
+		return newError(fiber.StatusBadRequest, "control_character", invalidAccount.Key), false
 	case errors.As(err, &invalidAccount):
 		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Key, invalidAccount.Args...), false
 	case errors.As(err, &unknownMembers):
@@ -95,6 +97,7 @@ var knownErrors = []struct {
 	{store.ErrNotFound, fiber.StatusNotFound, "not_found"},
 	{auth.ErrBusy, fiber.StatusServiceUnavailable, "busy"},
 	{auth.ErrForbidden, fiber.StatusForbidden, "forbidden"},
+	{auth.ErrLastAdmin, fiber.StatusConflict, "last_admin"},
 	{sheet.ErrBaseRequired, fiber.StatusPreconditionRequired, "base_required"},
 	{sheet.ErrUnchanged, fiber.StatusUnprocessableEntity, "unchanged"},
 	{review.ErrNoBoard, fiber.StatusUnprocessableEntity, "no_board"},
@@ -106,10 +109,15 @@ var knownErrors = []struct {
 }
 
 // invalidSheetError keeps the sheet service's code, except for a body
-// over the size limit, which is the protocol's 413.
+// over the size limit, which is the protocol's 413, and a control
+// character, which is a malformed request (400) rather than a rule of
+// the atlas.
 func invalidSheetError(e *sheet.InvalidError) *httpError {
-	if e.Code == "body_too_large" {
+	switch e.Code {
+	case "body_too_large":
 		return newError(fiber.StatusRequestEntityTooLarge, "too_large", e.Key, e.Args...)
+	case "control_character":
+		return newError(fiber.StatusBadRequest, e.Code, e.Key, e.Args...)
 	}
 	return newError(fiber.StatusUnprocessableEntity, e.Code, e.Key, e.Args...)
 }

@@ -121,6 +121,7 @@ func (h *handler) routes(app *fiber.App) {
 	admin.Get("/users", h.showAdminUsersPage)
 	admin.Post("/users", h.createUser)
 	admin.Post("/users/:id", h.updateUser)
+	admin.Post("/users/:id/password", h.resetUserPassword)
 	admin.Get("/audit", h.showAuditPage)
 
 	h.methods = newMethodTable(app)

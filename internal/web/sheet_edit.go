@@ -62,14 +62,23 @@ type editPage struct {
 	Drafts draftState
 }
 
+// formFromRevision fills the editor with a stored text. Control
+// characters a save would now refuse (stored before they were) are taken
+// out: invisible in the form, they would otherwise make every save of the
+// sheet fail.
 func formFromRevision(r *model.Revision) editForm {
+	line := func(s string) string { return document.WithoutControls(s, false) }
+	tags := make([]string, len(r.Meta.Tags))
+	for i, tag := range r.Meta.Tags {
+		tags[i] = line(tag)
+	}
 	f := editForm{
-		Title: r.Title, Body: r.Body, Subtitle: r.Meta.Subtitle, Categories: r.Meta.Categories,
-		Tags: strings.Join(r.Meta.Tags, ", "), Website: r.Meta.Website, Contact: r.Meta.Contact,
-		LegalStatus: r.Meta.LegalStatus, Licence: r.Meta.Licence,
+		Title: line(r.Title), Body: document.WithoutControls(r.Body, true), Subtitle: line(r.Meta.Subtitle), Categories: r.Meta.Categories,
+		Tags: strings.Join(tags, ", "), Website: line(r.Meta.Website), Contact: line(r.Meta.Contact),
+		LegalStatus: line(r.Meta.LegalStatus), Licence: line(r.Meta.Licence),
 	}
 	if p := r.Meta.Place; p != nil {
-		f.PlaceName, f.PlaceAddress = p.Name, p.Address
+		f.PlaceName, f.PlaceAddress = line(p.Name), line(p.Address)
 		f.Lat = strconv.FormatFloat(p.Lat, 'f', -1, 64)
 		f.Lon = strconv.FormatFloat(p.Lon, 'f', -1, 64)
 	}

@@ -336,14 +336,20 @@ func TestDangerousWebsitesAreRefused(t *testing.T) {
 		"java\tscript:alert(1)", "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
 		"//evil.example/", "https:javascript:alert(1)", "http:alert(1)", "file:///etc/passwd", "example.org",
 	} {
-		if r := a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": "Site", "body": "x", "meta": map[string]any{"website": site}}); r.status != http.StatusUnprocessableEntity {
-			t.Errorf("API create with website %q: %d, want 422", site, r.status)
+		// A control character (the tab) is refused before the address is
+		// read: 400 control_character.
+		want := http.StatusUnprocessableEntity
+		if strings.Contains(site, "\t") {
+			want = http.StatusBadRequest
 		}
-		if r := a.api(http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 1, "title": "Site", "body": body1, "meta": map[string]any{"website": site}}); r.status != http.StatusUnprocessableEntity {
-			t.Errorf("API save with website %q: %d, want 422", site, r.status)
+		if r := a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": "Site", "body": "x", "meta": map[string]any{"website": site}}); r.status != want {
+			t.Errorf("API create with website %q: %d, want %d", site, r.status, want)
 		}
-		if r := postForm(b, "/sheets/"+slug+"/edit", csrf, url.Values{"base": {"1"}, "title": {"Site"}, "body": {body1}, "website": {site}}); r.status != http.StatusUnprocessableEntity {
-			t.Errorf("form save with website %q: %d, want 422", site, r.status)
+		if r := a.api(http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": 1, "title": "Site", "body": body1, "meta": map[string]any{"website": site}}); r.status != want {
+			t.Errorf("API save with website %q: %d, want %d", site, r.status, want)
+		}
+		if r := postForm(b, "/sheets/"+slug+"/edit", csrf, url.Values{"base": {"1"}, "title": {"Site"}, "body": {body1}, "website": {site}}); r.status != want {
+			t.Errorf("form save with website %q: %d, want %d", site, r.status, want)
 		}
 	}
 	if head := mustAPI(t, a, http.MethodGet, "/sheets/"+slug, "", nil, http.StatusOK)["head"]; head != 1.0 {

@@ -89,7 +89,7 @@ func (d database) runWithin(t testing.TB, limit time.Duration, stdin string, arg
 // account creates a contributor and returns an API token for it.
 func (d database) account(t testing.TB, username string) string {
 	t.Helper()
-	d.run(t, "password123456\n", "user", "create", "--username", username,
+	d.run(t, "phrase de passe stress 1\n", "user", "create", "--username", username,
 		"--email", username+"@example.org", "--role", "contributor", "--password-stdin")
 	token := strings.TrimSpace(d.run(t, "", "token", "create", "--username", username))
 	if token == "" || strings.ContainsAny(token, " \n") {

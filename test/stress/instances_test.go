@@ -24,7 +24,7 @@ import (
 func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	d := database{name: "postgres", dataDir: t.TempDir(), url: testutil.PostgresSchemaURL(t)}
 	d.run(t, "", "migrate")
-	d.run(t, "password123456\n", "user", "create", "--username", "admin", "--email", "admin@example.org", "--role", "admin", "--password-stdin")
+	d.run(t, "phrase de passe stress 1\n", "user", "create", "--username", "admin", "--email", "admin@example.org", "--role", "admin", "--password-stdin")
 	adminToken := strings.TrimSpace(d.run(t, "", "token", "create", "--username", "admin"))
 	editorToken := d.account(t, "editrice")
 	d.account(t, "prudence")
@@ -37,7 +37,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	defer cancel()
 
 	t.Run("session", func(t *testing.T) {
-		cookie := loginOn(t, one.base, "editrice", "password123456")
+		cookie := loginOn(t, one.base, "editrice", "phrase de passe stress 1")
 		req, _ := http.NewRequest(http.MethodGet, two.base+"/account", nil)
 		req.AddCookie(cookie)
 		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
@@ -62,7 +62,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 			}
 		}
 		for _, srv := range []*server{one, two} {
-			if status, _ := tryLogin(t, srv.base, "prudence", "password123456"); status != http.StatusTooManyRequests {
+			if status, _ := tryLogin(t, srv.base, "prudence", "phrase de passe stress 1"); status != http.StatusTooManyRequests {
 				t.Errorf("right password after 5 failures across instances, on %s: %d, want 429", srv.base, status)
 			}
 		}
@@ -80,8 +80,8 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		}
 		// The editor has the sheet open on instance one; the admin opens it
 		// on instance two, then saves there.
-		editrice := openEventStream(t, ctx, one.base, slug, loginOn(t, one.base, "editrice", "password123456"))
-		openEventStream(t, ctx, two.base, slug, loginOn(t, two.base, "admin", "password123456"))
+		editrice := openEventStream(t, ctx, one.base, slug, loginOn(t, one.base, "editrice", "phrase de passe stress 1"))
+		openEventStream(t, ctx, two.base, slug, loginOn(t, two.base, "admin", "phrase de passe stress 1"))
 		if status, body, err := admin.do(ctx, http.MethodPut, "/api/v1/sheets/"+slug, true,
 			map[string]any{"base": 1, "title": "En direct à deux instances", "body": "## La communauté\n\nDes voisins et une école.\n"}); err != nil || status != http.StatusOK {
 			t.Fatalf("save on instance two: %d %s %v", status, body, err)
@@ -300,7 +300,7 @@ func tryLogin(t *testing.T, base, username, password string) (int, *http.Cookie)
 // delay.
 func TestAnonymousReadersFollowWrites(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, d database) {
-		d.run(t, "password123456\n", "user", "create", "--username", "admin", "--email", "admin@example.org", "--role", "admin", "--password-stdin")
+		d.run(t, "phrase de passe stress 1\n", "user", "create", "--username", "admin", "--email", "admin@example.org", "--role", "admin", "--password-stdin")
 		token := strings.TrimSpace(d.run(t, "", "token", "create", "--username", "admin"))
 		srv := startServer(t, d)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
