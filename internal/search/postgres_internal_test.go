@@ -33,7 +33,8 @@ func TestVectorSizeIsPostgresOwn(t *testing.T) {
 				t.Errorf("%s, budget %d: %v", name, budget, err)
 				continue
 			}
-			if want := 8 + 4*got.Lexemes + used; got.Size != want {
+			// A short value may come with a 1-byte header instead of 4.
+			if want := 8 + 4*got.Lexemes + used; got.Size != want && (want > 130 || got.Size != want-3) {
 				t.Errorf("%s: PostgreSQL's size %d, counted %d", name, got.Size, want)
 			}
 		}

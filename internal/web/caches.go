@@ -22,6 +22,9 @@ const (
 	// apiReadCacheBytes bounds the JSON kept by sendAPIRead: a few hundred
 	// answers of the busiest sheets.
 	apiReadCacheBytes = 16 << 20
+	// searchCacheBytes bounds the search results kept: a few thousand
+	// queries' titles and snippets.
+	searchCacheBytes = 4 << 20
 )
 
 // caches owns every cache of the web layer; handlers ask it for a page, a
@@ -29,7 +32,7 @@ const (
 //
 // The invalidation contract:
 //
-//   - Pages, the map, page parts and API reads are keyed by everything they show: the
+//   - Pages, the map, page parts, API reads and search results are keyed by everything they show: the
 //     sheet's CacheVersion (moved, in the same transaction, by every write
 //     that changes any of its pages), a revision's SHA-256 or the cards'
 //     fingerprint, plus the language, the page's own parameters and the
@@ -50,6 +53,8 @@ type caches struct {
 	maps     *cache.LRU[string, *encodedBody]
 	parts    *cache.LRU[string, template.HTML]
 	apiReads *cache.LRU[string, []byte] // JSON of API reads, see sendAPIRead
+	// searches keeps search results, see runSearch.
+	searches *cache.LRU[string, []searchResult]
 	markdown *renderCache
 	rows     *sheetRows
 }
@@ -61,6 +66,7 @@ func newCaches(build string) *caches {
 		maps:     cache.New[string](mapCacheBytes, (*encodedBody).size),
 		parts:    cache.New[string](partCacheBytes, func(h template.HTML) int { return len(h) }),
 		apiReads: cache.New[string](apiReadCacheBytes, func(b []byte) int { return len(b) }),
+		searches: cache.New[string](searchCacheBytes, resultsSize),
 		markdown: newRenderCache(render.New(), renderCacheBytes),
 		rows:     newSheetRows(),
 	}
@@ -121,6 +127,7 @@ func (cs *caches) stats() map[string]cache.Stats {
 		"map":          cs.maps.Stats(),
 		"parts":        cs.parts.Stats(),
 		"api_reads":    cs.apiReads.Stats(),
+		"searches":     cs.searches.Stats(),
 		"markdown":     cs.markdown.cache.Stats(),
 		"reader_texts": cs.markdown.texts.Stats(),
 	}
