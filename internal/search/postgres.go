@@ -58,24 +58,33 @@ func (s *postgresSearcher) Index(ctx context.Context, sheetID int64, title, body
 
 // lexemeCost is the room a lexeme of n bytes with positions takes in a
 // tsvector's data, as PostgreSQL counts it: the lexeme, padded to an even
-// length, its count of positions, and two bytes per position.
-func lexemeCost(n, positions int) int { return n + n%2 + 2 + 2*positions }
+// length, then, if it has positions, their count and two bytes for each.
+func lexemeCost(n, positions int) int {
+	if positions == 0 {
+		return n + n%2
+	}
+	return n + n%2 + 2 + 2*positions
+}
 
 // tsvector writes the vector of a document in PostgreSQL's input syntax:
 // 'lexeme':1A,4B … with the title's words first, and says how many bytes
 // of lexemes and positions it holds.
 //
-// The vector is bounded to budget (maxVectorBytes), so that every body the atlas
-// accepts can be indexed: every distinct word first gets its first
-// position (title words first, then the body's in order), then the other
-// positions are added in order while room remains. A huge body of distinct
-// words thus loses its repeated positions before any word, and only the
-// words past the budget, at its end, are not found.
+// The vector is bounded to budget (maxVectorBytes), so that every body the
+// atlas accepts can be indexed. Being found comes first, then ranking:
+// every distinct word goes in (title words first, then the body's in
+// order); then each gets its first position, which carries its weight, in
+// the same order; then the other positions, in order, while room remains.
+// A huge body of distinct words thus keeps all its words, the last ones
+// without positions (they rank as light body words); only a body whose
+// words alone pass the budget (which takes words that fold into much
+// longer ones) loses its last words.
 func tsvector(title, body string, budget int) (string, int) {
 	titleTerms, bodyTerms := Terms(title), Terms(body)
 	terms := append(titleTerms, bodyTerms...)
 	type lexeme struct {
 		term      string
+		first     int32 // position of its first occurrence
 		positions []int32
 	}
 	byTerm := make(map[string]int, 256) // index in lexemes, -1 when left out
@@ -85,20 +94,27 @@ func tsvector(title, body string, budget int) (string, int) {
 		if _, seen := byTerm[t]; seen {
 			continue
 		}
-		if cost := lexemeCost(len(t), 1); len(t) > maxLexemeBytes || used+cost > budget {
+		if cost := lexemeCost(len(t), 0); len(t) > maxLexemeBytes || used+cost > budget {
 			byTerm[t] = -1
 		} else {
 			used += cost
 			byTerm[t] = len(lexemes)
-			lexemes = append(lexemes, lexeme{term: t, positions: []int32{int32(min(i+1, maxPosition))}})
+			lexemes = append(lexemes, lexeme{term: t, first: int32(min(i+1, maxPosition))})
 		}
+	}
+	for k := range lexemes {
+		if used+lexemeCost(0, 1) > budget {
+			break
+		}
+		used += lexemeCost(0, 1)
+		lexemes[k].positions = []int32{lexemes[k].first}
 	}
 	for i, t := range terms {
 		if used+2 > budget {
 			break
 		}
 		k := byTerm[t]
-		if k < 0 {
+		if k < 0 || lexemes[k].positions == nil {
 			continue
 		}
 		p, pos := lexemes[k].positions, int32(min(i+1, maxPosition))

@@ -33,29 +33,44 @@ func TestVectorSizeIsPostgresOwn(t *testing.T) {
 				t.Errorf("%s, budget %d: %v", name, budget, err)
 				continue
 			}
-			// A short value may come with a 1-byte header instead of 4.
-			if want := 8 + 4*got.Lexemes + used; got.Size != want && (want > 130 || got.Size != want-3) {
+			// A short value may come with a 1-byte header instead of 4. A
+			// lexeme without positions is not padded to an even length
+			// unless one with positions follows it: the count is then an
+			// upper bound.
+			want := 8 + 4*got.Lexemes + used
+			exact := !strings.Contains(vector, "' ")
+			switch {
+			case got.Size > want:
+				t.Errorf("%s: PostgreSQL's size %d, more than the %d counted", name, got.Size, want)
+			case exact && got.Size != want && (want > 130 || got.Size != want-3):
 				t.Errorf("%s: PostgreSQL's size %d, counted %d", name, got.Size, want)
 			}
 		}
 	}
 }
 
-// Under a tight budget every word keeps its first position (the title's
-// first) before any word gets a second one, and the words past the budget
-// are the last ones.
+// Under a tight budget every word goes in before any gets a position,
+// every word gets its first position (the title's first) before any gets
+// a second one, and the words past the budget are the last ones.
 func TestVectorBudgetKeepsWordsFirst(t *testing.T) {
 	title, body := "Jardin", "jardin potager jardin compost atelier jardin"
 	// jardin, potag, compost, ateli: one position each.
 	budget := lexemeCost(len("jardin"), 1) + lexemeCost(len("potag"), 1) + lexemeCost(len("compost"), 1) + lexemeCost(len("ateli"), 1)
-	if got, _ := tsvector(title, body, budget); got != "'ateli':6B 'compost':5B 'jardin':1A 'potag':3B " {
-		t.Errorf("tight vector = %q", got)
-	}
-	if got, _ := tsvector(title, body, budget+2); got != "'ateli':6B 'compost':5B 'jardin':1A,2B 'potag':3B " {
-		t.Errorf("vector with one more position = %q", got)
-	}
-	// The last word left out, its room goes to positions.
-	if got, _ := tsvector(title, body, budget-1); got != "'compost':5B 'jardin':1A,2B,4B,7B 'potag':3B " {
-		t.Errorf("vector short of one word = %q", got)
+	for _, tt := range []struct {
+		budget int
+		want   string
+	}{
+		{budget, "'ateli':6B 'compost':5B 'jardin':1A 'potag':3B "},
+		{budget + 2, "'ateli':6B 'compost':5B 'jardin':1A,2B 'potag':3B "},
+		// No room for the last word's position: it goes in without one,
+		// and the room left goes to positions of the others.
+		{budget - 1, "'ateli' 'compost':5B 'jardin':1A,2B 'potag':3B "},
+		// Room for the words alone, then for three of them.
+		{lexemeCost(6, 0) + lexemeCost(5, 0) + lexemeCost(7, 0) + lexemeCost(5, 0), "'ateli' 'compost' 'jardin' 'potag' "},
+		{lexemeCost(6, 0) + lexemeCost(5, 0) + lexemeCost(7, 0), "'compost' 'jardin' 'potag' "},
+	} {
+		if got, used := tsvector(title, body, tt.budget); got != tt.want || used > tt.budget {
+			t.Errorf("budget %d: vector %q of %d bytes, want %q", tt.budget, got, used, tt.want)
+		}
 	}
 }
