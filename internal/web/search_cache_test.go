@@ -53,7 +53,11 @@ func TestSearchResultsAreKeptUntilTheAtlasChanges(t *testing.T) {
 // every hit: the first ones with their opening, those past the snippets'
 // budget with their subtitle, without reading their bodies.
 func TestSearchOverLargeSheetsShowsEveryHit(t *testing.T) {
-	a := newTestAtlas(t, testutil.NewSQLite(t))
+	testutil.Dialects(t, testSearchOverLargeSheets)
+}
+
+func testSearchOverLargeSheets(t *testing.T, d *db.DB) {
+	a := newTestAtlas(t, d)
 	const n = 12
 	for i := 0; i < n; i++ {
 		body := testutil.DistinctWords(10+i, 200<<10) + "\n\nLa gouvernance du lieu.\n"
