@@ -82,7 +82,7 @@ func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *
 	st := store.New(d)
 	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
 	hub := events.NewHub(log)
-	sheets := sheet.NewService(st, n).WithEvents(hub)
+	sheets := sheet.NewService(st, n).WithEvents(hub).WithLog(log)
 	return &App{
 		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheets,
 		Reviews: review.NewService(st, sheets, n).WithEvents(hub), Notify: n, Events: hub, Log: log,

@@ -81,6 +81,11 @@ func queryTerms(query string) []string {
 	return terms
 }
 
+// Normalize returns the terms query searches for, as one string: two
+// queries with the same one find the same sheets with the same snippets
+// ("Gouvernance !" and "gouverné"), so it keys a cache of results.
+func Normalize(query string) string { return strings.Join(queryTerms(query), " ") }
+
 // words splits text into runs of letters and digits.
 func words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })

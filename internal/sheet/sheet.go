@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -98,10 +99,18 @@ type Service struct {
 	notify   *notify.Service
 	searcher search.Searcher
 	events   *events.Hub
+	log      *slog.Logger
 	now      func() time.Time
 	// commentLimits bound how fast one account may comment (see
 	// commentRate).
 	commentLimits []CommentLimit
+}
+
+// WithLog makes the service report what it lets pass, such as a search
+// index it could not write.
+func (s *Service) WithLog(log *slog.Logger) *Service {
+	s.log = log
+	return s
 }
 
 // WithEvents makes the service announce new revisions live.
@@ -114,7 +123,7 @@ func (s *Service) WithEvents(h *events.Hub) *Service {
 // keeps them uninformed (tests of storage alone).
 func NewService(s *store.Store, n *notify.Service) *Service {
 	return &Service{
-		store: s, notify: n, searcher: search.New(s.DB()), now: func() time.Time { return time.Now().UTC() },
+		store: s, notify: n, searcher: search.New(s.DB()), log: slog.New(slog.DiscardHandler), now: func() time.Time { return time.Now().UTC() },
 		commentLimits: DefaultCommentLimits,
 	}
 }

@@ -37,5 +37,14 @@ func (s *Service) refresh(ctx context.Context, sh *model.Sheet, rev *model.Revis
 	}
 	// Only what readers are shown is found: the template's unanswered
 	// questions are prompts for writers (document.ForReaders).
-	return s.searcher.Index(ctx, sh.ID, rev.Title, rev.Meta.Subtitle+"\n"+strings.Join(rev.Meta.Tags, " ")+"\n"+document.ReaderText(rev.Body))
+	err := s.searcher.Index(ctx, sh.ID, rev.Title, rev.Meta.Subtitle+"\n"+strings.Join(rev.Meta.Tags, " ")+"\n"+document.ReaderText(rev.Body))
+	if err != nil && ctx.Err() == nil {
+		// The index is derived data, which `atlas reindex` rebuilds: a
+		// failure to write it must not lose a save nor leave a review
+		// that can never be decided. (The searcher leaves the transaction
+		// usable: see postgresSearcher.Index.)
+		s.log.Error("search index not written; run atlas reindex", "sheet", sh.ID, "revision", rev.Number, "err", err)
+		return nil
+	}
+	return err
 }

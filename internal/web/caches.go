@@ -25,6 +25,9 @@ const (
 	// diffCacheBytes bounds the rendered diffs kept (see diffBody): a
 	// large one weighs megabytes, and is what they save most.
 	diffCacheBytes = 16 << 20
+	// searchCacheBytes bounds the search results kept: a few thousand
+	// queries' titles and snippets.
+	searchCacheBytes = 4 << 20
 )
 
 // caches owns every cache of the web layer; handlers ask it for a page, a
@@ -32,7 +35,7 @@ const (
 //
 // The invalidation contract:
 //
-//   - Pages, the map, page parts and API reads are keyed by everything they show: the
+//   - Pages, the map, page parts, API reads and search results are keyed by everything they show: the
 //     sheet's CacheVersion (moved, in the same transaction, by every write
 //     that changes any of its pages), a revision's SHA-256 or the cards'
 //     fingerprint, plus the language, the page's own parameters and the
@@ -53,6 +56,8 @@ type caches struct {
 	maps     *cache.LRU[string, *encodedBody]
 	parts    *cache.LRU[string, template.HTML]
 	apiReads *cache.LRU[string, []byte] // JSON of API reads, see sendAPIRead
+	// searches keeps search results, see runSearch.
+	searches *cache.LRU[string, []searchResult]
 	markdown *renderCache
 	rows     *sheetRows
 	// flashes are the one-off messages waiting for their page: only a
@@ -72,6 +77,7 @@ func newCaches(build string) *caches {
 		maps:     cache.New[string](mapCacheBytes, (*encodedBody).size),
 		parts:    cache.New[string](partCacheBytes, func(h template.HTML) int { return len(h) }),
 		apiReads: cache.New[string](apiReadCacheBytes, func(b []byte) int { return len(b) }),
+		searches: cache.New[string](searchCacheBytes, resultsSize),
 		markdown: newRenderCache(render.New(), renderCacheBytes),
 		rows:     newSheetRows(),
 		flashes:  newFlashTokens(),
@@ -137,6 +143,7 @@ func (cs *caches) stats() map[string]cache.Stats {
 		"map":          cs.maps.Stats(),
 		"parts":        cs.parts.Stats(),
 		"api_reads":    cs.apiReads.Stats(),
+		"searches":     cs.searches.Stats(),
 		"markdown":     cs.markdown.cache.Stats(),
 		"reader_texts": cs.markdown.texts.Stats(),
 		"diffs":        cs.diffs.kept.Stats(),

@@ -2,11 +2,13 @@ package web
 
 import (
 	"html"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/model"
 	"atlas/internal/search"
 	"atlas/internal/store"
 )
@@ -21,8 +23,15 @@ type searchResult struct {
 
 const maxQueryBytes = 500
 
+// snippetBatch is how many hits' bodies are loaded at once: a page of
+// results by default.
+const snippetBatch = 20
+
 // runSearch finds sheets and builds their snippets from the version
-// readers see, the one that was indexed.
+// readers see, the one that was indexed. Results are kept under the
+// query's terms, the page size and the cards' fingerprint, which moves in
+// the transaction of every change of what readers see of any sheet (the
+// search index with it); they are the same for every reader.
 func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
@@ -33,6 +42,18 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 		return q, []searchResult{}, err
 	}
 	ctx := c.UserContext()
+	terms := search.Normalize(q)
+	if terms == "" {
+		return q, []searchResult{}, nil
+	}
+	version, err := h.caches.cardsVersion(ctx, h.store.CardsVersion)
+	if err != nil {
+		return q, nil, err
+	}
+	key := version + "|" + strconv.Itoa(limit) + "|" + terms
+	if results, ok := h.caches.searches.Get(key); ok {
+		return q, results, nil
+	}
 	hits, err := h.searcher.Search(ctx, q, limit)
 	if err != nil {
 		return q, nil, err
@@ -45,25 +66,63 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if err != nil {
 		return q, nil, err
 	}
-	keys := make([]store.RevisionKey, 0, len(cards))
-	for _, card := range cards {
-		keys = append(keys, store.RevisionKey{SheetID: card.SheetID, Number: card.RevisionNumber})
-	}
-	revs, err := h.store.RevisionsByKeys(ctx, keys)
-	if err != nil {
-		return q, nil, err
-	}
+	// One budget of work for all the snippets, best hits first (see
+	// search.Snippets). The bodies are loaded a page at a time, and not
+	// at all once the budget is spent: the hits past it show their
+	// subtitle. A hundred sheets of a megabyte are a hundred megabytes to
+	// read and filter otherwise.
+	snippets := search.NewSnippets(ctx, q)
 	results := make([]searchResult, 0, len(hits))
-	for _, hit := range hits {
-		card, ok := cards[hit.SheetID]
-		rev := revs[store.RevisionKey{SheetID: hit.SheetID, Number: card.RevisionNumber}]
-		if !ok || rev == nil {
-			continue
+	for start := 0; start < len(hits); start += snippetBatch {
+		batch := hits[start:min(start+snippetBatch, len(hits))]
+		var revs map[store.RevisionKey]*model.Revision
+		if !snippets.Spent() {
+			keys := make([]store.RevisionKey, 0, len(batch))
+			for _, hit := range batch {
+				if card, ok := cards[hit.SheetID]; ok {
+					keys = append(keys, store.RevisionKey{SheetID: card.SheetID, Number: card.RevisionNumber})
+				}
+			}
+			if revs, err = h.store.RevisionsByKeys(ctx, keys); err != nil {
+				return q, nil, err
+			}
 		}
-		segs := search.Snippet(h.markdown.ReaderText(rev.SHA256, rev.Body), q, 200)
-		results = append(results, searchResult{Slug: card.Slug, Title: card.Title, Score: hit.Score, Segments: segs, Snippet: snippetHTML(segs)})
+		for _, hit := range batch {
+			card, ok := cards[hit.SheetID]
+			if !ok {
+				continue
+			}
+			rev := revs[store.RevisionKey{SheetID: hit.SheetID, Number: card.RevisionNumber}]
+			if revs != nil && rev == nil {
+				continue
+			}
+			var segs []search.Segment
+			if rev != nil && !snippets.Spent() {
+				segs = snippets.Of(h.markdown.ReaderText("snippet|"+rev.SHA256, search.SnippetSource(rev.Body)), 200)
+			} else if card.Subtitle != "" {
+				segs = []search.Segment{{Text: card.Subtitle}}
+			}
+			results = append(results, searchResult{Slug: card.Slug, Title: card.Title, Score: hit.Score, Segments: segs, Snippet: snippetHTML(segs)})
+		}
+	}
+	// Snippets cut short by the clock depend on the load of the moment:
+	// they are not kept.
+	if !snippets.TimedOut() {
+		h.caches.searches.Put(key, results)
 	}
 	return q, results, nil
+}
+
+// resultsSize is about the memory a list of results holds.
+func resultsSize(results []searchResult) int {
+	n := 64
+	for _, r := range results {
+		n += 128 + len(r.Slug) + len(r.Title) + len(r.Snippet)
+		for _, s := range r.Segments {
+			n += 24 + len(s.Text)
+		}
+	}
+	return n
 }
 
 // snippetHTML escapes every piece and wraps the matches in <mark>.
