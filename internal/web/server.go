@@ -76,6 +76,7 @@ type handler struct {
 	methods  *methodTable // see notAllowed
 	// requestTimeout and exportTimeout: see Deps and bound.
 	requestTimeout, exportTimeout time.Duration
+	bodies                        *bodyBudgets // see readBody
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -84,7 +85,7 @@ const writeBufferBytes = 64 << 10
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
 // times once JSON-escaped, so the transport allows more and handlers check
-// the sheet's own limit.
+// the sheet's own limit. Each route reads only what it needs (readBody).
 const maxRequestBytes = 8 << 20
 
 // New builds the Fiber app with every route.
@@ -104,6 +105,7 @@ func New(d Deps) (*fiber.App, error) {
 	h.caches = newCaches(h.build)
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
+	h.bodies = newBodyBudgets()
 	h.read = read.New(d.Store)
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
@@ -118,9 +120,15 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:      "atlas",
 		ErrorHandler: h.handleError,
 		BodyLimit:    maxRequestBytes,
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: cmp.Or(d.WriteTimeout, time.Minute),
-		IdleTimeout:  120 * time.Second,
+		// Bodies are read by the route that takes them, up to its own
+		// limit, once the person is known (readBody); the server only
+		// buffers their first 8 KB. Multipart forms likewise wait for
+		// readBody rather than being parsed whole on arrival.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 cmp.Or(d.WriteTimeout, time.Minute),
+		IdleTimeout:                  120 * time.Second,
 		// A page up to this size leaves in one write: the default 4 KB
 		// buffer split every sheet page in two, and each extra segment
 		// costs the kernel more than the copy into the buffer (the bare
