@@ -141,6 +141,7 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
 	}
 	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect))
+	a.warnUnsetAddresses()
 	if a.Ready != nil {
 		a.Ready(OpenURL(a.Config, ln.Addr()))
 	}
@@ -175,6 +176,17 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("app: shutdown: %w", err)
 	}
 	return nil
+}
+
+// warnUnsetAddresses says at start-up what an unset ATLAS_BASE_URL or
+// ATLAS_TRUSTED_PROXY means, as both change the links the atlas writes.
+func (a *App) warnUnsetAddresses() {
+	if a.Config.BaseURL == "" {
+		a.Log.Warn("ATLAS_BASE_URL is not set: feeds take their links from each request's Host header, the map's and mails' links are relative; set it to the atlas's public address")
+	}
+	if a.Config.TrustedProxy == "" {
+		a.Log.Info("ATLAS_TRUSTED_PROXY is not set: X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto are ignored")
+	}
 }
 
 // mailStopGrace bounds how long a stop waits for the mail sender once the

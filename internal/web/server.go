@@ -126,9 +126,13 @@ func New(d Deps) (*fiber.App, error) {
 		// readBody rather than being parsed whole on arrival.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
-		ReadTimeout:                  30 * time.Second,
-		WriteTimeout:                 cmp.Or(d.WriteTimeout, time.Minute),
-		IdleTimeout:                  120 * time.Second,
+		// Fiber's own Protocol, Hostname and IP believe X-Forwarded-*
+		// headers from the trusted proxy only (see baseURL, clientIP).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          trustedProxies(d.Config.TrustedProxy),
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            cmp.Or(d.WriteTimeout, time.Minute),
+		IdleTimeout:             120 * time.Second,
 		// A page up to this size leaves in one write: the default 4 KB
 		// buffer split every sheet page in two, and each extra segment
 		// costs the kernel more than the copy into the buffer (the bare
@@ -145,4 +149,11 @@ func New(d Deps) (*fiber.App, error) {
 	})
 	h.routes(app)
 	return app, nil
+}
+
+func trustedProxies(proxy string) []string {
+	if proxy == "" {
+		return nil
+	}
+	return []string{proxy}
 }
