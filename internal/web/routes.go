@@ -18,7 +18,7 @@ func (h *handler) routes(app *fiber.App) {
 		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
-	app.Get("/metrics", h.metricsHandler())
+	app.Get("/metrics", h.publicMetrics())
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)
 	app.Get("/map.geojson", h.loadSession, h.mapGeoJSON)
 

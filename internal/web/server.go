@@ -5,6 +5,7 @@ package web
 import (
 	"cmp"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -90,13 +91,20 @@ const maxRequestBytes = 8 << 20
 
 // New builds the Fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
+	app, _, err := NewWithMetrics(d)
+	return app, err
+}
+
+// NewWithMetrics builds the Fiber app and the handler of its metrics, for
+// a listener of their own (config.Config.MetricsAddr).
+func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	a, err := newAssets(d.Config.Dev)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v, err := newViews(d.Config.Dev, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
@@ -148,7 +156,7 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable: false,
 	})
 	h.routes(app)
-	return app, nil
+	return app, h.metricsHTTP(), nil
 }
 
 func trustedProxies(proxy string) []string {
