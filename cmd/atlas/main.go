@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -259,9 +260,11 @@ func healthcheck(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
-	defer func() { _ = resp.Body.Close() }() // read nothing: its error says nothing
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("healthcheck: status %d", resp.StatusCode)
+		// The answer names the failing check (database, disk, migrations).
+		said, _ := io.ReadAll(io.LimitReader(resp.Body, 2<<10))
+		return fmt.Errorf("healthcheck: status %d: %s", resp.StatusCode, bytes.TrimSpace(said))
 	}
 	return nil
 }

@@ -46,6 +46,9 @@ type Deps struct {
 	// Stopping closes when the server starts shutting down: event streams
 	// end then, so a graceful stop need not wait for open editors.
 	Stopping <-chan struct{}
+	// DiskFree tells the free bytes of the file system holding a
+	// directory, for /healthz; nil: the system's own count.
+	DiskFree func(dir string) (uint64, error)
 }
 
 // handler holds the dependencies every action uses; each action is one of
@@ -78,6 +81,8 @@ type handler struct {
 	// requestTimeout and exportTimeout: see Deps and bound.
 	requestTimeout, exportTimeout time.Duration
 	bodies                        *bodyBudgets // see readBody
+	diskFree                      func(dir string) (uint64, error)
+	healthState                   healthState // see health
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -114,6 +119,10 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
 	h.bodies = newBodyBudgets()
+	h.diskFree = d.DiskFree
+	if h.diskFree == nil {
+		h.diskFree = diskFree
+	}
 	h.read = read.New(d.Store)
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
