@@ -255,12 +255,29 @@ func checkForm(c *fiber.Ctx) error {
 	return nil
 }
 
-// closeUnreadBodies closes the connection after a request whose body was
-// never read (refused before readBody, or sent to a route that takes
-// none): what is left of it must not be taken for the next request.
+// unreadDrainBytes is how much of a body no route read is skipped to keep
+// the connection: a small refused post (a 401, a 405) then leaves it as
+// usable as before, and its sender gets the answer rather than a reset.
+const unreadDrainBytes = 64 << 10
+
+// closeUnreadBodies deals with a request whose body was never read
+// (refused before readBody, or sent to a route that takes none): what is
+// left of it must not be taken for the next request. A small rest is
+// skipped; past that, the connection is closed after the answer.
 func (h *handler) closeUnreadBodies(c *fiber.Ctx) error {
 	err := c.Next()
-	if req := c.Request(); req.IsBodyStream() && req.Header.ContentLength() != 0 {
+	req := c.Request()
+	size := req.Header.ContentLength()
+	if !req.IsBodyStream() || size == 0 {
+		return err
+	}
+	// A larger or chunked body is not waited for: its sender may be
+	// waiting for this very answer before sending the rest.
+	if size < 0 || size > unreadDrainBytes {
+		c.Context().SetConnectionClose()
+		return err
+	}
+	if _, drainErr := io.Copy(io.Discard, req.BodyStream()); drainErr != nil {
 		c.Context().SetConnectionClose()
 	}
 	return err

@@ -242,10 +242,39 @@ func TestUnreadBodyEndsTheConnection(t *testing.T) {
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	smuggled := "GET /metrics HTTP/1.1\r\nHost: atlas.test\r\n\r\n"
-	body := strings.Repeat(" ", 16<<10) + smuggled
+	body := strings.Repeat(" ", 128<<10) + smuggled
 	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: atlas.test\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	all, _ := io.ReadAll(conn)
 	if n := strings.Count(string(all), "HTTP/1.1 "); n != 1 {
 		t.Errorf("%d answers on the connection, want 1:\n%.500s", n, all)
+	}
+}
+
+// TestSmallUnreadBodyKeepsTheConnection: a small post refused before its
+// body is read (an API write without a token) leaves the connection usable
+// for the next request.
+func TestSmallUnreadBodyKeepsTheConnection(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	addr := a.listen(t)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	body := `{"title": "` + strings.Repeat("x", 20<<10) + `"}`
+	fmt.Fprintf(conn, "POST /api/v1/sheets HTTP/1.1\r\nHost: atlas.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: atlas.test\r\n\r\n")
+	br := bufio.NewReader(conn)
+	for _, want := range []int{http.StatusUnauthorized, http.StatusOK} {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("want %d: %v", want, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("status %d, want %d", resp.StatusCode, want)
+		}
 	}
 }
