@@ -169,7 +169,7 @@ func startServer(t testing.TB, d database) *server {
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "ok" {
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), `"status":"ok"`) {
 				return s
 			}
 		}
