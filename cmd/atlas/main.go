@@ -40,10 +40,11 @@ Usage:
   atlas demo                            load invented sample sheets
   atlas reindex                         rebuild cards and the search index
   atlas config                          print the configuration, secrets hidden
-  atlas healthcheck                     exit 0 when the local server answers /healthz
+  atlas healthcheck                     exit 0 when the local server's /healthz is ok
 
 Configuration: ATLAS_ADDR, ATLAS_DATA_DIR, ATLAS_DATABASE_URL, ATLAS_BASE_URL,
-ATLAS_AUTO_MIGRATE, ATLAS_LANG, ATLAS_LOG_FORMAT (see README.md).
+ATLAS_AUTO_MIGRATE, ATLAS_LANG, ATLAS_LOG_FORMAT, ATLAS_TRUSTED_PROXY,
+ATLAS_METRICS_ADDR, ATLAS_METRICS_TOKEN (see README.md).
 `
 
 func main() {
