@@ -65,17 +65,17 @@ func TestHostileBodiesAreNotBuffered(t *testing.T) {
 			peak := watchHeap()
 			var wg sync.WaitGroup
 			statuses := make(chan int, clients)
-			for i := range clients {
+			for i := range uint64(clients) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					path := randomPath(rand.New(rand.NewPCG(uint64(i), 7)))
+					path := randomPath(rand.New(rand.NewPCG(i, 7)))
 					conn, err := net.Dial("tcp", addr)
 					if err != nil {
 						t.Error(err)
 						return
 					}
-					defer conn.Close()
+					defer func() { _ = conn.Close() }()
 					_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
 					head := "POST " + path + " HTTP/1.1\r\nHost: atlas.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"
 					if chunked {
@@ -239,11 +239,11 @@ func TestUnreadBodyEndsTheConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	smuggled := "GET /metrics HTTP/1.1\r\nHost: atlas.test\r\n\r\n"
 	body := strings.Repeat(" ", 128<<10) + smuggled
-	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: atlas.test\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	_, _ = fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: atlas.test\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	all, _ := io.ReadAll(conn)
 	if n := strings.Count(string(all), "HTTP/1.1 "); n != 1 {
 		t.Errorf("%d answers on the connection, want 1:\n%.500s", n, all)
@@ -260,11 +260,11 @@ func TestSmallUnreadBodyKeepsTheConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	body := `{"title": "` + strings.Repeat("x", 20<<10) + `"}`
-	fmt.Fprintf(conn, "POST /api/v1/sheets HTTP/1.1\r\nHost: atlas.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: atlas.test\r\n\r\n")
+	_, _ = fmt.Fprintf(conn, "POST /api/v1/sheets HTTP/1.1\r\nHost: atlas.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	_, _ = fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: atlas.test\r\n\r\n")
 	br := bufio.NewReader(conn)
 	for _, want := range []int{http.StatusUnauthorized, http.StatusOK} {
 		resp, err := http.ReadResponse(br, nil)
