@@ -264,9 +264,16 @@ const unreadDrainBytes = 64 << 10
 // (refused before readBody, or sent to a route that takes none): what is
 // left of it must not be taken for the next request. A small rest is
 // skipped; past that, the connection is closed after the answer.
+//
+// It also refuses, before routing, a body longer than any route takes:
+// the one bound on a route that would read its body without readBody.
 func (h *handler) closeUnreadBodies(c *fiber.Ctx) error {
-	err := c.Next()
 	req := c.Request()
+	if req.IsBodyStream() && req.Header.ContentLength() > maxRequestBytes {
+		c.Context().SetConnectionClose()
+		return bodyTooLarge()
+	}
+	err := c.Next()
 	size := req.Header.ContentLength()
 	if !req.IsBodyStream() || size == 0 {
 		return err

@@ -14,7 +14,7 @@ func (h *handler) routes(app *fiber.App) {
 	// Compression of text answers for browsers that ask; brotli or gzip.
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
-	app.Use(h.closeUnreadBodies, h.observe, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
+	app.Use(h.observe, h.closeUnreadBodies, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
@@ -61,7 +61,9 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
 	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.notAllowed(c), error(fiber.ErrNotFound)) })
 
-	// Pages for people.
+	// Pages for people. A route that reads a body must sit in this group
+	// or the API's, or chain readBody itself: bodies are read there, up
+	// to the route's limit, and nowhere else (see body_limit.go).
 	pages := app.Group("", h.loadSession, h.readBody, h.browserText, h.checkCSRF)
 	pages.Get("/", h.showHomePage)
 	pages.Get("/login", h.showLoginPage)
