@@ -81,3 +81,25 @@ func TestHealthWithoutDatabase(t *testing.T) {
 		t.Errorf("closed database: %d %v", status, checks)
 	}
 }
+
+// TestHealthLooksAtTheDiskEveryFewSeconds: probes in a row reuse the disk
+// verdict rather than asking the file system each time.
+func TestHealthLooksAtTheDiskEveryFewSeconds(t *testing.T) {
+	d := testutil.NewSQLite(t)
+	looks := 0
+	deps := apptest.New(t, d).WebDeps()
+	deps.DiskFree = func(string) (uint64, error) { looks++; return 10 << 30, nil }
+	app, err := web.New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &testAtlas{t: t, app: app}
+	for range 20 {
+		if status, _ := healthz(t, a); status != http.StatusOK {
+			t.Fatalf("healthz: %d", status)
+		}
+	}
+	if looks != 1 {
+		t.Errorf("20 probes looked at the disk %d times, want 1", looks)
+	}
+}
