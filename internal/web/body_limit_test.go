@@ -108,10 +108,12 @@ func TestHostileBodiesAreNotBuffered(t *testing.T) {
 			for s := range statuses {
 				switch s {
 				case 0:
-				case http.StatusRequestEntityTooLarge, http.StatusUnauthorized:
+				case http.StatusRequestEntityTooLarge, http.StatusUnauthorized, http.StatusServiceUnavailable:
+					// 401: an API write without a token; 503: the budget of
+					// large anonymous bodies stayed full (a slow machine).
 					answered++
 				default:
-					t.Errorf("status %d, want 413 (or 401 for an API write without a token)", s)
+					t.Errorf("status %d, want 413 (or 401, 503)", s)
 				}
 			}
 			if !chunked && answered != clients {
