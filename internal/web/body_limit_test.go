@@ -122,7 +122,7 @@ func TestHostileBodiesAreNotBuffered(t *testing.T) {
 			// Connection buffers, the budget of anonymous large bodies (see
 			// readBody) and garbage not yet collected; not the bodies.
 			t.Logf("heap peaked at %d MiB", held>>20)
-			if held > 96<<20 {
+			if held > 128<<20 {
 				t.Errorf("%d hostile posts: the heap peaked at %d MiB", clients, held>>20)
 			}
 		})
