@@ -32,9 +32,11 @@ const (
 	// is a comment (sheet.MaxCommentRunes, four bytes a rune at most,
 	// three once form-encoded).
 	formBodyBytes = 256 << 10
-	// sheetFormBytes is an editor's form: a body at the sheet limit, up
-	// to three times as long once form-encoded (%XX), and its fields.
-	sheetFormBytes = 3*sheet.MaxBodyBytes + 512<<10
+	// sheetFormBytes is an editor's form: a body at the sheet limit and
+	// its fields, form-encoded. A byte becomes up to three (%XX), and a
+	// line break six: browsers send each as CRLF (%0D%0A), which the
+	// sheet's limit does not count (see browserText).
+	sheetFormBytes = 6*sheet.MaxBodyBytes + 512<<10
 	// loginKeptBytes is a login form carrying an editor's refused
 	// submission (see keptEdit), form-encoded.
 	loginKeptBytes = 3*maxKeptBytes + 16<<10
