@@ -124,7 +124,15 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		return err
 	}
 	for _, path := range fs.Args() {
-		data, err := os.ReadFile(path) //nolint:gosec // G304: the files to read are the ones its user named
+		limit := int64(export.MaxSheetFileBytes)
+		if *geo {
+			limit = export.MaxGeoJSONFileBytes
+		}
+		data, err := export.ReadImportFile(path, limit)
+		var tooLarge *export.FileTooLargeError
+		if errors.As(err, &tooLarge) {
+			return fmt.Errorf("import %s: %w", path, err)
+		}
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

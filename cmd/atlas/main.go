@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -39,10 +40,11 @@ Usage:
   atlas demo                            load invented sample sheets
   atlas reindex                         rebuild cards and the search index
   atlas config                          print the configuration, secrets hidden
-  atlas healthcheck                     exit 0 when the local server answers /healthz
+  atlas healthcheck                     exit 0 when the local server's /healthz is ok
 
 Configuration: ATLAS_ADDR, ATLAS_DATA_DIR, ATLAS_DATABASE_URL, ATLAS_BASE_URL,
-ATLAS_AUTO_MIGRATE, ATLAS_LANG, ATLAS_LOG_FORMAT (see README.md).
+ATLAS_AUTO_MIGRATE, ATLAS_LANG, ATLAS_LOG_FORMAT, ATLAS_TRUSTED_PROXY,
+ATLAS_METRICS_ADDR, ATLAS_METRICS_TOKEN (see README.md).
 `
 
 func main() {
@@ -263,9 +265,11 @@ func healthcheck(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
-	defer func() { _ = resp.Body.Close() }() // read nothing: its error says nothing
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("healthcheck: status %d", resp.StatusCode)
+		// The answer names the failing check (database, disk, migrations).
+		said, _ := io.ReadAll(io.LimitReader(resp.Body, 2<<10))
+		return fmt.Errorf("healthcheck: status %d: %s", resp.StatusCode, bytes.TrimSpace(said))
 	}
 	return nil
 }

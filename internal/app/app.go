@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -104,12 +105,13 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 	return a.DB.CheckCurrent(ctx)
 }
 
-// Handler builds the HTTP app; its event streams end when stopping closes.
-// access receives the access log, one line per request.
-func (a *App) Handler(stopping <-chan struct{}, access *slog.Logger) (*fiber.App, error) {
+// Handler builds the HTTP app and the handler of its metrics; its event
+// streams end when stopping closes. access receives the access log, one
+// line per request.
+func (a *App) Handler(stopping <-chan struct{}, access *slog.Logger) (*fiber.App, http.Handler, error) {
 	deps := a.WebDeps()
 	deps.AccessLog, deps.Stopping = access, stopping
-	return web.New(deps)
+	return web.NewWithMetrics(deps)
 }
 
 // WebDeps is what the web layer needs of the wired atlas.
@@ -133,7 +135,7 @@ func (a *App) Serve(ctx context.Context) error {
 	// once the requests in flight are answered.
 	accessOut := newLogBuffer(os.Stderr, accessLogInterval)
 	defer accessOut.Close()
-	handler, err := a.Handler(stopping, newLogger(a.Config, accessOut))
+	handler, metrics, err := a.Handler(stopping, newLogger(a.Config, accessOut))
 	if err != nil {
 		return err
 	}
@@ -142,6 +144,15 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
 	}
 	a.Log.Info("atlas serving", "addr", ln.Addr().String(), "database", string(a.DB.Dialect), "hash_concurrency", auth.HashConcurrency())
+	a.warnUnsetAddresses()
+	if a.Config.MetricsAddr != "" {
+		stopMetrics, err := a.serveMetrics(a.Config.MetricsAddr, metrics)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
 	if a.Ready != nil {
 		a.Ready(OpenURL(a.Config, ln.Addr()))
 	}
@@ -176,6 +187,20 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("app: shutdown: %w", err)
 	}
 	return nil
+}
+
+// warnUnsetAddresses says at start-up what an unset ATLAS_BASE_URL or
+// ATLAS_TRUSTED_PROXY means, as both change the links the atlas writes.
+func (a *App) warnUnsetAddresses() {
+	if a.Config.BaseURL == "" {
+		a.Log.Warn("ATLAS_BASE_URL is not set: feeds take their links from each request's Host header, the map's and mails' links are relative; set it to the atlas's public address")
+	}
+	if a.Config.MetricsAddr == "" && a.Config.MetricsToken == "" {
+		a.Log.Info("metrics are not served: set ATLAS_METRICS_ADDR (a listener of their own) or ATLAS_METRICS_TOKEN (GET /metrics with that bearer token)")
+	}
+	if a.Config.TrustedProxy == "" {
+		a.Log.Info("ATLAS_TRUSTED_PROXY is not set: X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto are ignored")
+	}
 }
 
 // mailStopGrace bounds how long a stop waits for the mail sender once the

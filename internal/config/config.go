@@ -39,6 +39,13 @@ type Config struct {
 	// HashConcurrency bounds the password hashes (19 MiB each) computed at
 	// once (ATLAS_HASH_CONCURRENCY); 0 sizes it from memory.
 	HashConcurrency int
+	// MetricsAddr is where /metrics is served on a listener of its own
+	// (ATLAS_METRICS_ADDR, e.g. 127.0.0.1:9090); MetricsToken, when set,
+	// also serves it on the public listener to requests carrying it as a
+	// bearer token (ATLAS_METRICS_TOKEN). With neither, metrics are not
+	// served: they tell the world the atlas's traffic and internals.
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // Defaults is every default in one place.
@@ -83,6 +90,8 @@ func Load(getenv func(string) string) (Config, error) {
 	str("ATLAS_LOG_FORMAT", &c.LogFormat)
 	str("ATLAS_TILE_URL", &c.TileURL)
 	str("ATLAS_TILE_ATTRIBUTION", &c.TileAttribution)
+	str("ATLAS_METRICS_ADDR", &c.MetricsAddr)
+	str("ATLAS_METRICS_TOKEN", &c.MetricsToken)
 
 	c.AutoMigrate = !c.IsPostgres()
 	boolean := func(key string, dst *bool) {
@@ -167,6 +176,12 @@ func (c Config) validate() error {
 	if u, err := url.Parse(strings.ReplaceAll(c.TileURL, "{", "")); c.TileURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		problems = append(problems, "ATLAS_TILE_URL must be an http(s) URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		problems = append(problems, "ATLAS_METRICS_ADDR must differ from ATLAS_ADDR: metrics are served on a listener of their own")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < minMetricsToken {
+		problems = append(problems, fmt.Sprintf("ATLAS_METRICS_TOKEN must be at least %d characters", minMetricsToken))
+	}
 	if !i18n.Supported(c.Lang) {
 		problems = append(problems, "ATLAS_LANG must be one of "+strings.Join(i18n.Languages, ", "))
 	}
@@ -178,6 +193,10 @@ func (c Config) validate() error {
 	}
 	return nil
 }
+
+// minMetricsToken is the shortest metrics token accepted: anyone may try
+// tokens against the public listener.
+const minMetricsToken = 16
 
 // IsPostgres reports whether the atlas runs on PostgreSQL.
 func (c Config) IsPostgres() bool {
@@ -199,6 +218,9 @@ func (c Config) SecureCookies() bool {
 func (c Config) Redacted() Config {
 	c.DatabaseURL = redactURL(c.DatabaseURL)
 	c.SMTPURL = redactURL(c.SMTPURL)
+	if c.MetricsToken != "" {
+		c.MetricsToken = "xxxxx"
+	}
 	return c
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,21 @@ func TestHashConcurrency(t *testing.T) {
 		if _, err := Load(env(map[string]string{"ATLAS_HASH_CONCURRENCY": bad})); err == nil || !strings.Contains(err.Error(), "ATLAS_HASH_CONCURRENCY") {
 			t.Errorf("ATLAS_HASH_CONCURRENCY=%q: %v", bad, err)
 		}
+	}
+}
+
+// The metrics token is a secret: long enough not to be guessed, hidden in
+// logs; the metrics listener is not the public one.
+func TestMetricsSettings(t *testing.T) {
+	_, err := Load(env(map[string]string{"ATLAS_METRICS_TOKEN": "court", "ATLAS_METRICS_ADDR": ":8080"}))
+	if err == nil || !strings.Contains(err.Error(), "ATLAS_METRICS_TOKEN") || !strings.Contains(err.Error(), "ATLAS_METRICS_ADDR") {
+		t.Errorf("short token on the public address: %v", err)
+	}
+	c, err := Load(env(map[string]string{"ATLAS_METRICS_TOKEN": "un-jeton-assez-long", "ATLAS_METRICS_ADDR": "127.0.0.1:9090"}))
+	if err != nil || c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != "un-jeton-assez-long" {
+		t.Fatalf("metrics settings: %+v, %v", c, err)
+	}
+	if strings.Contains(fmt.Sprintf("%+v", c.Redacted()), "un-jeton-assez-long") {
+		t.Error("Redacted shows the metrics token")
 	}
 }

@@ -129,13 +129,6 @@ type atomAuthor struct {
 	Name string `xml:"name"`
 }
 
-func (h *handler) baseURL(c *fiber.Ctx) string {
-	if h.cfg.BaseURL != "" {
-		return h.cfg.BaseURL
-	}
-	return c.BaseURL()
-}
-
 func (h *handler) atomFeed(c *fiber.Ctx) error {
 	return h.sendFeed(c, nil)
 }

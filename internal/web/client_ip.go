@@ -12,7 +12,7 @@ import (
 // the client (its last entry: the one the proxy itself saw).
 func (h *handler) clientIP(c *fiber.Ctx) string {
 	peer := c.Context().RemoteIP().String()
-	if h.cfg.TrustedProxy == "" || peer != h.cfg.TrustedProxy {
+	if !h.fromTrustedProxy(c) {
 		return peer
 	}
 	forwarded := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
@@ -21,4 +21,55 @@ func (h *handler) clientIP(c *fiber.Ctx) string {
 		return ip.String()
 	}
 	return peer
+}
+
+// fromTrustedProxy reports whether the request comes from the reverse
+// proxy named by ATLAS_TRUSTED_PROXY: only its X-Forwarded-* headers are
+// believed, anyone may send them.
+func (h *handler) fromTrustedProxy(c *fiber.Ctx) bool {
+	return h.cfg.TrustedProxy != "" && c.Context().RemoteIP().String() == h.cfg.TrustedProxy
+}
+
+// baseURL is the scheme and host that absolute links (feeds) start with:
+// ATLAS_BASE_URL when set. Else it is guessed from the request: its Host,
+// or the trusted proxy's X-Forwarded-Host and X-Forwarded-Proto; a host
+// that is not a plain name or address gives "" (links stay relative).
+// Fiber's BaseURL believed X-Forwarded-Host and X-Url-Scheme from anyone,
+// so a cached answer could carry another site's or a javascript: link.
+func (h *handler) baseURL(c *fiber.Ctx) string {
+	if h.cfg.BaseURL != "" {
+		return strings.TrimSuffix(h.cfg.BaseURL, "/")
+	}
+	scheme, host := "http", string(c.Request().Host())
+	if c.Context().IsTLS() {
+		scheme = "https"
+	}
+	if h.fromTrustedProxy(c) {
+		if fh := strings.TrimSpace(strings.Split(c.Get(fiber.HeaderXForwardedHost), ",")[0]); fh != "" {
+			host = fh
+		}
+		if proto := strings.ToLower(strings.TrimSpace(c.Get(fiber.HeaderXForwardedProto))); proto == "https" || proto == "http" {
+			scheme = proto
+		}
+	}
+	if !plainHost(host) {
+		return ""
+	}
+	return scheme + "://" + host
+}
+
+// plainHost accepts a host name or address with an optional port, and
+// nothing that could end the authority (a slash, an @, a quote, a space).
+func plainHost(host string) bool {
+	if host == "" || len(host) > 255 {
+		return false
+	}
+	for _, r := range host {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == ':', r == '[', r == ']':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -2,19 +2,127 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/db"
 )
 
-// health answers 200 "ok" when the database answers, for load balancers and
-// container orchestrators.
+// Health thresholds and timings.
+const (
+	// minFreeDisk is the least free space under the data directory for
+	// the atlas to call itself healthy: below it, saves, the SQLite
+	// journal and the logs start failing.
+	minFreeDisk = 100 << 20
+	// healthPingTimeout bounds the database's answer to a health check.
+	healthPingTimeout = 2 * time.Second
+	// healthKeptFor is how long the disk and migration checks are
+	// reused: a probe every second costs one look at each every few.
+	healthKeptFor = 5 * time.Second
+)
+
+// healthState keeps the slower checks between probes.
+type healthState struct {
+	mu         sync.Mutex
+	at         time.Time
+	disk       string // "ok" or what is wrong
+	migrations string
+}
+
+// healthAnswer is /healthz's JSON: "ok", or "failing" with each check's
+// verdict, so the operator reads what is wrong.
+type healthAnswer struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks"`
+}
+
+// health answers 200 when the database answers, the disk under the data
+// directory has room and the schema is the binary's; else 503 saying
+// which check failed. For load balancers, container orchestrators and
+// `atlas healthcheck`.
 func (h *handler) health(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(c.UserContext(), healthPingTimeout)
 	defer cancel()
+	database := "ok"
 	if err := h.store.DB().Ping(ctx); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
+		// The driver's words may name hosts and accounts: logged, not
+		// shown to whoever asks.
+		h.log.Warn("health: database unreachable", "error", err.Error())
+		database = "unreachable"
+	}
+	disk, migrations := h.slowChecks(ctx, database == "ok")
+	answer := healthAnswer{Status: "ok", Checks: map[string]string{"database": database, "disk": disk, "migrations": migrations}}
+	status := fiber.StatusOK
+	for _, verdict := range answer.Checks {
+		if verdict != "ok" {
+			answer.Status, status = "failing", fiber.StatusServiceUnavailable
+		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendString("ok")
+	return c.Status(status).JSON(answer)
 }
+
+// slowChecks returns the disk and migration verdicts, looked at again once
+// they are healthKeptFor old. Migrations are not looked at without a
+// database: their verdict would only repeat its.
+func (h *handler) slowChecks(ctx context.Context, databaseUp bool) (disk, migrations string) {
+	s := &h.healthState
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.at) < healthKeptFor && s.disk != "" {
+		return s.disk, s.migrations
+	}
+	s.disk = h.checkDisk()
+	s.migrations = "not checked: no database"
+	if databaseUp {
+		s.migrations = "ok"
+		var behind *db.BehindError
+		var ahead *db.AheadError
+		switch err := h.store.DB().CheckCurrent(ctx); {
+		case errors.As(err, &behind), errors.As(err, &ahead):
+			s.migrations = err.Error()
+		case err != nil:
+			h.log.Warn("health: schema version unreadable", "error", err.Error())
+			s.migrations = "unreadable"
+		}
+	}
+	s.at = time.Now()
+	if !databaseUp {
+		s.at = time.Time{} // looked at again as soon as the database is back
+	}
+	return s.disk, s.migrations
+}
+
+// checkDisk looks at the free space of the file system holding the data
+// directory (or, if it does not exist yet, its nearest parent).
+func (h *handler) checkDisk() string {
+	dir, err := filepath.Abs(h.cfg.DataDir)
+	if err != nil {
+		return "not checked: " + err.Error()
+	}
+	for {
+		if _, err := os.Stat(dir); err == nil || !errors.Is(err, os.ErrNotExist) || filepath.Dir(dir) == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	free, err := h.diskFree(dir)
+	switch {
+	case errors.Is(err, errDiskUnknown):
+		return "ok" // a system whose free space Go cannot read: not held against it
+	case err != nil:
+		return "not checked: " + err.Error()
+	case free < minFreeDisk:
+		return fmt.Sprintf("only %d MiB free under the data directory (at least %d MiB needed)", free>>20, minFreeDisk>>20)
+	}
+	return "ok"
+}
+
+// errDiskUnknown: this system does not tell free space (see diskFree).
+var errDiskUnknown = errors.New("free space unknown on this system")

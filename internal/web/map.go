@@ -55,7 +55,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	key := strings.Join([]string{version, category, langOf(c), h.baseURL(c), h.build}, "|")
+	key := strings.Join([]string{version, category, langOf(c), h.build}, "|")
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return h.caches.sendMap(c, key, func() ([]byte, error) {
@@ -68,7 +68,9 @@ func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := h.baseURL(c)
+	// Absolute only from the configured address: the document is cached
+	// here and by proxies, and a request's Host is the sender's to choose.
+	base := strings.TrimSuffix(h.cfg.BaseURL, "/")
 	lang := langOf(c)
 	fc := geoCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cards))}
 	for _, card := range cards {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,8 +147,30 @@ func (h *handler) countSave(res sheet.SaveResult, err error) {
 	}
 }
 
-func (h *handler) metricsHandler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{}))
+// metricsHTTP serves the metrics in the Prometheus text format.
+func (h *handler) metricsHTTP() http.Handler {
+	return promhttp.HandlerFor(h.metrics.registry, promhttp.HandlerOpts{})
+}
+
+// publicMetrics serves /metrics on the public listener only to a request
+// carrying ATLAS_METRICS_TOKEN as its bearer token; with no token set, the
+// route is not there (metrics are then served on ATLAS_METRICS_ADDR, or
+// not at all).
+func (h *handler) publicMetrics() fiber.Handler {
+	serve := adaptor.HTTPHandler(h.metricsHTTP())
+	token := []byte(h.cfg.MetricsToken)
+	return func(c *fiber.Ctx) error {
+		if len(token) == 0 {
+			return fiber.ErrNotFound
+		}
+		given, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(given)), token) != 1 {
+			c.Set(fiber.HeaderWWWAuthenticate, "Bearer")
+			return newError(fiber.StatusUnauthorized, "unauthorized", "error.metrics_token")
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return serve(c)
+	}
 }
 
 // bodySize is the size of an answer's body as sent (compressed if it is,

@@ -71,10 +71,11 @@ func (hs responseHeaders) set(c *fiber.Ctx) {
 // sheet editor, every category ticked) has about forty.
 const maxFormFields = 200
 
-// cleanInput refuses a request whose path, query or form values hold a NUL
-// character or invalid UTF-8: no database stores them faithfully and
-// PostgreSQL refuses them outright, so they would otherwise surface as a
-// 500 from whatever lookup they reached.
+// cleanInput refuses a request whose path or query holds a NUL character
+// or invalid UTF-8: no database stores them faithfully and PostgreSQL
+// refuses them outright, so they would otherwise surface as a 500 from
+// whatever lookup they reached. Form values get the same check once read
+// (readBody, checkForm).
 func (h *handler) cleanInput(c *fiber.Ctx) error {
 	bad := false
 	check := func(b []byte) {
@@ -84,23 +85,8 @@ func (h *handler) cleanInput(c *fiber.Ctx) error {
 	}
 	check([]byte(c.Path()))
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
-	if c.Request().URI().QueryArgs().Len()+c.Request().PostArgs().Len() > maxFormFields {
+	if c.Request().URI().QueryArgs().Len() > maxFormFields {
 		return newError(fiber.StatusRequestEntityTooLarge, "too_many_fields", "error.too_many_fields")
-	}
-	switch ct := string(c.Request().Header.ContentType()); {
-	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
-		c.Request().PostArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
-	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
-		form, err := c.MultipartForm()
-		if err != nil {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
-		}
-		for k, values := range form.Value {
-			check([]byte(k))
-			for _, v := range values {
-				check([]byte(v))
-			}
-		}
 	}
 	if bad {
 		return newError(fiber.StatusBadRequest, "bad_request", "error.invalid_characters")

@@ -17,6 +17,7 @@ import (
 	"atlas/internal/db"
 	"atlas/internal/document"
 	"atlas/internal/testutil"
+	"atlas/internal/web"
 )
 
 func TestLoginRenewsTheSessionAndRequiresCSRF(t *testing.T) {
@@ -267,9 +268,9 @@ func TestEveryPageHasLabelledInputs(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	a := newTestAtlas(t, testutil.NewSQLite(t))
+	a := newTestAtlasWith(t, testutil.NewSQLite(t), func(d *web.Deps) { d.Config.MetricsToken = testMetricsToken })
 	b := a.browser()
-	if r := b.get("/healthz"); r.status != http.StatusOK || string(r.body) != "ok" {
+	if r := b.get("/healthz"); r.status != http.StatusOK || r.json(t)["status"] != "ok" {
 		t.Errorf("healthz: %d %s", r.status, r.body)
 	}
 	createSheet(t, a, "Mesurée", body1)
@@ -286,7 +287,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	b.get("/sheets/absente")
 	b.get("/sheets/mesuree") // built and kept
 	b.get("/sheets/mesuree") // from the page cache
-	m := string(b.get("/metrics").body)
+	m := a.metrics(t)
 	for _, want := range []string{
 		`atlas_http_requests_total{method="GET",route="/sheets/:slug",status="404"} 1`,
 		`atlas_saves_total{outcome="saved"} 2`,

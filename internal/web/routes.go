@@ -14,21 +14,21 @@ func (h *handler) routes(app *fiber.App) {
 	// Compression of text answers for browsers that ask; brotli or gzip.
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
-	app.Use(h.observe, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
+	app.Use(h.observe, h.closeUnreadBodies, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
-	app.Get("/metrics", h.metricsHandler())
+	app.Get("/metrics", h.publicMetrics())
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)
 	app.Get("/map.geojson", h.loadSession, h.mapGeoJSON)
 
 	// The editor's preview, which browsers call with their session and its
 	// CSRF token (browserWrite); registered ahead of the API group, whose
 	// other writes take only tokens.
-	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.requireLogin, h.apiPreview)
+	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.readBody, h.requireLogin, h.apiPreview)
 
 	// JSON API for programs: bearer tokens, or a browser session for reads.
-	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken)
+	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.readBody)
 	api.Get("/sheets", h.apiListSheets)
 	api.Post("/sheets", h.requireLogin, h.apiCreateSheet)
 	api.Get("/sheets/:slug", h.apiShowSheet)
@@ -62,8 +62,10 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
 	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.notAllowed(c), error(fiber.ErrNotFound)) })
 
-	// Pages for people.
-	pages := app.Group("", h.browserText, h.loadSession, h.checkCSRF)
+	// Pages for people. A route that reads a body must sit in this group
+	// or the API's, or chain readBody itself: bodies are read there, up
+	// to the route's limit, and nowhere else (see body_limit.go).
+	pages := app.Group("", h.loadSession, h.readBody, h.browserText, h.checkCSRF)
 	pages.Get("/", h.showHomePage)
 	pages.Get("/login", h.showLoginPage)
 	pages.Post("/login", h.login)

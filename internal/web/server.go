@@ -5,6 +5,7 @@ package web
 import (
 	"cmp"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,6 +46,9 @@ type Deps struct {
 	// Stopping closes when the server starts shutting down: event streams
 	// end then, so a graceful stop need not wait for open editors.
 	Stopping <-chan struct{}
+	// DiskFree tells the free bytes of the file system holding a
+	// directory, for /healthz; nil: the system's own count.
+	DiskFree func(dir string) (uint64, error)
 }
 
 // handler holds the dependencies every action uses; each action is one of
@@ -77,6 +81,9 @@ type handler struct {
 	methods  *methodTable // see notAllowed
 	// requestTimeout and exportTimeout: see Deps and bound.
 	requestTimeout, exportTimeout time.Duration
+	bodies                        *bodyBudgets // see readBody
+	diskFree                      func(dir string) (uint64, error)
+	healthState                   healthState // see health
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -85,18 +92,25 @@ const writeBufferBytes = 64 << 10
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
 // times once JSON-escaped, so the transport allows more and handlers check
-// the sheet's own limit.
+// the sheet's own limit. Each route reads only what it needs (readBody).
 const maxRequestBytes = 8 << 20
 
 // New builds the Fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
+	app, _, err := NewWithMetrics(d)
+	return app, err
+}
+
+// NewWithMetrics builds the Fiber app and the handler of its metrics, for
+// a listener of their own (config.Config.MetricsAddr).
+func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	a, err := newAssets(d.Config.Dev)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v, err := newViews(d.Config.Dev, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
@@ -105,6 +119,11 @@ func New(d Deps) (*fiber.App, error) {
 	h.caches = newCaches(h.build)
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
+	h.bodies = newBodyBudgets()
+	h.diskFree = d.DiskFree
+	if h.diskFree == nil {
+		h.diskFree = diskFree
+	}
 	h.read = read.New(d.Store)
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
@@ -120,9 +139,19 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:      "atlas",
 		ErrorHandler: h.handleError,
 		BodyLimit:    maxRequestBytes,
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: cmp.Or(d.WriteTimeout, time.Minute),
-		IdleTimeout:  120 * time.Second,
+		// Bodies are read by the route that takes them, up to its own
+		// limit, once the person is known (readBody); the server only
+		// buffers their first 8 KB. Multipart forms likewise wait for
+		// readBody rather than being parsed whole on arrival.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		// Fiber's own Protocol, Hostname and IP believe X-Forwarded-*
+		// headers from the trusted proxy only (see baseURL, clientIP).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          trustedProxies(d.Config.TrustedProxy),
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            cmp.Or(d.WriteTimeout, time.Minute),
+		IdleTimeout:             120 * time.Second,
 		// A page up to this size leaves in one write: the default 4 KB
 		// buffer split every sheet page in two, and each extra segment
 		// costs the kernel more than the copy into the buffer (the bare
@@ -138,5 +167,12 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable: false,
 	})
 	h.routes(app)
-	return app, nil
+	return app, h.metricsHTTP(), nil
+}
+
+func trustedProxies(proxy string) []string {
+	if proxy == "" {
+		return nil
+	}
+	return []string{proxy}
 }

@@ -182,7 +182,7 @@ func startServerEnv(t testing.TB, d database, extra ...string) *server {
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && strings.TrimSpace(string(body)) == "ok" {
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), `"status":"ok"`) {
 				return s
 			}
 		}
