@@ -175,7 +175,7 @@ func (h *handler) readBody(c *fiber.Ctx) error {
 		cancel()
 		if err != nil {
 			c.Set(fiber.HeaderRetryAfter, bodyBudgetRetryAfter)
-			return newError(fiber.StatusServiceUnavailable, "busy", "error.busy")
+			return newError(fiber.StatusServiceUnavailable, "busy", "error.busy_posts")
 		}
 		defer budget.Release(int64(reserve))
 	}

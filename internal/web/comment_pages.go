@@ -250,7 +250,7 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 		minutes := int((limited.RetryAfter + time.Minute - 1) / time.Minute)
 		return h.renderDiscussion(c, fiber.StatusTooManyRequests, in, b.N("comments.rate_limited", minutes))
 	case errors.As(err, &invalid) && invalid.Field == "body":
-		return h.renderDiscussion(c, fiber.StatusUnprocessableEntity, in, h.base(c, "").T(invalid.Key, invalid.Args...))
+		return h.renderDiscussion(c, invalidSheetError(invalid).Status, in, h.base(c, "").T(invalid.Key, invalid.Args...))
 	case err != nil:
 		return err
 	}

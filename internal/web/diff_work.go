@@ -119,7 +119,7 @@ func (k *keptWork[V]) get(ctx context.Context, key string, compute func() (V, er
 func busyAnswer(c *fiber.Ctx, err error) error {
 	if errors.Is(err, errDiffBusy) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(diffRetryAfter))
-		return newError(fiber.StatusServiceUnavailable, "busy", "error.busy")
+		return newError(fiber.StatusServiceUnavailable, "busy", "error.busy_comparisons")
 	}
 	return err
 }

@@ -20,7 +20,7 @@ func pageCacheCounter(t *testing.T, a *testAtlas, name string) int {
 // cacheCounter reads a cache's counter from /metrics.
 func cacheCounter(t *testing.T, a *testAtlas, cache, name string) int {
 	t.Helper()
-	m := string(a.browser().get("/metrics").body)
+	m := a.metrics(t)
 	re := regexp.MustCompile(`atlas_cache_` + name + `\{cache="` + cache + `"\} (\d+)`)
 	got := re.FindStringSubmatch(m)
 	if got == nil {

@@ -55,6 +55,9 @@ func newTestAtlasWith(t testing.TB, d *db.DB, tune func(*web.Deps)) *testAtlas {
 	atlas := apptest.New(t, d)
 	st, authSvc := atlas.Store, atlas.Auth
 	deps := atlas.WebDeps()
+	// Tests read the cache counters on /metrics (see testAtlas.metrics);
+	// TestMetricsAreNotPublic checks an atlas without the token.
+	deps.Config.MetricsToken = testMetricsToken
 	tune(&deps)
 	app, err := web.New(deps)
 	if err != nil {

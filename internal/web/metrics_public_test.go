@@ -28,7 +28,7 @@ func (a *testAtlas) metrics(t *testing.T) string {
 // listener has no /metrics (ATLAS_METRICS_ADDR serves it apart); with one,
 // only a request carrying it reads them.
 func TestMetricsAreNotPublic(t *testing.T) {
-	a := newTestAtlas(t, testutil.NewSQLite(t))
+	a := newTestAtlasWith(t, testutil.NewSQLite(t), func(d *web.Deps) { d.Config.MetricsToken = "" })
 	if r := a.browser().get("/metrics"); r.status != http.StatusNotFound || strings.Contains(string(r.body), "go_goroutines") {
 		t.Errorf("/metrics without a token configured: %d", r.status)
 	}

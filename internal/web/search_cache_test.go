@@ -20,7 +20,7 @@ func TestSearchResultsAreKeptUntilTheAtlasChanges(t *testing.T) {
 		b := a.browser()
 		metric := func(name string) string {
 			t.Helper()
-			for _, line := range strings.Split(string(b.get("/metrics").body), "\n") {
+			for _, line := range strings.Split(a.metrics(t), "\n") {
 				if strings.HasPrefix(line, name+`{cache="searches"} `) {
 					return strings.TrimPrefix(line, name+`{cache="searches"} `)
 				}
