@@ -66,8 +66,10 @@ type caches struct {
 	// diffs are rendered comparisons of two bodies and apiDiffs the API's
 	// JSON of two revisions, both computed in diffSlots (see keptWork).
 	diffSlots *workSlots
-	diffs     *keptWork[*diffBody]
-	apiDiffs  *keptWork[[]byte]
+	// searchSlots bounds the searches computed at once (see runSearch).
+	searchSlots *workSlots
+	diffs       *keptWork[*diffBody]
+	apiDiffs    *keptWork[[]byte]
 }
 
 func newCaches(build string) *caches {
@@ -82,7 +84,8 @@ func newCaches(build string) *caches {
 		rows:     newSheetRows(),
 		flashes:  newFlashTokens(),
 	}
-	cs.diffSlots = newWorkSlots(diffSlotsFor(), diffSlotWait)
+	cs.diffSlots = newWorkSlots(diffSlotsFor(), diffSlotWait, errDiffBusy)
+	cs.searchSlots = newWorkSlots(searchSlotsFor(), searchSlotWait, errSearchBusy)
 	cs.diffs = newKeptWork(cache.New[string](diffCacheBytes, (*diffBody).size), cs.diffSlots)
 	cs.apiDiffs = newKeptWork(cs.apiReads, cs.diffSlots)
 	return cs

@@ -33,19 +33,21 @@ var errDiffBusy = errors.New("web: every comparison slot is taken")
 type workSlots struct {
 	slots chan struct{}
 	wait  time.Duration
+	busy  error // returned when no slot freed within wait
 }
 
 // newWorkSlots allows n computations at once, a caller waiting up to wait
-// for one.
-func newWorkSlots(n int, wait time.Duration) *workSlots {
-	return &workSlots{slots: make(chan struct{}, n), wait: wait}
+// for one and getting busy past it.
+func newWorkSlots(n int, wait time.Duration, busy error) *workSlots {
+	return &workSlots{slots: make(chan struct{}, n), wait: wait, busy: busy}
 }
 
 // diffSlotsFor is one slot per core, at least two: a comparison is CPU
 // work, more at once only slows each one down.
 func diffSlotsFor() int { return max(2, runtime.GOMAXPROCS(0)) }
 
-// run runs fn in a slot, or returns errDiffBusy if none frees in time.
+// run runs fn in a slot, or returns the slots' busy error if none frees
+// in time.
 func (w *workSlots) run(ctx context.Context, fn func() error) error {
 	select {
 	case w.slots <- struct{}{}:
@@ -55,7 +57,7 @@ func (w *workSlots) run(ctx context.Context, fn func() error) error {
 		select {
 		case w.slots <- struct{}{}:
 		case <-t.C:
-			return errDiffBusy
+			return w.busy
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -19,7 +19,7 @@ import (
 // different costly comparisons never run more than the slots allow, and
 // those that find no slot in time are refused rather than piled up.
 func TestKeptWorkBoundsComputationsAtOnce(t *testing.T) {
-	slots := newWorkSlots(2, 20*time.Millisecond)
+	slots := newWorkSlots(2, 20*time.Millisecond, errDiffBusy)
 	work := newKeptWork(cache.New[string](1<<20, func([]byte) int { return 1 }), slots)
 	var running, most atomic.Int32
 	release := make(chan struct{})
@@ -60,7 +60,7 @@ func TestKeptWorkBoundsComputationsAtOnce(t *testing.T) {
 // TestKeptWorkComputesAKeyOnce: the same comparison asked again, or asked
 // while it is being computed, is computed once.
 func TestKeptWorkComputesAKeyOnce(t *testing.T) {
-	work := newKeptWork(cache.New[string](1<<20, func([]byte) int { return 1 }), newWorkSlots(2, time.Second))
+	work := newKeptWork(cache.New[string](1<<20, func([]byte) int { return 1 }), newWorkSlots(2, time.Second, errDiffBusy))
 	var computed atomic.Int32
 	started, release := make(chan struct{}), make(chan struct{})
 	compute := func() ([]byte, error) {

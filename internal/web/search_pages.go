@@ -1,9 +1,13 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"html"
+	"runtime"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,9 +58,28 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if results, ok := h.caches.searches.Get(key); ok {
 		return q, results, nil
 	}
+	// A search not kept is costly work (the index, then the snippets):
+	// a few at a time, so that a crowd of searchers, each asking new
+	// words, leaves the processors to readers of pages.
+	var results []searchResult
+	err = h.caches.searchSlots.run(ctx, func() error {
+		var err error
+		results, err = h.searchFresh(ctx, q, key, limit)
+		return err
+	})
+	if errors.Is(err, errSearchBusy) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(searchRetryAfter))
+		return q, nil, newError(fiber.StatusServiceUnavailable, "busy", "error.busy_searches")
+	}
+	return q, results, err
+}
+
+// searchFresh asks the index and builds the results' snippets, keeping
+// them under key.
+func (h *handler) searchFresh(ctx context.Context, q, key string, limit int) ([]searchResult, error) {
 	hits, err := h.searcher.Search(ctx, q, limit)
 	if err != nil {
-		return q, nil, err
+		return nil, err
 	}
 	ids := make([]int64, len(hits))
 	for i, hit := range hits {
@@ -64,7 +87,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	}
 	cards, err := h.store.CardsByIDs(ctx, ids)
 	if err != nil {
-		return q, nil, err
+		return nil, err
 	}
 	// One budget of work for all the snippets, best hits first (see
 	// search.Snippets). The bodies are loaded a page at a time, and not
@@ -84,7 +107,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 				}
 			}
 			if revs, err = h.store.RevisionsByKeys(ctx, keys); err != nil {
-				return q, nil, err
+				return nil, err
 			}
 		}
 		for _, hit := range batch {
@@ -110,7 +133,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if !snippets.TimedOut() {
 		h.caches.searches.Put(key, results)
 	}
-	return q, results, nil
+	return results, nil
 }
 
 // resultsSize is about the memory a list of results holds.
@@ -161,3 +184,17 @@ func (h *handler) showSearchPage(c *fiber.Ctx) error {
 	p.Title = p.T("search.title")
 	return h.views.render(c, fiber.StatusOK, pageSearch, p)
 }
+
+// Searches not kept run in searchSlotsFor() slots: one per processor but
+// one, so that readers of pages always have a processor. A search that
+// finds none free within searchSlotWait is answered 503, to come back
+// after searchRetryAfter seconds.
+const (
+	searchSlotWait   = 2 * time.Second
+	searchRetryAfter = 3
+)
+
+// errSearchBusy: every search slot stayed taken while the request waited.
+var errSearchBusy = errors.New("web: every search slot is taken")
+
+func searchSlotsFor() int { return max(1, runtime.GOMAXPROCS(0)-1) }

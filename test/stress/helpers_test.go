@@ -87,9 +87,12 @@ func (d database) runWithin(t testing.TB, limit time.Duration, stdin string, arg
 }
 
 // account creates a contributor and returns an API token for it.
+// accountPassword is the password of every account the suites create.
+const accountPassword = "phrase de passe stress 1"
+
 func (d database) account(t testing.TB, username string) string {
 	t.Helper()
-	d.run(t, "phrase de passe stress 1\n", "user", "create", "--username", username,
+	d.run(t, accountPassword+"\n", "user", "create", "--username", username,
 		"--email", username+"@example.org", "--role", "contributor", "--password-stdin")
 	token := strings.TrimSpace(d.run(t, "", "token", "create", "--username", username))
 	if token == "" || strings.ContainsAny(token, " \n") {

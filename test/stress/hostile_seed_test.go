@@ -23,7 +23,6 @@ const (
 	searchBytes   = 600_000   // each large sheet of the search attack
 	diffBytes     = 1_000_000 // each side of the diff attack (a sheet holds 1 MiB at most)
 	intruderName  = "intrus"  // the attacking account of the comment and stream attacks
-	intruderPass  = "la clef du voisin 1987"
 	hostileImport = "archiviste"
 )
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -351,7 +352,10 @@ func askHealth(hc *http.Client, base string) error {
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "ok" {
+	var health struct {
+		Status string `json:"status"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &health) != nil || health.Status != "ok" {
 		return fmt.Errorf("status %d: %.100s", resp.StatusCode, body)
 	}
 	return nil
