@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,8 +38,10 @@ type healthState struct {
 	migrations string
 }
 
-// healthAnswer is /healthz's JSON: "ok", or "failing" with each check's
-// verdict, so the operator reads what is wrong.
+// healthAnswer is /healthz's JSON (asked with Accept: application/json):
+// "ok", or "failing" with each check's verdict, so the operator reads what
+// is wrong. The plain answer is the contract's "ok", or "failing" and one
+// line per check.
 type healthAnswer struct {
 	Status string            `json:"status"`
 	Checks map[string]string `json:"checks"`
@@ -65,7 +70,18 @@ func (h *handler) health(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).JSON(answer)
+	if strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON) {
+		return c.Status(status).JSON(answer)
+	}
+	if status == fiber.StatusOK {
+		return c.SendString("ok")
+	}
+	var b strings.Builder
+	b.WriteString("failing\n")
+	for _, name := range slices.Sorted(maps.Keys(answer.Checks)) {
+		fmt.Fprintf(&b, "%s: %s\n", name, answer.Checks[name])
+	}
+	return c.Status(status).SendString(b.String())
 }
 
 // slowChecks returns the disk and migration verdicts, looked at again once

@@ -27,7 +27,9 @@ func healthAtlas(t *testing.T, d *db.DB, free uint64) *testAtlas {
 // healthz reads /healthz: its status and each check's verdict.
 func healthz(t *testing.T, a *testAtlas) (int, map[string]string) {
 	t.Helper()
-	r := a.do(httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	req.Header.Set("Accept", "application/json")
+	r := a.do(req)
 	checks := map[string]string{}
 	m := r.json(t)
 	for k, v := range m["checks"].(map[string]any) {
@@ -101,5 +103,18 @@ func TestHealthLooksAtTheDiskEveryFewSeconds(t *testing.T) {
 	}
 	if looks != 1 {
 		t.Errorf("20 probes looked at the disk %d times, want 1", looks)
+	}
+}
+
+// TestHealthPlainAnswer: without asking for JSON, /healthz answers the
+// contract's plain "ok", or "failing" and a line per check.
+func TestHealthPlainAnswer(t *testing.T) {
+	d := testutil.NewSQLite(t)
+	if r := healthAtlas(t, d, 10<<30).do(httptest.NewRequest(http.MethodGet, "/healthz", nil)); r.status != http.StatusOK || string(r.body) != "ok" {
+		t.Errorf("healthy: %d %q", r.status, r.body)
+	}
+	r := healthAtlas(t, d, 10<<20).do(httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if r.status != http.StatusServiceUnavailable || !strings.HasPrefix(string(r.body), "failing\ndatabase: ok\ndisk: ") {
+		t.Errorf("full disk: %d %q", r.status, r.body)
 	}
 }
