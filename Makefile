@@ -44,15 +44,18 @@ assets:
 ## Needs Chromium at /usr/bin/chromium for the browser suite. A suite that
 ## could not run here (tests record it through testutil.SkipSuite) is
 ## listed in a banner at the end; CI (.ci/run) fails on it instead.
+## The time limit is per package: the stress suite (crash loops, instances,
+## hostile load on both databases) runs longer than go test's default 10 min
+## on a loaded two-core machine.
 test:
 	$(GO) vet $(PKG)
-	@echo '$(GO) test -race -count=1 $(PKG)'
-	$(call with_skips_banner,$(GO) test -race -count=1 $(PKG))
+	@echo '$(GO) test -race -count=1 -timeout 30m $(PKG)'
+	$(call with_skips_banner,$(GO) test -race -count=1 -timeout 30m $(PKG))
 
 ## test-sqlite: the same suite on SQLite only
 test-sqlite:
-	@echo 'ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG)'
-	$(call with_skips_banner,ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 $(PKG))
+	@echo 'ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 -timeout 30m $(PKG)'
+	$(call with_skips_banner,ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 -timeout 30m $(PKG))
 
 # with_skips_banner runs a test command with ATLAS_TEST_SKIPS pointing at a
 # fresh file, then prints what it recorded, whatever the command's status.

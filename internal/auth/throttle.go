@@ -142,8 +142,10 @@ func (s *Service) throttled(ctx context.Context, username, password string, keys
 	}
 	now := s.now()
 	var wait time.Duration
-	for _, h := range hashes {
-		wait = max(wait, stored[h].WaitEnds.Sub(now))
+	for _, k := range keys {
+		if row := stored[k.hash]; k.policy.wait(row.Failures) > 0 {
+			wait = max(wait, row.WaitEnds.Sub(now))
+		}
 	}
 	if wait > 0 {
 		return nil, &ThrottledError{RetryAfter: wait}
@@ -206,7 +208,10 @@ func (s *Service) countFailure(ctx context.Context, k throttleKey, now time.Time
 		switch {
 		case !found || !now.Before(row.WaitEnds.Add(ForgetAfter)):
 			failures = 0 // forgotten
-		case row.WaitEnds.After(now):
+		case row.WaitEnds.After(now) && k.policy.wait(row.Failures) > 0:
+			// A failure that imposes no wait still stamps the row with
+			// its own clock, which may run a moment ahead of this
+			// attempt's: only a real wait refuses.
 			return 0, 0, &ThrottledError{RetryAfter: row.WaitEnds.Sub(now)}
 		}
 		if !count {
