@@ -30,6 +30,7 @@ func TestCachesKeepPagesUnderWhatTheyShow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer func() { _ = resp.Body.Close() }()
 		if resp.StatusCode != fiber.StatusOK || builds != wantBuilds {
 			t.Fatalf("%s: status %d after %d builds, want 200 after %d", step, resp.StatusCode, builds, wantBuilds)
 		}

@@ -102,6 +102,7 @@ func TestBusyComparisonIsA503WithRetryAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != fiber.StatusServiceUnavailable || resp.Header.Get(fiber.HeaderRetryAfter) == "" {
 		t.Errorf("status %d, Retry-After %q; want 503 with a Retry-After", resp.StatusCode, resp.Header.Get(fiber.HeaderRetryAfter))
 	}

@@ -42,6 +42,7 @@ func TestRefusalsSayWhenToComeBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
 		if resp.StatusCode != tc.status || resp.Header.Get("Retry-After") != tc.retryAfter || string(body) != tc.fr {
 			t.Errorf("%v: %d, Retry-After %q, %q", tc.err, resp.StatusCode, resp.Header.Get("Retry-After"), body)
 		}

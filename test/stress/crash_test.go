@@ -2,6 +2,7 @@ package stress_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -342,27 +343,7 @@ func sqliteIntegrity(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	for _, pragma := range []string{"PRAGMA integrity_check", "PRAGMA foreign_key_check"} {
-		rows, err := sqlDB.QueryContext(ctx, pragma)
-		if err != nil {
-			t.Fatalf("%s: %v", pragma, err)
-		}
-		cols, _ := rows.Columns()
-		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, fmt.Sprint(vals...))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		_ = rows.Close()
+		lines := pragmaLines(ctx, t, sqlDB, pragma)
 		want := "ok"
 		if pragma == "PRAGMA foreign_key_check" {
 			want = "" // no row at all
@@ -371,4 +352,31 @@ func sqliteIntegrity(t *testing.T, path string) {
 			t.Errorf("%s after the last SIGKILL: %q, want %q", pragma, got, want)
 		}
 	}
+}
+
+// pragmaLines runs a checking PRAGMA and returns its rows, one line each.
+func pragmaLines(ctx context.Context, t *testing.T, sqlDB *sql.DB, pragma string) []string {
+	t.Helper()
+	rows, err := sqlDB.QueryContext(ctx, pragma)
+	if err != nil {
+		t.Fatalf("%s: %v", pragma, err)
+	}
+	defer func() { _ = rows.Close() }()
+	cols, _ := rows.Columns()
+	var lines []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, fmt.Sprint(vals...))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
 }
