@@ -71,7 +71,9 @@ func pathologicalBodies(n int) map[string]string {
 
 // TestPathological checks that hostile bodies render in bounded time. The
 // cap is a sanity bound, far above the measured times (at most ~2 s on a
-// loaded 2-CPU machine, see guard.go).
+// loaded 2-CPU machine, see guard.go; up to 30 s under the race detector
+// on a machine running other suites at once): what it catches is a
+// quadratic renderer, which takes many minutes on a megabyte.
 func TestPathological(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -83,7 +85,7 @@ func TestPathological(t *testing.T) {
 			out := r.Render(body)
 			elapsed := time.Since(start)
 			t.Logf("%-28s %8d bytes in, %8d bytes out, %v", name, len(body), len(out.HTML), elapsed)
-			if elapsed > 20*time.Second {
+			if elapsed > 90*time.Second {
 				t.Errorf("took %v", elapsed)
 			}
 		})
