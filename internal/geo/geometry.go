@@ -262,7 +262,7 @@ func appendRings(b []byte, rings [][]position) []byte {
 }
 
 // Marker returns where a place's marker goes when the place gives none:
-// a point itself, the middle vertex of a route, the centre of an area's
+// a point itself, the middle vertex of a route, the center of an area's
 // bounding box when it falls inside the area (else the outline's first
 // vertex, which is at least on it). Returned as latitude, longitude.
 func (g *Geometry) Marker() (lat, lon float64) {

@@ -69,7 +69,7 @@ func TestMarkerSitsOnTheShape(t *testing.T) {
 		`{"type":"Point","coordinates":[-4.5,48.4]}`:                         {48.4, -4.5},
 		`{"type":"LineString","coordinates":[[0,0],[1,1],[2,2]]}`:            {1, 1},
 		`{"type":"Polygon","coordinates":[[[0,0],[2,0],[2,2],[0,2],[0,0]]]}`: {1, 1},
-		// A U-shaped area: its bounding box's centre is outside it.
+		// A U-shaped area: its bounding box's center is outside it.
 		`{"type":"Polygon","coordinates":[[[0,0],[3,0],[3,3],[2,3],[2,1],[1,1],[1,3],[0,3],[0,0]]]}`: {0, 0},
 	}
 	for in, want := range cases {
