@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -233,6 +234,43 @@ func TestMapImportUpdatesOnlyTheSheetItNames(t *testing.T) {
 		}
 		if p := placeOf(t, s.store, "jardin-de-kerinou"); p.Address != "2 rue de Kerinou, Brest" {
 			t.Errorf("the file's address: %+v", p)
+		}
+	})
+}
+
+// TestArchiveKeepsShapes: the shapes an import gave travel in an archive
+// and reach the restored atlas's map.
+func TestArchiveKeepsShapes(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		src := newServices(t, d)
+		marie := testutil.User(t, src.store, "marie", model.RoleContributor)
+		if _, err := export.ImportGeoJSON(ctx, src.store, src.sheets, marie, readFixture(t, "brest.umap")); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := export.WriteArchive(ctx, src.store, &buf); err != nil {
+			t.Fatal(err)
+		}
+		var fresh *db.DB
+		if d.Dialect == db.Postgres {
+			fresh = testutil.NewPostgres(t)
+		} else {
+			fresh = testutil.NewSQLite(t)
+		}
+		dst := newServices(t, fresh)
+		if _, err := export.RestoreArchive(ctx, dst.store, dst.sheets, bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := src.store.MapCards(ctx, "")
+		got, err := dst.store.MapCards(ctx, "")
+		if err != nil || len(got) != 3 || len(want) != 3 {
+			t.Fatalf("map cards after restore: %+v (%v)", got, err)
+		}
+		for i := range want {
+			if got[i].Geometry != want[i].Geometry || *got[i].Lat != *want[i].Lat {
+				t.Errorf("card %d: %+v, want %+v", i, got[i], want[i])
+			}
 		}
 	})
 }

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"atlas/internal/db"
+	"atlas/internal/export"
+	"atlas/internal/sheet"
 	"atlas/internal/testutil"
 )
 
@@ -39,6 +42,21 @@ func TestMapGeoJSONEmitsGeometry(t *testing.T) {
 		}
 		if page := a.browser().get("/map"); page.status != http.StatusOK || !strings.Contains(string(page.body), "Kerinou") {
 			t.Errorf("map page: %d", page.status)
+		}
+
+		// The atlas's own map, imported back, changes nothing: each
+		// feature names its sheet, and a shape carries its marker.
+		a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": "Grainothèque", "body": "x",
+			"meta": map[string]any{"place": map[string]any{"name": "Saint-Marc", "address": "Saint-Marc, Brest", "lat": 48.3921, "lon": -4.4547}}})
+		r = a.api(http.MethodPut, "/sheets/jardin-de-kerinou", "marie", map[string]any{"base": 1, "title": "Jardin de Kerinou", "body": "x",
+			"meta": map[string]any{"place": map[string]any{"name": "Kerinou", "lat": 48.401, "lon": -4.48, "geometry": garden}}})
+		if r.status != http.StatusOK {
+			t.Fatalf("move the marker: %d %s", r.status, r.body)
+		}
+		file := a.api(http.MethodGet, "/map.geojson", "", nil).body
+		m, err := export.ImportGeoJSON(context.Background(), a.store, sheet.NewService(a.store, nil), a.admin, file)
+		if err != nil || m.Unchanged != 2 || m.Created+m.Updated != 0 {
+			t.Errorf("the atlas's map imported back: %+v (%v)\n%s", m, err, file)
 		}
 	})
 }
