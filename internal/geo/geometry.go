@@ -73,7 +73,11 @@ func Parse(raw []byte) (*Geometry, error) {
 	case "MultiPolygon":
 		target = &g.multiPol
 	default:
-		return nil, fail("error.geometry.unknown_type", head.Type)
+		name := []rune(head.Type)
+		if len(name) > 40 { // the message quotes it: keep it short
+			name = append(name[:40], '…')
+		}
+		return nil, fail("error.geometry.unknown_type", string(name))
 	}
 	if len(head.Coordinates) == 0 || json.Unmarshal(head.Coordinates, target) != nil {
 		return nil, fail("error.geometry.bad_coordinates", head.Type)

@@ -64,6 +64,14 @@ func TestParseNamesWhatIsWrong(t *testing.T) {
 	}
 }
 
+func TestUnknownTypeIsQuotedShort(t *testing.T) {
+	_, err := Parse([]byte(`{"type":"` + strings.Repeat("x", 5000) + `"}`))
+	var ge *Error
+	if !errors.As(err, &ge) || len(ge.Args) != 1 || len(ge.Args[0].(string)) > 50 {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestMarkerSitsOnTheShape(t *testing.T) {
 	cases := map[string][2]float64{
 		`{"type":"Point","coordinates":[-4.5,48.4]}`:                         {48.4, -4.5},
