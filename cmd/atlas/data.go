@@ -102,7 +102,8 @@ func importArchiveCommand(ctx context.Context, cfg config.Config, log *slog.Logg
 }
 
 // importCommand stores Markdown sheets (or, with --geojson, the places of
-// a uMap export), each as one revision of origin import.
+// a uMap export or backup), each as one revision of origin import; a map
+// file ends with its summary: created, updated, unchanged, refused.
 func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -137,8 +138,19 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 			return fmt.Errorf("import: %w", err)
 		}
 		var results []export.ImportResult
+		summary := ""
 		if *geo {
-			results, err = export.ImportGeoJSON(ctx, a.Store, a.Sheets, author, data)
+			var m export.MapImport
+			m, err = export.ImportGeoJSON(ctx, a.Store, a.Sheets, author, data)
+			results = m.Results
+			summary = fmt.Sprintf("%s: created %d, updated %d, unchanged %d, refused 0\n", path, m.Created, m.Updated, m.Unchanged)
+			var refused *export.RefusedError
+			if errors.As(err, &refused) {
+				// The whole file is refused: say so in the summary's terms.
+				if _, werr := fmt.Fprintf(stdout, "%s: created 0, updated 0, unchanged 0, refused %d\n", path, len(refused.Features)); werr != nil {
+					return werr
+				}
+			}
 		} else {
 			var f export.SheetFile
 			if f, err = export.ReadMarkdown(data); err == nil {
@@ -152,6 +164,9 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		}
 		for _, r := range results {
 			verb := "revision"
+			if *geo {
+				verb = "updated"
+			}
 			switch {
 			case r.Created:
 				verb = "created"
@@ -161,6 +176,9 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 			if _, err := fmt.Fprintf(stdout, "%s: %s %s (revision %d)\n", path, verb, r.Slug, r.Revision); err != nil {
 				return err
 			}
+		}
+		if _, err := io.WriteString(stdout, summary); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -32,7 +32,7 @@ Usage:
   atlas user create --username U --email E --role contributor|admin [--password-stdin]
   atlas user password --username U      read a new password on standard input
   atlas token create --username U [--name N]
-  atlas import [--as U] [--geojson] FILE...   import Markdown sheets (or uMap GeoJSON places)
+  atlas import [--as U] [--geojson] FILE...   import Markdown sheets (or GeoJSON / .umap places)
   atlas export --out FILE.zip           write the whole atlas to an archive
   atlas export --git DIR                write every sheet's history as a git repository
   atlas import-archive FILE.zip         restore an archive into an empty database

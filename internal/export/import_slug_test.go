@@ -30,7 +30,8 @@ func TestImportsStepAroundRouteWords(t *testing.T) {
 			t.Errorf("front matter slug new: %v, want slug_reserved", err)
 		}
 		geo := `{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [-4.48, 48.39]}, "properties": {"name": "History"}}]}`
-		results, err := export.ImportGeoJSON(ctx, s.store, s.sheets, marie, []byte(geo))
+		m, err := export.ImportGeoJSON(ctx, s.store, s.sheets, marie, []byte(geo))
+		results := m.Results
 		if err != nil || len(results) != 1 || results[0].Slug != "history-2" {
 			t.Errorf("map feature History: %+v (%v), want history-2", results, err)
 		}

@@ -39,6 +39,14 @@ func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, err
 	return &sh, translate(err, "sheet %q", slug)
 }
 
+// SheetsByTitle returns the sheets of that title, oldest first: a map
+// import finds there the sheets it made from a feature of that name.
+func (s *Store) SheetsByTitle(ctx context.Context, title string) ([]model.Sheet, error) {
+	var sheets []model.Sheet
+	err := s.conn(ctx).Where("title = ?", title).Order("id").Find(&sheets).Error
+	return sheets, translate(err, "sheets titled %q", title)
+}
+
 // SlugTaken reports whether a slug is in use.
 func (s *Store) SlugTaken(ctx context.Context, slug string) (bool, error) {
 	var n int64
