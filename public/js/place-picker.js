@@ -59,14 +59,17 @@
   }
   // fill writes the marker's place into the fields, and tells the other
   // scripts of the form (the draft keeper) that they changed.
+  var filling = false;
   function fill(latlng) {
     var ll = latlng.wrap();
     latField.value = round(ll.lat);
     lonField.value = round(ll.lng);
+    filling = true;
     [latField, lonField].forEach(function (f) {
       f.dispatchEvent(new Event("input", { bubbles: true }));
       f.dispatchEvent(new Event("change", { bubbles: true }));
     });
+    filling = false;
   }
   if (start) {
     place(start, false);
@@ -75,8 +78,8 @@
     place(e.latlng, false);
     fill(e.latlng);
   });
-  function follow(e) {
-    if (!e.isTrusted) {
+  function follow() {
+    if (filling) {
       return; // our own fill, already shown
     }
     var ll = typed();
