@@ -15,6 +15,20 @@
     L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     L.marker(ll, { title: el.dataset.marker, alt: el.dataset.marker, keyboard: false }).addTo(map);
+    // The place's shape, if it has one: the map then shows all of it.
+    if (el.dataset.geometry) {
+      try {
+        var shape = L.geoJSON(JSON.parse(el.dataset.geometry), {
+          style: function () { return { color: "#155e63", weight: 3, fillOpacity: 0.15 }; }
+        }).addTo(map);
+        var bounds = shape.getBounds().extend(ll);
+        if (bounds.isValid()) {
+          map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 });
+        }
+      } catch (e) {
+        // A shape the browser cannot read leaves the marker alone.
+      }
+    }
   }
   var maps = document.querySelectorAll(".mini-map");
   Array.prototype.forEach.call(maps, function (el) {

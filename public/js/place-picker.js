@@ -46,7 +46,8 @@
   var marker = null;
   function place(latlng, pan) {
     if (!marker) {
-      marker = L.marker(latlng, { draggable: true, title: el.dataset.marker, alt: el.dataset.marker, autoPan: true }).addTo(map);
+      // pmIgnore: the drawing tools leave the marker to this script.
+      marker = L.marker(latlng, { draggable: true, title: el.dataset.marker, alt: el.dataset.marker, autoPan: true, pmIgnore: true }).addTo(map);
       marker.on("dragend", function () {
         fill(marker.getLatLng());
       });
@@ -74,7 +75,11 @@
   if (start) {
     place(start, false);
   }
+  var drawn = 0; // when a drawing tool last finished, see drawing()
   map.on("click", function (e) {
+    if (drawing()) {
+      return;
+    }
     place(e.latlng, false);
     fill(e.latlng);
   });
@@ -94,6 +99,96 @@
   // the preview): Leaflet needs to measure it again then.
   if (typeof ResizeObserver !== "undefined") {
     new ResizeObserver(function () { map.invalidateSize(); }).observe(el);
+  }
+
+  // drawing tells whether a click on the map belongs to the drawing
+  // tools (a vertex, a shape being edited) rather than to the marker.
+  function drawing() {
+    var pm = map.pm;
+    return Date.now() - drawn < 400 || (pm && (pm.globalDrawModeEnabled() || pm.globalEditModeEnabled() ||
+      pm.globalRemovalModeEnabled() || pm.globalDragModeEnabled()));
+  }
+  shapes();
+
+  // shapes offers Leaflet-Geoman's tools for the place's outline or route,
+  // kept in the GeoJSON field: drawn shapes are written there, and a text
+  // typed there is drawn. A place holds lines or areas, not both (the
+  // contract's geometry has one type, or its Multi form): a shape of the
+  // other kind replaces those drawn before.
+  function shapes() {
+    var text = document.getElementById("place_geometry");
+    if (!text || !map.pm) {
+      return;
+    }
+    var group = L.featureGroup().addTo(map);
+    var style = { color: "#155e63", weight: 3, fillOpacity: 0.15 };
+    map.pm.setLang(document.documentElement.lang === "fr" ? "fr" : "en");
+    map.pm.setPathOptions(style);
+    map.pm.addControls({
+      position: "topleft", drawMarker: false, drawCircleMarker: false, drawCircle: false, drawText: false,
+      cutPolygon: false, rotateMode: false, drawRectangle: true, drawPolygon: true, drawPolyline: true,
+      editMode: true, dragMode: true, removalMode: true
+    });
+    function kind(layer) {
+      return layer instanceof L.Polygon ? "Polygon" : "LineString";
+    }
+    function read() {
+      group.clearLayers();
+      var data;
+      try {
+        data = JSON.parse(text.value);
+      } catch (e) {
+        return; // the server names what is wrong on saving
+      }
+      if (!data || !/^(Multi)?(LineString|Polygon)$/.test(data.type)) {
+        return;
+      }
+      L.geoJSON(data, { style: function () { return style; } }).eachLayer(function (l) {
+        group.addLayer(l);
+      });
+      var bounds = group.getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(marker ? bounds.extend(marker.getLatLng()) : bounds, { padding: [20, 20], maxZoom: 18 });
+      }
+    }
+    function write() {
+      var parts = [];
+      var type = "";
+      group.eachLayer(function (l) {
+        var g = l.toGeoJSON(6).geometry;
+        type = g.type.replace(/^Multi/, "");
+        parts = parts.concat(/^Multi/.test(g.type) ? g.coordinates : [g.coordinates]);
+      });
+      var geometry = null;
+      if (parts.length === 1) {
+        geometry = { type: type, coordinates: parts[0] };
+      } else if (parts.length > 1) {
+        geometry = { type: "Multi" + type, coordinates: parts };
+      }
+      text.value = geometry ? JSON.stringify(geometry) : "";
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    read();
+    text.addEventListener("change", read);
+    map.on("pm:create", function (e) {
+      drawn = Date.now();
+      group.eachLayer(function (l) {
+        if (kind(l) !== kind(e.layer)) {
+          group.removeLayer(l);
+          map.removeLayer(l);
+        }
+      });
+      group.addLayer(e.layer);
+      write();
+    });
+    map.on("pm:drawend", function () { drawn = Date.now(); });
+    map.on("pm:remove", function (e) {
+      group.removeLayer(e.layer);
+      write();
+    });
+    group.on("layeradd", function (e) {
+      e.layer.on("pm:edit pm:dragend", write);
+    });
   }
 
   var search = box.querySelector("[data-geocoder]");
