@@ -59,6 +59,10 @@ func WriteMarkdown(w io.Writer, f SheetFile) error {
 	fmt.Fprintf(&b, "subtitle: %s\ncategories: %s\ntags: %s\n", q(m.Subtitle), list(m.Categories), list(m.Tags))
 	if p := m.Place; p != nil {
 		fmt.Fprintf(&b, "place:\n  name: %s\n  address: %s\n  lat: %v\n  lon: %v\n", q(p.Name), q(p.Address), p.Lat, p.Lon)
+		if len(p.Geometry) > 0 {
+			// Normalized GeoJSON is also YAML (a flow mapping).
+			fmt.Fprintf(&b, "  geometry: %s\n", p.Geometry)
+		}
 	}
 	fmt.Fprintf(&b, "website: %s\ncontact: %s\nlegal_status: %s\nlicence: %s\n", q(m.Website), q(m.Contact), q(m.LegalStatus), q(m.Licence))
 	b.WriteString("---\n\n# " + f.Title + "\n\n")

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"atlas/internal/geo"
 	"atlas/internal/model"
 )
 
@@ -69,5 +70,28 @@ func TestMarkdownKeepsLeadingBlankLines(t *testing.T) {
 	got, err := ReadMarkdown([]byte("---\ntitle: Four\n---\n\n\n\ncorps\n"))
 	if err != nil || got.Body != "\n\ncorps\n" {
 		t.Errorf("after front matter: %q %v", got.Body, err)
+	}
+}
+
+// A place's shape survives a sheet file: written as JSON in the front
+// matter (JSON is YAML), read back as the same geometry.
+func TestMarkdownKeepsGeometry(t *testing.T) {
+	route := `{"type":"LineString","coordinates":[[-4.5,48.4],[-4.45,48.39,12.5]]}`
+	f := SheetFile{Title: "Balade", Body: "x\n",
+		Meta: model.Meta{Place: &model.Place{Name: "Brest", Lat: 48.39, Lon: -4.45, Geometry: model.Geometry(route)}}}
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadMarkdown(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if got.Meta.Place == nil {
+		t.Fatalf("no place read back:\n%s", buf.String())
+	}
+	// The save normalizes it (member order).
+	if norm, _, err := geo.Normalize(got.Meta.Place.Geometry); err != nil || string(norm) != route {
+		t.Errorf("geometry read back: %+v\n%s", got.Meta.Place, buf.String())
 	}
 }

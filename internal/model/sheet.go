@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -64,6 +65,64 @@ type Place struct {
 	Address string  `json:"address"`
 	Lat     float64 `json:"lat"`
 	Lon     float64 `json:"lon"`
+	// Geometry is the place's shape when a point is not enough (a
+	// garden's outline, a walking route); Lat and Lon stay where the
+	// marker goes.
+	Geometry Geometry `json:"geometry,omitempty"`
+}
+
+// Geometry is a GeoJSON geometry kept as its JSON text, in the normalized
+// form internal/geo gives it. Empty is no geometry.
+type Geometry []byte
+
+// MarshalJSON writes the geometry as it is.
+func (g Geometry) MarshalJSON() ([]byte, error) {
+	if len(g) == 0 {
+		return []byte("null"), nil
+	}
+	return g, nil
+}
+
+// UnmarshalJSON keeps the text without its spaces, which PostgreSQL's
+// jsonb adds: read back from either database, a stored geometry is the
+// normalized text it was saved as. null is no geometry.
+func (g *Geometry) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*g = nil
+		return nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		return err
+	}
+	*g = b.Bytes()
+	return nil
+}
+
+// MarshalYAML writes the geometry as a YAML mapping (a sheet file's front
+// matter).
+func (g Geometry) MarshalYAML() (any, error) {
+	if len(g) == 0 {
+		return nil, nil
+	}
+	var v any
+	err := json.Unmarshal(g, &v)
+	return v, err
+}
+
+// UnmarshalYAML reads a geometry written in YAML or as JSON inside it.
+func (g *Geometry) UnmarshalYAML(decode func(any) error) error {
+	var v any
+	if err := decode(&v); err != nil {
+		return err
+	}
+	if v == nil {
+		*g = nil
+		return nil
+	}
+	data, err := json.Marshal(v)
+	*g = data
+	return err
 }
 
 // DefaultLicence is the licence of a sheet unless its writers choose another.
@@ -122,6 +181,9 @@ type SheetCard struct {
 	PlaceName      string
 	Lat            *float64
 	Lon            *float64
+	// Geometry is the place's GeoJSON shape, normalized, or empty. Only
+	// the map reads it (see store.MapCards).
+	Geometry string
 	// UpdatedAt is when the card was last rewritten: it moves on every
 	// change of what readers see, which makes it part of cache keys.
 	UpdatedAt time.Time

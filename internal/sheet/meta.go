@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"errors"
 	"math"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"atlas/internal/document"
+	"atlas/internal/geo"
 	"atlas/internal/model"
 )
 
@@ -136,6 +138,9 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 	if p := m.Place; p != nil {
 		p.Name = strings.TrimSpace(p.Name)
 		p.Address = strings.TrimSpace(p.Address)
+		if err := normalizeGeometry(p); err != nil {
+			return m, err
+		}
 		switch {
 		case math.IsNaN(p.Lat) || p.Lat < -90 || p.Lat > 90:
 			return m, invalid("meta.place.lat", "out_of_range", "error.latitude_range")
@@ -148,6 +153,29 @@ func NormalizeMeta(m model.Meta) (model.Meta, error) {
 		}
 	}
 	return m, nil
+}
+
+// normalizeGeometry checks a place's shape and stores it in its one
+// normalized form. A place with a shape but no marker (0, 0, which no
+// commons of the atlas sits at) gets its marker from the shape.
+func normalizeGeometry(p *model.Place) error {
+	if geo.IsNull(p.Geometry) {
+		p.Geometry = nil
+		return nil
+	}
+	data, g, err := geo.Normalize(p.Geometry)
+	if err != nil {
+		var ge *geo.Error
+		if errors.As(err, &ge) {
+			return invalid("meta.place.geometry", "invalid_geometry", ge.Key, ge.Args...)
+		}
+		return err
+	}
+	p.Geometry = data
+	if p.Lat == 0 && p.Lon == 0 {
+		p.Lat, p.Lon = g.Marker()
+	}
+	return nil
 }
 
 // cleanText refuses what no database stores faithfully (invalid UTF-8, NUL).

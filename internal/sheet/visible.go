@@ -31,6 +31,7 @@ func (s *Service) refresh(ctx context.Context, sh *model.Sheet, rev *model.Revis
 	if p := rev.Meta.Place; p != nil {
 		lat, lon := p.Lat, p.Lon
 		card.PlaceName, card.Lat, card.Lon = p.Name, &lat, &lon
+		card.Geometry = string(p.Geometry)
 	}
 	if err := s.store.SaveCard(ctx, card); err != nil {
 		return err

@@ -25,6 +25,12 @@ type CardFilter struct {
 	After    string // keyset cursor: the last slug of the previous page
 }
 
+// cardColumns are what lists read of a card and its sheet: all but the
+// geometry, which can weigh a few hundred kilobytes and only the map
+// shows.
+const cardColumns = "c.sheet_id, c.revision_number, c.title, c.subtitle, c.categories, c.tags, c.place_name, c.lat, c.lon, c.updated_at, " +
+	"s.slug, s.published_number, s.head_number"
+
 // CardRow is a card with its sheet's slug and state.
 type CardRow struct {
 	model.SheetCard
@@ -37,11 +43,11 @@ type CardRow struct {
 // category or tag; categories and tags are stored as ",a,b," so a LIKE on
 // ",a," matches one whole item.
 //
-//	SELECT c.*, s.slug … FROM sheet_cards c JOIN sheets s ON s.id = c.sheet_id
+//	SELECT c.sheet_id, …, s.slug … FROM sheet_cards c JOIN sheets s ON s.id = c.sheet_id
 //	WHERE c.categories LIKE '%,jardins-nature,%' AND s.slug > ? ORDER BY s.slug LIMIT ?
 func (s *Store) Cards(ctx context.Context, f CardFilter) ([]CardRow, error) {
 	q := s.conn(ctx).Table("sheet_cards c").
-		Select("c.*, s.slug, s.published_number, s.head_number").
+		Select(cardColumns).
 		Joins("JOIN sheets s ON s.id = c.sheet_id")
 	if f.Category != "" {
 		q = q.Where("c.categories LIKE ?", "%,"+likeEscape(f.Category)+",%")
@@ -70,7 +76,8 @@ func likeEscape(s string) string {
 	return strings.NewReplacer("%", "", "_", "", ",", "").Replace(s)
 }
 
-// MapCards returns the cards that have a place, for the map.
+// MapCards returns the cards that have a place, for the map, with their
+// geometry.
 func (s *Store) MapCards(ctx context.Context, category string) ([]CardRow, error) {
 	q := s.conn(ctx).Table("sheet_cards c").
 		Select("c.*, s.slug, s.published_number, s.head_number").
@@ -106,7 +113,7 @@ func (s *Store) CardsByIDs(ctx context.Context, ids []int64) (map[int64]CardRow,
 		return out, nil
 	}
 	var rows []CardRow
-	err := s.conn(ctx).Table("sheet_cards c").Select("c.*, s.slug, s.published_number, s.head_number").
+	err := s.conn(ctx).Table("sheet_cards c").Select(cardColumns).
 		Joins("JOIN sheets s ON s.id = c.sheet_id").Where("c.sheet_id IN ?", ids).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "cards by ids")
@@ -120,7 +127,7 @@ func (s *Store) CardsByIDs(ctx context.Context, ids []int64) (map[int64]CardRow,
 // RecentlyValidated returns the sheets whose validated version changed last.
 func (s *Store) RecentlyValidated(ctx context.Context, limit int) ([]CardRow, error) {
 	var rows []CardRow
-	err := s.conn(ctx).Table("sheet_cards c").Select("c.*, s.slug, s.published_number, s.head_number").
+	err := s.conn(ctx).Table("sheet_cards c").Select(cardColumns).
 		Joins("JOIN sheets s ON s.id = c.sheet_id").Where("s.published_number IS NOT NULL").
 		Order("c.updated_at DESC, c.sheet_id DESC").Limit(limit).Scan(&rows).Error
 	return rows, translate(err, "recently validated")

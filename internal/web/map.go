@@ -14,8 +14,9 @@ import (
 // geoFeature is one commons on the map, in GeoJSON. "name" and
 // "description" are what uMap shows, so the same file opens there.
 type geoFeature struct {
-	Type       string      `json:"type"`
-	Geometry   geoPoint    `json:"geometry"`
+	Type string `json:"type"`
+	// Geometry is the place's shape when it has one, else its point.
+	Geometry   any         `json:"geometry"`
 	Properties geoProperty `json:"properties"`
 }
 
@@ -28,6 +29,8 @@ type geoProperty struct {
 	Name          string   `json:"name"`
 	Description   string   `json:"description"`
 	Place         string   `json:"place"`
+	// Marker is where the marker of a shape goes, [lon, lat].
+	Marker *[2]float64 `json:"marker,omitempty"`
 }
 
 type geoPoint struct {
@@ -81,12 +84,19 @@ func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
 				names = append(names, categoryName(lang, cat))
 			}
 		}
+		point := [2]float64{*card.Lon, *card.Lat}
+		var geometry any = geoPoint{Type: "Point", Coordinates: point}
+		var marker *[2]float64
+		if card.Geometry != "" {
+			geometry, marker = json.RawMessage(card.Geometry), &point
+		}
 		fc.Features = append(fc.Features, geoFeature{
 			Type:     "Feature",
-			Geometry: geoPoint{Type: "Point", Coordinates: [2]float64{*card.Lon, *card.Lat}},
+			Geometry: geometry,
 			Properties: geoProperty{
 				Slug: card.Slug, Title: card.Title, Categories: cats, CategoryNames: names,
 				URL: base + "/sheets/" + card.Slug, Name: card.Title, Description: card.Subtitle, Place: card.PlaceName,
+				Marker: marker,
 			},
 		})
 	}
