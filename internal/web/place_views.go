@@ -8,17 +8,19 @@ import (
 )
 
 // mapSettings is what a page needs to draw a map: the tiles and their
-// credit, whether `make assets` installed Leaflet, and the address search
+// credit, whether `make assets` installed Leaflet (and its drawing tools),
+// and the address search
 // service the host chose, if any. One per handler, shared by every page.
 type mapSettings struct {
 	Leaflet     bool
+	Geoman      bool // Leaflet-Geoman's drawing tools, for a place's shape
 	Tiles       string
 	Attribution string
 	Geocoder    string
 }
 
 func newMapSettings(cfg config.Config, a *assets) *mapSettings {
-	return &mapSettings{Leaflet: a.has("vendor/leaflet/leaflet.js"), Tiles: cfg.TileURL,
+	return &mapSettings{Leaflet: a.has("vendor/leaflet/leaflet.js"), Geoman: a.has("vendor/geoman/leaflet-geoman.min.js"), Tiles: cfg.TileURL,
 		Attribution: cfg.TileAttribution, Geocoder: cfg.GeocoderURL}
 }
 

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -123,4 +124,88 @@ func TestGeocoderOnlyWhenConfigured(t *testing.T) {
 	if leafletInstalled(t, a) && !strings.Contains(string(page.body), `data-geocoder="https://geo.example.org/search/"`) {
 		t.Error("editor lacks the address search")
 	}
+}
+
+// The editor's GeoJSON field: a shape typed (or drawn) there is saved,
+// normalized, beside the marker the coordinates give; a shape alone gets
+// its marker from the service; a bad shape is a 422 page naming the field,
+// the text kept as typed and nothing saved.
+func TestEditorPlaceGeometry(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		b := a.browser()
+		b.login("marie")
+		route := `{ "type": "LineString",
+  "coordinates": [[-4.50, 48.39], [-4.49, 48.395], [-4.48, 48.40]] }`
+		r := b.post("/sheets", url.Values{"_csrf": {b.csrf("/sheets/new")}, "title": {"Cartopartie"}, "body": {body1}, "licence": {"CC-BY-SA-4.0"},
+			"place_name": {"Départ"}, "lat": {"48.39"}, "lon": {"-4.5"}, "place_geometry": {route}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		place := func(slug string) map[string]any {
+			return a.api(http.MethodGet, "/sheets/"+slug, "marie", nil).json(t)["meta"].(map[string]any)["place"].(map[string]any)
+		}
+		p := place("cartopartie")
+		g, _ := p["geometry"].(map[string]any)
+		if p["lat"] != 48.39 || p["lon"] != -4.5 || g == nil || g["type"] != "LineString" || len(g["coordinates"].([]any)) != 3 {
+			t.Fatalf("place = %v", p)
+		}
+		normalized := `{"type":"LineString","coordinates":[[-4.5,48.39],[-4.49,48.395],[-4.48,48.4]]}`
+		edit := string(b.get("/sheets/cartopartie/edit").body)
+		if !strings.Contains(edit, `<details class="place-geometry" open>`) || !strings.Contains(edit, html.EscapeString(normalized)) {
+			t.Errorf("the editor does not show the stored shape %s", normalized)
+		}
+		if leafletInstalled(t, a) && !strings.Contains(string(a.browser().get("/sheets/cartopartie").body), `data-geometry="`+html.EscapeString(normalized)+`"`) {
+			t.Error("the mini-map lacks the shape")
+		}
+
+		for _, bad := range []struct{ text, says string }{
+			{`{"type":"Polygon","coordinates":[[[-4.49,48.40],[-4.47,48.40],[-4.47,48.41],[-4.49,48.41]]]}`, "pas fermé"},
+			{`{"type": "LineString", "coordinates": [[-4.5, 95], [-4.4, 48]]}`, "latitude"},
+			{`{oops`, "GeoJSON"},
+		} {
+			r = b.post("/sheets/cartopartie/edit", url.Values{"_csrf": {b.csrf("/sheets/cartopartie/edit")}, "base": {"1"}, "title": {"Cartopartie"},
+				"body": {body1}, "licence": {"CC-BY-SA-4.0"}, "place_name": {"Départ"}, "lat": {"48.39"}, "lon": {"-4.5"}, "place_geometry": {bad.text}})
+			page := string(r.body)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(page, bad.says) ||
+				!strings.Contains(page, `name="place_geometry" rows="4" spellcheck="false" autocomplete="off" aria-describedby="place-geometry-hint" aria-invalid="true">`+html.EscapeString(bad.text)+`</textarea>`) {
+				t.Errorf("%s: %d, the page does not name the field or lost the text", bad.text, r.status)
+			}
+		}
+		if revs := a.api(http.MethodGet, "/sheets/cartopartie/revisions", "marie", nil).json(t)["revisions"].([]any); len(revs) != 1 {
+			t.Errorf("refused shapes saved %d revisions", len(revs))
+		}
+
+		// A shape without coordinates: the marker goes on it.
+		r = b.post("/sheets", url.Values{"_csrf": {b.csrf("/sheets/new")}, "title": {"Verger"}, "body": {body1}, "licence": {"CC-BY-SA-4.0"},
+			"place_geometry": {`{"type":"Polygon","coordinates":[[[-4.49,48.40],[-4.47,48.40],[-4.47,48.41],[-4.49,48.41],[-4.49,48.40]]]}`}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("create with a shape alone: %d %s", r.status, r.body)
+		}
+		if p := place("verger"); p["lat"] != 48.405 || p["lon"] != -4.48 {
+			t.Errorf("marker of a shape alone: %v", p)
+		}
+	})
+}
+
+// A shape half typed is no reason to lose a draft: the draft keeps the
+// rest and leaves the shape out, as it does half-typed coordinates.
+func TestDraftLeavesOutAHalfTypedShape(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		b := a.browser()
+		b.login("marie")
+		token := b.csrf("/sheets/new")
+		for _, shape := range []string{`{"type":"LineString","coordinates":[[-4.5,48.39],`, `{"type":"LineString","coordinates":[[-4.5,48.39],[-4.49,48.395]]}`} {
+			r := b.post("/drafts/new", url.Values{"_csrf": {token}, "title": {"Balade"}, "body": {"x"}, "place_name": {"Départ"}, "place_geometry": {shape}})
+			if r.status != http.StatusOK {
+				t.Fatalf("draft with shape %s: %d %s", shape, r.status, r.body)
+			}
+		}
+		draft := a.api(http.MethodGet, "/drafts/new", "marie", nil).json(t)
+		p, _ := draft["meta"].(map[string]any)["place"].(map[string]any)
+		if g, _ := p["geometry"].(map[string]any); p["name"] != "Départ" || g == nil || g["type"] != "LineString" {
+			t.Errorf("draft place = %v", p)
+		}
+	})
 }
