@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -112,6 +113,33 @@ func placeJourney(t *testing.T, srv *server) {
 			break
 		}
 
+		// The drawing tools: a route of three points, finished on its last
+		// point, is written into the GeoJSON field; the marker stays.
+		if !marie.has(t, "#place-map .leaflet-pm-toolbar") {
+			t.Fatal("the editor's map has no drawing tools (Leaflet-Geoman)")
+		}
+		marie.click(t, "#place-map .leaflet-pm-icon-polyline")
+		x, y = center(t, marie, "#place-map")
+		// Geoman puts a vertex where its hint follows the pointer: the
+		// pointer moves before each click, as a hand would. The clicks
+		// keep to the right half: the tool's own buttons (finish, remove
+		// the last point, cancel) open beside it on the left.
+		for _, p := range [][2]float64{{40, -50}, {120, 20}, {200, 60}, {200, 60}} {
+			marie.do(t, "draw", chromedp.MouseEvent("mouseMoved", x+p[0]-5, y+p[1]-5), chromedp.MouseEvent("mouseMoved", x+p[0], y+p[1]),
+				chromedp.MouseClickXY(x+p[0], y+p[1]))
+		}
+		var route struct {
+			Type        string      `json:"type"`
+			Coordinates [][]float64 `json:"coordinates"`
+		}
+		if err := json.Unmarshal([]byte(marie.value(t, "#place_geometry")), &route); err != nil || route.Type != "LineString" || len(route.Coordinates) != 3 {
+			t.Fatalf("the drawn route wrote %q (%v)", marie.value(t, "#place_geometry"), err)
+		}
+		if lat, lon := coordinates(t, marie); lat != 48.4061 || lon != -4.4912 {
+			t.Errorf("drawing moved the marker to %v, %v", lat, lon)
+		}
+		shot.save(t, marie, "places-04-drawn-1280")
+
 		// Saved, the sheet shows its place on a mini-map.
 		marie.setValue(t, "#title", "Jardin de Kerinou")
 		marie.setValue(t, "#place_name", "Jardin de Kerinou")
@@ -127,7 +155,16 @@ func placeJourney(t *testing.T, srv *server) {
 		if eval[bool](t, marie, `document.querySelector('.sheet-meta details.coordinates').open`) {
 			t.Error("the coordinates are not tucked away")
 		}
+		if !marie.has(t, ".mini-map path.leaflet-interactive") {
+			t.Error("the mini-map does not draw the route")
+		}
 		shot.save(t, marie, "places-03-sheet-1280")
+		marie.open(t, "/map")
+		marie.waitFor(t, "#atlas-map path.leaflet-interactive")
+		if n := eval[int](t, marie, `document.querySelectorAll('#atlas-map .leaflet-marker-icon').length`); n != 1 {
+			t.Errorf("the atlas map shows %d markers for one place with a route", n)
+		}
+		shot.save(t, marie, "places-05-atlas-map-1280")
 		marie.viewport(t, 375)
 		marie.open(t, "/sheets/jardin-de-kerinou")
 		eval[bool](t, marie, `(() => { document.querySelector('.mini-map').scrollIntoView(); return true; })()`)
