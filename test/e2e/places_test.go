@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -27,10 +28,10 @@ func placeJourney(t *testing.T, srv *server) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Content-Type", "application/json")
 		if !strings.Contains(r.URL.Query().Get("q"), "Kerinou") {
-			fmt.Fprint(w, `{"type":"FeatureCollection","features":[]}`)
+			_, _ = io.WriteString(w, `{"type":"FeatureCollection","features":[]}`)
 			return
 		}
-		fmt.Fprint(w, `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[-4.4912,48.4061]},"properties":{"label":"<b>3</b> rue de Kerinou 29200 Brest"}}]}`)
+		_, _ = io.WriteString(w, `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[-4.4912,48.4061]},"properties":{"label":"<b>3</b> rue de Kerinou 29200 Brest"}}]}`)
 	}))
 	t.Cleanup(geocoder.Close)
 	// The same database, with the address search service set.
@@ -177,7 +178,7 @@ func placeJourney(t *testing.T, srv *server) {
 }
 
 // center scrolls an element into the middle of the view and returns its
-// centre, in the viewport's pixels.
+// center, in the viewport's pixels.
 func center(t *testing.T, b *browser, sel string) (float64, float64) {
 	t.Helper()
 	xy := eval[[]float64](t, b, `(() => { const e = document.querySelector('`+sel+`'); e.scrollIntoView({block: 'center'});
