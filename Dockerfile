@@ -6,8 +6,9 @@ FROM node:24-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund \
-    && mkdir -p public/vendor/leaflet \
-    && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/
+    && mkdir -p public/vendor/leaflet public/vendor/geoman \
+    && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/ \
+    && cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css public/vendor/geoman/
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -15,6 +16,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=assets /src/public/vendor/leaflet ./public/vendor/leaflet
+COPY --from=assets /src/public/vendor/geoman ./public/vendor/geoman
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/atlas ./cmd/atlas
 
 FROM debian:bookworm-slim

@@ -19,7 +19,8 @@ build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/atlas
 
 ## assets: install the npm packages (package-lock.json) and copy their built
-## files into public/vendor, which the binary embeds; skipped when they are
+## files into public/vendor, which the binary embeds (Leaflet for the maps,
+## Leaflet-Geoman for drawing a place's outline or route in the editor); skipped when they are
 ## already newer than package-lock.json. Without npm, or when npm cannot
 ## reach its registry, the atlas still builds and runs: the map page falls
 ## back to its list of places, and a message says so.
@@ -29,8 +30,9 @@ assets:
 	if ! command -v npm >/dev/null 2>&1; then \
 		echo "assets: npm not found: the map will show as a list of places (install Node.js for the interactive map)"; \
 	elif npm ci --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=20000; then \
-		rm -rf public/vendor/leaflet && mkdir -p public/vendor/leaflet && \
+		rm -rf public/vendor/leaflet public/vendor/geoman && mkdir -p public/vendor/leaflet public/vendor/geoman && \
 		cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/ && \
+		cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css public/vendor/geoman/ && \
 		touch $(LEAFLET); \
 	else \
 		echo; \
@@ -129,4 +131,4 @@ vulncheck:
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
 
 clean:
-	rm -rf bin node_modules public/vendor/leaflet
+	rm -rf bin node_modules public/vendor/leaflet public/vendor/geoman

@@ -35,7 +35,11 @@ type Config struct {
 	// the only third party pages may load from, and only map images.
 	TileURL         string
 	TileAttribution string // ATLAS_TILE_ATTRIBUTION
-	AccessLog       bool   // ATLAS_ACCESS_LOG: one structured log line per request
+	// GeocoderURL is an address search service the editor's browser may
+	// query (ATLAS_GEOCODER_URL). Empty by default: a third party sees
+	// what writers search only when the host chose it.
+	GeocoderURL string
+	AccessLog   bool // ATLAS_ACCESS_LOG: one structured log line per request
 	// HashConcurrency bounds the password hashes (19 MiB each) computed at
 	// once (ATLAS_HASH_CONCURRENCY); 0 sizes it from memory.
 	HashConcurrency int
@@ -90,6 +94,7 @@ func Load(getenv func(string) string) (Config, error) {
 	str("ATLAS_LOG_FORMAT", &c.LogFormat)
 	str("ATLAS_TILE_URL", &c.TileURL)
 	str("ATLAS_TILE_ATTRIBUTION", &c.TileAttribution)
+	str("ATLAS_GEOCODER_URL", &c.GeocoderURL)
 	str("ATLAS_METRICS_ADDR", &c.MetricsAddr)
 	str("ATLAS_METRICS_TOKEN", &c.MetricsToken)
 
@@ -176,6 +181,9 @@ func (c Config) validate() error {
 	if u, err := url.Parse(strings.ReplaceAll(c.TileURL, "{", "")); c.TileURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		problems = append(problems, "ATLAS_TILE_URL must be an http(s) URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 	}
+	if u, err := url.Parse(c.GeocoderURL); c.GeocoderURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "") {
+		problems = append(problems, "ATLAS_GEOCODER_URL must be an http(s) URL such as https://api-adresse.data.gouv.fr/search/")
+	}
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
 		problems = append(problems, "ATLAS_METRICS_ADDR must differ from ATLAS_ADDR: metrics are served on a listener of their own")
 	}
@@ -239,6 +247,16 @@ func redactURL(raw string) string {
 func (c Config) TileOrigin() string {
 	u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(c.TileURL))
 	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// GeocoderOrigin is the scheme and host of the address search service, for
+// the CSP's connect-src; empty when none is set.
+func (c Config) GeocoderOrigin() string {
+	u, err := url.Parse(c.GeocoderURL)
+	if c.GeocoderURL == "" || err != nil || u.Host == "" {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host

@@ -121,3 +121,20 @@ func TestMetricsSettings(t *testing.T) {
 		t.Error("Redacted shows the metrics token")
 	}
 }
+
+// The geocoder is off unless set, and its origin is what the CSP allows.
+func TestGeocoderSetting(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.GeocoderURL != "" || c.GeocoderOrigin() != "" {
+		t.Fatalf("default geocoder = %q (origin %q), %v; want none", c.GeocoderURL, c.GeocoderOrigin(), err)
+	}
+	c, err = Load(env(map[string]string{"ATLAS_GEOCODER_URL": "https://nominatim.example.org/search?format=geojson"}))
+	if err != nil || c.GeocoderOrigin() != "https://nominatim.example.org" {
+		t.Fatalf("origin = %q, %v", c.GeocoderOrigin(), err)
+	}
+	for _, bad := range []string{"ftp://x.org/", "/search", "https://user:pw@x.org/", "javascript:alert(1)"} {
+		if _, err := Load(env(map[string]string{"ATLAS_GEOCODER_URL": bad})); err == nil || !strings.Contains(err.Error(), "ATLAS_GEOCODER_URL") {
+			t.Errorf("%q: error %v does not name ATLAS_GEOCODER_URL", bad, err)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"atlas/internal/diff"
 	"atlas/internal/document"
+	"atlas/internal/geo"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
@@ -189,6 +190,12 @@ func (h *handler) draftFromForm(ctx context.Context, slug string, base, section 
 		meta.Place = nil
 		if strings.TrimSpace(form.PlaceName+form.PlaceAddress) != "" {
 			meta.Place = &model.Place{Name: form.PlaceName, Address: form.PlaceAddress}
+		}
+	}
+	// A shape being typed is left out too: the draft keeps the rest.
+	if p := meta.Place; p != nil && len(p.Geometry) > 0 {
+		if _, _, err := geo.Normalize(p.Geometry); err != nil {
+			p.Geometry = nil
 		}
 	}
 	in.Meta = meta

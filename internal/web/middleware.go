@@ -25,14 +25,19 @@ const (
 )
 
 // buildCSP forbids inline script and every third-party origin but the map
-// tiles' images. Pages work without JavaScript; the scripts that enhance
-// them are served from 'self'.
-func buildCSP(tileOrigin string) string {
+// tiles' images and, when the host set one, the address search service
+// the editor queries. Pages work without JavaScript; the scripts that
+// enhance them are served from 'self'.
+func buildCSP(tileOrigin, geocoderOrigin string) string {
 	img := "img-src 'self' data:"
 	if tileOrigin != "" {
 		img += " " + tileOrigin
 	}
-	return "default-src 'self'; " + img + "; style-src 'self'; script-src 'self'; " +
+	connect := ""
+	if geocoderOrigin != "" {
+		connect = "connect-src 'self' " + geocoderOrigin + "; "
+	}
+	return "default-src 'self'; " + img + "; " + connect + "style-src 'self'; script-src 'self'; " +
 		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 }
 

@@ -68,6 +68,7 @@ type handler struct {
 	access   *slog.Logger // the access log, see observe
 	views    *views
 	assets   *assets
+	maps     *mapSettings
 	markdown *renderCache    // the renderer, its output kept in caches
 	headers  responseHeaders // on every answer: securityHeaders
 	caches   *caches
@@ -114,8 +115,9 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	}
 	h := &handler{
 		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
-		views: v, assets: a, headers: securityHeaders(buildCSP(d.Config.TileOrigin()), d.Config.SecureCookies()), build: releaseID() + v.fingerprint + a.fingerprint(),
+		views: v, assets: a, headers: securityHeaders(buildCSP(d.Config.TileOrigin(), d.Config.GeocoderOrigin()), d.Config.SecureCookies()), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
+	h.maps = newMapSettings(d.Config, a)
 	h.caches = newCaches(h.build)
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)

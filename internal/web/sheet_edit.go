@@ -27,10 +27,12 @@ type editForm struct {
 	PlaceAddress string
 	Lat          string
 	Lon          string
-	Website      string
-	Contact      string
-	LegalStatus  string
-	Licence      string
+	// Geometry is the place's shape as GeoJSON text (place_geometry).
+	Geometry    string
+	Website     string
+	Contact     string
+	LegalStatus string
+	Licence     string
 }
 
 type categoryOption struct {
@@ -81,6 +83,7 @@ func formFromRevision(r *model.Revision) editForm {
 		f.PlaceName, f.PlaceAddress = line(p.Name), line(p.Address)
 		f.Lat = strconv.FormatFloat(p.Lat, 'f', -1, 64)
 		f.Lon = strconv.FormatFloat(p.Lon, 'f', -1, 64)
+		f.Geometry = string(p.Geometry)
 	}
 	return f
 }
@@ -93,7 +96,8 @@ func readEditForm(c *fiber.Ctx) editForm {
 		Minor: c.FormValue("minor") != "", Subtitle: c.FormValue("subtitle"), Tags: c.FormValue("tags"),
 		PlaceName: c.FormValue("place_name"), PlaceAddress: c.FormValue("place_address"),
 		Lat: strings.TrimSpace(c.FormValue("lat")), Lon: strings.TrimSpace(c.FormValue("lon")),
-		Website: c.FormValue("website"), Contact: c.FormValue("contact"),
+		Geometry: strings.TrimSpace(c.FormValue("place_geometry")),
+		Website:  c.FormValue("website"), Contact: c.FormValue("contact"),
 		LegalStatus: c.FormValue("legal_status"), Licence: sheet.LicenceFromForm(c.FormValue("licence"), c.FormValue("licence_other")),
 	}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
@@ -113,15 +117,23 @@ func (f editForm) meta() (model.Meta, error) {
 			m.Tags = append(m.Tags, t)
 		}
 	}
-	hasPlace := strings.TrimSpace(f.PlaceName+f.PlaceAddress+f.Lat+f.Lon) != ""
+	hasPlace := strings.TrimSpace(f.PlaceName+f.PlaceAddress+f.Lat+f.Lon+f.Geometry) != ""
 	if hasPlace {
 		lat, errLat := parseCoordinate(f.Lat)
 		lon, errLon := parseCoordinate(f.Lon)
+		// A shape without a marker is a place: the service puts the
+		// marker on the shape (0, 0 says "none").
+		if f.Geometry != "" && f.Lat == "" && f.Lon == "" {
+			lat, lon, errLat, errLon = 0, 0, nil, nil
+		}
 		if errLat != nil || errLon != nil {
 			return m, &sheet.InvalidError{Field: "meta.place", Code: "coordinates_required",
 				Key: "error.coordinates_required"}
 		}
 		m.Place = &model.Place{Name: f.PlaceName, Address: f.PlaceAddress, Lat: lat, Lon: lon}
+		if f.Geometry != "" {
+			m.Place.Geometry = model.Geometry(f.Geometry)
+		}
 	}
 	return m, nil
 }

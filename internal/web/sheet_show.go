@@ -138,7 +138,7 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 		// reader of its kind, so nothing of this one (account, CSRF token,
 		// message) may be within its reach.
 		return h.views.fragment(pageSheetShow, "sheet_article", articleView{
-			Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, Revision: rev, HTML: body,
+			Base: Base{Lang: b.Lang, assets: b.assets, maps: b.maps}, Sheet: sh, Revision: rev, HTML: body,
 			Headings: rendered.Headings, CanEdit: canEdit,
 		})
 	})

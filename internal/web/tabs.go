@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -81,11 +82,24 @@ func metaText(v any) string {
 		return strings.Join(parts, ", ")
 	case map[string]any:
 		if _, ok := x["lat"]; ok {
-			return fmt.Sprintf("%v %v (%v, %v)", x["name"], x["address"], x["lat"], x["lon"])
+			return fmt.Sprintf("%v %v (%v, %v)", x["name"], x["address"], x["lat"], x["lon"]) + shapeText(x["geometry"])
 		}
 	}
 	data, _ := json.Marshal(v)
 	return string(data)
+}
+
+// shapeText names a place's shape in a diff row: its type and a short
+// fingerprint of its coordinates, so that a moved outline shows as a
+// change although its text is too long to print.
+func shapeText(g any) string {
+	m, ok := g.(map[string]any)
+	if !ok {
+		return ""
+	}
+	data, _ := json.Marshal(m["coordinates"])
+	sum := sha256.Sum256(data)
+	return fmt.Sprintf(" · %v #%x", m["type"], sum[:3])
 }
 
 type diffSectionView struct {

@@ -308,6 +308,7 @@ type Base struct {
 	FlashKind string // "info", "success" or "error"
 	Path      string
 	assets    *assets
+	maps      *mapSettings
 }
 
 // pageLang tells views which language's templates to execute.
@@ -345,7 +346,7 @@ func (b Base) OtherLang() string {
 func (b Base) IsAdmin() bool { return b.User.IsAdmin() }
 
 func (h *handler) base(c *fiber.Ctx, title string) Base {
-	b := Base{Lang: langOf(c), Title: title, User: userOf(c), Path: c.Path(), assets: h.assets}
+	b := Base{Lang: langOf(c), Title: title, User: userOf(c), Path: c.Path(), assets: h.assets, maps: h.maps}
 	if s := sessionOf(c); s != nil {
 		b.CSRF = s.CSRFToken
 	}

@@ -31,9 +31,17 @@
   fetch(el.dataset.source, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { return r.json(); })
     .then(function (data) {
+      // A place with a shape (a garden's outline, a walk's route) is
+      // drawn, and keeps its marker where properties.marker says.
+      var markers = L.layerGroup().addTo(map);
       var layer = L.geoJSON(data, {
-        onEachFeature: function (feature, marker) {
-          marker.bindPopup(card(feature.properties));
+        style: function () { return { color: "#155e63", weight: 3, fillOpacity: 0.15 }; },
+        onEachFeature: function (feature, shape) {
+          shape.bindPopup(card(feature.properties));
+          var at = feature.properties && feature.properties.marker;
+          if (feature.geometry && feature.geometry.type !== "Point" && Array.isArray(at) && at.length === 2) {
+            L.marker([at[1], at[0]]).bindPopup(card(feature.properties)).addTo(markers);
+          }
         }
       }).addTo(map);
       var bounds = layer.getBounds();
