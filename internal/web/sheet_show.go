@@ -43,6 +43,9 @@ type sheetPage struct {
 	CanSubmit        bool
 	IsAdmin          bool
 	CommentsBlock    commentsBlock
+	// Watching: the signed-in reader follows the sheet (CanEdit says
+	// someone is signed in).
+	Watching bool
 }
 
 // provenance is computed from history, never typed: who started the sheet
@@ -193,6 +196,11 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		p.PendingNotice, p.PendingTo = pendingNotice(p.Lang, sh, p.OpenReview)
 	}
 	p.IsAdmin = user.IsAdmin()
+	if user != nil {
+		if p.Watching, err = h.store.Watching(c.UserContext(), user.ID, sh.ID); err != nil {
+			return sheetPage{}, err
+		}
+	}
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
 	comments, err := h.commentItems(c, sh, nil, 0)
 	if err != nil {

@@ -44,6 +44,7 @@ const (
 	pageSearch       = "search"
 	pageMap          = "map"
 	pageDiscussion   = "sheet_discussion"
+	pagePerson       = "person"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -52,6 +53,7 @@ var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
+	pagePerson,
 }
 
 type views struct {
@@ -307,7 +309,10 @@ type Base struct {
 	Flash     string
 	FlashKind string // "info", "success" or "error"
 	Path      string
-	assets    *assets
+	// Unread counts the signed-in reader's unread notifications, up to
+	// maxUnread (see unreadOf); 0 for anonymous readers.
+	Unread int
+	assets *assets
 }
 
 // pageLang tells views which language's templates to execute.
@@ -348,6 +353,9 @@ func (h *handler) base(c *fiber.Ctx, title string) Base {
 	b := Base{Lang: langOf(c), Title: title, User: userOf(c), Path: c.Path(), assets: h.assets}
 	if s := sessionOf(c); s != nil {
 		b.CSRF = s.CSRFToken
+	}
+	if b.User != nil {
+		b.Unread = h.unreadOf(c)
 	}
 	if m, ok := h.flashOf(c); ok {
 		b.FlashKind, b.Flash = m.kind, i18n.T(b.Lang, "flash."+m.key)

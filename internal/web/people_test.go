@@ -1,0 +1,126 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"atlas/internal/db"
+	"atlas/internal/testutil"
+)
+
+// TestPersonPageListsContributions: a person's revisions and comments,
+// newest first, on the page and the API, a withdrawn message without its
+// text, and pages that follow each other by cursor.
+func TestPersonPageListsContributions(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		mustAPI(t, a, http.MethodPost, "/sheets", "marie", map[string]any{"title": "Jardin partagé", "body": "## Qui\n\nDes voisins.\n"}, http.StatusCreated)
+		mustAPI(t, a, http.MethodPut, "/sheets/jardin-partage", "marie", map[string]any{"base": 1, "title": "Jardin partagé", "body": "## Qui\n\nDes voisines.\n", "summary": "accord"}, http.StatusOK)
+		mustAPI(t, a, http.MethodPost, "/sheets/jardin-partage/comments", "marie", map[string]any{"body": "Bienvenue à toutes."}, http.StatusCreated)
+		hidden := mustAPI(t, a, http.MethodPost, "/sheets/jardin-partage/comments", "marie", map[string]any{"body": "Texte secret retiré."}, http.StatusCreated)
+		id := int64(hidden["id"].(float64))
+		r := a.api(http.MethodDelete, "/comments/"+itoa(int(id)), "marie", nil)
+		if r.status >= 300 {
+			t.Fatalf("hide: %d %s", r.status, r.body)
+		}
+
+		all := mustAPI(t, a, http.MethodGet, "/users/marie/contributions", "", nil, http.StatusOK)
+		list := all["contributions"].([]any)
+		var kinds []string
+		for _, it := range list {
+			kinds = append(kinds, it.(map[string]any)["kind"].(string))
+		}
+		if strings.Join(kinds, ",") != "comment,comment,revision,revision" || all["next"] != nil {
+			t.Errorf("contributions %v, next %v", kinds, all["next"])
+		}
+		if first := list[0].(map[string]any); first["hidden"] != true || first["excerpt"] != nil {
+			t.Errorf("the withdrawn message shows %v", first)
+		}
+		page := mustAPI(t, a, http.MethodGet, "/users/marie/contributions?limit=3", "", nil, http.StatusOK)
+		next, _ := page["next"].(string)
+		rest := mustAPI(t, a, http.MethodGet, "/users/marie/contributions?limit=3&before="+url.QueryEscape(next), "", nil, http.StatusOK)
+		if got := rest["contributions"].([]any); len(got) != 1 || got[0].(map[string]any)["revision"] != float64(1) {
+			t.Errorf("second page: %v", got)
+		}
+		if r := a.api(http.MethodGet, "/users/marie/contributions?before=nonsense", "", nil); r.status != http.StatusBadRequest {
+			t.Errorf("a bad cursor: %d", r.status)
+		}
+		if r := a.api(http.MethodGet, "/users/personne/contributions", "", nil); r.status != http.StatusNotFound {
+			t.Errorf("an unknown person: %d", r.status)
+		}
+
+		p := a.browser().get("/people/marie")
+		body := string(p.body)
+		if p.status != http.StatusOK || !strings.Contains(body, "Bienvenue à toutes.") || strings.Contains(body, "Texte secret") ||
+			!strings.Contains(body, "message retiré") || !strings.Contains(body, `href="/sheets/jardin-partage/revisions/2"`) {
+			t.Errorf("person page %d:\n%s", p.status, body)
+		}
+		if r := a.browser().get("/people/personne"); r.status != http.StatusNotFound {
+			t.Errorf("unknown person page: %d", r.status)
+		}
+	})
+}
+
+// TestFollowAndUnreadCount: following a sheet by its button brings its new
+// versions to the inbox, the header counts them, reading the inbox clears
+// the count, and unfollowing stops them.
+func TestFollowAndUnreadCount(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		a.addUser(t, "paul")
+		mustAPI(t, a, http.MethodPost, "/sheets", "paul", map[string]any{"title": "Repair café", "body": "Réparer."}, http.StatusCreated)
+		b, csrf := sessionBrowser(t, a, a.marie)
+		if body := string(b.get("/sheets/repair-cafe").body); !strings.Contains(body, `action="/sheets/repair-cafe/watch"`) {
+			t.Fatalf("no follow button:\n%s", body)
+		}
+		if r := postForm(b, "/sheets/repair-cafe/watch", csrf, nil); r.status != http.StatusSeeOther {
+			t.Fatalf("follow: %d", r.status)
+		}
+		if body := string(b.get("/sheets/repair-cafe").body); !strings.Contains(body, `action="/sheets/repair-cafe/unwatch"`) {
+			t.Errorf("no unfollow button once following")
+		}
+		if strings.Contains(string(b.get("/changes").body), `class="unread-count"`) {
+			t.Errorf("an unread count before any news")
+		}
+		mustAPI(t, a, http.MethodPut, "/sheets/repair-cafe", "paul", map[string]any{"base": 1, "title": "Repair café", "body": "Réparer ensemble."}, http.StatusOK)
+		if body := string(b.get("/changes").body); !strings.Contains(body, `<span class="unread-count" aria-hidden="true">1</span>`) {
+			t.Errorf("no unread count of 1 after a new version")
+		}
+		if strings.Contains(string(a.browser().get("/changes").body), "unread-count") {
+			t.Errorf("an anonymous reader sees an unread count")
+		}
+		if r := postForm(b, "/inbox/read", csrf, nil); r.status != http.StatusSeeOther {
+			t.Fatalf("mark read: %d", r.status)
+		}
+		if strings.Contains(string(b.get("/changes").body), `class="unread-count"`) {
+			t.Errorf("the unread count stays after reading")
+		}
+		if r := postForm(b, "/sheets/repair-cafe/unwatch", csrf, nil); r.status != http.StatusSeeOther {
+			t.Fatalf("unfollow: %d", r.status)
+		}
+		mustAPI(t, a, http.MethodPut, "/sheets/repair-cafe", "paul", map[string]any{"base": 2, "title": "Repair café", "body": "Réparer ensemble, le samedi."}, http.StatusOK)
+		if strings.Contains(string(b.get("/changes").body), `class="unread-count"`) {
+			t.Errorf("news of a sheet no longer followed")
+		}
+
+		// The API: PUT and DELETE, each harmless twice.
+		for range 2 {
+			if got := mustAPI(t, a, http.MethodPut, "/sheets/repair-cafe/watch", "marie", nil, http.StatusOK); got["watching"] != true {
+				t.Errorf("PUT watch: %v", got)
+			}
+		}
+		for range 2 {
+			if got := mustAPI(t, a, http.MethodDelete, "/sheets/repair-cafe/watch", "marie", nil, http.StatusOK); got["watching"] != false {
+				t.Errorf("DELETE watch: %v", got)
+			}
+		}
+		if r := a.api(http.MethodPut, "/sheets/repair-cafe/watch", "", nil); r.status != http.StatusUnauthorized {
+			t.Errorf("anonymous PUT watch: %d", r.status)
+		}
+		if r := a.api(http.MethodPut, "/sheets/nulle-part/watch", "marie", nil); r.status != http.StatusNotFound {
+			t.Errorf("PUT watch of no sheet: %d", r.status)
+		}
+	})
+}
