@@ -13,7 +13,7 @@ var reservedSlugs = []string{
 	"account", "admin", "amend", "amendments", "api", "audit", "board", "changes", "comments",
 	"contributions", "delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "healthz", "hide", "history",
 	"inbox", "lang", "login", "logout", "map", "metrics", "new", "password", "people", "preview", "read",
-	"record", "restore", "reviews", "revisions", "search", "sheets", "static", "tokens", "unwatch", "users",
+	"record", "restore", "reviews", "revisions", "search", "sheets", "static", "suggest", "tokens", "unwatch", "users",
 	"v1", "votes", "watch", "withdraw",
 }
 

@@ -56,6 +56,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Get("/map.geojson", h.mapGeoJSON)
 	api.Get("/changes", h.apiChanges)
 	api.Get("/users/:username/contributions", h.apiContributions)
+	api.Get("/suggest", h.apiSuggest)
 	api.Put("/sheets/:slug/watch", h.requireLogin, h.apiWatch)
 	api.Delete("/sheets/:slug/watch", h.requireLogin, h.apiUnwatch)
 	api.Get("/reviews/:id", h.apiShowReview)

@@ -38,7 +38,7 @@ type sheetPage struct {
 	AheadOfPublished bool
 	CanEdit          bool
 	Tabs             sheetTabs
-	Board            []string
+	Board            []personRef
 	OpenReview       *model.Review
 	CanSubmit        bool
 	IsAdmin          bool
@@ -186,7 +186,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		return sheetPage{}, err
 	}
 	for _, u := range board {
-		p.Board = append(p.Board, u.Name())
+		p.Board = append(p.Board, personOf(&u))
 	}
 	p.OpenReview = view.OpenReview
 	if p.ProvenanceLine, err = h.provenanceLine(c, sh, p.OpenReview); err != nil {
