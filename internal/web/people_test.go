@@ -151,6 +151,7 @@ func TestNamesLinkToPeople(t *testing.T) {
 			"/sheets/four-a-pain/diff?from=1&to=2": {marie, beaLink},
 			"/sheets/four-a-pain/revisions/1":      {marie},
 			"/":                                    {marie, beaLink},
+			"/sheets/four-a-pain":                  {marie, beaLink},
 		} {
 			r := a.browser().get(path)
 			for _, w := range want {

@@ -200,7 +200,7 @@ func BenchmarkSheetPageShell(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The provenance as the cache keeps it, rendered once per sheet version.
-	prov := provenance{StartedAt: now, StartedBy: "marie", CoWriters: []string{"anne"}, UpdatedAt: now, UpdatedBy: "anne", Revisions: 14}
+	prov := provenance{StartedAt: now, StartedBy: personRef{"marie", "Marie"}, CoWriters: []personRef{{"anne", "Anne"}}, UpdatedAt: now, UpdatedBy: personRef{"anne", "Anne"}, Revisions: 14}
 	provLine, err := v.fragment(pageSheetShow, "provenance", provenanceView{Base: Base{Lang: "fr"}, Provenance: prov, Slug: "jardin"})
 	if err != nil {
 		b.Fatal(err)
