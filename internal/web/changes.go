@@ -109,7 +109,7 @@ type changesPage struct {
 
 func (h *handler) showChangesPage(c *fiber.Ctx) error {
 	items, q, next, err := h.loadChanges(c, nil, 0)
-	var amb *errAmbiguous
+	var amb *ambiguousError
 	if errors.As(err, &amb) {
 		err = nil
 	}

@@ -21,19 +21,19 @@ type filterChoice struct {
 	Href  string
 }
 
-// errAmbiguous is a filter of recent changes that names several people or
+// ambiguousError is a filter of recent changes that names several people or
 // sheets; the page lists them, the API answers 422.
-type errAmbiguous struct {
+type ambiguousError struct {
 	field   string // "user" or "sheet"
 	choices []store.Match
 }
 
-func (e *errAmbiguous) Error() string { return "ambiguous " + e.field + " filter" }
+func (e *ambiguousError) Error() string { return "ambiguous " + e.field + " filter" }
 
 // unambiguous answers an ambiguous filter with 422 where no page can list
 // the choices (the API, feeds); other errors pass.
 func unambiguous(err error) error {
-	var amb *errAmbiguous
+	var amb *ambiguousError
 	if errors.As(err, &amb) {
 		return newError(fiber.StatusUnprocessableEntity, "ambiguous", "error.filter_ambiguous")
 	}
@@ -43,7 +43,7 @@ func unambiguous(err error) error {
 // resolveFilter turns what a reader typed in a filter (a username or a
 // display name; a slug or a title, or part of one) into the key it
 // names: an exact key, else the one exact name, else the one match.
-// Nothing found is store.ErrNotFound; several are *errAmbiguous.
+// Nothing found is store.ErrNotFound; several are *ambiguousError.
 func (h *handler) resolveFilter(c *fiber.Ctx, field, typed string) (string, error) {
 	typed = strings.TrimSpace(typed)
 	if typed == "" {
@@ -70,18 +70,18 @@ func (h *handler) resolveFilter(c *fiber.Ctx, field, typed string) (string, erro
 	case len(named) == 1:
 		return named[0].Key, nil
 	case len(named) > 1:
-		return "", &errAmbiguous{field: field, choices: named}
+		return "", &ambiguousError{field: field, choices: named}
 	case len(matches) == 1:
 		return matches[0].Key, nil
 	case len(matches) == 0:
 		return "", store.ErrNotFound
 	}
-	return "", &errAmbiguous{field: field, choices: matches}
+	return "", &ambiguousError{field: field, choices: matches}
 }
 
 // choicesOf lists an ambiguous filter's choices, each a link to /changes
 // with the reader's other filters kept.
-func choicesOf(c *fiber.Ctx, e *errAmbiguous) []filterChoice {
+func choicesOf(c *fiber.Ctx, e *ambiguousError) []filterChoice {
 	out := make([]filterChoice, len(e.choices))
 	for i, m := range e.choices {
 		v := url.Values{}
