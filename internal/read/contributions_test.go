@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"atlas/internal/db"
+	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/sheet"
 	"atlas/internal/testutil"
@@ -111,4 +112,48 @@ func keys(list []read.Contribution) string {
 		out += fmt.Sprintf("%s@%d:%s %s|", it.Kind, it.At.UnixNano(), it.URL, it.Excerpt)
 	}
 	return out
+}
+
+// TestContributionsPageThroughTies: contributions made at the same instant,
+// of one kind or of several, are each listed once across pages.
+func TestContributionsPageThroughTies(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		r := read.New(w.store)
+		sh, rev, err := w.sheets.Create(w.ctx, w.author, sheet.CreateInput{Title: "Au même instant", Body: "Texte."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Four messages written at the very instant of the revision.
+		for i := range 4 {
+			c := &model.Comment{SheetID: sh.ID, AuthorID: w.author.ID, Body: fmt.Sprintf("message %d", i), CreatedAt: rev.CreatedAt}
+			if err := w.store.CreateComment(w.ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := r.Contributions(w.ctx, w.author.Username, "", 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Items) != 5 || all.Items[0].Kind != "revision" {
+			t.Fatalf("%d contributions, first %+v; want 5, the revision first", len(all.Items), all.Items[0])
+		}
+		for _, size := range []int{1, 2, 3} {
+			var walked []read.Contribution
+			cursor := ""
+			for range 10 {
+				page, err := r.Contributions(w.ctx, w.author.Username, cursor, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				walked = append(walked, page.Items...)
+				if cursor = page.Next; cursor == "" {
+					break
+				}
+			}
+			if keys(walked) != keys(all.Items) {
+				t.Errorf("pages of %d give\n%s\nwant\n%s", size, keys(walked), keys(all.Items))
+			}
+		}
+	})
 }
