@@ -13,19 +13,22 @@ import (
 // Change is one line of recent changes, for JSON, pages and feeds alike:
 // a new revision, or a board event.
 type Change struct {
-	Type     string    `json:"type"` // "revision" or "board"
-	Sheet    string    `json:"sheet"`
-	Title    string    `json:"title"`
-	Revision *int      `json:"revision"`
-	Parent   *int      `json:"parent,omitempty"`
-	Author   string    `json:"author"`
-	Summary  string    `json:"summary,omitempty"`
-	Origin   string    `json:"origin,omitempty"`
-	Minor    bool      `json:"minor"`
-	Action   string    `json:"action,omitempty"` // board events: submit, validate, reject, withdraw
-	Review   *int64    `json:"review,omitempty"`
-	At       time.Time `json:"at"`
-	URL      string    `json:"url"`
+	Type     string `json:"type"` // "revision" or "board"
+	Sheet    string `json:"sheet"`
+	Title    string `json:"title"`
+	Revision *int   `json:"revision"`
+	Parent   *int   `json:"parent,omitempty"`
+	Author   string `json:"author"`
+	// AuthorName is how pages name the author (json: the username is
+	// the contract).
+	AuthorName string    `json:"-"`
+	Summary    string    `json:"summary,omitempty"`
+	Origin     string    `json:"origin,omitempty"`
+	Minor      bool      `json:"minor"`
+	Action     string    `json:"action,omitempty"` // board events: submit, validate, reject, withdraw
+	Review     *int64    `json:"review,omitempty"`
+	At         time.Time `json:"at"`
+	URL        string    `json:"url"`
 	// SheetID and EventID name the change in feed ids, which must not
 	// depend on names that can change (a slug) or on the request.
 	SheetID int64 `json:"-"`
@@ -100,7 +103,7 @@ func (r *Reader) Changes(ctx context.Context, q ChangesQuery) ([]Change, string,
 func change(ch store.Change, sh *model.Sheet, actor *model.User) Change {
 	it := Change{Sheet: sh.Slug, Title: sh.Title, At: ch.At.UTC(), URL: "/sheets/" + sh.Slug, SheetID: sh.ID}
 	if actor != nil {
-		it.Author = actor.Username
+		it.Author, it.AuthorName = actor.Username, actor.Name()
 	}
 	if r := ch.Revision; r != nil {
 		n := r.Number

@@ -11,10 +11,10 @@ import "slices"
 // checks that every word of the routes is here. Sorted.
 var reservedSlugs = []string{
 	"account", "admin", "amend", "amendments", "api", "audit", "board", "changes", "comments",
-	"delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "healthz", "hide", "history",
-	"inbox", "lang", "login", "logout", "map", "metrics", "new", "password", "preview", "read",
-	"record", "restore", "reviews", "revisions", "search", "sheets", "static", "tokens", "users",
-	"v1", "votes", "withdraw",
+	"contributions", "delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "healthz", "hide", "history",
+	"inbox", "lang", "login", "logout", "map", "metrics", "new", "password", "people", "preview", "read",
+	"record", "restore", "reviews", "revisions", "search", "sheets", "static", "suggest", "tokens", "unwatch", "users",
+	"v1", "votes", "watch", "withdraw",
 }
 
 // ReservedSlug reports whether slug is a word of the atlas's routes,

@@ -461,6 +461,7 @@ func (w *world) instantiate(t *testing.T, pattern string, vars map[string]string
 	t.Helper()
 	defaults := map[string]string{
 		"slug": w.slugA, "id": strconv.FormatInt(w.reviewA, 10), "number": "1", "lang": "en",
+		"username": "marie",
 	}
 	if strings.HasPrefix(pattern, "/static/") {
 		parts := strings.SplitN(strings.TrimPrefix(w.stylesheet(t), "/static/"), "/", 2)

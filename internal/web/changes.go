@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"encoding/xml"
+	"errors"
 	"strconv"
 	"time"
 
@@ -39,7 +40,19 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 			return nil, q, "", err
 		}
 	}
-	rq := read.ChangesQuery{Sheet: fixedSheet, SheetSlug: q.Sheet, Username: q.User, HideMinor: q.HideMinor, Limit: limit}
+	// Readers type a name or a title; programs pass a username or a slug,
+	// which resolve to themselves.
+	username, err := h.resolveFilter(c, "user", q.User)
+	if err != nil {
+		return nil, q, "", err
+	}
+	slug := ""
+	if fixedSheet == nil {
+		if slug, err = h.resolveFilter(c, "sheet", q.Sheet); err != nil {
+			return nil, q, "", err
+		}
+	}
+	rq := read.ChangesQuery{Sheet: fixedSheet, SheetSlug: slug, Username: username, HideMinor: q.HideMinor, Limit: limit}
 	if raw := c.Query("before"); raw != "" {
 		ns, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || ns <= 0 {
@@ -73,7 +86,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 func (h *handler) apiChanges(c *fiber.Ctx) error {
 	items, _, next, err := h.loadChanges(c, nil, 0)
 	if err != nil {
-		return err
+		return unambiguous(err)
 	}
 	var cursor any
 	if next != "" {
@@ -88,14 +101,25 @@ type changesPage struct {
 	Query      changesQuery
 	Next       string
 	Categories []categoryOption
+	// Choices lists the people or sheets a filter may mean when it names
+	// several (ChoicesOf says which filter); nothing is listed then.
+	Choices   []filterChoice
+	ChoicesOf string
 }
 
 func (h *handler) showChangesPage(c *fiber.Ctx) error {
 	items, q, next, err := h.loadChanges(c, nil, 0)
+	var amb *ambiguousError
+	if errors.As(err, &amb) {
+		err = nil
+	}
 	if err != nil {
 		return err
 	}
 	p := changesPage{Base: h.base(c, ""), Items: items, Query: q, Next: next}
+	if amb != nil {
+		p.Choices, p.ChoicesOf = choicesOf(c, amb), amb.field
+	}
 	p.Title = p.T("changes.title")
 	p.Categories = h.categoryOptions(p.Lang, []string{q.Category})
 	return h.views.render(c, fiber.StatusOK, pageChanges, p)
@@ -144,7 +168,7 @@ func (h *handler) sheetAtomFeed(c *fiber.Ctx) error {
 func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 	items, _, _, err := h.loadChanges(c, sh, 0)
 	if err != nil {
-		return err
+		return unambiguous(err)
 	}
 	ids, err := h.feedIDs(c)
 	if err != nil {

@@ -30,7 +30,7 @@ type commentList struct {
 // commentView is one message of a discussion.
 type commentView struct {
 	ID       int64
-	Author   string
+	Author   personRef
 	Body     template.HTML // its Markdown, rendered and sanitized
 	At       time.Time
 	Revision int // the version it was written on, 0 if none
@@ -150,7 +150,7 @@ func (h *handler) commentView(b Base, cm model.Comment, users map[int64]*model.U
 	item.Body = h.markdown.Inline(cm.Body)
 	item.Marker = template.HTML(commentMarker + strconv.FormatInt(cm.ID, 10) + "-->") //nolint:gosec // G203: a number in our own comment
 	if u := users[cm.AuthorID]; u != nil {
-		item.Author = u.Name()
+		item.Author = personOf(u)
 	}
 	if cm.RevisionNumber != nil {
 		item.Revision = *cm.RevisionNumber

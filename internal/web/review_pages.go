@@ -16,7 +16,7 @@ import (
 )
 
 type voteRow struct {
-	Voter    string
+	Voter    personRef
 	Choice   string
 	Revision int
 	Comment  string
@@ -26,7 +26,7 @@ type voteRow struct {
 
 type amendmentRow struct {
 	From, To int
-	Author   string
+	Author   personRef
 	At       time.Time
 }
 
@@ -37,10 +37,10 @@ type reviewPage struct {
 	Review      *model.Review
 	Revision    *model.Revision
 	HTML        template.HTML
-	SubmittedBy string
+	SubmittedBy personRef
 	Votes       []voteRow
 	Amendments  []amendmentRow
-	Board       []string
+	Board       []personRef
 	// Compared is the revision the diff starts from: the published version,
 	// or the sheet's first one if none is.
 	Compared      int
@@ -73,25 +73,25 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	user := userOf(c)
 	p := reviewPage{
 		Base: h.base(c, rev.Title), Bundle: b, Sheet: b.Sheet, Review: r, Revision: rev,
-		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: b.Name(r.SubmittedBy),
+		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: personOf(b.Users[r.SubmittedBy]),
 		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
 	}
 	p.CanVote = p.Open && b.IsMember(user)
 	p.CanAmend = p.Open && (b.IsMember(user) || (user != nil && user.ID == r.SubmittedBy))
 	p.CanWithdr = p.Open && user != nil && (user.ID == r.SubmittedBy || user.IsAdmin())
 	for _, u := range b.Board {
-		p.Board = append(p.Board, u.Name())
+		p.Board = append(p.Board, personOf(&u))
 	}
 	for _, v := range b.Votes {
 		ballot := review.Ballot{Voter: v.VoterID, Choice: v.Choice, Revision: v.RevisionNumber}
 		counted := review.Counted(ballot, r.RevisionNumber, b.BoardIDs)
-		p.Votes = append(p.Votes, voteRow{Voter: b.DisplayName(v.VoterID), Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
+		p.Votes = append(p.Votes, voteRow{Voter: personOf(b.Users[v.VoterID]), Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
 		if user != nil && v.VoterID == user.ID && v.RevisionNumber == r.RevisionNumber {
 			p.MyChoice = v.Choice
 		}
 	}
 	for _, a := range b.Amendments {
-		p.Amendments = append(p.Amendments, amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: b.DisplayName(a.AuthorID), At: a.CreatedAt})
+		p.Amendments = append(p.Amendments, amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: personOf(b.Users[a.AuthorID]), At: a.CreatedAt})
 	}
 	p.Compared = 1
 	if b.Sheet.PublishedNumber != nil {
@@ -247,7 +247,7 @@ type reviewListPage struct {
 
 type reviewListRow struct {
 	Review      model.Review
-	SubmittedBy string
+	SubmittedBy personRef
 	Tally       review.Tally
 }
 
@@ -263,7 +263,7 @@ func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	}
 	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, userOf(c) != nil)}
 	for _, b := range bundles {
-		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: b.DisplayName(b.Review.SubmittedBy), Tally: b.Tally})
+		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: personOf(b.Users[b.Review.SubmittedBy]), Tally: b.Tally})
 	}
 	return h.views.render(c, fiber.StatusOK, pageReviewList, p)
 }

@@ -43,8 +43,8 @@ type diffPage struct {
 	// prints DiffMarker where it goes.
 	Body       *diffBody
 	Side       bool
-	FromAuthor string
-	ToAuthor   string
+	FromAuthor personRef
+	ToAuthor   personRef
 	// Prev and Next step the pair one revision back or forward; zero when
 	// there is nowhere to go.
 	PrevFrom, PrevTo int
@@ -141,10 +141,10 @@ func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side
 		return nil, err
 	}
 	if u := users[cmp.From.AuthorID]; u != nil {
-		p.FromAuthor = u.Name()
+		p.FromAuthor = personOf(u)
 	}
 	if u := users[cmp.To.AuthorID]; u != nil {
-		p.ToAuthor = u.Name()
+		p.ToAuthor = personOf(u)
 	}
 	if cmp.From.Number > 1 {
 		p.PrevFrom, p.PrevTo = cmp.From.Number-1, cmp.From.Number

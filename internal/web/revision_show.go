@@ -15,7 +15,7 @@ type revisionPage struct {
 	Base
 	Sheet    *model.Sheet
 	Revision *model.Revision
-	Author   string
+	Author   personRef
 	HTML     template.HTML
 	Headings []render.Heading
 	IsHead   bool
@@ -46,7 +46,7 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 		rendered := h.markdown.Reader(rev.SHA256, rev.Body)
 		b := h.base(c, rev.Title)
 		return revisionPage{
-			Base: b, Sheet: sh, Revision: rev, Author: author.Name(), HTML: rendered.HTML, Headings: rendered.Headings,
+			Base: b, Sheet: sh, Revision: rev, Author: personOf(author), HTML: rendered.HTML, Headings: rendered.Headings,
 			IsHead: n == sh.HeadNumber, State: state, CanEdit: userOf(c) != nil,
 			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
 		}, nil

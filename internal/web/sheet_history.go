@@ -47,7 +47,7 @@ type historyRow struct {
 	ToChecked          bool
 	FromLabel, ToLabel string
 	ISO, When          string
-	Author             string
+	Author             personRef
 	Summary            string
 	Minor              bool
 	Origin             string // how the revision came, unless by a plain edit
@@ -117,7 +117,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			}
 			row.StateLabel = i18n.T(lang, "state."+row.State)
 			if u := authors[r.AuthorID]; u != nil {
-				row.Author = u.Name()
+				row.Author = personOf(u)
 			}
 			if r.Origin != "edit" {
 				row.Origin = i18n.T(lang, "origin."+r.Origin)

@@ -38,11 +38,14 @@ type sheetPage struct {
 	AheadOfPublished bool
 	CanEdit          bool
 	Tabs             sheetTabs
-	Board            []string
+	Board            []personRef
 	OpenReview       *model.Review
 	CanSubmit        bool
 	IsAdmin          bool
 	CommentsBlock    commentsBlock
+	// Watching: the signed-in reader follows the sheet (CanEdit says
+	// someone is signed in).
+	Watching bool
 }
 
 // provenance is computed from history, never typed: who started the sheet
@@ -55,11 +58,11 @@ type provenance struct {
 	ValidSeats    int
 	AwaitingSince *time.Time
 	StartedAt     time.Time
-	StartedBy     string
-	CoWriters     []string // the others who wrote versions, first come first
-	MoreCoWriters int      // co-writers beyond those named
+	StartedBy     personRef
+	CoWriters     []personRef // the others who wrote versions, first come first
+	MoreCoWriters int         // co-writers beyond those named
 	UpdatedAt     time.Time
-	UpdatedBy     string
+	UpdatedBy     personRef
 	Revisions     int
 }
 
@@ -83,7 +86,14 @@ type provenanceView struct {
 }
 
 // List names people in a sentence ("B, C et 4 autres").
-func (v provenanceView) List(names []string, more int) string { return i18n.List(v.Lang, names, more) }
+func (v provenanceView) List(names []personRef, more int) template.HTML {
+	links := make([]string, len(names))
+	for i, n := range names {
+		links[i] = string(n.Link())
+	}
+	// The words joining them ("et", "2 autres") are the catalogue's.
+	return template.HTML(i18n.List(v.Lang, links, more)) //nolint:gosec // G203: escaped links joined by catalogue words
+}
 
 // provenanceLine renders the sheet's provenance (the provenance partial).
 // It is kept under the sheet's cache version, which new versions,
@@ -183,7 +193,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		return sheetPage{}, err
 	}
 	for _, u := range board {
-		p.Board = append(p.Board, u.Name())
+		p.Board = append(p.Board, personOf(&u))
 	}
 	p.OpenReview = view.OpenReview
 	if p.ProvenanceLine, err = h.provenanceLine(c, sh, p.OpenReview); err != nil {
@@ -193,6 +203,11 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		p.PendingNotice, p.PendingTo = pendingNotice(p.Lang, sh, p.OpenReview)
 	}
 	p.IsAdmin = user.IsAdmin()
+	if user != nil {
+		if p.Watching, err = h.store.Watching(c.UserContext(), user.ID, sh.ID); err != nil {
+			return sheetPage{}, err
+		}
+	}
 	p.CanSubmit = user != nil && len(board) > 0 && p.OpenReview == nil
 	comments, err := h.commentItems(c, sh, nil, 0)
 	if err != nil {
@@ -226,10 +241,10 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 		}
 	}
 	if u := users[head.AuthorID]; u != nil {
-		p.UpdatedBy = u.Name()
+		p.UpdatedBy = personOf(u)
 	}
 	if u := users[first.AuthorID]; u != nil {
-		p.StartedBy = u.Name()
+		p.StartedBy = personOf(u)
 	}
 	for _, ctb := range hist.Contributors {
 		u := users[ctb.AuthorID]
@@ -240,7 +255,7 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 			p.MoreCoWriters++
 			continue
 		}
-		p.CoWriters = append(p.CoWriters, u.Name())
+		p.CoWriters = append(p.CoWriters, personOf(u))
 	}
 	return p, nil
 }

@@ -44,6 +44,7 @@ const (
 	pageSearch       = "search"
 	pageMap          = "map"
 	pageDiscussion   = "sheet_discussion"
+	pagePerson       = "person"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -52,6 +53,7 @@ var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
+	pagePerson,
 }
 
 type views struct {
@@ -307,8 +309,11 @@ type Base struct {
 	Flash     string
 	FlashKind string // "info", "success" or "error"
 	Path      string
-	assets    *assets
-	maps      *mapSettings
+	// Unread counts the signed-in reader's unread notifications, up to
+	// maxUnread (see unreadOf); 0 for anonymous readers.
+	Unread int
+	assets *assets
+	maps   *mapSettings
 }
 
 // pageLang tells views which language's templates to execute.
@@ -349,6 +354,9 @@ func (h *handler) base(c *fiber.Ctx, title string) Base {
 	b := Base{Lang: langOf(c), Title: title, User: userOf(c), Path: c.Path(), assets: h.assets, maps: h.maps}
 	if s := sessionOf(c); s != nil {
 		b.CSRF = s.CSRFToken
+	}
+	if b.User != nil {
+		b.Unread = h.unreadOf(c)
 	}
 	if m, ok := h.flashOf(c); ok {
 		b.FlashKind, b.Flash = m.kind, i18n.T(b.Lang, "flash."+m.key)

@@ -183,7 +183,7 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	// The discussion as the cache keeps it, rendered once per sheet version.
 	list := commentList{Base: Base{Lang: "fr"}}
 	for range 5 {
-		list.Items = append(list.Items, commentView{Author: "anne", Body: "<p>Une remarque sur la gouvernance.</p>", At: now, Revision: published})
+		list.Items = append(list.Items, commentView{Author: personRef{Username: "anne", Name: "Anne"}, Body: "<p>Une remarque sur la gouvernance.</p>", At: now, Revision: published})
 	}
 	comments, err := v.fragment(pageSheetShow, "comment_items", list)
 	if err != nil {
@@ -200,7 +200,7 @@ func BenchmarkSheetPageShell(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The provenance as the cache keeps it, rendered once per sheet version.
-	prov := provenance{StartedAt: now, StartedBy: "marie", CoWriters: []string{"anne"}, UpdatedAt: now, UpdatedBy: "anne", Revisions: 14}
+	prov := provenance{StartedAt: now, StartedBy: personRef{"marie", "Marie"}, CoWriters: []personRef{{"anne", "Anne"}}, UpdatedAt: now, UpdatedBy: personRef{"anne", "Anne"}, Revisions: 14}
 	provLine, err := v.fragment(pageSheetShow, "provenance", provenanceView{Base: Base{Lang: "fr"}, Provenance: prov, Slug: "jardin"})
 	if err != nil {
 		b.Fatal(err)
@@ -209,7 +209,7 @@ func BenchmarkSheetPageShell(b *testing.B) {
 		Base: base, Sheet: sh, Revision: rev, Article: template.HTML(article), //nolint:gosec // G203: html/template's own output
 		ProvenanceLine: template.HTML(provLine), //nolint:gosec // G203: html/template's own output
 		Categories:     []string{"Alimentation"}, Pending: true, PendingNotice: i18n.T("fr", "sheet.pending"), PendingTo: 14, AheadOfPublished: true, CanEdit: true,
-		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []string{"anne", "bleuenn", "corentin"}, CanSubmit: true,
+		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []personRef{{"anne", "Anne"}, {"bleuenn", "Bleuenn"}, {"corentin", "Corentin"}}, CanSubmit: true,
 		CommentsBlock: newCommentsBlock(base, "jardin", 0, 14, template.HTML(comments)), //nolint:gosec // G203: html/template's own output
 	}
 	if _, err := v.bytes(pageSheetShow, page); err != nil {

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/store"
+)
+
+// maxChoices bounds the people or sheets a filter or a suggestion lists.
+const maxChoices = 10
+
+// filterChoice is one of the people or sheets an ambiguous filter of
+// /changes may mean, with the address that picks it.
+type filterChoice struct {
+	Label string
+	Key   string
+	Href  string
+}
+
+// ambiguousError is a filter of recent changes that names several people or
+// sheets; the page lists them, the API answers 422.
+type ambiguousError struct {
+	field   string // "user" or "sheet"
+	choices []store.Match
+}
+
+func (e *ambiguousError) Error() string { return "ambiguous " + e.field + " filter" }
+
+// unambiguous answers an ambiguous filter with 422 where no page can list
+// the choices (the API, feeds); other errors pass.
+func unambiguous(err error) error {
+	var amb *ambiguousError
+	if errors.As(err, &amb) {
+		return newError(fiber.StatusUnprocessableEntity, "ambiguous", "error.filter_ambiguous")
+	}
+	return err
+}
+
+// resolveFilter turns what a reader typed in a filter (a username or a
+// display name; a slug or a title, or part of one) into the key it
+// names: an exact key, else the one exact name, else the one match.
+// Nothing found is store.ErrNotFound; several are *ambiguousError.
+func (h *handler) resolveFilter(c *fiber.Ctx, field, typed string) (string, error) {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return "", nil
+	}
+	find := h.store.SheetsMatching
+	if field == "user" {
+		find = h.store.PeopleMatching
+	}
+	matches, err := find(c.UserContext(), typed, maxChoices)
+	if err != nil {
+		return "", err
+	}
+	var named []store.Match
+	for _, m := range matches {
+		if strings.EqualFold(m.Key, typed) {
+			return m.Key, nil
+		}
+		if strings.EqualFold(m.Label, typed) {
+			named = append(named, m)
+		}
+	}
+	switch {
+	case len(named) == 1:
+		return named[0].Key, nil
+	case len(named) > 1:
+		return "", &ambiguousError{field: field, choices: named}
+	case len(matches) == 1:
+		return matches[0].Key, nil
+	case len(matches) == 0:
+		return "", store.ErrNotFound
+	}
+	return "", &ambiguousError{field: field, choices: matches}
+}
+
+// choicesOf lists an ambiguous filter's choices, each a link to /changes
+// with the reader's other filters kept.
+func choicesOf(c *fiber.Ctx, e *ambiguousError) []filterChoice {
+	out := make([]filterChoice, len(e.choices))
+	for i, m := range e.choices {
+		v := url.Values{}
+		for _, k := range []string{"category", "user", "sheet", "hide_minor"} {
+			if s := c.Query(k); s != "" {
+				v.Set(k, s)
+			}
+		}
+		v.Set(e.field, m.Key)
+		out[i] = filterChoice{Label: m.Label, Key: m.Key, Href: "/changes?" + v.Encode()}
+	}
+	return out
+}
+
+// apiSuggest answers GET /api/v1/suggest?kind=person|sheet&q=: up to ten
+// people or sheets whose name contains q, for the filters' suggestions.
+// Answers are public (names shown in history anyway) and kept a minute.
+func (h *handler) apiSuggest(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	if len([]rune(q)) > 100 {
+		return newError(fiber.StatusBadRequest, "bad_request", "error.suggest_query")
+	}
+	find := h.store.SheetsMatching
+	switch c.Query("kind") {
+	case "person":
+		find = h.store.PeopleMatching
+	case "sheet":
+	default:
+		return newError(fiber.StatusBadRequest, "bad_request", "error.suggest_kind")
+	}
+	out := []fiber.Map{}
+	if len([]rune(q)) >= 2 {
+		matches, err := find(c.UserContext(), q, maxChoices)
+		if err != nil {
+			return err
+		}
+		for _, m := range matches {
+			out = append(out, fiber.Map{"value": m.Key, "label": m.Label})
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return c.JSON(fiber.Map{"suggestions": out})
+}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// setWatch follows or stops following the sheet named in the path, for
+// the signed-in account. Following twice, or stopping twice, is harmless.
+func (h *handler) setWatch(c *fiber.Ctx, on bool) (string, error) {
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return "", err
+	}
+	user := userOf(c)
+	if on {
+		err = h.store.Watch(c.UserContext(), user.ID, sh.ID, time.Now().UTC())
+	} else {
+		err = h.store.Unwatch(c.UserContext(), user.ID, sh.ID)
+	}
+	return sh.Slug, err
+}
+
+func (h *handler) watchSheet(c *fiber.Ctx) error {
+	slug, err := h.setWatch(c, true)
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "watching")
+	return redirect(c, "/sheets/"+slug)
+}
+
+func (h *handler) unwatchSheet(c *fiber.Ctx) error {
+	slug, err := h.setWatch(c, false)
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "unwatched")
+	return redirect(c, "/sheets/"+slug)
+}
+
+// apiWatch answers PUT /api/v1/sheets/{slug}/watch.
+func (h *handler) apiWatch(c *fiber.Ctx) error {
+	slug, err := h.setWatch(c, true)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"sheet": slug, "watching": true})
+}
+
+// apiUnwatch answers DELETE /api/v1/sheets/{slug}/watch.
+func (h *handler) apiUnwatch(c *fiber.Ctx) error {
+	slug, err := h.setWatch(c, false)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"sheet": slug, "watching": false})
+}
+
+// maxUnread bounds the header's count: beyond, it shows "99+".
+const maxUnread = 100
+
+// unreadOf counts the signed-in reader's unread notifications for the
+// header, once per request; anonymous readers cost nothing. A failure is
+// logged and shows no count: the page matters more than its badge.
+func (h *handler) unreadOf(c *fiber.Ctx) int {
+	user := userOf(c)
+	if user == nil {
+		return 0
+	}
+	if n, ok := c.Locals(unreadKey{}).(int); ok {
+		return n
+	}
+	n, err := h.store.UnreadCount(c.UserContext(), user.ID, maxUnread)
+	if err != nil {
+		h.log.Warn("unread count", "error", err.Error())
+		n = 0
+	}
+	c.Locals(unreadKey{}, n)
+	return n
+}
+
+type unreadKey struct{}
+
+// UnreadBadge is the header's count of unread notifications ("" for none).
+func (b Base) UnreadBadge() string {
+	switch {
+	case b.Unread <= 0:
+		return ""
+	case b.Unread >= maxUnread:
+		return strconv.Itoa(maxUnread-1) + "+"
+	}
+	return strconv.Itoa(b.Unread)
+}
