@@ -44,6 +44,7 @@ const (
 	pageSearch       = "search"
 	pageMap          = "map"
 	pageDiscussion   = "sheet_discussion"
+	pageSheetAdmin   = "sheet_admin"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -52,6 +53,7 @@ var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
+	pageSheetAdmin,
 }
 
 type views struct {
