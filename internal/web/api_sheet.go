@@ -17,12 +17,20 @@ type apiCreateSheetRequest struct {
 	Summary string   `json:"summary"`
 	Meta    *apiMeta `json:"meta"`
 	Slug    string   `json:"slug"`
+	// Confirm false asks first whether the sheet exists (see
+	// similarAnswer); absent or true creates at once.
+	Confirm *bool `json:"confirm"`
 }
 
 func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 	var in apiCreateSheetRequest
 	if err := decodeJSON(c, &in); err != nil {
 		return err
+	}
+	if in.Confirm != nil && !*in.Confirm {
+		if done, err := h.similarAnswer(c, in.Title); done || err != nil {
+			return err
+		}
 	}
 	user := userOf(c)
 	sh, rev, err := h.sheets.Create(c.UserContext(), user, sheet.CreateInput{

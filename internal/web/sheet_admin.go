@@ -260,3 +260,20 @@ func (h *handler) mergeSheet(c *fiber.Ctx) error {
 	}
 	return h.adminFormDone(c, err, "sheet_merged", to)
 }
+
+// similarAnswer answers 409 similar_exists, naming the candidates, when a
+// new sheet's title is close to existing ones'; done is false otherwise.
+func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err error) {
+	similar, err := h.sheets.Similar(c.UserContext(), title)
+	if err != nil || len(similar) == 0 {
+		return false, err
+	}
+	list := make([]fiber.Map, len(similar))
+	names := make([]string, len(similar))
+	for i, sh := range similar {
+		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
+		names[i] = sh.Title
+	}
+	msg := newError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
+	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
+}

@@ -183,3 +183,43 @@ func TestSheetMerge(t *testing.T) {
 		}
 	})
 }
+
+// A new sheet whose title is close to an existing one's asks first, on
+// the page (keeping what was typed, with a button to create anyway) and,
+// when a program asks for it with "confirm": false, on the API.
+func TestNewSheetSimilarTitle(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		createSheet(t, a, "Jardin partagé de Kerinou", body1)
+		b := a.browser()
+		b.login("marie")
+		token := b.csrf("/sheets/new")
+		form := url.Values{"_csrf": {token}, "title": {"Jardins partagés de Kerinou"}, "body": {"Un texte tapé."}, "summary": {"création"}}
+		r := b.post("/sheets", form)
+		page := string(r.body)
+		if r.status != http.StatusConflict || !strings.Contains(page, "Cette fiche existe peut-être déjà") ||
+			!strings.Contains(page, `href="/sheets/jardin-partage-de-kerinou"`) || !strings.Contains(page, "Un texte tapé.") ||
+			!strings.Contains(page, `name="confirm" value="1"`) {
+			t.Fatalf("question: %d %.2000s", r.status, page)
+		}
+		if r := a.api(http.MethodGet, "/sheets", "", nil); strings.Contains(string(r.body), "jardins-partages") {
+			t.Fatalf("created before the answer")
+		}
+		form.Set("confirm", "1")
+		if r := b.post("/sheets", form); r.status != http.StatusSeeOther || r.header.Get("Location") != "/sheets/jardins-partages-de-kerinou" {
+			t.Fatalf("create anyway: %d %q", r.status, r.header.Get("Location"))
+		}
+
+		// The API asks when told to.
+		r = a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": "jardin partage de kerinou", "body": "x", "confirm": false})
+		if r.status != http.StatusConflict || r.json(t)["error"] != "similar_exists" || len(r.json(t)["candidates"].([]any)) != 2 {
+			t.Fatalf("API question: %d %s", r.status, r.body)
+		}
+		if r := a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": "Fablab", "body": "x", "confirm": false}); r.status != http.StatusCreated {
+			t.Errorf("no similar sheet: %d %s", r.status, r.body)
+		}
+		if r := a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": "jardin partage de kerinou", "body": "x", "confirm": true}); r.status != http.StatusCreated {
+			t.Errorf("confirmed: %d %s", r.status, r.body)
+		}
+	})
+}
