@@ -158,6 +158,11 @@ func (s *Service) Unarchive(ctx context.Context, admin *model.User, slug string)
 		if err := s.store.SetArchived(ctx, sh.ID, nil, nil, "", nil, s.now()); err != nil {
 			return err
 		}
+		if sh.MergedInto != nil { // its page no longer names the duplicate
+			if err := s.store.TouchSheet(ctx, *sh.MergedInto); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, admin, store.AuditSheetUnarchive, sh.ID, model.JSONMap{"reason": sh.ArchiveReason})
 	})
 }

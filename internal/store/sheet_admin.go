@@ -78,6 +78,13 @@ func (s *Store) SetArchived(ctx context.Context, sheetID int64, at *time.Time, b
 	return translate(err, "touch card of sheet %d", sheetID)
 }
 
+// MergedInto lists the duplicates merged into a sheet, oldest first.
+func (s *Store) MergedInto(ctx context.Context, sheetID int64) ([]model.Sheet, error) {
+	var list []model.Sheet
+	err := s.conn(ctx).Select("id", "slug", "title").Where("merged_into = ?", sheetID).Order("id").Find(&list).Error
+	return list, translate(err, "merged into %d", sheetID)
+}
+
 // SheetTitles lists every live sheet's slug and title, for the question
 // asked before a new sheet whose title is close to one of them.
 func (s *Store) SheetTitles(ctx context.Context) ([]model.Sheet, error) {

@@ -110,6 +110,7 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 			"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
 			"revision": rev.Number, "head": sh.HeadNumber, "published": sh.PublishedNumber,
 			"pending": sheet.Pending(sh), "board": members, "open_review": openReview,
+			"archived": archivedOf(sh),
 		}, nil
 	})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -84,6 +85,15 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	}
 	c.Locals(localAddressed, sh)
 	return c.Next()
+}
+
+// archivedOf is what the API says of an archive, which only admins see:
+// null, or the reason and date.
+func archivedOf(sh *model.Sheet) any {
+	if !sh.Archived() {
+		return nil
+	}
+	return fiber.Map{"reason": sh.ArchiveReason, "at": sh.ArchivedAt.UTC().Format(time.RFC3339)}
 }
 
 // cmpErr returns err when there is one, and next's answer otherwise.

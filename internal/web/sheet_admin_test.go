@@ -115,8 +115,8 @@ func TestSheetArchive(t *testing.T) {
 		if r := a.api(http.MethodGet, "/sheets/jardin", "marie", nil); r.status != http.StatusGone || r.json(t)["error"] != "archived" || !strings.Contains(r.json(t)["message"].(string), "Le jardin a fermé") {
 			t.Errorf("reader API: %d %s", r.status, r.body)
 		}
-		if r := a.api(http.MethodGet, "/sheets/jardin/revisions", "admin", nil); r.status != http.StatusOK {
-			t.Errorf("admin API: %d", r.status)
+		if r := a.api(http.MethodGet, "/sheets/jardin", "admin", nil); r.status != http.StatusOK || r.json(t)["archived"].(map[string]any)["reason"] != "Le jardin a fermé" {
+			t.Errorf("admin API: %d %s", r.status, r.body)
 		}
 		adm := a.browser()
 		adm.login("admin")
@@ -180,6 +180,22 @@ func TestSheetMerge(t *testing.T) {
 		}
 		if r := a.api(http.MethodGet, "/sheets", "", nil); strings.Contains(string(r.body), `"le-jardin"`) {
 			t.Errorf("merged sheet listed")
+		}
+		if r := anon.get("/sheets/jardin"); !strings.Contains(string(r.body), `href="/sheets/le-jardin/history"`) {
+			t.Errorf("target page does not link the duplicate's history")
+		}
+		if r := a.api(http.MethodGet, "/sheets/le-jardin", "admin", nil); r.status != http.StatusMovedPermanently {
+			t.Errorf("merged sheet for admins: %d", r.status)
+		}
+		// Unarchiving undoes the merge.
+		if r := a.api(http.MethodPost, "/sheets/le-jardin/unarchive", "admin", nil); r.status != http.StatusOK {
+			t.Fatalf("unarchive merged: %d %s", r.status, r.body)
+		}
+		if r := anon.get("/sheets/le-jardin"); r.status != http.StatusOK {
+			t.Errorf("after unmerge: %d", r.status)
+		}
+		if r := anon.get("/sheets/jardin"); strings.Contains(string(r.body), `href="/sheets/le-jardin/history"`) {
+			t.Errorf("target page still names the duplicate")
 		}
 	})
 }
