@@ -81,6 +81,8 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 		if adminPath(rest) {
 			return auth.ErrForbidden
 		}
+		// An archive is undone: browsers must ask again, not keep the 410.
+		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return newError(fiber.StatusGone, "archived", "error.sheet_archived", sh.ArchiveReason)
 	}
 	c.Locals(localAddressed, sh)
@@ -114,7 +116,9 @@ func movedTo(c *fiber.Ctx, path string) error {
 	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
 		status = fiber.StatusPermanentRedirect
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	// Permanent, yet a sheet renamed back takes its old address again:
+	// browsers revalidate rather than keep the redirect.
+	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.Redirect(path, status)
 }
 

@@ -109,7 +109,7 @@ func TestSheetArchive(t *testing.T) {
 		if r := a.api(http.MethodPost, "/sheets/jardin/archive", "admin", map[string]any{"reason": "Le jardin a fermé"}); r.status != http.StatusOK {
 			t.Fatalf("archive: %d %s", r.status, r.body)
 		}
-		if r := anon.get("/sheets/jardin"); r.status != http.StatusGone || !strings.Contains(string(r.body), "Le jardin a fermé") {
+		if r := anon.get("/sheets/jardin"); r.status != http.StatusGone || !strings.Contains(string(r.body), "Le jardin a fermé") || r.header.Get("Cache-Control") != "no-cache" {
 			t.Errorf("reader page: %d %s", r.status, r.body)
 		}
 		if r := a.api(http.MethodGet, "/sheets/jardin", "marie", nil); r.status != http.StatusGone || r.json(t)["error"] != "archived" || !strings.Contains(r.json(t)["message"].(string), "Le jardin a fermé") {
