@@ -35,6 +35,17 @@ type Sheet struct {
 // TableName implements gorm's tabler.
 func (Sheet) TableName() string { return "sheets" }
 
+// SheetRedirect is an address a sheet left by a rename: it leads to the
+// sheet for ever.
+type SheetRedirect struct {
+	Slug      string `gorm:"primaryKey"`
+	SheetID   int64
+	CreatedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (SheetRedirect) TableName() string { return "sheet_redirects" }
+
 // Archived reports whether the sheet is archived (merged ones too).
 func (s *Sheet) Archived() bool { return s.ArchivedAt != nil }
 

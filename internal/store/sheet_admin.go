@@ -85,6 +85,13 @@ func (s *Store) MergedInto(ctx context.Context, sheetID int64) ([]model.Sheet, e
 	return list, translate(err, "merged into %d", sheetID)
 }
 
+// SetMergedInto names the sheet a merged duplicate leads to; a restore
+// sets it once every sheet is back.
+func (s *Store) SetMergedInto(ctx context.Context, sheetID, into int64) error {
+	err := s.conn(ctx).Model(&model.Sheet{}).Where("id = ?", sheetID).UpdateColumn("merged_into", into).Error
+	return translate(err, "merge sheet %d into %d", sheetID, into)
+}
+
 // SheetTitles lists every live sheet's slug and title, for the question
 // asked before a new sheet whose title is close to one of them.
 func (s *Store) SheetTitles(ctx context.Context) ([]model.Sheet, error) {
