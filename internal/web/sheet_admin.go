@@ -60,17 +60,20 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return movedTo(c, prefix+to.Slug+rest)
+		return movedTo(c, prefix+to.Slug+restAsSent(c, prefix, rest))
 	}
 	if err != nil {
 		return err
 	}
-	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !(userOf(c).IsAdmin() && adminPath(rest)) {
+	// An admin may still reach a merged duplicate's admin page and undo
+	// the merge.
+	undoing := userOf(c).IsAdmin() && adminPath(rest)
+	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !undoing {
 		to, err := h.store.SheetByID(ctx, *sh.MergedInto)
 		if err != nil {
 			return err
 		}
-		return movedTo(c, prefix+to.Slug+rest)
+		return movedTo(c, prefix+to.Slug+restAsSent(c, prefix, rest))
 	}
 	if sh.Archived() && sh.MergedInto == nil && !userOf(c).IsAdmin() {
 		// Who may not write is told so first, as on a live sheet: nobody
@@ -104,6 +107,20 @@ func cmpErr(err error, next func() error) error {
 		return err
 	}
 	return next()
+}
+
+// restAsSent is the part of the path after the slug as the client sent
+// it, still percent-encoded, so that a redirect repeats it byte for byte
+// and never decodes, say, a line break into the Location header.
+func restAsSent(c *fiber.Ctx, prefix, decoded string) string {
+	orig := string(c.Request().URI().PathOriginal())
+	if !strings.HasPrefix(orig, prefix) {
+		return decoded
+	}
+	if _, rest, ok := strings.Cut(orig[len(prefix):], "/"); ok {
+		return "/" + rest
+	}
+	return ""
 }
 
 // movedTo answers a request to a sheet's former address: 301 for reads,

@@ -27,13 +27,14 @@ func TestSheetRenameRedirects(t *testing.T) {
 		}
 		anon := a.browser()
 		for path, want := range map[string]string{
-			"/sheets/jardin":                          "/sheets/jardin-de-kerinou",
-			"/sheets/jardin-partage":                  "/sheets/jardin-de-kerinou",
-			"/sheets/jardin/history":                  "/sheets/jardin-de-kerinou/history",
-			"/sheets/jardin/feed.atom":                "/sheets/jardin-de-kerinou/feed.atom",
-			"/sheets/jardin/diff?from=1&to=2":         "/sheets/jardin-de-kerinou/diff?from=1&to=2",
-			"/api/v1/sheets/jardin":                   "/api/v1/sheets/jardin-de-kerinou",
-			"/api/v1/sheets/jardin-partage/revisions": "/api/v1/sheets/jardin-de-kerinou/revisions",
+			"/sheets/jardin":                              "/sheets/jardin-de-kerinou",
+			"/sheets/jardin-partage":                      "/sheets/jardin-de-kerinou",
+			"/sheets/jardin/history":                      "/sheets/jardin-de-kerinou/history",
+			"/sheets/jardin/feed.atom":                    "/sheets/jardin-de-kerinou/feed.atom",
+			"/sheets/jardin/diff?from=1&to=2":             "/sheets/jardin-de-kerinou/diff?from=1&to=2",
+			"/api/v1/sheets/jardin":                       "/api/v1/sheets/jardin-de-kerinou",
+			"/api/v1/sheets/jardin-partage/revisions":     "/api/v1/sheets/jardin-de-kerinou/revisions",
+			"/sheets/jardin/revisions/1%0d%0aX-Evil:%201": "/sheets/jardin-de-kerinou/revisions/1%0d%0aX-Evil:%201",
 		} {
 			r := anon.get(path)
 			if r.status != http.StatusMovedPermanently || r.header.Get("Location") != want {
