@@ -44,6 +44,21 @@ func (s *Service) Similar(ctx context.Context, title string) ([]model.Sheet, err
 	return found, nil
 }
 
+// CheckCreate refuses what Create would refuse of the input alone,
+// without storing anything: the question about similar sheets is asked
+// only of a sheet that could be created.
+func CheckCreate(in CreateInput) error {
+	meta := model.Meta{}
+	if in.Meta != nil {
+		meta = *in.Meta
+	}
+	if _, err := checkContent(Content{Title: in.Title, Body: in.Body, Meta: meta}); err != nil {
+		return err
+	}
+	_, err := checkSummary(in.Summary)
+	return err
+}
+
 // SimilarTitles reports whether two titles are close enough to be the
 // same commons: equal once accents, case, punctuation and spaces are
 // folded, or a few letters apart ("Jardin partagé" and "jardins-partages").

@@ -28,6 +28,9 @@ func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Confirm != nil && !*in.Confirm {
+		if err := sheet.CheckCreate(sheet.CreateInput{Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta}); err != nil {
+			return err
+		}
 		if done, err := h.similarAnswer(c, in.Title); done || err != nil {
 			return err
 		}

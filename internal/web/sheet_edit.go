@@ -169,6 +169,9 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 	if err == nil {
 		from, err = savedFrom(c)
 	}
+	if err == nil {
+		err = sheet.CheckCreate(sheet.CreateInput{Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta})
+	}
 	if err == nil && c.FormValue("confirm") != "1" {
 		// A title close to an existing sheet's asks first, keeping what
 		// was typed, with a button to create anyway.
