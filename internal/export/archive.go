@@ -52,6 +52,7 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 			return dump(ctx, st, zw, m.Counts, "users", func(u *model.User) { u.PasswordHash = "" })
 		},
 		func() error { return dump[model.Sheet](ctx, st, zw, m.Counts, "sheets", nil) },
+		func() error { return dump[model.SheetRedirect](ctx, st, zw, m.Counts, "sheet_redirects", nil) },
 		func() error {
 			// Revisions come sheet by sheet in number order, each checked
 			// against its SHA-256 as it is rebuilt.
@@ -170,7 +171,29 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 					return err
 				})
 			},
-			func() error { return load(ctx, st, files, "sheets", checkSheet) },
+			func() error {
+				// A duplicate may have been merged into a sheet that comes
+				// later: the links are set once every sheet is in.
+				merged := map[int64]int64{}
+				err := load(ctx, st, files, "sheets", func(sh *model.Sheet) error {
+					if sh.MergedInto != nil {
+						merged[sh.ID], sh.MergedInto = *sh.MergedInto, nil
+					}
+					return checkSheet(sh)
+				})
+				for id, into := range merged {
+					if err == nil {
+						err = st.SetMergedInto(ctx, id, into)
+					}
+				}
+				return err
+			},
+			func() error {
+				if files["sheet_redirects.jsonl"] == nil {
+					return nil // an archive from before renames
+				}
+				return load(ctx, st, files, "sheet_redirects", checkRedirect)
+			},
 			func() error {
 				// One at a time through the store, which stores the body
 				// as a delta of the one before.

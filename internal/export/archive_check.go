@@ -45,6 +45,20 @@ func checkSheet(sh *model.Sheet) error {
 	if strings.TrimSpace(sh.Title) != sh.Title || sh.Title == "" || utf8.RuneCountInString(sh.Title) > sheet.MaxTitleRunes || !oneLine(sh.Title) {
 		return fmt.Errorf("sheet %s: the title is not one line of at most %d characters", sh.Slug, sheet.MaxTitleRunes)
 	}
+	if utf8.RuneCountInString(sh.ArchiveReason) > sheet.MaxReasonRunes || !oneLine(sh.ArchiveReason) {
+		return fmt.Errorf("sheet %s: the archive's reason is not one line of at most %d characters", sh.Slug, sheet.MaxReasonRunes)
+	}
+	if sh.ArchivedAt == nil && (sh.MergedInto != nil || sh.ArchiveReason != "") {
+		return fmt.Errorf("sheet %s: merged or with a reason, yet not archived", sh.Slug)
+	}
+	return nil
+}
+
+// checkRedirect checks a former address: a slug a sheet could have had.
+func checkRedirect(r *model.SheetRedirect) error {
+	if !sheet.ValidSlug(r.Slug) {
+		return fmt.Errorf("redirect %q is not a valid sheet slug", r.Slug)
+	}
 	return nil
 }
 

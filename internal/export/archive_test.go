@@ -107,6 +107,7 @@ func snapshot(t *testing.T, s services) map[string]any {
 	grab("audit", func() (any, error) { return collect[model.AuditEntry](ctx, s.store) })
 	grab("comments", func() (any, error) { return collect[model.Comment](ctx, s.store) })
 	grab("board", func() (any, error) { return collect[model.BoardMember](ctx, s.store) })
+	grab("redirects", func() (any, error) { return collect[model.SheetRedirect](ctx, s.store) })
 	return out
 }
 
@@ -121,12 +122,25 @@ func TestArchiveRestoresExactly(t *testing.T) {
 		ctx := context.Background()
 		src := newServices(t, d)
 		fill(t, src)
+		// A rename leaves a redirect, and a duplicate merged into a sheet
+		// that comes after it must come back merged.
+		admin, _ := src.store.UserByUsername(ctx, "admin")
+		moved := "repair-cafe-du-port"
+		if _, err := src.sheets.Rename(ctx, admin, "repair-cafe", sheet.RenameInput{Slug: &moved}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := src.sheets.Create(ctx, admin, sheet.CreateInput{Title: "Atelier de réparation", Body: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.sheets.Merge(ctx, admin, moved, "atelier-de-reparation", "doublon"); err != nil {
+			t.Fatal(err)
+		}
 		var buf bytes.Buffer
 		m, err := export.WriteArchive(ctx, src.store, &buf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Counts["revisions"] != 5 || m.Counts["users"] != 5 || m.Counts["votes"] != 3 {
+		if m.Counts["revisions"] != 6 || m.Counts["users"] != 5 || m.Counts["votes"] != 3 || m.Counts["sheet_redirects"] != 1 {
 			t.Errorf("counts = %v", m.Counts)
 		}
 		if bytes.Contains(buf.Bytes(), []byte("$argon2id$")) {

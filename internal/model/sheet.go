@@ -23,10 +23,32 @@ type Sheet struct {
 	CreatedBy    int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// ArchivedAt is set while an admin has archived the sheet, with
+	// ArchiveReason: it leaves lists, search and the map, and readers get
+	// 410. MergedInto names the sheet a duplicate was merged into: its
+	// addresses then lead there.
+	ArchivedAt    *time.Time
+	ArchivedBy    *int64
+	ArchiveReason string
+	MergedInto    *int64
 }
 
 // TableName implements gorm's tabler.
 func (Sheet) TableName() string { return "sheets" }
+
+// SheetRedirect is an address a sheet left by a rename: it leads to the
+// sheet for ever.
+type SheetRedirect struct {
+	Slug      string `gorm:"primaryKey"`
+	SheetID   int64
+	CreatedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (SheetRedirect) TableName() string { return "sheet_redirects" }
+
+// Archived reports whether the sheet is archived (merged ones too).
+func (s *Sheet) Archived() bool { return s.ArchivedAt != nil }
 
 // Revision origins.
 const (

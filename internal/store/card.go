@@ -48,7 +48,7 @@ type CardRow struct {
 func (s *Store) Cards(ctx context.Context, f CardFilter) ([]CardRow, error) {
 	q := s.conn(ctx).Table("sheet_cards c").
 		Select(cardColumns).
-		Joins("JOIN sheets s ON s.id = c.sheet_id")
+		Joins("JOIN sheets s ON s.id = c.sheet_id AND s.archived_at IS NULL")
 	if f.Category != "" {
 		q = q.Where("c.categories LIKE ?", "%,"+likeEscape(f.Category)+",%")
 	}
@@ -81,7 +81,7 @@ func likeEscape(s string) string {
 func (s *Store) MapCards(ctx context.Context, category string) ([]CardRow, error) {
 	q := s.conn(ctx).Table("sheet_cards c").
 		Select("c.*, s.slug, s.published_number, s.head_number").
-		Joins("JOIN sheets s ON s.id = c.sheet_id").Where("c.lat IS NOT NULL")
+		Joins("JOIN sheets s ON s.id = c.sheet_id AND s.archived_at IS NULL").Where("c.lat IS NOT NULL")
 	if category != "" {
 		q = q.Where("c.categories LIKE ?", "%,"+likeEscape(category)+",%")
 	}
@@ -92,7 +92,7 @@ func (s *Store) MapCards(ctx context.Context, category string) ([]CardRow, error
 // CategoryCounts counts the sheets of each category.
 func (s *Store) CategoryCounts(ctx context.Context) (map[string]int, error) {
 	var all []string
-	if err := s.conn(ctx).Model(&model.SheetCard{}).Pluck("categories", &all).Error; err != nil {
+	if err := s.conn(ctx).Model(&model.SheetCard{}).Where("sheet_id IN (SELECT id FROM sheets WHERE archived_at IS NULL)").Pluck("categories", &all).Error; err != nil {
 		return nil, translate(err, "category counts")
 	}
 	counts := map[string]int{}
@@ -114,7 +114,7 @@ func (s *Store) CardsByIDs(ctx context.Context, ids []int64) (map[int64]CardRow,
 	}
 	var rows []CardRow
 	err := s.conn(ctx).Table("sheet_cards c").Select(cardColumns).
-		Joins("JOIN sheets s ON s.id = c.sheet_id").Where("c.sheet_id IN ?", ids).Scan(&rows).Error
+		Joins("JOIN sheets s ON s.id = c.sheet_id AND s.archived_at IS NULL").Where("c.sheet_id IN ?", ids).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "cards by ids")
 	}
@@ -128,7 +128,7 @@ func (s *Store) CardsByIDs(ctx context.Context, ids []int64) (map[int64]CardRow,
 func (s *Store) RecentlyValidated(ctx context.Context, limit int) ([]CardRow, error) {
 	var rows []CardRow
 	err := s.conn(ctx).Table("sheet_cards c").Select(cardColumns).
-		Joins("JOIN sheets s ON s.id = c.sheet_id").Where("s.published_number IS NOT NULL").
+		Joins("JOIN sheets s ON s.id = c.sheet_id AND s.archived_at IS NULL").Where("s.published_number IS NOT NULL").
 		Order("c.updated_at DESC, c.sheet_id DESC").Limit(limit).Scan(&rows).Error
 	return rows, translate(err, "recently validated")
 }

@@ -21,20 +21,32 @@ func (s *Store) CreateSheet(ctx context.Context, sh *model.Sheet) error {
 // SheetBySlug loads a sheet by its URL name. Every page of a sheet starts
 // with it, so it is a prepared statement scanned by hand (see queryRow).
 func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, error) {
-	row, err := s.queryRow(ctx, `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at FROM sheets WHERE slug = ?`, slug)
+	row, err := s.queryRow(ctx, `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at, archived_at, archived_by, archive_reason, merged_into FROM sheets WHERE slug = ?`, slug)
 	if err != nil {
 		return nil, translate(err, "prepare sheet lookup")
 	}
 	var sh model.Sheet
-	var published sql.NullInt64
+	var published, archivedBy, mergedInto sql.NullInt64
+	var archivedAt sql.NullTime
 	err = row.Scan(&sh.ID, &sh.Slug, &sh.Title, &sh.HeadNumber, &published,
-		&sh.CacheVersion, &sh.CreatedBy, &sh.CreatedAt, &sh.UpdatedAt)
+		&sh.CacheVersion, &sh.CreatedBy, &sh.CreatedAt, &sh.UpdatedAt,
+		&archivedAt, &archivedBy, &sh.ArchiveReason, &mergedInto)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}
 	if published.Valid {
 		n := int(published.Int64)
 		sh.PublishedNumber = &n
+	}
+	if archivedAt.Valid {
+		at := archivedAt.Time
+		sh.ArchivedAt = &at
+	}
+	if archivedBy.Valid {
+		sh.ArchivedBy = &archivedBy.Int64
+	}
+	if mergedInto.Valid {
+		sh.MergedInto = &mergedInto.Int64
 	}
 	return &sh, translate(err, "sheet %q", slug)
 }
@@ -47,11 +59,16 @@ func (s *Store) SheetsByTitle(ctx context.Context, title string) ([]model.Sheet,
 	return sheets, translate(err, "sheets titled %q", title)
 }
 
-// SlugTaken reports whether a slug is in use.
+// SlugTaken reports whether a slug is in use, by a sheet or as the old
+// address of one (which redirects for ever).
 func (s *Store) SlugTaken(ctx context.Context, slug string) (bool, error) {
 	var n int64
 	err := s.conn(ctx).Model(&model.Sheet{}).Where("slug = ?", slug).Count(&n).Error
-	return n > 0, translate(err, "slug %q taken", slug)
+	if err != nil || n > 0 {
+		return n > 0, translate(err, "slug %q taken", slug)
+	}
+	err = s.conn(ctx).Table("sheet_redirects").Where("slug = ?", slug).Count(&n).Error
+	return n > 0, translate(err, "slug %q redirected", slug)
 }
 
 // LockSheetBySlug loads a sheet inside the caller's transaction and keeps
@@ -102,7 +119,7 @@ func (s *Store) ListSheets(ctx context.Context, opts SheetListOptions) ([]model.
 	if s.db.Dialect == db.Postgres {
 		order = `slug COLLATE "C"`
 	}
-	q := s.conn(ctx).Order(order).Limit(opts.Limit)
+	q := s.conn(ctx).Where("archived_at IS NULL").Order(order).Limit(opts.Limit)
 	if opts.After != "" {
 		if s.db.Dialect == db.Postgres {
 			q = q.Where(`slug COLLATE "C" > ?`, opts.After)
@@ -117,7 +134,7 @@ func (s *Store) ListSheets(ctx context.Context, opts SheetListOptions) ([]model.
 // RecentSheets returns the most recently changed sheets.
 func (s *Store) RecentSheets(ctx context.Context, limit int) ([]model.Sheet, error) {
 	var list []model.Sheet
-	err := s.conn(ctx).Order("updated_at DESC, id DESC").Limit(limit).Find(&list).Error
+	err := s.conn(ctx).Where("archived_at IS NULL").Order("updated_at DESC, id DESC").Limit(limit).Find(&list).Error
 	return list, translate(err, "recent sheets")
 }
 

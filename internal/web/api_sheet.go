@@ -17,12 +17,23 @@ type apiCreateSheetRequest struct {
 	Summary string   `json:"summary"`
 	Meta    *apiMeta `json:"meta"`
 	Slug    string   `json:"slug"`
+	// Confirm false asks first whether the sheet exists (see
+	// similarAnswer); absent or true creates at once.
+	Confirm *bool `json:"confirm"`
 }
 
 func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 	var in apiCreateSheetRequest
 	if err := decodeJSON(c, &in); err != nil {
 		return err
+	}
+	if in.Confirm != nil && !*in.Confirm {
+		if err := sheet.CheckCreate(sheet.CreateInput{Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta}); err != nil {
+			return err
+		}
+		if done, err := h.similarAnswer(c, in.Title); done || err != nil {
+			return err
+		}
 	}
 	user := userOf(c)
 	sh, rev, err := h.sheets.Create(c.UserContext(), user, sheet.CreateInput{
@@ -102,6 +113,7 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 			"slug": sh.Slug, "title": rev.Title, "meta": rev.Meta, "body": rev.Body,
 			"revision": rev.Number, "head": sh.HeadNumber, "published": sh.PublishedNumber,
 			"pending": sheet.Pending(sh), "board": members, "open_review": openReview,
+			"archived": archivedOf(sh),
 		}, nil
 	})
 }

@@ -29,6 +29,9 @@ type apiPatchSheetRequest struct {
 	Meta         json.RawMessage `json:"meta"`
 	Minor        bool            `json:"minor"`
 	DraftSavedAt *time.Time      `json:"draft_saved_at"`
+	// Slug, or a title alone without base, makes the PATCH an admin's
+	// rename (see apiRename).
+	Slug *string `json:"slug"`
 }
 
 // apiPatchSheet is PATCH /sheets/{slug}. The patched content is the base
@@ -39,6 +42,12 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 	var in apiPatchSheetRequest
 	if err := decodeJSON(c, &in); err != nil {
 		return err
+	}
+	if in.Slug != nil || (in.Base == nil && in.Title != nil) {
+		if in.Base != nil || in.Body != nil || len(in.Meta) > 0 || in.Summary != "" || in.Minor || in.DraftSavedAt != nil {
+			return newError(fiber.StatusBadRequest, "bad_request", "error.rename_alone")
+		}
+		return h.apiRename(c, apiRenameRequest{Title: in.Title, Slug: in.Slug})
 	}
 	if in.Base == nil {
 		return sheet.ErrBaseRequired

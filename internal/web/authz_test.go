@@ -403,6 +403,29 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 	"POST /sheets/:slug/board": func(t *testing.T, w *world, role string) call {
 		return call{body: url.Values{"members": {"ba", "ba2", "ba3"}}}
 	},
+	"POST /api/v1/sheets/:slug/archive": func(t *testing.T, w *world, role string) call {
+		return call{body: map[string]any{"reason": "fermé"}}
+	},
+	"POST /api/v1/sheets/:slug/unarchive": func(t *testing.T, w *world, role string) call {
+		w.archiveA(t)
+		return call{}
+	},
+	"POST /api/v1/sheets/:slug/merge": func(t *testing.T, w *world, role string) call {
+		return call{body: map[string]any{"into": w.slugB, "reason": "doublon"}}
+	},
+	"POST /sheets/:slug/rename": func(t *testing.T, w *world, role string) call {
+		return call{body: url.Values{"title": {"Renommée par " + role}, "slug": {w.slugA + "-" + role}}}
+	},
+	"POST /sheets/:slug/archive": func(t *testing.T, w *world, role string) call {
+		return call{body: url.Values{"reason": {"fermé"}}}
+	},
+	"POST /sheets/:slug/unarchive": func(t *testing.T, w *world, role string) call {
+		w.archiveA(t)
+		return call{body: url.Values{}}
+	},
+	"POST /sheets/:slug/merge": func(t *testing.T, w *world, role string) call {
+		return call{body: url.Values{"into": {w.slugB}, "reason": {"doublon"}}}
+	},
 	// The same password again: the account keeps working for later tests.
 	"POST /account/password": func(t *testing.T, w *world, role string) call {
 		return call{body: url.Values{"current_password": {testutil.FixturePassword}, "password": {testutil.FixturePassword}}}
@@ -444,6 +467,14 @@ func (w *world) commentOfSam(t *testing.T) string {
 	t.Helper()
 	r := mustAPI(t, w.f.a, http.MethodPost, "/sheets/"+w.slugA+"/comments", "sam", map[string]any{"body": "Un message de sam."}, http.StatusCreated)
 	return strconv.FormatInt(int64(r["id"].(float64)), 10)
+}
+
+// archiveA archives sheet A, unless it is already.
+func (w *world) archiveA(t *testing.T) {
+	t.Helper()
+	if !w.sheet(t, w.slugA).Archived() {
+		mustAPI(t, w.f.a, http.MethodPost, "/sheets/"+w.slugA+"/archive", "admin", map[string]any{"reason": "fermé"}, http.StatusOK)
+	}
 }
 
 // closeOpenReviewOfA withdraws A's open review, if any, so a submission can

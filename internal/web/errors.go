@@ -118,6 +118,8 @@ func invalidSheetError(e *sheet.InvalidError) *httpError {
 		return newError(fiber.StatusRequestEntityTooLarge, "too_large", e.Key, e.Args...)
 	case "control_character":
 		return newError(fiber.StatusBadRequest, e.Code, e.Key, e.Args...)
+	case "slug_taken", "already_archived", "not_archived":
+		return newError(fiber.StatusConflict, e.Code, e.Key, e.Args...)
 	}
 	return newError(fiber.StatusUnprocessableEntity, e.Code, e.Key, e.Args...)
 }

@@ -28,7 +28,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.readBody, h.requireLogin, h.apiPreview)
 
 	// JSON API for programs: bearer tokens, or a browser session for reads.
-	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.readBody)
+	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.readBody, h.sheetAddress)
 	api.Get("/sheets", h.apiListSheets)
 	api.Post("/sheets", h.requireLogin, h.apiCreateSheet)
 	api.Get("/sheets/:slug", h.apiShowSheet)
@@ -39,6 +39,9 @@ func (h *handler) routes(app *fiber.App) {
 	api.Get("/sheets/:slug/diff", h.apiDiff)
 	api.Get("/sheets/:slug/export.md", h.exportMarkdown)
 	api.Post("/sheets/:slug/restore", h.requireLogin, h.apiRestore)
+	api.Post("/sheets/:slug/archive", h.requireAdmin, h.apiArchiveSheet)
+	api.Post("/sheets/:slug/unarchive", h.requireAdmin, h.apiUnarchiveSheet)
+	api.Post("/sheets/:slug/merge", h.requireAdmin, h.apiMergeSheet)
 	api.Get("/sheets/:slug/comments", h.apiComments)
 	api.Post("/sheets/:slug/comments", h.requireLogin, h.apiCreateComment)
 	api.Delete("/comments/:id", h.requireLogin, h.apiHideComment)
@@ -69,7 +72,7 @@ func (h *handler) routes(app *fiber.App) {
 	// Pages for people. A route that reads a body must sit in this group
 	// or the API's, or chain readBody itself: bodies are read there, up
 	// to the route's limit, and nowhere else (see body_limit.go).
-	pages := app.Group("", h.loadSession, h.readBody, h.browserText, h.checkCSRF)
+	pages := app.Group("", h.loadSession, h.readBody, h.browserText, h.checkCSRF, h.sheetAddress)
 	pages.Get("/", h.showHomePage)
 	pages.Get("/login", h.showLoginPage)
 	pages.Post("/login", h.login)
@@ -117,6 +120,13 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Post("/sheets/:slug/reviews/:id/withdraw", h.requireLogin, h.withdrawReview)
 	pages.Get("/sheets/:slug/board", h.requireAdmin, h.showBoardPage)
 	pages.Post("/sheets/:slug/board", h.requireAdmin, h.updateBoard)
+
+	// Running the atlas: rename, archive, merge (issue 15).
+	pages.Get("/sheets/:slug/admin", h.requireAdmin, h.showSheetAdminPage)
+	pages.Post("/sheets/:slug/rename", h.requireAdmin, h.renameSheet)
+	pages.Post("/sheets/:slug/archive", h.requireAdmin, h.archiveSheet)
+	pages.Post("/sheets/:slug/unarchive", h.requireAdmin, h.unarchiveSheet)
+	pages.Post("/sheets/:slug/merge", h.requireAdmin, h.mergeSheet)
 	pages.Get("/inbox", h.requireLogin, h.showInboxPage)
 	pages.Post("/inbox/read", h.requireLogin, h.markInboxRead)
 

@@ -62,6 +62,9 @@ type editPage struct {
 	Preview   template.HTML
 	// Drafts is the account's unsaved draft of this sheet, if any.
 	Drafts draftState
+	// Similar are the sheets whose title is close to a new sheet's: the
+	// page asks whether it exists already.
+	Similar []model.Sheet
 }
 
 // formFromRevision fills the editor with a stored text. Control
@@ -177,6 +180,20 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 	var from *time.Time
 	if err == nil {
 		from, err = savedFrom(c)
+	}
+	if err == nil {
+		err = sheet.CheckCreate(sheet.CreateInput{Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta})
+	}
+	if err == nil && c.FormValue("confirm") != "1" {
+		// A title close to an existing sheet's asks first, keeping what
+		// was typed, with a button to create anyway.
+		var similar []model.Sheet
+		if similar, err = h.sheets.Similar(c.UserContext(), form.Title); err == nil && len(similar) > 0 {
+			b := h.base(c, "")
+			b.Title = b.T("sheet.new")
+			p := editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories), Similar: similar}
+			return h.views.render(c, fiber.StatusConflict, pageSheetEdit, p)
+		}
 	}
 	if err == nil {
 		var sh *model.Sheet

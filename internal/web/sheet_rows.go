@@ -169,6 +169,9 @@ func (r *sheetRows) FeedLive(live bool) {
 // trusted; everyone else reads the database, so people see their own
 // writes at once.
 func (h *handler) sheetForPage(c *fiber.Ctx) (*model.Sheet, error) {
+	if sh, ok := c.Locals(localAddressed).(*model.Sheet); ok && sh.Slug == c.Params("slug") {
+		return sh, nil // found by sheetAddress for this request
+	}
 	if h.anonymousCacheable(c) {
 		return h.caches.sheet(c.UserContext(), c.Params("slug"), h.store.SheetBySlug)
 	}

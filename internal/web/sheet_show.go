@@ -18,6 +18,9 @@ type sheetPage struct {
 	Base
 	Sheet    *model.Sheet
 	Revision *model.Revision
+	// MergedFrom are the duplicates merged into this sheet, whose history
+	// stays readable at their own address.
+	MergedFrom []model.Sheet
 	// Article is the part that depends on the revision alone, kept
 	// rendered (see article); the template prints ArticleMarker where it
 	// goes.
@@ -201,6 +204,9 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	}
 	if p.Pending {
 		p.PendingNotice, p.PendingTo = pendingNotice(p.Lang, sh, p.OpenReview)
+	}
+	if p.MergedFrom, err = h.store.MergedInto(c.UserContext(), sh.ID); err != nil {
+		return sheetPage{}, err
 	}
 	p.IsAdmin = user.IsAdmin()
 	if user != nil {

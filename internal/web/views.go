@@ -45,6 +45,7 @@ const (
 	pageMap          = "map"
 	pageDiscussion   = "sheet_discussion"
 	pagePerson       = "person"
+	pageSheetAdmin   = "sheet_admin"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -54,6 +55,7 @@ var pageNames = []string{
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
 	pagePerson,
+	pageSheetAdmin,
 }
 
 type views struct {

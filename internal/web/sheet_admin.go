@@ -1,0 +1,310 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/auth"
+	"atlas/internal/model"
+	"atlas/internal/sheet"
+	"atlas/internal/store"
+)
+
+// localAddressed holds the sheet sheetAddress found for the request, which
+// sheetForPage then reuses.
+const localAddressed = "addressed_sheet"
+
+// sheetAddress stands before every route under /sheets/{slug} and
+// /api/v1/sheets/{slug}:
+//
+//   - an address a sheet left by a rename answers 301 (GET, HEAD) or 308
+//     (any other method, which keeps the method and the body) to the same
+//     path under its present address, query included, for ever;
+//   - a duplicate merged into another does the same towards the sheet it
+//     was merged into, except for its history (history, revisions, diff),
+//     which stays readable at its own address;
+//   - an archived sheet answers 410 with the reason to everyone but admins.
+func (h *handler) sheetAddress(c *fiber.Ctx) error {
+	prefix := "/sheets/"
+	if isAPI(c) {
+		prefix = "/api/v1/sheets/"
+	}
+	path := c.Path()
+	if !strings.HasPrefix(path, prefix) {
+		return c.Next()
+	}
+	slug, rest, _ := strings.Cut(path[len(prefix):], "/")
+	if slug == "" || sheet.ReservedSlug(slug) {
+		return c.Next()
+	}
+	if rest != "" {
+		rest = "/" + rest
+	}
+	ctx := c.UserContext()
+	var sh *model.Sheet
+	var err error
+	if h.anonymousCacheable(c) {
+		sh, err = h.caches.sheet(ctx, slug, h.store.SheetBySlug)
+	} else {
+		sh, err = h.store.SheetBySlug(ctx, slug)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		id, ok, err := h.store.RedirectOf(ctx, slug)
+		if err != nil || !ok {
+			return cmpErr(err, c.Next)
+		}
+		to, err := h.store.SheetByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		return movedTo(c, prefix+to.Slug+restAsSent(c, prefix, rest))
+	}
+	if err != nil {
+		return err
+	}
+	// An admin may still reach a merged duplicate's admin page and undo
+	// the merge.
+	undoing := userOf(c).IsAdmin() && adminPath(rest)
+	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !undoing {
+		to, err := h.store.SheetByID(ctx, *sh.MergedInto)
+		if err != nil {
+			return err
+		}
+		return movedTo(c, prefix+to.Slug+restAsSent(c, prefix, rest))
+	}
+	if sh.Archived() && sh.MergedInto == nil && !userOf(c).IsAdmin() {
+		// Who may not write is told so first, as on a live sheet: nobody
+		// signed in is asked to, and only admins manage a sheet.
+		if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead && userOf(c) == nil {
+			return h.requireLogin(c)
+		}
+		if adminPath(rest) {
+			return auth.ErrForbidden
+		}
+		// An archive is undone: browsers must ask again, not keep the 410.
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		return newError(fiber.StatusGone, "archived", "error.sheet_archived", sh.ArchiveReason)
+	}
+	c.Locals(localAddressed, sh)
+	return c.Next()
+}
+
+// archivedOf is what the API says of an archive, which only admins see:
+// null, or the reason and date.
+func archivedOf(sh *model.Sheet) any {
+	if !sh.Archived() {
+		return nil
+	}
+	return fiber.Map{"reason": sh.ArchiveReason, "at": sh.ArchivedAt.UTC().Format(time.RFC3339)}
+}
+
+// cmpErr returns err when there is one, and next's answer otherwise.
+func cmpErr(err error, next func() error) error {
+	if err != nil {
+		return err
+	}
+	return next()
+}
+
+// restAsSent is the part of the path after the slug as the client sent
+// it, still percent-encoded, so that a redirect repeats it byte for byte
+// and never decodes, say, a line break into the Location header.
+func restAsSent(c *fiber.Ctx, prefix, decoded string) string {
+	orig := string(c.Request().URI().PathOriginal())
+	if !strings.HasPrefix(orig, prefix) {
+		return decoded
+	}
+	if _, rest, ok := strings.Cut(orig[len(prefix):], "/"); ok {
+		return "/" + rest
+	}
+	return ""
+}
+
+// movedTo answers a request to a sheet's former address: 301 for reads,
+// 308 for writes, so that a client repeating a write repeats it whole.
+func movedTo(c *fiber.Ctx, path string) error {
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		path += "?" + string(q)
+	}
+	status := fiber.StatusMovedPermanently
+	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
+		status = fiber.StatusPermanentRedirect
+	}
+	// Permanent, yet a sheet renamed back takes its old address again:
+	// browsers revalidate rather than keep the redirect.
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Redirect(path, status)
+}
+
+// mergedHistoryPath reports whether rest is a part of a merged duplicate
+// that stays at its own address: its history, revisions and diffs.
+func mergedHistoryPath(rest string) bool {
+	for _, p := range []string{"/history", "/revisions", "/diff"} {
+		if rest == p || strings.HasPrefix(rest, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// adminPath reports whether rest is where an admin manages a sheet.
+func adminPath(rest string) bool {
+	switch rest {
+	case "/admin", "/rename", "/archive", "/unarchive", "/merge":
+		return true
+	}
+	return false
+}
+
+// apiRenameRequest is the body of a rename: PATCH /sheets/{slug} with no
+// base and only these fields.
+type apiRenameRequest struct {
+	Title *string `json:"title"`
+	Slug  *string `json:"slug"`
+}
+
+// apiRename answers PATCH /sheets/{slug} for a rename (admins only).
+func (h *handler) apiRename(c *fiber.Ctx, in apiRenameRequest) error {
+	u := userOf(c)
+	if !u.IsAdmin() {
+		return newError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
+	}
+	sh, err := h.sheets.Rename(c.UserContext(), u, c.Params("slug"), sheet.RenameInput{Title: in.Title, Slug: in.Slug})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": sh.Slug, "title": sh.Title, "head": sh.HeadNumber})
+}
+
+type apiArchiveRequest struct {
+	Reason string `json:"reason"`
+}
+
+type apiMergeRequest struct {
+	Into   string `json:"into"`
+	Reason string `json:"reason"`
+}
+
+// apiArchiveSheet is POST /sheets/{slug}/archive (admins).
+func (h *handler) apiArchiveSheet(c *fiber.Ctx) error {
+	var in apiArchiveRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.sheets.Archive(c.UserContext(), userOf(c), c.Params("slug"), in.Reason); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": true, "reason": strings.TrimSpace(in.Reason)})
+}
+
+// apiUnarchiveSheet is POST /sheets/{slug}/unarchive (admins).
+func (h *handler) apiUnarchiveSheet(c *fiber.Ctx) error {
+	if err := h.sheets.Unarchive(c.UserContext(), userOf(c), c.Params("slug")); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": false})
+}
+
+// apiMergeSheet is POST /sheets/{slug}/merge (admins).
+func (h *handler) apiMergeSheet(c *fiber.Ctx) error {
+	var in apiMergeRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), in.Into, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": c.Params("slug"), "merged_into": target.Slug})
+}
+
+// sheetAdminPage is where an admin renames, archives or merges a sheet.
+type sheetAdminPage struct {
+	Base
+	Sheet  *model.Sheet
+	Tabs   sheetTabs
+	Error  string
+	Into   string // the merge target, kept through a refusal
+	Reason string
+}
+
+func (h *handler) renderSheetAdmin(c *fiber.Ctx, status int, message string) error {
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	p := sheetAdminPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabRead, true), Error: message,
+		Into: c.FormValue("into"), Reason: c.FormValue("reason")}
+	return h.views.render(c, status, pageSheetAdmin, p)
+}
+
+func (h *handler) showSheetAdminPage(c *fiber.Ctx) error {
+	return h.renderSheetAdmin(c, fiber.StatusOK, "")
+}
+
+// adminFormDone answers a form of the admin page: the refusal on the page,
+// kept input included, or a flash and the sheet's page.
+func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error {
+	if err != nil {
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return h.renderSheetAdmin(c, he.Status, he.Message(langOf(c)))
+	}
+	h.flash(c, "success", flash)
+	return redirect(c, to)
+}
+
+func (h *handler) renameSheet(c *fiber.Ctx) error {
+	title, slug := c.FormValue("title"), c.FormValue("slug")
+	in := sheet.RenameInput{Title: &title, Slug: &slug}
+	sh, err := h.sheets.Rename(c.UserContext(), userOf(c), c.Params("slug"), in)
+	if errors.Is(err, sheet.ErrUnchanged) {
+		return redirect(c, "/sheets/"+c.Params("slug"))
+	}
+	to := ""
+	if sh != nil {
+		to = "/sheets/" + sh.Slug
+	}
+	return h.adminFormDone(c, err, "sheet_renamed", to)
+}
+
+func (h *handler) archiveSheet(c *fiber.Ctx) error {
+	err := h.sheets.Archive(c.UserContext(), userOf(c), c.Params("slug"), c.FormValue("reason"))
+	return h.adminFormDone(c, err, "sheet_archived", "/sheets/"+c.Params("slug"))
+}
+
+func (h *handler) unarchiveSheet(c *fiber.Ctx) error {
+	err := h.sheets.Unarchive(c.UserContext(), userOf(c), c.Params("slug"))
+	return h.adminFormDone(c, err, "sheet_unarchived", "/sheets/"+c.Params("slug"))
+}
+
+func (h *handler) mergeSheet(c *fiber.Ctx) error {
+	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), c.FormValue("into"), c.FormValue("reason"))
+	to := ""
+	if target != nil {
+		to = "/sheets/" + target.Slug
+	}
+	return h.adminFormDone(c, err, "sheet_merged", to)
+}
+
+// similarAnswer answers 409 similar_exists, naming the candidates, when a
+// new sheet's title is close to existing ones'; done is false otherwise.
+func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err error) {
+	similar, err := h.sheets.Similar(c.UserContext(), title)
+	if err != nil || len(similar) == 0 {
+		return false, err
+	}
+	list := make([]fiber.Map, len(similar))
+	names := make([]string, len(similar))
+	for i, sh := range similar {
+		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
+		names[i] = sh.Title
+	}
+	msg := newError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
+	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
+}
