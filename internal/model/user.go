@@ -63,3 +63,25 @@ type APIToken struct {
 
 // TableName implements gorm's tabler.
 func (APIToken) TableName() string { return "api_tokens" }
+
+// Purposes of a one-time link.
+const (
+	LinkSetup    = "setup"    // creates the first admin of a new atlas
+	LinkPassword = "password" // sets an account's password
+)
+
+// OneTimeLink is a setup or password link. Only the SHA-256 of its token
+// is kept; UsedAt is set once, by the conditional UPDATE that uses it.
+type OneTimeLink struct {
+	ID        int64
+	Purpose   string
+	TokenHash string
+	UserID    *int64
+	CreatedBy *int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// TableName implements gorm's tabler.
+func (OneTimeLink) TableName() string { return "one_time_links" }

@@ -20,6 +20,10 @@ const (
 	// AuditPasswordChange records a new password and the API tokens it
 	// ended.
 	AuditPasswordChange = "password_change"
+	// AuditSetup records the first admin, made through the setup link.
+	AuditSetup = "setup"
+	// AuditPasswordLink records a password link made for an account.
+	AuditPasswordLink = "password_link"
 )
 
 // AppendAudit writes an audit entry. The table refuses updates and deletes.
