@@ -436,6 +436,37 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
 		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"password": {"un mot de passe tout neuf"}}}
 	},
+	"POST /admin/users/:id/reset-link": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": strconv.FormatInt(w.victim(t).ID, 10)}}
+	},
+	"POST /api/v1/users/:username/reset-link": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"username": w.victim(t).Username}}
+	},
+	// The world has accounts: every setup link is dead.
+	"GET /setup/:token":  func(t *testing.T, w *world, role string) call { return call{vars: map[string]string{"token": "mort"}} },
+	"POST /setup/:token": func(t *testing.T, w *world, role string) call { return call{vars: map[string]string{"token": "mort"}} },
+	// A fresh password link of a fresh account: whoever holds it uses it.
+	"GET /password/:token": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"token": w.passwordLink(t)}}
+	},
+	"POST /password/:token": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"token": w.passwordLink(t)}, body: url.Values{"password": {"un mot de passe tout neuf"}}}
+	},
+}
+
+// victim is a fresh contributor account.
+func (w *world) victim(t *testing.T) *model.User {
+	w.f.n++
+	return testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
+}
+
+// passwordLink is the token of a fresh password link for a fresh account.
+func (w *world) passwordLink(t *testing.T) string {
+	l, err := w.f.a.auth.NewPasswordLink(context.Background(), nil, w.victim(t), "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Token
 }
 
 // commentOfSam posts a message on sheet A as the submitter, who plays no

@@ -75,6 +75,13 @@ func wellFormedToken(token string) bool {
 	})
 }
 
+// anonymousForm says whether a path's form is posted by someone not signed
+// in, with the login cookie's token: the login form and the one-time
+// links' forms.
+func anonymousForm(path string) bool {
+	return path == "/login" || strings.HasPrefix(path, "/setup/") || strings.HasPrefix(path, "/password/")
+}
+
 // loginBase is the base of the login page: its form carries the session's
 // token when there is a session, else the login cookie's.
 func (h *handler) loginBase(c *fiber.Ctx) Base {

@@ -44,6 +44,8 @@ const (
 	pageSearch       = "search"
 	pageMap          = "map"
 	pageDiscussion   = "sheet_discussion"
+	pageSetup        = "setup"
+	pagePasswordLink = "password_link"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -52,6 +54,7 @@ var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
+	pageSetup, pagePasswordLink,
 }
 
 type views struct {
