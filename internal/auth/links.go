@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -209,4 +210,47 @@ func (s *Service) useLink(ctx context.Context, id int64, now time.Time) error {
 		return ErrLinkDead
 	}
 	return err
+}
+
+// Limits of "Mot de passe oublié ?": an address asks a few times, then
+// waits longer and longer; an account gets a couple of mails, then at
+// most one in a while, whoever asks.
+var (
+	forgotAddressPolicy = throttlePolicy{free: 5, first: time.Minute, most: time.Hour}
+	forgotAccountPolicy = throttlePolicy{free: 2, first: 15 * time.Minute, most: 24 * time.Hour}
+)
+
+// PasswordMailFor decides whether someone at address who typed login (a
+// username or an e-mail address) gets a password link mailed, and to which
+// account: nil when none matches, the account is disabled, or its mails
+// are rate-limited, so that the page's answer is the same whatever the
+// case. Only the address's own limit shows, as a ThrottledError: it says
+// nothing about any account.
+func (s *Service) PasswordMailFor(ctx context.Context, login, address string) (*model.User, error) {
+	now := s.now()
+	if _, _, err := s.countFailure(ctx, throttleKey{HashToken("forgot-address:" + address), forgotAddressPolicy}, now, true); err != nil {
+		return nil, err
+	}
+	login = strings.TrimSpace(login)
+	if login == "" {
+		return nil, nil
+	}
+	u, err := s.store.UserByLogin(ctx, login)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, nil
+	}
+	_, _, err = s.countFailure(ctx, throttleKey{HashToken(fmt.Sprintf("forgot-account:%d", u.ID)), forgotAccountPolicy}, now, true)
+	if errors.Is(err, ErrThrottled) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }

@@ -11,7 +11,7 @@ import "slices"
 // checks that every word of the routes is here. Sorted.
 var reservedSlugs = []string{
 	"account", "admin", "amend", "amendments", "api", "audit", "board", "changes", "comments",
-	"delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "healthz", "hide", "history",
+	"delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "forgot", "healthz", "hide", "history",
 	"inbox", "lang", "login", "logout", "map", "metrics", "new", "password", "preview", "read",
 	"record", "reset-link", "restore", "reviews", "revisions", "search", "setup", "sheets", "static", "tokens", "users",
 	"v1", "votes", "withdraw",

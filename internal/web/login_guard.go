@@ -79,7 +79,7 @@ func wellFormedToken(token string) bool {
 // in, with the login cookie's token: the login form and the one-time
 // links' forms.
 func anonymousForm(path string) bool {
-	return path == "/login" || strings.HasPrefix(path, "/setup/") || strings.HasPrefix(path, "/password/")
+	return path == "/login" || path == "/forgot" || strings.HasPrefix(path, "/setup/") || strings.HasPrefix(path, "/password/")
 }
 
 // loginBase is the base of the login page: its form carries the session's

@@ -76,6 +76,8 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Post("/setup/:token", h.completeSetup)
 	pages.Get("/password/:token", h.showPasswordLinkPage)
 	pages.Post("/password/:token", h.usePasswordLink)
+	pages.Get("/forgot", h.showForgotPage)
+	pages.Post("/forgot", h.sendPasswordMail)
 	pages.Get("/lang/:lang", h.switchLanguage)
 	pages.Get("/sheets", h.showSheetListPage)
 	pages.Get("/sheets/new", h.requireLogin, h.showNewSheetPage)

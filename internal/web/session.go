@@ -10,6 +10,8 @@ import (
 
 type loginPage struct {
 	Base
+	// Forgot offers "Mot de passe oublié ?": only with a mail relay.
+	Forgot   bool
 	Next     string
 	Username string
 	Error    string
@@ -33,7 +35,7 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 	}
 	b := h.loginBase(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next"))})
+	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords()})
 }
 
 func (h *handler) login(c *fiber.Ctx) error {
@@ -50,7 +52,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		if !refused {
 			return err
 		}
-		p := loginPage{Base: b, Next: next, Username: username, Error: message}
+		p := loginPage{Base: b, Next: next, Username: username, Error: message, Forgot: h.canMailPasswords()}
 		if kept != nil {
 			p.Kept, p.KeptBody, p.KeptSummary = c.FormValue("kept"), kept.Form.Body, kept.Form.Summary
 			p.KeptNotice = b.T("login.kept")

@@ -46,6 +46,7 @@ const (
 	pageDiscussion   = "sheet_discussion"
 	pageSetup        = "setup"
 	pagePasswordLink = "password_link"
+	pageForgot       = "forgot"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -54,7 +55,7 @@ var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
-	pageSetup, pagePasswordLink,
+	pageSetup, pagePasswordLink, pageForgot,
 }
 
 type views struct {

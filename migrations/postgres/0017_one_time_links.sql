@@ -19,3 +19,12 @@ CREATE INDEX one_time_links_expires_at ON one_time_links (expires_at);
 -- Login by e-mail, whatever its case: the lookup is on lower(email).
 CREATE INDEX users_email_lower ON users (lower(email));
 CREATE INDEX users_username_lower ON users (lower(username));
+
+-- "Mot de passe oublié ?" queues its mail in the outbox too: a row is a
+-- notification's mail (kind 'notification') or a password link for an
+-- account (kind 'password_link', user_id set). The link itself is made
+-- when the mail is sent, so its token is never stored.
+ALTER TABLE mail_outbox ADD COLUMN kind text NOT NULL DEFAULT 'notification' CHECK (kind IN ('notification', 'password_link'));
+ALTER TABLE mail_outbox ALTER COLUMN notification_id DROP NOT NULL;
+ALTER TABLE mail_outbox ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;
+CREATE INDEX mail_outbox_user_id ON mail_outbox (user_id);
