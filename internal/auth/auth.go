@@ -166,8 +166,12 @@ func (s *Service) checkPassword(ctx context.Context, username, password string) 
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %q: %w", u.Username, err)
 	}
-	if !ok || u.Disabled {
+	if !ok || u.Disabled || u.State == model.UserRefused {
 		return nil, ErrBadCredentials
+	}
+	if u.State == model.UserPending {
+		// Said only to whoever knows the password.
+		return nil, ErrPending
 	}
 	return u, nil
 }
@@ -238,7 +242,7 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 	if sess.UserID == nil {
 		return sess, nil, nil
 	}
-	if u == nil || u.Disabled {
+	if !u.CanSignIn() {
 		return nil, nil, ErrNoSession
 	}
 	return sess, u, nil
@@ -267,7 +271,7 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 	if err != nil {
 		return nil, err
 	}
-	if u.Disabled {
+	if !u.CanSignIn() {
 		return nil, ErrBadCredentials
 	}
 	// The last use is kept to the minute: a busy program must not turn

@@ -165,7 +165,7 @@ func (s *Service) PasswordLinkUser(ctx context.Context, token string) (*model.Us
 		return nil, err
 	}
 	u, err := s.store.UserByID(ctx, *l.UserID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.CanSignIn()) {
 		return nil, ErrLinkDead
 	}
 	return u, err
@@ -242,7 +242,7 @@ func (s *Service) PasswordMailFor(ctx context.Context, login, address string) (*
 	if err != nil {
 		return nil, err
 	}
-	if u.Disabled {
+	if !u.CanSignIn() {
 		return nil, nil
 	}
 	_, _, err = s.countFailure(ctx, throttleKey{HashToken(fmt.Sprintf("forgot-account:%d", u.ID)), forgotAccountPolicy}, now, true)

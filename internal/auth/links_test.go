@@ -205,3 +205,35 @@ func TestLoginByEmailOrName(t *testing.T) {
 		}
 	})
 }
+
+// TestSignupNeedsAnAdminFirst: no sign-up before the setup link is used
+// (it would kill it); closed mode refuses; only admins decide.
+func TestSignupNeedsAnAdminFirst(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st := store.New(d)
+		svc := auth.NewService(st)
+		in := auth.NewUser{Username: "lou", Email: "lou@example.org", Password: "un mot de passe à moi"}
+		if _, err := svc.SignUp(ctx, auth.SignupOpen, in, "192.0.2.1"); !errors.Is(err, auth.ErrSignupClosed) {
+			t.Errorf("sign-up on an atlas without admin: %v", err)
+		}
+		admin := testutil.User(t, st, "admin", model.RoleAdmin)
+		if _, err := svc.SignUp(ctx, auth.SignupClosed, in, "192.0.2.1"); !errors.Is(err, auth.ErrSignupClosed) {
+			t.Errorf("closed sign-up: %v", err)
+		}
+		lou, err := svc.SignUp(ctx, auth.SignupApproval, in, "192.0.2.1")
+		if err != nil || lou.State != model.UserPending || lou.Role != model.RoleContributor {
+			t.Fatalf("approval sign-up: %+v %v", lou, err)
+		}
+		marie := testutil.User(t, st, "marie", model.RoleContributor)
+		if err := svc.DecideSignup(ctx, marie, lou, true, ""); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("a contributor approved: %v", err)
+		}
+		if err := svc.DecideSignup(ctx, admin, lou, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DecideSignup(ctx, admin, lou, false, ""); !errors.Is(err, auth.ErrNotPending) {
+			t.Errorf("refused an active account: %v", err)
+		}
+	})
+}

@@ -46,6 +46,10 @@ type Config struct {
 	// served: they tell the world the atlas's traffic and internals.
 	MetricsAddr  string
 	MetricsToken string
+	// Signup is who may make an account from the login page
+	// (ATLAS_SIGNUP): closed (admins only), approval (an admin says yes)
+	// or open.
+	Signup string
 }
 
 // Defaults is every default in one place.
@@ -57,6 +61,7 @@ var Defaults = Config{
 	TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 	TileAttribution: "© les contributeurs et contributrices d'OpenStreetMap",
 	AccessLog:       true,
+	Signup:          "closed",
 }
 
 // maxHashConcurrency keeps a mistyped bound from letting hashing take
@@ -92,6 +97,7 @@ func Load(getenv func(string) string) (Config, error) {
 	str("ATLAS_TILE_ATTRIBUTION", &c.TileAttribution)
 	str("ATLAS_METRICS_ADDR", &c.MetricsAddr)
 	str("ATLAS_METRICS_TOKEN", &c.MetricsToken)
+	str("ATLAS_SIGNUP", &c.Signup)
 
 	c.AutoMigrate = !c.IsPostgres()
 	boolean := func(key string, dst *bool) {
@@ -184,6 +190,9 @@ func (c Config) validate() error {
 	}
 	if !i18n.Supported(c.Lang) {
 		problems = append(problems, "ATLAS_LANG must be one of "+strings.Join(i18n.Languages, ", "))
+	}
+	if c.Signup != "closed" && c.Signup != "approval" && c.Signup != "open" {
+		problems = append(problems, "ATLAS_SIGNUP must be closed, approval or open")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		problems = append(problems, "ATLAS_LOG_FORMAT must be text or json")
@@ -278,6 +287,7 @@ func (c Config) Lines() []string {
 		{"ATLAS_HASH_CONCURRENCY", strconv.Itoa(r.HashConcurrency)},
 		{"ATLAS_METRICS_ADDR", r.MetricsAddr},
 		{"ATLAS_METRICS_TOKEN", r.MetricsToken},
+		{"ATLAS_SIGNUP", r.Signup},
 	}
 	lines := make([]string, len(pairs))
 	for i, p := range pairs {

@@ -19,12 +19,28 @@ type User struct {
 	PasswordHash string
 	Role         string
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// State is UserActive, or UserPending/UserRefused for a
+	// self-registered account an admin has not accepted.
+	State     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName implements gorm's tabler.
 func (User) TableName() string { return "users" }
+
+// States of an account.
+const (
+	UserActive  = "active"
+	UserPending = "pending" // self-registered, waiting for an admin's yes
+	UserRefused = "refused"
+)
+
+// CanSignIn says whether the account may sign in or act: enabled and
+// accepted.
+func (u *User) CanSignIn() bool {
+	return u != nil && !u.Disabled && (u.State == UserActive || u.State == "")
+}
 
 // IsAdmin reports whether the account administers the atlas.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }

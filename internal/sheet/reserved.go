@@ -10,10 +10,10 @@ import "slices"
 // new-2), and a slug asked for by name is refused. A test in internal/web
 // checks that every word of the routes is here. Sorted.
 var reservedSlugs = []string{
-	"account", "admin", "amend", "amendments", "api", "audit", "board", "changes", "comments",
+	"account", "admin", "amend", "amendments", "api", "approve", "audit", "board", "changes", "comments",
 	"delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "forgot", "healthz", "hide", "history",
 	"inbox", "lang", "login", "logout", "map", "metrics", "new", "password", "preview", "read",
-	"record", "reset-link", "restore", "reviews", "revisions", "search", "setup", "sheets", "static", "tokens", "users",
+	"record", "refuse", "reset-link", "restore", "reviews", "revisions", "search", "setup", "sheets", "signup", "static", "tokens", "users",
 	"v1", "votes", "withdraw",
 }
 

@@ -442,6 +442,18 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 	"POST /api/v1/users/:username/reset-link": func(t *testing.T, w *world, role string) call {
 		return call{vars: map[string]string{"username": w.victim(t).Username}}
 	},
+	"POST /admin/users/:id/approve": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": strconv.FormatInt(w.pending(t).ID, 10)}}
+	},
+	"POST /admin/users/:id/refuse": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": strconv.FormatInt(w.pending(t).ID, 10)}}
+	},
+	"POST /api/v1/users/:username/approve": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"username": w.pending(t).Username}}
+	},
+	"POST /api/v1/users/:username/refuse": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"username": w.pending(t).Username}}
+	},
 	// The world has accounts: every setup link is dead.
 	"GET /setup/:token":  func(t *testing.T, w *world, role string) call { return call{vars: map[string]string{"token": "mort"}} },
 	"POST /setup/:token": func(t *testing.T, w *world, role string) call { return call{vars: map[string]string{"token": "mort"}} },
@@ -458,6 +470,15 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 func (w *world) victim(t *testing.T) *model.User {
 	w.f.n++
 	return testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
+}
+
+// pending is a fresh account waiting for an admin's yes.
+func (w *world) pending(t *testing.T) *model.User {
+	u := w.victim(t)
+	if err := w.f.a.store.DecideUserState(context.Background(), u.ID, model.UserPending, model.UserActive); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // passwordLink is the token of a fresh password link for a fresh account.

@@ -108,6 +108,8 @@ var knownErrors = []struct {
 	{store.ErrConflict, fiber.StatusConflict, "conflict"},
 	{auth.ErrLinkDead, fiber.StatusGone, "link_dead"},
 	{auth.ErrSetupDone, fiber.StatusConflict, "setup_done"},
+	{auth.ErrSignupClosed, fiber.StatusNotFound, "not_found"},
+	{auth.ErrNotPending, fiber.StatusConflict, "not_pending"},
 }
 
 // invalidSheetError keeps the sheet service's code, except for a body

@@ -11,7 +11,9 @@ import (
 type loginPage struct {
 	Base
 	// Forgot offers "Mot de passe oublié ?": only with a mail relay.
-	Forgot   bool
+	Forgot bool
+	// Signup offers "Créer un compte" (ATLAS_SIGNUP approval or open).
+	Signup   bool
 	Next     string
 	Username string
 	Error    string
@@ -35,7 +37,7 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 	}
 	b := h.loginBase(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords()})
+	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords(), Signup: h.signupOpen()})
 }
 
 func (h *handler) login(c *fiber.Ctx) error {
@@ -52,7 +54,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		if !refused {
 			return err
 		}
-		p := loginPage{Base: b, Next: next, Username: username, Error: message, Forgot: h.canMailPasswords()}
+		p := loginPage{Base: b, Next: next, Username: username, Error: message, Forgot: h.canMailPasswords(), Signup: h.signupOpen()}
 		if kept != nil {
 			p.Kept, p.KeptBody, p.KeptSummary = c.FormValue("kept"), kept.Form.Body, kept.Form.Summary
 			p.KeptNotice = b.T("login.kept")

@@ -47,6 +47,7 @@ const (
 	pageSetup        = "setup"
 	pagePasswordLink = "password_link"
 	pageForgot       = "forgot"
+	pageSignup       = "signup"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -55,7 +56,7 @@ var pageNames = []string{
 	pageHome, pageError, pageLogin, pageAccount, pageSheetShow, pageSheetEdit, pageSheetList,
 	pageHistory, pageRevisionShow, pageDiff, pageAdminUsers, pageAdminAudit, pageReviewShow,
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
-	pageSetup, pagePasswordLink, pageForgot,
+	pageSetup, pagePasswordLink, pageForgot, pageSignup,
 }
 
 type views struct {

@@ -28,3 +28,7 @@ ALTER TABLE mail_outbox ADD COLUMN kind text NOT NULL DEFAULT 'notification' CHE
 ALTER TABLE mail_outbox ALTER COLUMN notification_id DROP NOT NULL;
 ALTER TABLE mail_outbox ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;
 CREATE INDEX mail_outbox_user_id ON mail_outbox (user_id);
+
+-- Self-registration (ATLAS_SIGNUP=approval): an account waits for an
+-- admin's yes (pending) or was refused; only active accounts sign in.
+ALTER TABLE users ADD COLUMN state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'pending', 'refused'));

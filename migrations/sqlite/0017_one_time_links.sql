@@ -44,3 +44,7 @@ ALTER TABLE mail_outbox_new RENAME TO mail_outbox;
 CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
 CREATE INDEX mail_outbox_notification_id ON mail_outbox (notification_id);
 CREATE INDEX mail_outbox_user_id ON mail_outbox (user_id);
+
+-- Self-registration (ATLAS_SIGNUP=approval): an account waits for an
+-- admin's yes (pending) or was refused; only active accounts sign in.
+ALTER TABLE users ADD COLUMN state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'pending', 'refused'));
