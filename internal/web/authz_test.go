@@ -513,6 +513,8 @@ func (w *world) instantiate(t *testing.T, pattern string, vars map[string]string
 	t.Helper()
 	defaults := map[string]string{
 		"slug": w.slugA, "id": strconv.FormatInt(w.reviewA, 10), "number": "1", "lang": "en",
+		// One-time links: a token nobody was given; an account's name.
+		"token": "jeton-inconnu", "username": "marie",
 	}
 	if strings.HasPrefix(pattern, "/static/") {
 		parts := strings.SplitN(strings.TrimPrefix(w.stylesheet(t), "/static/"), "/", 2)
