@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -226,11 +227,47 @@ func TestDemoAndBackup(t *testing.T) {
 }
 
 func TestConfigHidesSecrets(t *testing.T) {
-	a := newAtlas(t, "ATLAS_DATABASE_URL=postgres://atlas:s3cret-pass@db.example.org/atlas")
+	a := newAtlas(t, "ATLAS_DATABASE_URL=postgres://atlas:s3cret-pass@db.example.org/atlas?sslmode=require",
+		"ATLAS_SMTP_URL=smtps://atlas:mail-s3cret@mail.example.org:465?from=atlas@example.org",
+		"ATLAS_METRICS_TOKEN=un-jeton-de-metriques-secret", "ATLAS_ADDR=:9000")
 	out := a.ok(t, "", "config")
-	if strings.Contains(out, "s3cret-pass") || !strings.Contains(out, "db.example.org") {
-		t.Errorf("atlas config should show the database but hide its password:\n%s", out)
+	for _, secret := range []string{"s3cret-pass", "mail-s3cret", "un-jeton-de-metriques-secret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("atlas config shows a secret (%s):\n%s", secret, out)
+		}
 	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, line := range lines {
+		if !regexp.MustCompile(`^ATLAS_[A-Z_]+=`).MatchString(line) {
+			t.Errorf("atlas config line %q is not ATLAS_*=value", line)
+		}
+	}
+	for _, want := range []string{
+		"ATLAS_ADDR=:9000",
+		"ATLAS_DATABASE_URL=postgres://atlas:xxxxx@db.example.org/atlas?sslmode=require",
+		"ATLAS_SMTP_URL=smtps://atlas:xxxxx@mail.example.org:465?from=atlas@example.org",
+		"ATLAS_METRICS_TOKEN=xxxxx",
+		"ATLAS_LANG=fr",
+		"ATLAS_AUTO_MIGRATE=false",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("atlas config lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestSetupLinkCommand: a new atlas prints a setup link on demand; once an
+// account exists, it refuses.
+func TestSetupLinkCommand(t *testing.T) {
+	onBothDatabases(t, func(t *testing.T, a *atlas) {
+		a.env = append(a.env, "ATLAS_BASE_URL=https://atlas.example.org")
+		out := a.ok(t, "", "setup-link")
+		if !regexp.MustCompile(`^https://atlas\.example\.org/setup/[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+			t.Errorf("setup-link printed %q", out)
+		}
+		a.ok(t, "", "user", "create", "--username", "camille", "--email", "camille@example.org", "--role", "admin")
+		a.fails(t, "", "has accounts already", "setup-link")
+	})
 }
 
 // TestServeAnnouncesItsAddressAndStopsCleanly starts the server as `make
@@ -252,9 +289,12 @@ func TestServeAnnouncesItsAddressAndStopsCleanly(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
-	announced := make(chan string, 1)
+	announced := make(chan string, 2)
 	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		r := bufio.NewReader(stdout)
+		line, _ := r.ReadString('\n')
+		announced <- line
+		line, _ = r.ReadString('\n')
 		announced <- line
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
@@ -266,6 +306,25 @@ func TestServeAnnouncesItsAddressAndStopsCleanly(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("serve announced no address within 30s:\n%s", logs.String())
+	}
+	// A new atlas has no account: the next line is the setup link.
+	setup := regexp.MustCompile(`http://` + regexp.QuoteMeta(addr) + `/setup/[A-Za-z0-9_-]{43}`)
+	select {
+	case line := <-announced:
+		link := setup.FindString(line)
+		if link == "" {
+			t.Fatalf("serve's second line has no setup link: %q", line)
+		}
+		resp, err := http.Get(link) //nolint:gosec // G107: the link the server under test printed
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET the setup link = %d", resp.StatusCode)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve printed no setup link:\n%s", logs.String())
 	}
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {

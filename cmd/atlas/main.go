@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -39,12 +40,13 @@ Usage:
   atlas backup --out FILE.db            consistent online copy of the SQLite database
   atlas demo                            load invented sample sheets
   atlas reindex                         rebuild cards and the search index
-  atlas config                          print the configuration, secrets hidden
+  atlas setup-link                      while no account exists, print a link that creates the first admin
+  atlas config                          print the configuration as ATLAS_*=value lines, secrets masked
   atlas healthcheck                     exit 0 when the local server's /healthz is ok
 
 Configuration: ATLAS_ADDR, ATLAS_DATA_DIR, ATLAS_DATABASE_URL, ATLAS_BASE_URL,
 ATLAS_AUTO_MIGRATE, ATLAS_LANG, ATLAS_LOG_FORMAT, ATLAS_TRUSTED_PROXY,
-ATLAS_METRICS_ADDR, ATLAS_METRICS_TOKEN (see README.md).
+ATLAS_METRICS_ADDR, ATLAS_METRICS_TOKEN, ATLAS_SMTP_URL, ATLAS_SIGNUP (see README.md).
 `
 
 func main() {
@@ -90,8 +92,10 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return reindexCommand(ctx, cfg, log, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
+	case "setup-link":
+		return setupLinkCommand(ctx, cfg, log, stdout)
 	case "config":
-		_, err := fmt.Fprintf(stdout, "%+v\n", cfg.Redacted())
+		_, err := fmt.Fprintln(stdout, strings.Join(cfg.Lines(), "\n"))
 		return err
 	case "help", "-h", "--help":
 		_, err := fmt.Fprint(stdout, usage)
@@ -132,6 +136,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	a.Ready = func(openURL string) {
 		// Only a courtesy: the server runs whether or not anyone reads it.
 		_, _ = fmt.Fprintln(stdout, i18n.T(cfg.Lang, "serve.open", openURL))
+		printSetupLink(ctx, a, log, stdout, openURL)
 	}
 	return a.Serve(ctx)
 }
@@ -148,6 +153,55 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*ap
 		return nil, errors.Join(err, a.Close())
 	}
 	return a, nil
+}
+
+// printSetupLink prints, on an atlas without accounts, a new link that
+// creates its first admin; with accounts it prints nothing.
+func printSetupLink(ctx context.Context, a *app.App, log *slog.Logger, stdout io.Writer, openURL string) {
+	link, err := a.Auth.NewSetupLink(ctx)
+	switch {
+	case errors.Is(err, auth.ErrSetupDone):
+	case err != nil:
+		log.Warn("setup link not made", "error", err.Error())
+	default:
+		_, _ = fmt.Fprintln(stdout, i18n.T(a.Config.Lang, "serve.setup_link", strings.TrimSuffix(openURL, "/")+"/setup/"+link.Token))
+	}
+}
+
+// setupLinkCommand prints a new setup link, which replaces the one the
+// server printed; once an account exists there is none to make.
+func setupLinkCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) (err error) {
+	a, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeApp(a, &err)
+	link, err := a.Auth.NewSetupLink(ctx)
+	if errors.Is(err, auth.ErrSetupDone) {
+		return errors.New("setup-link: the atlas has accounts already; an admin makes password links on /admin/users")
+	}
+	if err != nil {
+		return err
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = app.OpenURL(cfg, listenAddr(cfg.Addr))
+	}
+	_, err = fmt.Fprintln(stdout, strings.TrimSuffix(base, "/")+"/setup/"+link.Token)
+	return err
+}
+
+// listenAddr is ATLAS_ADDR as an address, for the link printed when no
+// ATLAS_BASE_URL is set.
+func listenAddr(addr string) net.Addr {
+	tcp, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return &net.TCPAddr{IP: net.IPv4zero, Port: 8080}
+	}
+	if tcp.IP == nil {
+		tcp.IP = net.IPv4zero // ":8080", every interface
+	}
+	return tcp
 }
 
 func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) (err error) {

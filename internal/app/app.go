@@ -20,6 +20,7 @@ import (
 	"atlas/internal/config"
 	"atlas/internal/db"
 	"atlas/internal/events"
+	"atlas/internal/model"
 	"atlas/internal/notify"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
@@ -84,8 +85,13 @@ func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *
 	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
 	hub := events.NewHub(log)
 	sheets := sheet.NewService(st, n).WithEvents(hub).WithLog(log)
+	authSvc := auth.NewService(st)
+	n.WithPasswordLinks(func(ctx context.Context, u *model.User) (string, time.Time, error) {
+		link, err := authSvc.NewPasswordLink(ctx, nil, u, "mail", "")
+		return "/password/" + link.Token, link.ExpiresAt, err
+	})
 	return &App{
-		Config: cfg, DB: d, Store: st, Auth: auth.NewService(st), Sheets: sheets,
+		Config: cfg, DB: d, Store: st, Auth: authSvc, Sheets: sheets,
 		Reviews: review.NewService(st, sheets, n).WithEvents(hub), Notify: n, Events: hub, Log: log,
 	}
 }

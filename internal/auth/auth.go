@@ -84,6 +84,19 @@ type NewUser struct {
 
 // CreateUser validates and stores an account.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, error) {
+	u, err := s.prepareUser(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.storeUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// prepareUser validates an account and hashes its password, the slow part,
+// before any transaction is opened.
+func (s *Service) prepareUser(ctx context.Context, in NewUser) (*model.User, error) {
 	in.Username = strings.TrimSpace(in.Username)
 	in.Email = strings.TrimSpace(in.Email)
 	switch {
@@ -104,17 +117,21 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 		return nil, err
 	}
 	now := s.now()
-	u := &model.User{
+	return &model.User{
 		Username: in.Username, Email: in.Email, DisplayName: strings.TrimSpace(in.DisplayName),
 		PasswordHash: hash, Role: in.Role, CreatedAt: now, UpdatedAt: now,
-	}
+	}, nil
+}
+
+// storeUser inserts a prepared account; a taken name is the form's error.
+func (s *Service) storeUser(ctx context.Context, u *model.User) error {
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return nil, &InvalidError{"username", "error.username_taken", nil}
+			return &InvalidError{"username", "error.username_taken", nil}
 		}
-		return nil, err
+		return err
 	}
-	return u, nil
+	return nil
 }
 
 func validEmail(s string) bool {
@@ -137,7 +154,7 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 
 // checkPassword is Authenticate for a caller holding a hashing slot.
 func (s *Service) checkPassword(ctx context.Context, username, password string) (*model.User, error) {
-	u, err := s.store.UserByUsername(ctx, strings.TrimSpace(username))
+	u, err := s.store.UserByLogin(ctx, strings.TrimSpace(username))
 	if errors.Is(err, store.ErrNotFound) {
 		_, _ = verifyPassword(s.dummyHash, password)
 		return nil, ErrBadCredentials
@@ -149,8 +166,12 @@ func (s *Service) checkPassword(ctx context.Context, username, password string) 
 	if err != nil {
 		return nil, fmt.Errorf("auth: user %q: %w", u.Username, err)
 	}
-	if !ok || u.Disabled {
+	if !ok || u.Disabled || u.State == model.UserRefused {
 		return nil, ErrBadCredentials
+	}
+	if u.State == model.UserPending {
+		// Said only to whoever knows the password.
+		return nil, ErrPending
 	}
 	return u, nil
 }
@@ -221,7 +242,7 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 	if sess.UserID == nil {
 		return sess, nil, nil
 	}
-	if u == nil || u.Disabled {
+	if !u.CanSignIn() {
 		return nil, nil, ErrNoSession
 	}
 	return sess, u, nil
@@ -250,7 +271,7 @@ func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, 
 	if err != nil {
 		return nil, err
 	}
-	if u.Disabled {
+	if !u.CanSignIn() {
 		return nil, ErrBadCredentials
 	}
 	// The last use is kept to the minute: a busy program must not turn
@@ -300,6 +321,13 @@ func (s *Service) ResetPassword(ctx context.Context, actor, u *model.User, next 
 // sessions and API tokens and writes the audit entry, in one transaction:
 // a token must not outlive the password that stood behind it.
 func (s *Service) setPassword(ctx context.Context, u *model.User, actorID *int64, next, via string) (int64, error) {
+	return s.setPasswordClaiming(ctx, u, actorID, next, via, nil)
+}
+
+// setPasswordClaiming is setPassword that first runs claim in the same
+// transaction (a one-time link being used): when claim fails, nothing
+// changes.
+func (s *Service) setPasswordClaiming(ctx context.Context, u *model.User, actorID *int64, next, via string, claim func(ctx context.Context) error) (int64, error) {
 	if err := CheckNewPassword(next, u.Username, u.Email); err != nil {
 		return 0, err
 	}
@@ -309,6 +337,11 @@ func (s *Service) setPassword(ctx context.Context, u *model.User, actorID *int64
 	}
 	var ended int64
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		if claim != nil {
+			if err := claim(ctx); err != nil {
+				return err
+			}
+		}
 		if err := s.store.UpdateUserPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}

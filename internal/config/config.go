@@ -50,6 +50,10 @@ type Config struct {
 	// served: they tell the world the atlas's traffic and internals.
 	MetricsAddr  string
 	MetricsToken string
+	// Signup is who may make an account from the login page
+	// (ATLAS_SIGNUP): closed (admins only), approval (an admin says yes)
+	// or open.
+	Signup string
 }
 
 // Defaults is every default in one place.
@@ -61,6 +65,7 @@ var Defaults = Config{
 	TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 	TileAttribution: "© les contributeurs et contributrices d'OpenStreetMap",
 	AccessLog:       true,
+	Signup:          "closed",
 }
 
 // maxHashConcurrency keeps a mistyped bound from letting hashing take
@@ -97,6 +102,7 @@ func Load(getenv func(string) string) (Config, error) {
 	str("ATLAS_GEOCODER_URL", &c.GeocoderURL)
 	str("ATLAS_METRICS_ADDR", &c.MetricsAddr)
 	str("ATLAS_METRICS_TOKEN", &c.MetricsToken)
+	str("ATLAS_SIGNUP", &c.Signup)
 
 	c.AutoMigrate = !c.IsPostgres()
 	boolean := func(key string, dst *bool) {
@@ -193,6 +199,9 @@ func (c Config) validate() error {
 	if !i18n.Supported(c.Lang) {
 		problems = append(problems, "ATLAS_LANG must be one of "+strings.Join(i18n.Languages, ", "))
 	}
+	if c.Signup != "closed" && c.Signup != "approval" && c.Signup != "open" {
+		problems = append(problems, "ATLAS_SIGNUP must be closed, approval or open")
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		problems = append(problems, "ATLAS_LOG_FORMAT must be text or json")
 	}
@@ -232,13 +241,25 @@ func (c Config) Redacted() Config {
 	return c
 }
 
+// redactURL masks a URL's password, in its user part or in a password
+// query parameter (libpq accepts both); a value that does not parse is
+// masked whole, since it may hold anything.
 func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	if raw == "" {
+		return ""
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "xxxxx"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
 }
@@ -260,4 +281,37 @@ func (c Config) GeocoderOrigin() string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// Lines is the configuration as the environment that gives it, one
+// ATLAS_*=value line per setting in the order of Config, secrets masked:
+// what `atlas config` prints, ready to compare or to paste.
+func (c Config) Lines() []string {
+	r := c.Redacted()
+	pairs := [][2]string{
+		{"ATLAS_ADDR", r.Addr},
+		{"ATLAS_DATA_DIR", r.DataDir},
+		{"ATLAS_DATABASE_URL", r.DatabaseURL},
+		{"ATLAS_BASE_URL", r.BaseURL},
+		{"ATLAS_SMTP_URL", r.SMTPURL},
+		{"ATLAS_LANG", r.Lang},
+		{"ATLAS_AUTO_MIGRATE", strconv.FormatBool(r.AutoMigrate)},
+		{"ATLAS_DEV", strconv.FormatBool(r.Dev)},
+		{"ATLAS_TRUSTED_PROXY", r.TrustedProxy},
+		{"ATLAS_LOG_FORMAT", r.LogFormat},
+		{"ATLAS_TILE_URL", r.TileURL},
+		{"ATLAS_TILE_ATTRIBUTION", r.TileAttribution},
+		{"ATLAS_ACCESS_LOG", strconv.FormatBool(r.AccessLog)},
+		{"ATLAS_HASH_CONCURRENCY", strconv.Itoa(r.HashConcurrency)},
+		{"ATLAS_METRICS_ADDR", r.MetricsAddr},
+		{"ATLAS_METRICS_TOKEN", r.MetricsToken},
+		{"ATLAS_SIGNUP", r.Signup},
+		{"ATLAS_GEOCODER_URL", r.GeocoderURL},
+	}
+	lines := make([]string, len(pairs))
+	for i, p := range pairs {
+		// One line each: a value holding a newline cannot forge another.
+		lines[i] = p[0] + "=" + strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(p[1])
+	}
+	return lines
 }

@@ -138,3 +138,32 @@ func TestGeocoderSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesMaskSecrets: every setting is one ATLAS_*=value line, and a
+// password is masked wherever a URL carries it.
+func TestLinesMaskSecrets(t *testing.T) {
+	env := map[string]string{
+		"ATLAS_DATABASE_URL":  "postgres://atlas@db.example.org/atlas?password=dans-la-requete&sslmode=require",
+		"ATLAS_SMTP_URL":      "smtp://atlas:au-courrier@mail.example.org:587?from=atlas@example.org",
+		"ATLAS_METRICS_TOKEN": "un-jeton-de-metriques-long",
+		"ATLAS_SIGNUP":        "approval",
+	}
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(c.Lines(), "\n") + "\n"
+	for _, secret := range []string{"dans-la-requete", "au-courrier", "un-jeton-de-metriques-long"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("a secret shows: %s\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"ATLAS_SIGNUP=approval", "ATLAS_DATABASE_URL=postgres://atlas@db.example.org/atlas?password=xxxxx&sslmode=require"} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("missing %q:\n%s", want, out)
+		}
+	}
+	if _, err := Load(func(k string) string { return map[string]string{"ATLAS_SIGNUP": "peut-etre"}[k] }); err == nil {
+		t.Error("ATLAS_SIGNUP=peut-etre accepted")
+	}
+}

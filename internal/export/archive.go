@@ -165,6 +165,9 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 					if err := checkUser(u); err != nil {
 						return err
 					}
+					if u.State == "" {
+						u.State = model.UserActive // an archive from before sign-up
+					}
 					// An unusable hash: a random one nobody knows the password of.
 					hash, err := auth.HashPassword(auth.NewToken())
 					u.PasswordHash = hash

@@ -10,12 +10,23 @@ const (
 	MailFailed  = "failed"
 )
 
+// Kinds of outbox mail.
+const (
+	MailNotification = "notification"
+	MailPasswordLink = "password_link"
+)
+
 // OutboxMail is the e-mail of one notification, queued in the database so
 // that it survives a restart and is retried while the relay fails. Its text
 // is written when it is sent, from the notification.
 type OutboxMail struct {
-	ID             int64
-	NotificationID int64
+	ID int64
+	// Kind is MailNotification (NotificationID set) or MailPasswordLink
+	// (UserID set: the link is made when the mail is sent, so its token
+	// is never stored).
+	Kind           string
+	NotificationID *int64
+	UserID         *int64
 	State          string
 	Attempts       int
 	// NextAttemptAt is when the mail may be tried next; a sender that

@@ -19,12 +19,28 @@ type User struct {
 	PasswordHash string
 	Role         string
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// State is UserActive, or UserPending/UserRefused for a
+	// self-registered account an admin has not accepted.
+	State     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName implements gorm's tabler.
 func (User) TableName() string { return "users" }
+
+// States of an account.
+const (
+	UserActive  = "active"
+	UserPending = "pending" // self-registered, waiting for an admin's yes
+	UserRefused = "refused"
+)
+
+// CanSignIn says whether the account may sign in or act: enabled and
+// accepted.
+func (u *User) CanSignIn() bool {
+	return u != nil && !u.Disabled && (u.State == UserActive || u.State == "")
+}
 
 // IsAdmin reports whether the account administers the atlas.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
@@ -63,3 +79,25 @@ type APIToken struct {
 
 // TableName implements gorm's tabler.
 func (APIToken) TableName() string { return "api_tokens" }
+
+// Purposes of a one-time link.
+const (
+	LinkSetup    = "setup"    // creates the first admin of a new atlas
+	LinkPassword = "password" // sets an account's password
+)
+
+// OneTimeLink is a setup or password link. Only the SHA-256 of its token
+// is kept; UsedAt is set once, by the conditional UPDATE that uses it.
+type OneTimeLink struct {
+	ID        int64
+	Purpose   string
+	TokenHash string
+	UserID    *int64
+	CreatedBy *int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// TableName implements gorm's tabler.
+func (OneTimeLink) TableName() string { return "one_time_links" }

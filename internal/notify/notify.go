@@ -33,6 +33,7 @@ type Service struct {
 	opts    SenderOptions
 	wake    chan struct{}
 	now     func() time.Time
+	links   PasswordLinks
 }
 
 // New builds the service; a nil mailer keeps news in the inbox only (and

@@ -93,7 +93,7 @@ func TestNotificationsAreMailedAfterTheInbox(t *testing.T) {
 		if len(inbox) != 1 {
 			t.Fatalf("inbox has %d items", len(inbox))
 		}
-		if rows := outbox(t, st); len(rows) != 1 || rows[0].State != model.MailPending || rows[0].NotificationID != queued[0].ID {
+		if rows := outbox(t, st); len(rows) != 1 || rows[0].State != model.MailPending || *rows[0].NotificationID != queued[0].ID {
 			t.Fatalf("outbox before the sender runs: %+v", rows)
 		}
 		run(t, n)

@@ -115,7 +115,7 @@ func (s *Service) attempt(ctx context.Context, m *model.OutboxMail) bool {
 		return false
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, s.opts.SendTimeout)
-	err = s.mailOne(sendCtx, m.NotificationID)
+	err = s.mailOne(sendCtx, m)
 	cancel()
 	s.settle(ctx, m, err)
 	return true
@@ -136,7 +136,7 @@ func (s *Service) settle(ctx context.Context, m *model.OutboxMail, sendErr error
 	case errors.Is(sendErr, errRecipientGone):
 		err = s.store.FailMail(wctx, m.ID, sendErr.Error())
 	case IsPermanent(sendErr) || errors.Is(sendErr, store.ErrNotFound) || m.Attempts >= s.opts.MaxAttempts:
-		s.log.Warn("mail given up", "mail_id", m.ID, "notification_id", m.NotificationID, "attempts", m.Attempts, "error", sendErr.Error())
+		s.log.Warn("mail given up", "mail_id", m.ID, "kind", m.Kind, "attempts", m.Attempts, "error", sendErr.Error())
 		err = s.store.FailMail(wctx, m.ID, sendErr.Error())
 	default:
 		next := s.now().Add(s.backoff(m.Attempts))
@@ -160,8 +160,14 @@ func (s *Service) backoff(attempts int) time.Duration {
 
 // mailOne composes a notification's mail at send time, in the site's
 // language, and hands it to the mailer.
-func (s *Service) mailOne(ctx context.Context, notificationID int64) error {
-	n, err := s.store.NotificationByID(ctx, notificationID)
+func (s *Service) mailOne(ctx context.Context, m *model.OutboxMail) error {
+	if m.Kind == model.MailPasswordLink {
+		return s.mailPasswordLink(ctx, m)
+	}
+	if m.NotificationID == nil {
+		return Permanent(errors.New("notification mail without its notification"))
+	}
+	n, err := s.store.NotificationByID(ctx, *m.NotificationID)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,13 @@ import "slices"
 // new-2), and a slug asked for by name is refused. A test in internal/web
 // checks that every word of the routes is here. Sorted.
 var reservedSlugs = []string{
-	"account", "admin", "amend", "amendments", "api", "archive", "audit", "board", "changes",
-	"comments", "contributions", "delete", "diff", "draft", "drafts", "edit", "events", "export",
-	"feed", "healthz", "hide", "history", "inbox", "lang", "login", "logout", "map", "merge",
-	"metrics", "new", "password", "people", "preview", "read", "record", "rename", "restore",
-	"reviews", "revisions", "search", "sheets", "static", "suggest", "tokens", "unarchive", "unwatch",
-	"users", "v1", "votes", "watch", "withdraw",
+	"account", "admin", "amend", "amendments", "api", "approve", "archive", "audit", "board",
+	"changes", "comments", "contributions", "delete", "diff", "draft", "drafts", "edit", "events",
+	"export", "feed", "forgot", "healthz", "hide", "history", "inbox", "lang", "login", "logout",
+	"map", "merge", "metrics", "new", "password", "people", "preview", "read", "record", "refuse",
+	"rename", "reset-link", "restore", "reviews", "revisions", "search", "setup", "sheets", "signup",
+	"static", "suggest", "tokens", "unarchive", "unwatch", "users", "v1", "votes", "watch",
+	"withdraw",
 }
 
 // ReservedSlug reports whether slug is a word of the atlas's routes,

@@ -20,6 +20,15 @@ const (
 	// AuditPasswordChange records a new password and the API tokens it
 	// ended.
 	AuditPasswordChange = "password_change"
+	// AuditSetup records the first admin, made through the setup link.
+	AuditSetup = "setup"
+	// AuditPasswordLink records a password link made for an account.
+	AuditPasswordLink = "password_link"
+	// AuditSignup records a self-registered account; an admin's answer
+	// to a waiting one is AuditSignupApprove or AuditSignupRefuse.
+	AuditSignup        = "signup"
+	AuditSignupApprove = "signup_approve"
+	AuditSignupRefuse  = "signup_refuse"
 )
 
 // AppendAudit writes an audit entry. The table refuses updates and deletes.

@@ -18,9 +18,16 @@ func (s *Store) EnqueueMail(ctx context.Context, notificationIDs []int64, now ti
 	}
 	rows := make([]model.OutboxMail, len(notificationIDs))
 	for i, id := range notificationIDs {
-		rows[i] = model.OutboxMail{NotificationID: id, State: model.MailPending, NextAttemptAt: now.UTC(), CreatedAt: now.UTC()}
+		rows[i] = model.OutboxMail{Kind: model.MailNotification, NotificationID: &id, State: model.MailPending, NextAttemptAt: now.UTC(), CreatedAt: now.UTC()}
 	}
 	return translate(s.conn(ctx).Create(&rows).Error, "enqueue mail")
+}
+
+// EnqueuePasswordMail queues a mail carrying a new password link for an
+// account, due at once.
+func (s *Store) EnqueuePasswordMail(ctx context.Context, userID int64, now time.Time) error {
+	row := model.OutboxMail{Kind: model.MailPasswordLink, UserID: &userID, State: model.MailPending, NextAttemptAt: now.UTC(), CreatedAt: now.UTC()}
+	return translate(s.conn(ctx).Create(&row).Error, "enqueue password mail")
 }
 
 // DueMail lists pending mail whose time has come, oldest first. Another

@@ -38,7 +38,7 @@ func TestOutboxClaimsAndStates(t *testing.T) {
 			t.Fatalf("mail due before its time: %+v", rows)
 		}
 		rows := due(now)
-		if len(rows) != 2 || rows[0].NotificationID != list[0].ID || rows[0].State != model.MailPending {
+		if len(rows) != 2 || *rows[0].NotificationID != list[0].ID || rows[0].State != model.MailPending {
 			t.Fatalf("due mail: %+v", rows)
 		}
 		a, b := rows[0], rows[0] // two senders read the same row

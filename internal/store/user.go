@@ -13,6 +13,9 @@ import (
 
 // CreateUser inserts an account; a taken username or email is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	if u.State == "" {
+		u.State = model.UserActive
+	}
 	return translate(s.conn(ctx).Create(u).Error, "create user %q", u.Username)
 }
 
@@ -68,6 +71,16 @@ func (s *Store) UpdateUserRole(ctx context.Context, id int64, role string, disab
 	return rowsOrNotFound(res.Error, res.RowsAffected, "update role of user %d", id)
 }
 
+// DecideUserState moves a waiting (or refused) account to state, provided
+// it still is in one of from: two admins deciding at once decide once.
+//
+//	UPDATE users SET state = :state WHERE id = :id AND state IN (:from)
+func (s *Store) DecideUserState(ctx context.Context, id int64, state string, from ...string) error {
+	res := s.conn(ctx).Model(&model.User{}).Where("id = ? AND state IN ?", id, from).
+		Updates(map[string]any{"state": state, "updated_at": time.Now().UTC()})
+	return rowsOrNotFound(res.Error, res.RowsAffected, "decide state of user %d", id)
+}
+
 func rowsOrNotFound(err error, rows int64, format string, args ...any) error {
 	if err != nil {
 		return translate(err, format, args...)
@@ -81,7 +94,7 @@ func rowsOrNotFound(err error, rows int64, format string, args ...any) error {
 // userColumns lists the users columns of a hand-scanned query, in the
 // order nullableUser.targets takes them, for the table aliased as alias.
 func userColumns(alias string) string {
-	cols := []string{"id", "username", "email", "display_name", "password_hash", "role", "disabled", "created_at", "updated_at"}
+	cols := []string{"id", "username", "email", "display_name", "password_hash", "role", "disabled", "state", "created_at", "updated_at"}
 	for i, c := range cols {
 		cols[i] = alias + "." + c
 	}
@@ -91,14 +104,14 @@ func userColumns(alias string) string {
 // nullableUser receives an account's columns from an outer join, where
 // they may all be NULL.
 type nullableUser struct {
-	id                                               sql.NullInt64
-	username, email, displayName, passwordHash, role sql.NullString
-	disabled                                         sql.NullBool
-	createdAt, updatedAt                             sql.NullTime
+	id                                                      sql.NullInt64
+	username, email, displayName, passwordHash, role, state sql.NullString
+	disabled                                                sql.NullBool
+	createdAt, updatedAt                                    sql.NullTime
 }
 
 func (n *nullableUser) targets() []any {
-	return []any{&n.id, &n.username, &n.email, &n.displayName, &n.passwordHash, &n.role, &n.disabled, &n.createdAt, &n.updatedAt}
+	return []any{&n.id, &n.username, &n.email, &n.displayName, &n.passwordHash, &n.role, &n.disabled, &n.state, &n.createdAt, &n.updatedAt}
 }
 
 // user is the account scanned, or nil when the join found none.
@@ -107,7 +120,7 @@ func (n *nullableUser) user() *model.User {
 		return nil
 	}
 	return &model.User{ID: n.id.Int64, Username: n.username.String, Email: n.email.String, DisplayName: n.displayName.String,
-		PasswordHash: n.passwordHash.String, Role: n.role.String, Disabled: n.disabled.Bool,
+		PasswordHash: n.passwordHash.String, Role: n.role.String, Disabled: n.disabled.Bool, State: n.state.String,
 		CreatedAt: n.createdAt.Time, UpdatedAt: n.updatedAt.Time}
 }
 

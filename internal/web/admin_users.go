@@ -17,6 +17,8 @@ type adminUsersPage struct {
 	Error string
 	// ResetError says why a password typed for an account was refused.
 	ResetError string
+	// NewLink is a password link just made, shown once.
+	NewLink *shownLink
 }
 
 func (h *handler) renderAdminUsers(c *fiber.Ctx, status int, form auth.NewUser, message string) error {

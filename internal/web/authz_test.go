@@ -459,6 +459,58 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		victim := testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
 		return call{vars: map[string]string{"id": strconv.FormatInt(victim.ID, 10)}, body: url.Values{"password": {"un mot de passe tout neuf"}}}
 	},
+	"POST /admin/users/:id/reset-link": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": strconv.FormatInt(w.victim(t).ID, 10)}}
+	},
+	"POST /api/v1/users/:username/reset-link": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"username": w.victim(t).Username}}
+	},
+	"POST /admin/users/:id/approve": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": strconv.FormatInt(w.pending(t).ID, 10)}}
+	},
+	"POST /admin/users/:id/refuse": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"id": strconv.FormatInt(w.pending(t).ID, 10)}}
+	},
+	"POST /api/v1/users/:username/approve": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"username": w.pending(t).Username}}
+	},
+	"POST /api/v1/users/:username/refuse": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"username": w.pending(t).Username}}
+	},
+	// The world has accounts: every setup link is dead.
+	"GET /setup/:token":  func(t *testing.T, w *world, role string) call { return call{vars: map[string]string{"token": "mort"}} },
+	"POST /setup/:token": func(t *testing.T, w *world, role string) call { return call{vars: map[string]string{"token": "mort"}} },
+	// A fresh password link of a fresh account: whoever holds it uses it.
+	"GET /password/:token": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"token": w.passwordLink(t)}}
+	},
+	"POST /password/:token": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"token": w.passwordLink(t)}, body: url.Values{"password": {"un mot de passe tout neuf"}}}
+	},
+}
+
+// victim is a fresh contributor account.
+func (w *world) victim(t *testing.T) *model.User {
+	w.f.n++
+	return testutil.User(t, w.f.a.store, fmt.Sprintf("cible%d", w.f.n), model.RoleContributor)
+}
+
+// pending is a fresh account waiting for an admin's yes.
+func (w *world) pending(t *testing.T) *model.User {
+	u := w.victim(t)
+	if err := w.f.a.store.DecideUserState(context.Background(), u.ID, model.UserPending, model.UserActive); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// passwordLink is the token of a fresh password link for a fresh account.
+func (w *world) passwordLink(t *testing.T) string {
+	l, err := w.f.a.auth.NewPasswordLink(context.Background(), nil, w.victim(t), "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Token
 }
 
 // commentOfSam posts a message on sheet A as the submitter, who plays no
@@ -492,7 +544,8 @@ func (w *world) instantiate(t *testing.T, pattern string, vars map[string]string
 	t.Helper()
 	defaults := map[string]string{
 		"slug": w.slugA, "id": strconv.FormatInt(w.reviewA, 10), "number": "1", "lang": "en",
-		"username": "marie",
+		// One-time links: a token nobody was given; an account's name.
+		"token": "jeton-inconnu", "username": "marie",
 	}
 	if strings.HasPrefix(pattern, "/static/") {
 		parts := strings.SplitN(strings.TrimPrefix(w.stylesheet(t), "/static/"), "/", 2)

@@ -106,6 +106,10 @@ var knownErrors = []struct {
 	{review.ErrStaleRevision, fiber.StatusConflict, "stale_revision"},
 	{review.ErrInvalidChoice, fiber.StatusBadRequest, "invalid_choice"},
 	{store.ErrConflict, fiber.StatusConflict, "conflict"},
+	{auth.ErrLinkDead, fiber.StatusGone, "link_dead"},
+	{auth.ErrSetupDone, fiber.StatusConflict, "setup_done"},
+	{auth.ErrSignupClosed, fiber.StatusNotFound, "not_found"},
+	{auth.ErrNotPending, fiber.StatusConflict, "not_pending"},
 }
 
 // invalidSheetError keeps the sheet service's code, except for a body

@@ -33,7 +33,7 @@ func TestEmptyAtlasShowsTheFirstSteps(t *testing.T) {
 			t.Fatal(err)
 		}
 		body := string(raw)
-		for _, want := range []string{i18n.T("fr", "home.first_no_account"), "atlas user create --username admin", "--role admin"} {
+		for _, want := range []string{i18n.T("fr", "home.first_no_account"), "atlas setup-link"} {
 			if !strings.Contains(body, html.EscapeString(want)) {
 				t.Errorf("the home page of an atlas without accounts lacks %q", want)
 			}
@@ -41,7 +41,7 @@ func TestEmptyAtlasShowsTheFirstSteps(t *testing.T) {
 
 		a := newTestAtlas(t, d) // adds accounts (marie, admin) to the same database
 		page := string(a.browser().get("/").body)
-		if !strings.Contains(page, html.EscapeString(i18n.T("fr", "home.first_no_sheet"))) || strings.Contains(page, "atlas user create") {
+		if !strings.Contains(page, html.EscapeString(i18n.T("fr", "home.first_no_sheet"))) || strings.Contains(page, "atlas setup-link") {
 			t.Errorf("an atlas with accounts but no sheet should ask to log in and write, not to create an account")
 		}
 		b := a.browser()

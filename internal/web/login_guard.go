@@ -75,6 +75,13 @@ func wellFormedToken(token string) bool {
 	})
 }
 
+// anonymousForm says whether a path's form is posted by someone not signed
+// in, with the login cookie's token: the login form and the one-time
+// links' forms.
+func anonymousForm(path string) bool {
+	return path == "/login" || path == "/forgot" || path == "/signup" || strings.HasPrefix(path, "/setup/") || strings.HasPrefix(path, "/password/")
+}
+
 // loginBase is the base of the login page: its form carries the session's
 // token when there is a session, else the login cookie's.
 func (h *handler) loginBase(c *fiber.Ctx) Base {
@@ -103,6 +110,8 @@ func loginRefusal(c *fiber.Ctx, b Base, err error) (status int, message string, 
 		return fiber.StatusTooManyRequests, b.T("login.throttled", waitText(b.Lang, throttled.RetryAfter)), true
 	case errors.Is(err, auth.ErrBadCredentials):
 		return fiber.StatusUnauthorized, b.T("login.failed"), true
+	case errors.Is(err, auth.ErrPending):
+		return fiber.StatusForbidden, b.T("login.pending"), true
 	}
 	return 0, "", false
 }

@@ -197,7 +197,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 		}
 	}
 	if sess == nil || given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
-		if c.Path() == "/login" && h.loginCSRFMatches(c, given) {
+		if anonymousForm(c.Path()) && h.loginCSRFMatches(c, given) {
 			return c.Next() // the login form's own token (login_guard.go)
 		}
 		return h.csrfRefused(c) // an editor's text is kept through login

@@ -67,6 +67,9 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/reviews/:id/votes", h.requireLogin, h.apiVote)
 	api.Post("/reviews/:id/amendments", h.requireLogin, h.apiAmend)
 	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
+	api.Post("/users/:username/reset-link", h.requireAdmin, h.apiCreateResetLink)
+	api.Post("/users/:username/approve", h.requireAdmin, h.apiDecideSignup(true))
+	api.Post("/users/:username/refuse", h.requireAdmin, h.apiDecideSignup(false))
 	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.notAllowed(c), error(fiber.ErrNotFound)) })
 
 	// Pages for people. A route that reads a body must sit in this group
@@ -77,6 +80,15 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Get("/login", h.showLoginPage)
 	pages.Post("/login", h.login)
 	pages.Post("/logout", h.logout)
+	// One-time links (links.go): the first admin, a forgotten password.
+	pages.Get("/setup/:token", h.showSetupPage)
+	pages.Post("/setup/:token", h.completeSetup)
+	pages.Get("/password/:token", h.showPasswordLinkPage)
+	pages.Post("/password/:token", h.usePasswordLink)
+	pages.Get("/forgot", h.showForgotPage)
+	pages.Post("/forgot", h.sendPasswordMail)
+	pages.Get("/signup", h.showSignupPage)
+	pages.Post("/signup", h.signUp)
 	pages.Get("/lang/:lang", h.switchLanguage)
 	pages.Get("/sheets", h.showSheetListPage)
 	pages.Get("/sheets/new", h.requireLogin, h.showNewSheetPage)
@@ -141,6 +153,9 @@ func (h *handler) routes(app *fiber.App) {
 	admin.Post("/users", h.createUser)
 	admin.Post("/users/:id", h.updateUser)
 	admin.Post("/users/:id/password", h.resetUserPassword)
+	admin.Post("/users/:id/reset-link", h.createResetLink)
+	admin.Post("/users/:id/approve", h.decideSignup(true))
+	admin.Post("/users/:id/refuse", h.decideSignup(false))
 	admin.Get("/audit", h.showAuditPage)
 
 	h.methods = newMethodTable(app)

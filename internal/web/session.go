@@ -10,6 +10,10 @@ import (
 
 type loginPage struct {
 	Base
+	// Forgot offers "Mot de passe oublié ?": only with a mail relay.
+	Forgot bool
+	// Signup offers "Créer un compte" (ATLAS_SIGNUP approval or open).
+	Signup   bool
 	Next     string
 	Username string
 	Error    string
@@ -33,7 +37,7 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 	}
 	b := h.loginBase(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next"))})
+	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords(), Signup: h.signupOpen()})
 }
 
 func (h *handler) login(c *fiber.Ctx) error {
@@ -50,7 +54,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		if !refused {
 			return err
 		}
-		p := loginPage{Base: b, Next: next, Username: username, Error: message}
+		p := loginPage{Base: b, Next: next, Username: username, Error: message, Forgot: h.canMailPasswords(), Signup: h.signupOpen()}
 		if kept != nil {
 			p.Kept, p.KeptBody, p.KeptSummary = c.FormValue("kept"), kept.Form.Body, kept.Form.Summary
 			p.KeptNotice = b.T("login.kept")

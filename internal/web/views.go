@@ -46,6 +46,10 @@ const (
 	pageDiscussion   = "sheet_discussion"
 	pagePerson       = "person"
 	pageSheetAdmin   = "sheet_admin"
+	pageSetup        = "setup"
+	pagePasswordLink = "password_link"
+	pageForgot       = "forgot"
+	pageSignup       = "signup"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -56,6 +60,7 @@ var pageNames = []string{
 	pageReviewList, pageBoard, pageInbox, pageChanges, pageSearch, pageMap, pageDiscussion,
 	pagePerson,
 	pageSheetAdmin,
+	pageSetup, pagePasswordLink, pageForgot, pageSignup,
 }
 
 type views struct {

@@ -9,7 +9,7 @@ import (
 
 // TestFirstStepsOfAnEmptyAtlas: the first visitor of a brand-new atlas is
 // told what to do next, on a computer and on a phone: with no account, the
-// command that creates the administrator; once signed in, a button to
+// setup link in the log (or the command that prints one); once signed in, a button to
 // write the first sheet, which opens the editor.
 func TestFirstStepsOfAnEmptyAtlas(t *testing.T) { onEachDatabase(t, firstStepsJourney) }
 
@@ -24,7 +24,7 @@ func firstStepsJourney(t *testing.T, srv *server) {
 		visitor.viewport(t, width)
 		visitor.open(t, "/")
 		text := visitor.pageText(t)
-		for _, want := range []string{"Premiers pas", "atlas user create"} {
+		for _, want := range []string{"Premiers pas", "atlas setup-link"} {
 			if !strings.Contains(text, want) {
 				visitor.fatalf(t, "an empty atlas's home page at %d px lacks %q:\n%s", width, want, text)
 			}
