@@ -44,13 +44,13 @@ type reviewPage struct {
 	Board       []string
 	// Compared is the revision the diff starts from: the published version,
 	// or the sheet's first one if none is.
-	Compared      int
-	Changes       template.HTML // the body's diff, see diffBody
-	Open          bool
-	CanVote       bool
-	CanAmend      bool
-	CanWithdr     bool
-	MyChoice      string
+	Compared  int
+	Changes   template.HTML // the body's diff, see diffBody
+	Open      bool
+	CanVote   bool
+	CanAmend  bool
+	CanWithdr bool
+	MyChoice  string
 	// RuleText is how the review is decided (the rule copied when it
 	// opened); Voters, for a majority of votes cast, "N votants sur
 	// quorum Q".
