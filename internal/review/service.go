@@ -53,6 +53,13 @@ func (s *Service) WithEvents(h *events.Hub) *Service {
 	return s
 }
 
+// WithClock makes the service read the time from now: tests move it past a
+// board's deadline.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	return s
+}
+
 // announce tells live readers of a sheet about a committed board event.
 func (s *Service) announce(ctx context.Context, kind string, r *model.Review, actor *model.User) {
 	if s.events == nil || r == nil {
