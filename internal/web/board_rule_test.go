@@ -115,6 +115,9 @@ func TestReviewPastItsDeadlineExpiresWhenRead(t *testing.T) {
 		if !strings.Contains(string(page.body), "sans décision") {
 			t.Errorf("the page does not say the review closed without decision")
 		}
+		if ch := a.api(http.MethodGet, "/changes", "", nil); !strings.Contains(string(ch.body), `"action":"expire"`) {
+			t.Errorf("recent changes do not show the expiry: %.400s", ch.body)
+		}
 		if r := a.api(http.MethodPost, "/reviews/"+id+"/votes", "anne", map[string]any{"choice": "approve", "revision": 1}); r.status != http.StatusConflict {
 			t.Errorf("vote on an expired review: %d", r.status)
 		}
