@@ -169,4 +169,3 @@ func (h *handler) showMeetingsPage(c *fiber.Ctx) error {
 	}
 	return h.views.render(c, fiber.StatusOK, pageBoardMeetings, p)
 }
-
