@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBoardDecidesByVotesCast: an admin gives a board of six the rule
@@ -89,5 +90,19 @@ func boardRuleJourney(t *testing.T, srv *server) {
 			dewi.fatalf(t, "the decided review does not show its voters:\n%s", dewi.text(t, ".review-summary"))
 		}
 		shot.save(t, dewi, fmt.Sprintf("board-rule-decided-%d", width))
+
+		// The minutes of the day list the decision, ready to print.
+		day := time.Now().UTC().Format(time.DateOnly)
+		dewi.open(t, "/sheets/"+slug+"/board/meetings")
+		dewi.setValue(t, "#minutes-from", day)
+		dewi.setValue(t, "#minutes-to", day)
+		dewi.submit(t, `.minutes-form button[type=submit]:not([formaction])`)
+		if text := dewi.text(t, ".minutes"); !strings.Contains(text, "validée") || !strings.Contains(text, "quorum 4") {
+			dewi.fatalf(t, "the minutes of the day:\n%s", text)
+		}
+		if w := eval[int](t, dewi, "document.documentElement.scrollWidth"); w > int(width) {
+			dewi.fatalf(t, "the minutes overflow a %d px screen: %d px wide", width, w)
+		}
+		shot.save(t, dewi, fmt.Sprintf("board-minutes-%d", width))
 	}
 }
