@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -238,9 +239,6 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Expire(ctx, reviewID); err != nil {
-		return nil, err
-	}
 	var r *model.Review
 	var queued []model.Notification
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -314,7 +312,7 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 			s.announce(ctx, events.KindDecision, r, nil)
 		}
 	}
-	return r, err
+	return r, s.closeIfDue(ctx, reviewID, err)
 }
 
 // AmendInput is an amendment: an edit of the review's revision.
@@ -331,9 +329,6 @@ type AmendInput struct {
 // members and the submitter may amend. A stale base merges or conflicts
 // exactly as an edit does.
 func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, in AmendInput) (*model.Review, *model.Revision, error) {
-	if _, err := s.Expire(ctx, reviewID); err != nil {
-		return nil, nil, err
-	}
 	var r *model.Review
 	var rev *model.Revision
 	var queued []model.Notification
@@ -379,14 +374,11 @@ func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, 
 		s.notify.Mail(queued)
 		s.announce(ctx, events.KindRevision, r, actor)
 	}
-	return r, rev, err
+	return r, rev, s.closeIfDue(ctx, reviewID, err)
 }
 
 // Withdraw closes an open review without decision (submitter or admin).
 func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int64) (*model.Review, error) {
-	if _, err := s.Expire(ctx, reviewID); err != nil {
-		return nil, err
-	}
 	var r *model.Review
 	var queued []model.Notification
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -422,7 +414,7 @@ func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int6
 	if err == nil {
 		s.notify.Mail(queued)
 	}
-	return r, err
+	return r, s.closeIfDue(ctx, reviewID, err)
 }
 
 // lockOpen locks a review for the rest of the transaction and checks, under
@@ -440,10 +432,29 @@ func (s *Service) lockOpen(ctx context.Context, reviewID int64, actor *model.Use
 	if !allowed(r, member) {
 		return nil, auth.ErrForbidden
 	}
-	if !Open(r.State) || s.due(r) {
+	if !Open(r.State) {
 		return nil, ErrClosed
 	}
+	if s.due(r) {
+		return nil, errDue
+	}
 	return r, nil
+}
+
+// errDue is a review found past its deadline by a step that would act on
+// it: the step is refused as on a closed review, and closeIfDue then
+// closes it, in a transaction of its own.
+var errDue = fmt.Errorf("%w: its deadline has passed", ErrClosed)
+
+// closeIfDue closes the review as expired when err says the step found it
+// past its deadline, and returns err.
+func (s *Service) closeIfDue(ctx context.Context, reviewID int64, err error) error {
+	if errors.Is(err, errDue) {
+		if _, expErr := s.Expire(ctx, reviewID); expErr != nil {
+			return expErr
+		}
+	}
+	return err
 }
 
 // due reports whether an open review's deadline has passed.
