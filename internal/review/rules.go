@@ -166,15 +166,17 @@ func Counted(b Ballot, revision int, board []int64) bool {
 // still submitted. Under seats, approvals or rejections must reach the
 // majority of all seats. Under cast, once Quorum members have voted, the
 // larger of approvals and rejections wins (abstentions count for the
-// quorum only) and a tie rejects or stays open as the rule says. A board
-// with no seat decides nothing.
+// quorum only) and a tie rejects or stays open as the rule says; the
+// quorum is at most the seats. A board with no seat decides nothing.
 func Decide(t Tally, rule model.Rule) string {
 	if t.Seats == 0 {
 		return StateSubmitted
 	}
 	if rule.Kind == RuleCast {
 		switch {
-		case t.Voters < max(rule.Quorum, 1):
+		// A board shrunk under the quorum its open review froze needs
+		// every seat, not the impossible.
+		case t.Voters < max(min(rule.Quorum, t.Seats), 1):
 			return StateSubmitted
 		case t.Approve > t.Reject:
 			return StateValidated

@@ -1,6 +1,10 @@
 package review
 
-import "testing"
+import (
+	"testing"
+
+	"atlas/internal/model"
+)
 
 func TestNeededIsAStrictMajorityOfSeats(t *testing.T) {
 	for seats, want := range map[int]int{1: 1, 2: 2, 3: 2, 4: 3, 7: 4, 9: 5, 10: 6} {
@@ -73,5 +77,18 @@ func TestRevisionStates(t *testing.T) {
 	}
 	if len(RevisionStates(nil, nil, 0)) != 0 {
 		t.Error("a sheet without reviews has only drafts")
+	}
+}
+
+func TestCastQuorumIsAtMostTheSeats(t *testing.T) {
+	rule := model.Rule{Kind: RuleCast, Quorum: 4, Tie: TieReject}
+	board := []int64{1, 2, 3}
+	two := Count([]Ballot{{1, ChoiceApprove, 1}, {2, ChoiceApprove, 1}}, 1, board)
+	if got := Decide(two, rule); got != StateSubmitted {
+		t.Errorf("two votes of three seats: %s", got)
+	}
+	three := Count([]Ballot{{1, ChoiceApprove, 1}, {2, ChoiceApprove, 1}, {3, ChoiceReject, 1}}, 1, board)
+	if got := Decide(three, rule); got != StateValidated {
+		t.Errorf("every seat voted under a quorum of four: %s, want validated", got)
 	}
 }
