@@ -58,8 +58,25 @@ func TestBoardRuleMigrationKeepsReviews(t *testing.T) {
 			exec(`INSERT INTO reviews (id, sheet_id, revision_number, state, submitted_by, submitted_at) VALUES (2, 1, 1, 'submitted', 1, ?)`, now)
 			exec(`INSERT INTO votes (review_id, voter_id, revision_number, choice, created_at, updated_at) VALUES (1, 1, 1, 'approve', ?, ?), (2, 1, 1, 'reject', ?, ?)`, now, now, now, now)
 			exec(`INSERT INTO audit_log (created_at, actor_id, action, sheet_id, review_id) VALUES (?, 1, 'validate', 1, 1)`, now)
+			indexes := func() map[string]bool {
+				var names []string
+				d.Conn(ctx).Raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' AND sql IS NOT NULL`).Scan(&names)
+				set := map[string]bool{}
+				for _, n := range names {
+					set[n] = true
+				}
+				return set
+			}
+			before := indexes()
 			if err := d.Migrate(ctx, nil); err != nil {
 				t.Fatal(err)
+			}
+			// SQLite rebuilt the table: each of its indexes must be back.
+			after := indexes()
+			for name := range before {
+				if !after[name] {
+					t.Errorf("index %s of reviews lost by the migration", name)
+				}
 			}
 			var n int64
 			d.Conn(ctx).Raw(`SELECT COUNT(*) FROM reviews r JOIN votes v ON v.review_id = r.id`).Scan(&n)

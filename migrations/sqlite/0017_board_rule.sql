@@ -45,5 +45,9 @@ FROM reviews_before_0017;
 DROP TABLE reviews_before_0017;
 CREATE UNIQUE INDEX reviews_one_open_per_sheet ON reviews (sheet_id) WHERE state = 'submitted';
 CREATE INDEX reviews_sheet_id ON reviews (sheet_id, id DESC);
+-- Every index of reviews is dropped with the table and made again here,
+-- including those later migrations made before this one ran (contributions'
+-- index of a person's submissions).
+CREATE INDEX IF NOT EXISTS reviews_submitted_by ON reviews (submitted_by, submitted_at DESC, id DESC);
 -- The sweep that closes reviews past their deadline reads only open ones.
 CREATE INDEX reviews_deadline_at ON reviews (deadline_at) WHERE state = 'submitted';
