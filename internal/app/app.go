@@ -133,6 +133,10 @@ const sqlitePollInterval = 50 * time.Millisecond
 // shutdownGrace bounds a graceful stop.
 const shutdownGrace = 8 * time.Second
 
+// reviewExpiryInterval is how often reviews past their board's deadline
+// are closed; a page or a vote on such a review closes it at once anyway.
+const reviewExpiryInterval = time.Minute
+
 // Serve runs the HTTP server until ctx ends, then shuts down gracefully:
 // requests in flight (a save, say) finish before the process exits.
 func (a *App) Serve(ctx context.Context) error {
@@ -166,6 +170,7 @@ func (a *App) Serve(ctx context.Context) error {
 	go a.purgeExpired(ctx)
 	mailDone := make(chan struct{})
 	go func() { defer close(mailDone); a.Notify.Run(ctx) }()
+	go a.Reviews.RunExpiry(ctx, reviewExpiryInterval, a.Log)
 	if a.DB.Dialect == db.Postgres {
 		// Live events cross instances through LISTEN/NOTIFY.
 		a.Events.ListenPostgres(ctx, a.Config.DatabaseURL, func(ctx context.Context, sql string, args ...any) error {

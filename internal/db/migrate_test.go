@@ -39,7 +39,7 @@ var models = []any{
 	&model.User{}, &model.Session{}, &model.APIToken{}, &model.Sheet{}, &model.Revision{},
 	&model.BoardMember{}, &model.Review{}, &model.Vote{}, &model.ReviewAmendment{}, &model.AuditEntry{},
 	&model.Comment{}, &model.Watch{}, &model.Notification{}, &model.SheetCard{}, &model.Draft{},
-	&model.OutboxMail{},
+	&model.OutboxMail{}, &model.BoardRule{},
 }
 
 func TestModelsMatchTheMigratedSchema(t *testing.T) {

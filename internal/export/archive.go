@@ -61,6 +61,7 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 			}, nil)
 		},
 		func() error { return dump[model.BoardMember](ctx, st, zw, m.Counts, "board_members", nil) },
+		func() error { return dump[model.BoardRule](ctx, st, zw, m.Counts, "board_rules", nil) },
 		func() error { return dump[model.Review](ctx, st, zw, m.Counts, "reviews", nil) },
 		func() error { return dump[model.Vote](ctx, st, zw, m.Counts, "votes", nil) },
 		func() error { return dump[model.ReviewAmendment](ctx, st, zw, m.Counts, "review_amendments", nil) },
@@ -210,6 +211,14 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 				})
 			},
 			func() error { return load[model.BoardMember](ctx, st, files, "board_members", nil) },
+			func() error {
+				// Archives written before boards had rules have none: their
+				// boards decide by a majority of seats.
+				if files["board_rules.jsonl"] == nil {
+					return nil
+				}
+				return load(ctx, st, files, "board_rules", checkBoardRule)
+			},
 			func() error { return load(ctx, st, files, "reviews", checkReview) },
 			func() error { return load(ctx, st, files, "votes", checkVote) },
 			func() error { return load[model.ReviewAmendment](ctx, st, files, "review_amendments", nil) },

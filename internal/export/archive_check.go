@@ -64,7 +64,7 @@ func checkRedirect(r *model.SheetRedirect) error {
 
 func checkReview(r *model.Review) error {
 	switch r.State {
-	case review.StateSubmitted, review.StateValidated, review.StateRejected, review.StateWithdrawn:
+	case review.StateSubmitted, review.StateValidated, review.StateRejected, review.StateWithdrawn, review.StateExpired:
 	default:
 		return fmt.Errorf("review %d: unknown state %q", r.ID, r.State)
 	}
@@ -72,6 +72,15 @@ func checkReview(r *model.Review) error {
 		return fmt.Errorf("review %d: impossible revision number", r.ID)
 	}
 	return checkNote(r.Note)
+}
+
+// checkBoardRule refuses a rule no board could decide by; the quorum is
+// checked against seats only when the rule is set, so any is kept here.
+func checkBoardRule(r *model.BoardRule) error {
+	if _, err := review.CheckRule(r.Rule, 0); err != nil {
+		return fmt.Errorf("board rule of sheet %d: %w", r.SheetID, err)
+	}
+	return nil
 }
 
 func checkVote(v *model.Vote) error {

@@ -40,6 +40,10 @@ type Review struct {
 	// and BoardAtClose while open.
 	BoardAtOpen  *BoardSnapshot
 	BoardAtClose *BoardSnapshot
+	// DeadlineAt is when the review closes as expired if still undecided,
+	// from the board's rule when it opened (migration board_rule); nil
+	// when the rule sets no deadline.
+	DeadlineAt *time.Time
 }
 
 // TableName implements gorm's tabler.
@@ -57,7 +61,34 @@ type BoardSnapshot struct {
 	// Members then holds only those known to have sat (the voters), Seats
 	// the recorded count.
 	Partial bool `json:"partial,omitempty"`
+	// Rule is the board's rule, copied when the review opened; nil for
+	// reviews opened before boards had rules, which decided by a majority
+	// of seats.
+	Rule *Rule `json:"rule,omitempty"`
 }
+
+// Rule is how a board decides, as its statutes say: Kind "seats" (a
+// majority of all seats) or "cast" (a majority of the votes cast once
+// Quorum members have voted, Tie saying what a tie does), and an optional
+// deadline in days after which an undecided review expires.
+type Rule struct {
+	Kind         string `json:"kind"`
+	Quorum       int    `json:"quorum"`
+	Tie          string `json:"tie"`
+	DeadlineDays *int   `json:"deadline_days"`
+}
+
+// BoardRule is a sheet's board rule as an admin chose it; a sheet without
+// one decides by a majority of seats.
+type BoardRule struct {
+	SheetID   int64 `gorm:"primaryKey;autoIncrement:false"`
+	Rule      `gorm:"embedded"`
+	UpdatedBy int64
+	UpdatedAt time.Time
+}
+
+// TableName implements gorm's tabler.
+func (BoardRule) TableName() string { return "board_rules" }
 
 // Value stores the snapshot as JSON text.
 func (b BoardSnapshot) Value() (driver.Value, error) {

@@ -25,7 +25,7 @@ type Change struct {
 	Summary    string    `json:"summary,omitempty"`
 	Origin     string    `json:"origin,omitempty"`
 	Minor      bool      `json:"minor"`
-	Action     string    `json:"action,omitempty"` // board events: submit, validate, reject, withdraw
+	Action     string    `json:"action,omitempty"` // board events: submit, validate, reject, withdraw, expire
 	Review     *int64    `json:"review,omitempty"`
 	At         time.Time `json:"at"`
 	URL        string    `json:"url"`

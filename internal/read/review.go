@@ -30,6 +30,8 @@ type Review struct {
 	// its members.
 	Frozen  bool
 	Partial bool
+	// Rule is the rule the review decides by, copied when it opened.
+	Rule model.Rule
 	// memberIDs is the sheet's board now: who may still act on the review.
 	memberIDs []int64
 }
@@ -110,7 +112,7 @@ func (r *Reader) reviews(ctx context.Context, sh *model.Sheet, list []model.Revi
 	}
 	for i := range list {
 		rv := &list[i]
-		b := &Review{Review: rv, Sheet: sh, Board: board, BoardIDs: boardIDs, Users: users, memberIDs: boardIDs,
+		b := &Review{Review: rv, Sheet: sh, Board: board, BoardIDs: boardIDs, Users: users, memberIDs: boardIDs, Rule: review.RuleOf(rv),
 			Votes:      ofReview(votes, rv.ID, func(v model.Vote) int64 { return v.ReviewID }),
 			Amendments: ofReview(amendments, rv.ID, func(a model.ReviewAmendment) int64 { return a.ReviewID })}
 		b.Tally = review.Count(review.Ballots(b.Votes), rv.RevisionNumber, boardIDs)

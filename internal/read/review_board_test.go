@@ -63,7 +63,7 @@ func TestDecidedReviewKeepsItsBoard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := review.Tally{Approve: 2, Seats: 3, Needed: 2}
+		want := review.Tally{Approve: 2, Seats: 3, Needed: 2, Voters: 2}
 		if got.Tally != want || !slices.Equal(names(got.Board), []string{"membre0", "membre1", "membre2"}) || !got.Frozen || got.Partial {
 			t.Errorf("decided review after a board change: tally %+v, board %v, frozen %v; want %+v, the board that decided", got.Tally, names(got.Board), got.Frozen, want)
 		}
@@ -80,7 +80,7 @@ func TestDecidedReviewKeepsItsBoard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if now.Frozen || now.Tally != (review.Tally{Reject: 1, Seats: 4, Needed: 3}) || len(now.Board) != 4 {
+		if now.Frozen || now.Tally != (review.Tally{Reject: 1, Seats: 4, Needed: 3, Voters: 1}) || len(now.Board) != 4 {
 			t.Errorf("open review: tally %+v, board %v, frozen %v", now.Tally, names(now.Board), now.Frozen)
 		}
 

@@ -5,6 +5,7 @@
 package review
 
 import (
+	"errors"
 	"slices"
 
 	"atlas/internal/model"
@@ -16,7 +17,65 @@ const (
 	StateValidated = "validated" // validée
 	StateRejected  = "rejected"  // rejetée
 	StateWithdrawn = "withdrawn" // retirée
+	StateExpired   = "expired"   // sans décision: its deadline passed
 )
+
+// Rule kinds and tie settings of a board.
+const (
+	RuleSeats = "seats" // majorité des sièges
+	RuleCast  = "cast"  // majorité des votes exprimés, avec quorum
+	TieReject = "reject"
+	TieOpen   = "open"
+)
+
+// MaxDeadlineDays bounds a board's deadline: a year.
+const MaxDeadlineDays = 366
+
+// DefaultRule is the rule of a board no admin chose one for, and of
+// reviews opened before boards had rules: a majority of all seats.
+func DefaultRule() model.Rule { return model.Rule{Kind: RuleSeats, Tie: TieReject} }
+
+// RuleOf returns the rule a review decides by: the one frozen when it
+// opened, else the default.
+func RuleOf(r *model.Review) model.Rule {
+	if r != nil && r.BoardAtOpen != nil && r.BoardAtOpen.Rule != nil {
+		return *r.BoardAtOpen.Rule
+	}
+	return DefaultRule()
+}
+
+// ErrInvalidRule is a rule the board could not decide by.
+var ErrInvalidRule = errors.New("review: invalid board rule")
+
+// CheckRule normalizes a rule for a board of seats members: the kind
+// defaults to seats (whose quorum and tie mean nothing and are reset), a
+// cast rule needs a quorum between 1 and the seats, and a deadline is
+// between 1 and MaxDeadlineDays days.
+func CheckRule(r model.Rule, seats int) (model.Rule, error) {
+	if r.Kind == "" {
+		r.Kind = RuleSeats
+	}
+	if r.Tie == "" {
+		r.Tie = TieReject
+	}
+	if r.DeadlineDays != nil && (*r.DeadlineDays < 1 || *r.DeadlineDays > MaxDeadlineDays) {
+		return r, ErrInvalidRule
+	}
+	switch r.Kind {
+	case RuleSeats:
+		r.Quorum, r.Tie = 0, TieReject
+	case RuleCast:
+		if r.Tie != TieReject && r.Tie != TieOpen {
+			return r, ErrInvalidRule
+		}
+		if r.Quorum < 1 || (seats > 0 && r.Quorum > seats) {
+			return r, ErrInvalidRule
+		}
+	default:
+		return r, ErrInvalidRule
+	}
+	return r, nil
+}
 
 // Vote choices.
 const (
@@ -50,6 +109,9 @@ type Tally struct {
 	Abstain int `json:"abstain"`
 	Seats   int `json:"seats"`
 	Needed  int `json:"needed"`
+	// Voters is how many members voted on the revision, abstentions
+	// included: what a quorum counts.
+	Voters int `json:"voters"`
 }
 
 // Needed is the strict majority of the board's seats: floor(seats/2)+1.
@@ -83,6 +145,7 @@ func Count(ballots []Ballot, revision int, board []int64) Tally {
 			t.Abstain++
 		}
 	}
+	t.Voters = t.Approve + t.Reject + t.Abstain
 	return t
 }
 
@@ -99,13 +162,32 @@ func Counted(b Ballot, revision int, board []int64) bool {
 	return false
 }
 
-// Decide returns the state a tally leads to: validated when approvals reach
-// the majority, rejected when rejections do, else still submitted. A board
-// with no seat decides nothing.
-func Decide(t Tally) string {
-	switch {
-	case t.Seats == 0:
+// Decide returns the state a tally leads to under a board's rule, or
+// still submitted. Under seats, approvals or rejections must reach the
+// majority of all seats. Under cast, once Quorum members have voted, the
+// larger of approvals and rejections wins (abstentions count for the
+// quorum only) and a tie rejects or stays open as the rule says; the
+// quorum is at most the seats. A board with no seat decides nothing.
+func Decide(t Tally, rule model.Rule) string {
+	if t.Seats == 0 {
 		return StateSubmitted
+	}
+	if rule.Kind == RuleCast {
+		switch {
+		// A board shrunk under the quorum its open review froze needs
+		// every seat, not the impossible.
+		case t.Voters < max(min(rule.Quorum, t.Seats), 1):
+			return StateSubmitted
+		case t.Approve > t.Reject:
+			return StateValidated
+		case t.Reject > t.Approve:
+			return StateRejected
+		case rule.Tie == TieOpen:
+			return StateSubmitted
+		}
+		return StateRejected
+	}
+	switch {
 	case t.Approve >= t.Needed:
 		return StateValidated
 	case t.Reject >= t.Needed:

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +54,13 @@ func (s *Service) WithEvents(h *events.Hub) *Service {
 	return s
 }
 
+// WithClock makes the service read the time from now: tests move it past a
+// board's deadline.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	return s
+}
+
 // announce tells live readers of a sheet about a committed board event.
 func (s *Service) announce(ctx context.Context, kind string, r *model.Review, actor *model.User) {
 	if s.events == nil || r == nil {
@@ -73,10 +81,20 @@ func NewService(st *store.Store, sheets *sheet.Service, n *notify.Service) *Serv
 const maxNoteRunes = 2000
 
 // SetBoard seats exactly the named accounts on a sheet's board (admins
-// only) and records the change.
+// only) and records the change; the board keeps its rule.
 func (s *Service) SetBoard(ctx context.Context, actor *model.User, slug string, usernames []string) ([]model.User, error) {
+	members, _, err := s.SetBoardWithRule(ctx, actor, slug, usernames, nil)
+	return members, err
+}
+
+// SetBoardWithRule seats exactly the named accounts on a sheet's board and,
+// unless rule is nil, sets the rule it decides by (admins only), checked
+// against the new board: a quorum larger than its seats is refused. It
+// returns the board and the rule it now has. Reviews already open keep
+// the rule they opened with.
+func (s *Service) SetBoardWithRule(ctx context.Context, actor *model.User, slug string, usernames []string, rule *model.Rule) ([]model.User, model.Rule, error) {
 	if !actor.IsAdmin() {
-		return nil, auth.ErrForbidden
+		return nil, model.Rule{}, auth.ErrForbidden
 	}
 	names := make([]string, 0, len(usernames))
 	for _, n := range usernames {
@@ -85,6 +103,7 @@ func (s *Service) SetBoard(ctx context.Context, actor *model.User, slug string, 
 		}
 	}
 	var members []model.User
+	var kept model.Rule
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		sh, err := s.store.LockSheetBySlug(ctx, slug)
 		if err != nil {
@@ -107,17 +126,50 @@ func (s *Service) SetBoard(ctx context.Context, actor *model.User, slug string, 
 		if len(unknown) > 0 {
 			return &UnknownMembersError{Names: unknown}
 		}
+		current, err := s.boardRule(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		if rule != nil {
+			current = *rule
+		}
+		if kept, err = CheckRule(current, len(ids)); err != nil {
+			return err
+		}
 		now := s.now()
 		if err := s.store.ReplaceBoard(ctx, sh.ID, ids, actor.ID, now); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, actor, store.AuditBoardChange, sh, nil, nil, model.JSONMap{"members": names}); err != nil {
+		details := model.JSONMap{"members": names}
+		if rule != nil {
+			if err := s.store.SaveBoardRule(ctx, &model.BoardRule{SheetID: sh.ID, Rule: kept, UpdatedBy: actor.ID, UpdatedAt: now}); err != nil {
+				return err
+			}
+			details["rule"] = kept
+		}
+		if err := s.audit(ctx, actor, store.AuditBoardChange, sh, nil, nil, details); err != nil {
 			return err
 		}
 		members, err = s.store.BoardOf(ctx, sh.ID)
 		return err
 	})
-	return members, err
+	return members, kept, err
+}
+
+// BoardRule returns the rule a sheet's board decides by now.
+func (s *Service) BoardRule(ctx context.Context, sheetID int64) (model.Rule, error) {
+	return s.boardRule(ctx, sheetID)
+}
+
+func (s *Service) boardRule(ctx context.Context, sheetID int64) (model.Rule, error) {
+	r, err := s.store.BoardRuleOf(ctx, sheetID)
+	if errors.Is(err, store.ErrNotFound) {
+		return DefaultRule(), nil
+	}
+	if err != nil {
+		return model.Rule{}, err
+	}
+	return r.Rule, nil
 }
 
 // Submit opens a review of one revision of a sheet for its board.
@@ -144,8 +196,20 @@ func (s *Service) Submit(ctx context.Context, actor *model.User, slug string, nu
 		if len(board) == 0 {
 			return ErrNoBoard
 		}
+		rule, err := s.boardRule(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		// The review decides by the rule of today, whatever the board's
+		// rule becomes while it is open.
 		opened := Snapshot(board)
-		r = &model.Review{SheetID: sh.ID, RevisionNumber: number, State: StateSubmitted, SubmittedBy: actor.ID, Note: note, SubmittedAt: s.now(), BoardAtOpen: &opened}
+		opened.Rule = &rule
+		now := s.now()
+		r = &model.Review{SheetID: sh.ID, RevisionNumber: number, State: StateSubmitted, SubmittedBy: actor.ID, Note: note, SubmittedAt: now, BoardAtOpen: &opened}
+		if rule.DeadlineDays != nil {
+			deadline := now.Add(time.Duration(*rule.DeadlineDays) * 24 * time.Hour)
+			r.DeadlineAt = &deadline
+		}
 		if err := s.store.CreateReview(ctx, r); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return ErrAlreadyOpen
@@ -209,11 +273,13 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 			return err
 		}
 		tally := Count(Ballots(votes), r.RevisionNumber, board)
-		state := Decide(tally)
+		rule := RuleOf(r)
+		state := Decide(tally, rule)
 		if state == StateSubmitted {
 			return nil
 		}
 		closed := Snapshot(board)
+		closed.Rule = &rule
 		if err := s.store.DecideReview(ctx, r.ID, state, now, tally.Approve, closed); err != nil {
 			return err
 		}
@@ -229,7 +295,8 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 				return err
 			}
 		}
-		details := model.JSONMap{"approve": tally.Approve, "reject": tally.Reject, "abstain": tally.Abstain, "seats": tally.Seats, "needed": tally.Needed}
+		details := model.JSONMap{"approve": tally.Approve, "reject": tally.Reject, "abstain": tally.Abstain, "seats": tally.Seats, "needed": tally.Needed,
+			"voters": tally.Voters, "rule": rule}
 		// The decision is the board's (the tally says so); its actor is
 		// the member whose vote closed it, so recent changes and feeds
 		// name someone.
@@ -245,7 +312,7 @@ func (s *Service) Vote(ctx context.Context, actor *model.User, reviewID int64, c
 			s.announce(ctx, events.KindDecision, r, nil)
 		}
 	}
-	return r, err
+	return r, s.closeIfDue(ctx, reviewID, err)
 }
 
 // AmendInput is an amendment: an edit of the review's revision.
@@ -307,7 +374,7 @@ func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, 
 		s.notify.Mail(queued)
 		s.announce(ctx, events.KindRevision, r, actor)
 	}
-	return r, rev, err
+	return r, rev, s.closeIfDue(ctx, reviewID, err)
 }
 
 // Withdraw closes an open review without decision (submitter or admin).
@@ -347,7 +414,7 @@ func (s *Service) Withdraw(ctx context.Context, actor *model.User, reviewID int6
 	if err == nil {
 		s.notify.Mail(queued)
 	}
-	return r, err
+	return r, s.closeIfDue(ctx, reviewID, err)
 }
 
 // lockOpen locks a review for the rest of the transaction and checks, under
@@ -368,7 +435,31 @@ func (s *Service) lockOpen(ctx context.Context, reviewID int64, actor *model.Use
 	if !Open(r.State) {
 		return nil, ErrClosed
 	}
+	if s.due(r) {
+		return nil, errDue
+	}
 	return r, nil
+}
+
+// errDue is a review found past its deadline by a step that would act on
+// it: the step is refused as on a closed review, and closeIfDue then
+// closes it, in a transaction of its own.
+var errDue = fmt.Errorf("%w: its deadline has passed", ErrClosed)
+
+// closeIfDue closes the review as expired when err says the step found it
+// past its deadline, and returns err.
+func (s *Service) closeIfDue(ctx context.Context, reviewID int64, err error) error {
+	if errors.Is(err, errDue) {
+		if _, expErr := s.Expire(ctx, reviewID); expErr != nil {
+			return expErr
+		}
+	}
+	return err
+}
+
+// due reports whether an open review's deadline has passed.
+func (s *Service) due(r *model.Review) bool {
+	return r.DeadlineAt != nil && !s.now().Before(*r.DeadlineAt)
 }
 
 // checkText validates a note or comment: one short text, storable, of

@@ -14,6 +14,7 @@ const (
 	AuditValidate    = "validate"
 	AuditReject      = "reject"
 	AuditWithdraw    = "withdraw"
+	AuditExpire      = "expire" // a review's deadline passed undecided
 	AuditBoardChange = "board_change"
 	AuditRoleChange  = "role_change"
 	AuditCommentHide = "comment_hide"

@@ -9,7 +9,7 @@ import (
 )
 
 // Change is one event of the atlas's recent changes: a new revision, or a
-// board event (submission, validation, rejection, withdrawal).
+// board event (submission, validation, rejection, withdrawal, expiry).
 type Change struct {
 	At       time.Time
 	SheetID  int64
@@ -30,7 +30,7 @@ type ChangeFilter struct {
 
 // boardEvents are the audit actions recent changes show; votes and board
 // edits stay in the audit log.
-var boardEvents = []string{AuditSubmit, AuditValidate, AuditReject, AuditWithdraw}
+var boardEvents = []string{AuditSubmit, AuditValidate, AuditReject, AuditWithdraw, AuditExpire}
 
 // Changes merges the newest revisions and board events, newest first. Each
 // stream is read with the same keyset bound and limit, so the merge is

@@ -5,12 +5,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 )
 
 type apiBoardRequest struct {
 	Members []string `json:"members"`
+	// Rule, when present, sets how the board decides; absent, the board
+	// keeps its rule.
+	Rule *model.Rule `json:"rule"`
 }
 
 func (h *handler) apiSetBoard(c *fiber.Ctx) error {
@@ -21,7 +25,7 @@ func (h *handler) apiSetBoard(c *fiber.Ctx) error {
 	if in.Members == nil {
 		return newError(fiber.StatusUnprocessableEntity, "members_required", "error.members_required")
 	}
-	members, err := h.reviews.SetBoard(c.UserContext(), userOf(c), c.Params("slug"), in.Members)
+	members, rule, err := h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), in.Members, in.Rule)
 	if err != nil {
 		return err
 	}
@@ -29,7 +33,7 @@ func (h *handler) apiSetBoard(c *fiber.Ctx) error {
 	for _, u := range members {
 		names = append(names, u.Username)
 	}
-	return c.JSON(fiber.Map{"members": names})
+	return c.JSON(fiber.Map{"members": names, "rule": rule})
 }
 
 type apiSubmitRequest struct {

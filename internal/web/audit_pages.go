@@ -174,6 +174,7 @@ func (h *handler) exportRecordMarkdown(c *fiber.Ctx) error {
 		b.WriteString(i18n.T(lang, "record.decided_on", r.DecidedAt.Format(time.RFC3339)))
 	}
 	b.WriteString(i18n.T(lang, "record.board", i18n.N(lang, "review.seats", r.Tally.Seats), r.Tally.Needed, strings.Join(board, ", ")))
+	b.WriteString(i18n.T(lang, "record.rule", ruleText(lang, r.Rule)))
 	b.WriteString(i18n.T(lang, "record.tally", r.Revision, i18n.T(lang, "review.tally", r.Tally.Approve, r.Tally.Reject, i18n.N(lang, "review.abstentions", r.Tally.Abstain))))
 	b.WriteString(i18n.T(lang, "record.table"))
 	for _, e := range rec.Entries {

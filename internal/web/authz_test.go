@@ -292,6 +292,11 @@ type call struct {
 	body any
 }
 
+// minutesCall asks for the minutes of a period.
+func minutesCall(*testing.T, *world, string) call {
+	return call{vars: map[string]string{"?": "from=2026-01-01&to=2026-12-31"}}
+}
+
 // matrixCalls builds, per route, the minimal valid request. It runs right
 // before each role's request, so it sees the state left by earlier roles.
 // Routes absent here get no body and the default path parameters.
@@ -383,6 +388,9 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 	"GET /sheets/:slug/diff": func(t *testing.T, w *world, role string) call {
 		return call{vars: map[string]string{"?": "from=1&to=2"}}
 	},
+	"GET /sheets/:slug/board/minutes.md":     minutesCall,
+	"GET /sheets/:slug/board/minutes.html":   minutesCall,
+	"GET /api/v1/sheets/:slug/board/minutes": minutesCall,
 	"POST /sheets/:slug/comments": func(t *testing.T, w *world, role string) call {
 		return call{body: url.Values{"body": {"Message de " + role}}}
 	},

@@ -2,18 +2,72 @@ package web
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/review"
 )
 
 type boardPage struct {
 	Base
 	Sheet   *model.Sheet
 	Options []boardOption
+	Rule    ruleForm
 	Tabs    sheetTabs
 	Error   string
+}
+
+// ruleForm is the board's rule as the form shows it: the quorum and the
+// deadline as typed (empty when none).
+type ruleForm struct {
+	Cast     bool
+	Quorum   string
+	TieOpen  bool
+	Deadline string
+}
+
+func newRuleForm(r model.Rule) ruleForm {
+	f := ruleForm{Cast: r.Kind == review.RuleCast, TieOpen: r.Tie == review.TieOpen}
+	if r.Quorum > 0 {
+		f.Quorum = strconv.Itoa(r.Quorum)
+	}
+	if r.DeadlineDays != nil {
+		f.Deadline = strconv.Itoa(*r.DeadlineDays)
+	}
+	return f
+}
+
+// ruleOfForm reads the rule fields of the board form; a form without them
+// (an older page) keeps the board's rule.
+func ruleOfForm(c *fiber.Ctx) (*model.Rule, ruleForm, error) {
+	f := ruleForm{Cast: c.FormValue("rule_kind") == review.RuleCast, TieOpen: c.FormValue("rule_tie") == review.TieOpen,
+		Quorum: strings.TrimSpace(c.FormValue("rule_quorum")), Deadline: strings.TrimSpace(c.FormValue("rule_deadline_days"))}
+	if c.FormValue("rule_kind") == "" {
+		return nil, f, nil
+	}
+	r := model.Rule{Kind: review.RuleSeats, Tie: review.TieReject}
+	if f.Cast {
+		r.Kind = review.RuleCast
+		n, err := strconv.Atoi(f.Quorum)
+		if err != nil {
+			return nil, f, review.ErrInvalidRule
+		}
+		r.Quorum = n
+		if f.TieOpen {
+			r.Tie = review.TieOpen
+		}
+	}
+	if f.Deadline != "" {
+		n, err := strconv.Atoi(f.Deadline)
+		if err != nil {
+			return nil, f, review.ErrInvalidRule
+		}
+		r.DeadlineDays = &n
+	}
+	return &r, f, nil
 }
 
 type boardOption struct {
@@ -22,11 +76,19 @@ type boardOption struct {
 	Checked  bool
 }
 
-func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, message string) error {
+func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *ruleForm, message string) error {
 	ctx := c.UserContext()
 	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
+	}
+	if form == nil {
+		rule, err := h.reviews.BoardRule(ctx, sh.ID)
+		if err != nil {
+			return err
+		}
+		f := newRuleForm(rule)
+		form = &f
 	}
 	if checked == nil {
 		board, err := h.store.BoardOf(ctx, sh.ID)
@@ -41,7 +103,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, messag
 	if err != nil {
 		return err
 	}
-	p := boardPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, true), Error: message}
+	p := boardPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, true), Error: message, Rule: *form}
 	for _, u := range users {
 		if u.Disabled {
 			continue
@@ -52,7 +114,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, messag
 }
 
 func (h *handler) showBoardPage(c *fiber.Ctx) error {
-	return h.renderBoard(c, fiber.StatusOK, nil, "")
+	return h.renderBoard(c, fiber.StatusOK, nil, nil, "")
 }
 
 func (h *handler) updateBoard(c *fiber.Ctx) error {
@@ -63,12 +125,16 @@ func (h *handler) updateBoard(c *fiber.Ctx) error {
 	if members == nil {
 		members = []string{}
 	}
-	if _, err := h.reviews.SetBoard(c.UserContext(), userOf(c), c.Params("slug"), members); err != nil {
+	rule, form, err := ruleOfForm(c)
+	if err == nil {
+		_, _, err = h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), members, rule)
+	}
+	if err != nil {
 		he, internal := classify(err)
 		if internal {
 			return err
 		}
-		return h.renderBoard(c, he.Status, members, he.Message(langOf(c)))
+		return h.renderBoard(c, he.Status, members, &form, he.Message(langOf(c)))
 	}
 	h.flash(c, "success", "board_updated")
 	return redirect(c, "/sheets/"+c.Params("slug"))

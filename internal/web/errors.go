@@ -105,6 +105,7 @@ var knownErrors = []struct {
 	{review.ErrClosed, fiber.StatusConflict, "review_closed"},
 	{review.ErrStaleRevision, fiber.StatusConflict, "stale_revision"},
 	{review.ErrInvalidChoice, fiber.StatusBadRequest, "invalid_choice"},
+	{review.ErrInvalidRule, fiber.StatusUnprocessableEntity, "invalid_rule"},
 	{store.ErrConflict, fiber.StatusConflict, "conflict"},
 	{auth.ErrLinkDead, fiber.StatusGone, "link_dead"},
 	{auth.ErrSetupDone, fiber.StatusConflict, "setup_done"},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/review"
 )
@@ -14,6 +15,15 @@ import (
 type reviewBundle = read.Review
 
 func (h *handler) loadReview(ctx context.Context, id int64) (*reviewBundle, error) {
+	b, err := h.read.Review(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// A review past its deadline closes when it is next looked at, if
+	// the sweep has not closed it yet.
+	if expired, err := h.reviews.ExpireIfDue(ctx, b.Review); err != nil || !expired {
+		return b, err
+	}
 	return h.read.Review(ctx, id)
 }
 
@@ -59,6 +69,10 @@ type apiReview struct {
 	// a frozen board rebuilt knowing only the members who voted.
 	Board        []string `json:"board"`
 	BoardPartial bool     `json:"board_partial,omitempty"`
+	// Rule is the board's rule the review copied when it opened;
+	// DeadlineAt when it expires if undecided.
+	Rule       model.Rule `json:"rule"`
+	DeadlineAt *time.Time `json:"deadline_at"`
 }
 
 func toAPIReview(b *reviewBundle) apiReview {
@@ -67,6 +81,11 @@ func toAPIReview(b *reviewBundle) apiReview {
 		ID: r.ID, Sheet: b.Sheet.Slug, Revision: r.RevisionNumber, State: r.State,
 		SubmittedBy: b.Name(r.SubmittedBy), SubmittedAt: r.SubmittedAt.UTC(), Note: r.Note,
 		Votes: []apiVote{}, Tally: b.Tally, Board: make([]string, 0, len(b.Board)), BoardPartial: b.Partial,
+		Rule: b.Rule,
+	}
+	if r.DeadlineAt != nil {
+		t := r.DeadlineAt.UTC()
+		out.DeadlineAt = &t
 	}
 	for _, u := range b.Board {
 		out.Board = append(out.Board, u.Username)

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
+	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
@@ -43,13 +44,19 @@ type reviewPage struct {
 	Board       []personRef
 	// Compared is the revision the diff starts from: the published version,
 	// or the sheet's first one if none is.
-	Compared      int
-	Changes       template.HTML // the body's diff, see diffBody
-	Open          bool
-	CanVote       bool
-	CanAmend      bool
-	CanWithdr     bool
-	MyChoice      string
+	Compared  int
+	Changes   template.HTML // the body's diff, see diffBody
+	Open      bool
+	CanVote   bool
+	CanAmend  bool
+	CanWithdr bool
+	MyChoice  string
+	// RuleText is how the review is decided (the rule copied when it
+	// opened); Voters, for a majority of votes cast, "N votants sur
+	// quorum Q".
+	RuleText      string
+	Voters        string
+	Deadline      string // when an open review closes undecided, if its rule says
 	CommentsBlock commentsBlock
 	Tabs          sheetTabs
 	Error         string
@@ -77,6 +84,13 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
 	}
 	p.CanVote = p.Open && b.IsMember(user)
+	p.RuleText = ruleText(p.Lang, b.Rule)
+	if b.Rule.Kind == review.RuleCast {
+		p.Voters = i18n.N(p.Lang, "review.voters", b.Tally.Voters, b.Rule.Quorum)
+	}
+	if p.Open && r.DeadlineAt != nil {
+		p.Deadline = p.DateTime(*r.DeadlineAt)
+	}
 	p.CanAmend = p.Open && (b.IsMember(user) || (user != nil && user.ID == r.SubmittedBy))
 	p.CanWithdr = p.Open && user != nil && (user.ID == r.SubmittedBy || user.IsAdmin())
 	for _, u := range b.Board {

@@ -64,6 +64,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Delete("/sheets/:slug/watch", h.requireLogin, h.apiUnwatch)
 	api.Get("/reviews/:id", h.apiShowReview)
 	api.Get("/reviews/:id/record", h.exportRecordJSON)
+	api.Get("/sheets/:slug/board/minutes", h.apiBoardMinutes)
 	api.Post("/reviews/:id/votes", h.requireLogin, h.apiVote)
 	api.Post("/reviews/:id/amendments", h.requireLogin, h.apiAmend)
 	api.Post("/reviews/:id/withdraw", h.requireLogin, h.apiWithdraw)
@@ -131,6 +132,9 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Post("/sheets/:slug/reviews/:id/amend", h.requireLogin, h.amendReview)
 	pages.Post("/sheets/:slug/reviews/:id/withdraw", h.requireLogin, h.withdrawReview)
 	pages.Get("/sheets/:slug/board", h.requireAdmin, h.showBoardPage)
+	pages.Get("/sheets/:slug/board/meetings", h.showMeetingsPage)
+	pages.Get("/sheets/:slug/board/minutes.md", h.exportMinutesMarkdown)
+	pages.Get("/sheets/:slug/board/minutes.html", h.showMinutesPage)
 	pages.Post("/sheets/:slug/board", h.requireAdmin, h.updateBoard)
 
 	// Running the atlas: rename, archive, merge (issue 15).
