@@ -20,6 +20,7 @@ import (
 	"atlas/internal/db"
 	"atlas/internal/events"
 	"atlas/internal/model"
+	"atlas/internal/sheet"
 	"atlas/internal/store"
 	"atlas/internal/testutil"
 	"atlas/internal/web"
@@ -35,6 +36,7 @@ type testAtlas struct {
 	admin  *model.User
 	tokens map[string]string
 	events *events.Hub
+	sheets *sheet.Service // for fixtures made beside HTTP
 }
 
 func newTestAtlas(t testing.TB, d *db.DB) *testAtlas {
@@ -63,7 +65,7 @@ func newTestAtlasWith(t testing.TB, d *db.DB, tune func(*web.Deps)) *testAtlas {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &testAtlas{t: t, app: app, store: st, auth: authSvc, tokens: map[string]string{}, events: atlas.Events}
+	a := &testAtlas{t: t, app: app, store: st, auth: authSvc, tokens: map[string]string{}, events: atlas.Events, sheets: atlas.Sheets}
 	a.marie = testutil.User(t, st, "marie", model.RoleContributor)
 	a.admin = testutil.User(t, st, "admin", model.RoleAdmin)
 	for _, u := range []*model.User{a.marie, a.admin} {
