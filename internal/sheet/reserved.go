@@ -12,7 +12,7 @@ import "slices"
 var reservedSlugs = []string{
 	"account", "admin", "amend", "amendments", "api", "audit", "board", "changes", "comments",
 	"delete", "diff", "draft", "drafts", "edit", "events", "export", "feed", "healthz", "hide", "history",
-	"inbox", "lang", "login", "logout", "map", "metrics", "new", "password", "preview", "read",
+	"inbox", "lang", "login", "logout", "map", "media", "metrics", "new", "password", "preview", "read",
 	"record", "restore", "reviews", "revisions", "search", "sheets", "static", "tokens", "users",
 	"v1", "votes", "withdraw",
 }

@@ -43,6 +43,8 @@ const (
 	// sheetJSONBytes is an API write carrying a sheet: JSON escapes a
 	// control character in six bytes.
 	sheetJSONBytes = maxRequestBytes
+	// largestBodyBytes is the most any route takes: a picture's upload.
+	largestBodyBytes = max(maxRequestBytes, mediaFormBytes)
 )
 
 // Bodies above bigBodyBytes draw on a shared budget while they are held,
@@ -73,6 +75,12 @@ func newBodyBudgets() *bodyBudgets {
 // a sheet travels (the editor's posts, drafts, the API's sheet writes, a
 // login carrying a kept edit), a few KB elsewhere for anonymous posts.
 func bodyLimit(method, path string, signedIn bool) int {
+	if isMediaPost(method, path) {
+		if signedIn {
+			return mediaFormBytes
+		}
+		return anonymousBodyBytes
+	}
 	if rest, ok := strings.CutPrefix(path, "/api/v1/"); ok {
 		if signedIn && apiCarriesSheet(method, rest) {
 			return sheetJSONBytes
@@ -271,7 +279,7 @@ const unreadDrainBytes = 64 << 10
 // the one bound on a route that would read its body without readBody.
 func (h *handler) closeUnreadBodies(c *fiber.Ctx) error {
 	req := c.Request()
-	if req.IsBodyStream() && req.Header.ContentLength() > maxRequestBytes {
+	if req.IsBodyStream() && req.Header.ContentLength() > largestBodyBytes {
 		c.Context().SetConnectionClose()
 		return bodyTooLarge()
 	}
