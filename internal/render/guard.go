@@ -269,9 +269,10 @@ func (finisher) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 }
 
 // extraHTML renders the nodes this package adds or restyles.
-type extraHTML struct{}
+type extraHTML struct{ pictures pictureHTML }
 
-func (extraHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+func (e extraHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindImage, e.pictures.renderImage)
 	reg.Register(kindPlainBlock, renderPlainBlock)
 	reg.Register(kindPlainInline, renderPlainInline)
 	registerFootnotes(reg)

@@ -45,10 +45,14 @@ type Renderer struct {
 }
 
 // New builds the goldmark pipelines and bluemonday policies.
-func New() *Renderer {
+func New() *Renderer { return NewWithPictures(nil) }
+
+// NewWithPictures is New whose pictures carry their width, height and
+// smaller copies, as sizes tells them.
+func NewWithPictures(sizes PictureSizes) *Renderer {
 	return &Renderer{
-		page:         newMarkdown(true),
-		inline:       newMarkdown(false),
+		page:         newMarkdown(true, sizes),
+		inline:       newMarkdown(false, sizes),
 		pagePolicy:   pagePolicy(),
 		inlinePolicy: inlinePolicy(),
 	}
@@ -58,7 +62,7 @@ func New() *Renderer {
 // the Footnote extender, to slip the guards of guard.go in front of the
 // stock parsers. No attribute syntax, no auto heading ids, no typographer
 // (French texts already carry their punctuation), no raw HTML.
-func newMarkdown(footnotes bool) goldmark.Markdown {
+func newMarkdown(footnotes bool, sizes PictureSizes) goldmark.Markdown {
 	blocks := []util.PrioritizedValue{
 		util.Prioritized(parser.NewSetextHeadingParser(), 100),
 		util.Prioritized(parser.NewThematicBreakParser(), 200),
@@ -75,7 +79,7 @@ func newMarkdown(footnotes bool) goldmark.Markdown {
 	paragraphs := append([]util.PrioritizedValue{util.Prioritized(paragraphGuard{}, 0)},
 		parser.DefaultParagraphTransformers()...)
 	transformers := []util.PrioritizedValue{util.Prioritized(finisher{}, -1000)}
-	nodeRenderers := []util.PrioritizedValue{util.Prioritized(extraHTML{}, 1)}
+	nodeRenderers := []util.PrioritizedValue{util.Prioritized(extraHTML{pictures: pictureHTML{sizes}}, 1)}
 	if footnotes {
 		blocks = append(blocks, util.Prioritized(depthGuard{extension.NewFootnoteBlockParser()}, 999))
 		inlines = append(inlines, util.Prioritized(extension.NewFootnoteParser(), 101))

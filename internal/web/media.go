@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -197,4 +199,37 @@ func (h *handler) serveMedia(c *fiber.Ctx) error {
 	// of it.
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
 	return c.Send(f.data)
+}
+
+// pictureSizes tells the renderer the width and height of the pictures a
+// text shows. A picture never changes, so what is known is kept; an
+// unknown one is asked again next time (it may be uploaded since).
+type pictureSizes struct {
+	store *store.Store
+	known *cache.LRU[string, [2]int]
+}
+
+// pictureSizeEntries bounds the sizes kept (about 100 bytes each).
+const pictureSizeEntries = 20000
+
+// pictureSizeWait bounds the lookup of a rendering, which has no request
+// of its own to wait on.
+const pictureSizeWait = 2 * time.Second
+
+func newPictureSizes(st *store.Store) *pictureSizes {
+	return &pictureSizes{store: st, known: cache.New[string](pictureSizeEntries, func([2]int) int { return 1 })}
+}
+
+func (p *pictureSizes) get(sha string) (int, int, bool) {
+	if wh, ok := p.known.Get(sha); ok {
+		return wh[0], wh[1], true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), pictureSizeWait)
+	defer cancel()
+	m, err := p.store.MediaByHash(ctx, sha)
+	if err != nil {
+		return 0, 0, false
+	}
+	p.known.Put(sha, [2]int{m.Width, m.Height})
+	return m.Width, m.Height, true
 }

@@ -213,3 +213,58 @@ func TestSamePictureStoredOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestPictureFormWithoutJavaScriptAndOnThePage(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Grainothèque du quartier", "Des graines.")
+		b := a.browser()
+		b.login("marie")
+		csrf := b.csrf("/sheets/" + slug + "/edit")
+		req := uploadRequest(t, "/sheets/"+slug+"/media", map[string]string{"_csrf": csrf, "alt": "Les bocaux [étiquetés]"}, "g.png", "image/png", mediatest.PNG(900, 600))
+		r := b.send(req)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/sheets/"+slug+"/edit#picture-") {
+			t.Fatalf("form upload: %d %s %s", r.status, r.header.Get("Location"), r.body)
+		}
+		var sha string
+		if err := d.Conn(context.Background()).Raw(`SELECT sha256 FROM media`).Scan(&sha).Error; err != nil || sha == "" {
+			t.Fatalf("stored: %q %v", sha, err)
+		}
+		edit := b.get("/sheets/" + slug + "/edit")
+		markdown := `![Les bocaux \[étiquetés\]](/media/` + sha + `)`
+		if !bytes.Contains(edit.body, []byte("<code>"+htmlEscape(markdown)+"</code>")) {
+			t.Errorf("the editor does not show the Markdown to copy %s", markdown)
+		}
+		// Without a description, a French message and nothing stored.
+		req = uploadRequest(t, "/sheets/"+slug+"/media", map[string]string{"_csrf": csrf, "alt": ""}, "g.png", "image/png", mediatest.PNG(10, 10))
+		if r := b.send(req); r.status != http.StatusUnprocessableEntity || !bytes.Contains(r.body, []byte("Décrivez l&#39;image")) {
+			t.Errorf("no alt: %d", r.status)
+		}
+		// The text shows it, with its copies; the page lists it.
+		sh, err := a.store.SheetBySlug(context.Background(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := a.api(http.MethodPut, "/sheets/"+slug, "marie", map[string]any{"base": sh.HeadNumber, "title": "Grainothèque du quartier",
+			"body": "Des graines.\n\n" + markdown + "\n"}); r.status != http.StatusOK {
+			t.Fatalf("save: %d %s", r.status, r.body)
+		}
+		page := b.get("/sheets/" + slug)
+		src := "/media/" + sha
+		for _, want := range []string{
+			`<img src="` + src + `" alt="Les bocaux [étiquetés]" loading="lazy" decoding="async" width="900" height="600" srcset="` + src + `?w=320 320w, ` + src + `?w=640 640w, ` + src + ` 900w"`,
+			`id="pictures"`, `<img src="` + src + `?w=320" alt="Les bocaux [étiquetés]" width="320" height="213" loading="lazy">`,
+		} {
+			if !strings.Contains(string(page.body), want) {
+				t.Errorf("sheet page lacks %s", want)
+			}
+		}
+		if csp := page.header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self'") || strings.Contains(csp, "img-src *") {
+			t.Errorf("CSP %q", csp)
+		}
+	})
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}

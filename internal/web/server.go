@@ -17,6 +17,7 @@ import (
 	"atlas/internal/media"
 	"atlas/internal/notify"
 	"atlas/internal/read"
+	"atlas/internal/render"
 	"atlas/internal/review"
 	"atlas/internal/search"
 	"atlas/internal/sheet"
@@ -88,6 +89,7 @@ type handler struct {
 	healthState                   healthState // see health
 	media                         *media.Service
 	mediaFiles                    *cache.LRU[mediaKey, mediaFile] // see serveMedia
+	pictureSizes                  *pictureSizes
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -126,6 +128,8 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.bodies = newBodyBudgets()
 	h.media = media.New(d.Store)
 	h.mediaFiles = newMediaCache()
+	h.pictureSizes = newPictureSizes(d.Store)
+	h.markdown.renderer = render.NewWithPictures(h.pictureSizes.get)
 	h.diskFree = d.DiskFree
 	if h.diskFree == nil {
 		h.diskFree = diskFree

@@ -60,6 +60,8 @@ type editPage struct {
 	Preview   template.HTML
 	// Drafts is the account's unsaved draft of this sheet, if any.
 	Drafts draftState
+	// Pictures: the sheet's, and the form to upload one.
+	Pictures pictureList
 }
 
 // formFromRevision fills the editor with a stored text. Control
@@ -214,6 +216,9 @@ func (h *handler) showEditSheetPage(c *fiber.Ctx) error {
 		p.SectionHeading = document.Sections(head.Body)[k].Heading
 	}
 	if err := h.offerDraft(c, &p, sh.Slug, head); err != nil {
+		return err
+	}
+	if p.Pictures, err = h.sheetPictures(ctx, p.Base, sh.Slug, sh.ID, true); err != nil {
 		return err
 	}
 	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
