@@ -21,9 +21,11 @@ import (
 	"golang.org/x/image/webp"
 )
 
-// Stored types. A WebP picture is stored as PNG: the Go libraries decode
-// WebP but do not encode it, and PNG keeps its pixels (transparency too)
-// exactly. The answer's "type" says what was stored.
+// Stored types. The Go libraries decode WebP but do not encode it, so a
+// WebP picture is stored as JPEG when it is a lossy photo without
+// transparency (PNG would weigh ten times more) and as PNG otherwise
+// (lossless or transparent: PNG keeps its pixels exactly). The answer's
+// "type" says what was stored.
 const (
 	TypeJPEG = "image/jpeg"
 	TypePNG  = "image/png"
@@ -41,6 +43,9 @@ const (
 	// million pixels is a large phone photo.
 	MaxSide   = 12000
 	MaxPixels = 40_000_000
+	// MaxStoredBytes bounds the file stored, which may weigh more than
+	// the one sent (a lossless picture encoded again).
+	MaxStoredBytes = 16 << 20
 )
 
 // Widths are the widths of the smaller copies made at upload. A copy is
@@ -51,6 +56,7 @@ var Widths = []int{320, 640, 1280}
 var (
 	ErrUnsupported   = errors.New("media: not a JPEG, PNG, WebP or GIF picture")
 	ErrTooManyPixels = errors.New("media: picture too large in pixels")
+	ErrTooHeavy      = errors.New("media: picture too large once stored")
 )
 
 // Picture is an uploaded file made ready to store.
@@ -99,10 +105,16 @@ func Process(data []byte) (*Picture, error) {
 	stored := typ
 	if typ == TypeWebP {
 		stored = TypePNG
+		if _, lossy := img.(*image.YCbCr); lossy {
+			stored = TypeJPEG
+		}
 	}
 	out, err := encode(stored, img)
 	if err != nil {
 		return nil, err
+	}
+	if len(out) > MaxStoredBytes {
+		return nil, ErrTooHeavy
 	}
 	sum := sha256.Sum256(out)
 	b := img.Bounds()

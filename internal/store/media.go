@@ -148,3 +148,146 @@ func (s *Store) UploadsSince(ctx context.Context, userID int64, since time.Time)
 	}
 	return row.N, row.Total, nil
 }
+
+// Archives carry the three tables whole, pictures' bytes included, and a
+// restore writes them back as they were.
+
+// MediaRow is a stored picture with its bytes.
+type MediaRow struct {
+	SHA256    string    `json:"sha256" gorm:"column:sha256"`
+	Type      string    `json:"type"`
+	Width     int       `json:"width"`
+	Height    int       `json:"height"`
+	Bytes     int64     `json:"bytes"`
+	Data      []byte    `json:"data"`
+	CreatedBy *int64    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MediaVariantRow is a smaller copy of a picture.
+type MediaVariantRow struct {
+	SHA256 string `json:"sha256" gorm:"column:sha256"`
+	Width  int    `json:"width"`
+	Type   string `json:"type"`
+	Data   []byte `json:"data"`
+}
+
+// SheetMediaRow is a picture's link to a sheet.
+type SheetMediaRow struct {
+	SheetID    int64     `json:"sheet_id"`
+	SHA256     string    `json:"sha256" gorm:"column:sha256"`
+	Alt        string    `json:"alt"`
+	UploadedBy *int64    `json:"uploaded_by"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// EachMediaRow hands fn the stored pictures one at a time, by hash: each
+// may weigh megabytes, so no more than one is held.
+//
+//	SELECT … FROM media WHERE sha256 > $1 ORDER BY sha256 LIMIT 1
+func (s *Store) EachMediaRow(ctx context.Context, fn func([]MediaRow) error) error {
+	after := ""
+	for {
+		var rows []MediaRow
+		err := s.conn(ctx).Raw(`SELECT sha256, type, width, height, bytes, data, created_by, created_at
+			FROM media WHERE sha256 > ? ORDER BY sha256 LIMIT 1`, after).Scan(&rows).Error
+		if err != nil {
+			return translate(err, "media after %q", after)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		rows[0].CreatedAt = rows[0].CreatedAt.UTC()
+		if err := fn(rows); err != nil {
+			return err
+		}
+		after = rows[0].SHA256
+	}
+}
+
+// EachMediaVariantRow hands fn the smaller copies one at a time.
+//
+//	SELECT … FROM media_variants WHERE (sha256, width) > ($1, $2) ORDER BY sha256, width LIMIT 1
+func (s *Store) EachMediaVariantRow(ctx context.Context, fn func([]MediaVariantRow) error) error {
+	after, width := "", 0
+	for {
+		var rows []MediaVariantRow
+		err := s.conn(ctx).Raw(`SELECT sha256, width, type, data FROM media_variants
+			WHERE sha256 > ? OR (sha256 = ? AND width > ?) ORDER BY sha256, width LIMIT 1`, after, after, width).Scan(&rows).Error
+		if err != nil {
+			return translate(err, "media variants after %q", after)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := fn(rows); err != nil {
+			return err
+		}
+		after, width = rows[0].SHA256, rows[0].Width
+	}
+}
+
+// sheetMediaBatch is how many links EachSheetMediaRow reads at a time.
+const sheetMediaBatch = 500
+
+// EachSheetMediaRow hands fn the links of pictures to sheets, in batches.
+func (s *Store) EachSheetMediaRow(ctx context.Context, fn func([]SheetMediaRow) error) error {
+	var afterSheet int64
+	after := ""
+	for {
+		var rows []SheetMediaRow
+		err := s.conn(ctx).Raw(`SELECT sheet_id, sha256, alt, uploaded_by, uploaded_at FROM sheet_media
+			WHERE sheet_id > ? OR (sheet_id = ? AND sha256 > ?) ORDER BY sheet_id, sha256 LIMIT ?`,
+			afterSheet, afterSheet, after, sheetMediaBatch).Scan(&rows).Error
+		if err != nil {
+			return translate(err, "sheet media")
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for i := range rows {
+			rows[i].UploadedAt = rows[i].UploadedAt.UTC()
+		}
+		if err := fn(rows); err != nil {
+			return err
+		}
+		last := rows[len(rows)-1]
+		afterSheet, after = last.SheetID, last.SHA256
+	}
+}
+
+// InsertMediaRows writes pictures back as an archive holds them.
+func (s *Store) InsertMediaRows(ctx context.Context, rows []MediaRow) error {
+	for _, r := range rows {
+		err := s.conn(ctx).Exec(`INSERT INTO media (sha256, type, width, height, bytes, data, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.SHA256, r.Type, r.Width, r.Height, r.Bytes, r.Data, r.CreatedBy, r.CreatedAt.UTC()).Error
+		if err != nil {
+			return translate(err, "insert media %s", r.SHA256)
+		}
+	}
+	return nil
+}
+
+// InsertMediaVariantRows writes smaller copies back.
+func (s *Store) InsertMediaVariantRows(ctx context.Context, rows []MediaVariantRow) error {
+	for _, r := range rows {
+		err := s.conn(ctx).Exec(`INSERT INTO media_variants (sha256, width, type, data) VALUES (?, ?, ?, ?)`,
+			r.SHA256, r.Width, r.Type, r.Data).Error
+		if err != nil {
+			return translate(err, "insert media variant %s %d", r.SHA256, r.Width)
+		}
+	}
+	return nil
+}
+
+// InsertSheetMediaRows writes links back.
+func (s *Store) InsertSheetMediaRows(ctx context.Context, rows []SheetMediaRow) error {
+	for _, r := range rows {
+		err := s.conn(ctx).Exec(`INSERT INTO sheet_media (sheet_id, sha256, alt, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?)`,
+			r.SheetID, r.SHA256, r.Alt, r.UploadedBy, r.UploadedAt.UTC()).Error
+		if err != nil {
+			return translate(err, "insert sheet media %d %s", r.SheetID, r.SHA256)
+		}
+	}
+	return nil
+}

@@ -111,6 +111,8 @@ func mediaError(c *fiber.Ctx, err error) error {
 		return newError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
 	case errors.Is(err, media.ErrTooManyPixels):
 		return newError(fiber.StatusRequestEntityTooLarge, "too_many_pixels", "error.picture_pixels", media.MaxPixels/1_000_000)
+	case errors.Is(err, media.ErrTooHeavy):
+		return newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	case errors.Is(err, media.ErrNoAlt):
 		return newError(fiber.StatusUnprocessableEntity, "alt_required", "error.picture_alt")
 	case errors.Is(err, media.ErrBadAlt):
