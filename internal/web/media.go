@@ -132,11 +132,17 @@ type mediaKey struct {
 	width int
 }
 
-// mediaFile is a served file: the bytes never change for a key, so the
-// cache needs no invalidation, on any instance.
+// mediaFile is a served file with its headers: the bytes never change for
+// a key, so the cache needs no invalidation, on any instance.
 type mediaFile struct {
-	typ  string
-	data []byte
+	typ, etag, disposition string
+	data                   []byte
+}
+
+// newMediaFile prepares a file's answer; typ is one of mediaTypes.
+func newMediaFile(sha string, width int, typ string, data []byte) mediaFile {
+	return mediaFile{typ: typ, data: data, etag: `"` + sha + "-" + strconv.Itoa(width) + `"`,
+		disposition: `inline; filename="` + sha[:16] + "." + mediaTypes[typ] + `"`}
 }
 
 // Served files kept in memory, and the largest one kept: originals above
@@ -166,37 +172,38 @@ func (h *handler) serveMedia(c *fiber.Ctx) error {
 	width := 0
 	if w := c.Query("w"); w != "" {
 		switch w {
-		case "320", "640", "1280":
-			width, _ = strconv.Atoi(w)
+		case "320":
+			width = 320
+		case "640":
+			width = 640
+		case "1280":
+			width = 1280
 		default:
 			return newError(fiber.StatusBadRequest, "bad_width", "error.picture_width")
 		}
-	}
-	etag := `"` + sha + "-" + strconv.Itoa(width) + `"`
-	c.Set(fiber.HeaderCacheControl, mediaCacheControl)
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
-		c.Set(fiber.HeaderETag, etag)
-		return c.SendStatus(fiber.StatusNotModified)
 	}
 	f, ok := h.mediaFiles.Get(mediaKey{sha, width})
 	if !ok {
 		typ, data, err := h.store.MediaFile(c.UserContext(), sha, width)
 		if err != nil {
-			c.Set(fiber.HeaderCacheControl, "no-store")
 			return err
 		}
-		f = mediaFile{typ: typ, data: data}
+		if _, known := mediaTypes[typ]; !known {
+			return newError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
+		}
 		// The key's sha comes from the request's buffer, reused after
 		// the answer: the cache keeps a copy.
-		h.mediaFiles.Put(mediaKey{strings.Clone(sha), width}, f)
+		sha = strings.Clone(sha)
+		f = newMediaFile(sha, width, typ, data)
+		h.mediaFiles.Put(mediaKey{sha, width}, f)
 	}
-	ext, ok := mediaTypes[f.typ]
-	if !ok {
-		return newError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
+	c.Set(fiber.HeaderCacheControl, mediaCacheControl)
+	c.Set(fiber.HeaderETag, f.etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == f.etag {
+		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, f.typ)
-	c.Set(fiber.HeaderETag, etag)
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+sha[:16]+"."+ext+`"`)
+	c.Set(fiber.HeaderContentDisposition, f.disposition)
 	// A picture opened on its own runs nothing, whatever a browser makes
 	// of it.
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")

@@ -16,6 +16,7 @@ import (
 	"atlas/internal/media"
 	"atlas/internal/media/mediatest"
 	"atlas/internal/testutil"
+	"atlas/internal/web"
 )
 
 // uploadRequest builds a multipart upload of a file under a name and a
@@ -267,4 +268,33 @@ func TestPictureFormWithoutJavaScriptAndOnThePage(t *testing.T) {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+// Two instances over one database: a picture uploaded through one is
+// served by the other, which never saw it (its own caches).
+func TestPictureServedByAnotherInstance(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		var deps web.Deps
+		a := newTestAtlasWith(t, d, func(dp *web.Deps) { deps = *dp })
+		other, err := web.New(deps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slug := createSheet(t, a, "Tiers-lieu", "Un lieu.")
+		r := a.upload(slug, "marie", "La façade", "f.png", "image/png", mediatest.PNG(800, 300))
+		if r.status != http.StatusCreated {
+			t.Fatalf("upload: %d %s", r.status, r.body)
+		}
+		sha := r.json(t)["sha256"].(string)
+		for _, path := range []string{"/media/" + sha, "/media/" + sha + "?w=640"} {
+			resp, err := other.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := readAndClose(resp)
+			if err != nil || resp.StatusCode != http.StatusOK || media.Sniff(body) != media.TypePNG {
+				t.Errorf("%s on the other instance: %d %v", path, resp.StatusCode, err)
+			}
+		}
+	})
 }
