@@ -40,7 +40,8 @@
     var start = Math.min(at.start, v.length);
     var end = Math.min(at.end, v.length);
     var before = start === 0 || v.slice(Math.max(0, start - 2), start) === "\n\n" ? "" : v.charAt(start - 1) === "\n" ? "\n" : "\n\n";
-    var after = v.slice(end, end + 2) === "\n\n" || end === v.length ? "\n" : "\n\n";
+    var next = v.slice(end, end + 2);
+    var after = next === "\n\n" ? "" : next.charAt(0) === "\n" || end === v.length ? "\n" : "\n\n";
     var text = before + markdown + after;
     area.focus();
     area.setSelectionRange(start, end);
