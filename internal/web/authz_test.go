@@ -475,6 +475,8 @@ func (w *world) instantiate(t *testing.T, pattern string, vars map[string]string
 	t.Helper()
 	defaults := map[string]string{
 		"slug": w.slugA, "id": strconv.FormatInt(w.reviewA, 10), "number": "1", "lang": "en",
+		// A picture nobody uploaded; the matrix's row uploads one.
+		"sha": strings.Repeat("0", 64),
 	}
 	if strings.HasPrefix(pattern, "/static/") {
 		parts := strings.SplitN(strings.TrimPrefix(w.stylesheet(t), "/static/"), "/", 2)
