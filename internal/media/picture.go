@@ -1,7 +1,7 @@
 // Package media keeps the pictures people upload into sheets. A picture is
 // recognized by its bytes, checked for its size in pixels before any pixel
 // is decoded, then decoded and encoded again: the stored file holds the
-// pixels and nothing else (no EXIF, GPS, XMP, comments, colour profiles),
+// pixels and nothing else (no EXIF, GPS, XMP, comments, color profiles),
 // so a photo taken at home does not tell where its author lives.
 package media
 

@@ -28,7 +28,7 @@ func Gradient(w, h int) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			img.Set(x, y, color.NRGBA{uint8(x * 255 / max(1, w-1)), uint8(y * 255 / max(1, h-1)), 120, 255})
+			img.Set(x, y, color.NRGBA{uint8(x * 255 / max(1, w-1)), uint8(y * 255 / max(1, h-1)), 120, 255}) //nolint:gosec // G115: test fixtures of a few pixels
 		}
 	}
 	return img
@@ -48,7 +48,7 @@ func PNG(w, h int) []byte {
 }
 
 func pngChunk(typ string, data []byte) []byte {
-	out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	out := binary.BigEndian.AppendUint32(nil, uint32(len(data))) //nolint:gosec // G115: test fixtures of a few pixels
 	out = append(out, typ...)
 	out = append(out, data...)
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
@@ -85,7 +85,7 @@ func JPEG(w, h, o int) []byte {
 
 func segment(marker byte, data []byte) []byte {
 	out := []byte{0xFF, marker}
-	out = binary.BigEndian.AppendUint16(out, uint16(len(data)+2))
+	out = binary.BigEndian.AppendUint16(out, uint16(len(data)+2)) //nolint:gosec // G115: segments of a few hundred bytes
 	return append(out, data...)
 }
 
@@ -99,7 +99,7 @@ func EXIF(o int) []byte {
 	// IFD0 at 8: two entries, then the next-IFD offset (0).
 	gpsAt := 8 + 2 + 2*12 + 4
 	t = le.AppendUint16(t, 2)
-	t = entry(t, 0x0112, 3, 1, uint32(o))                              // Orientation, SHORT
+	t = entry(t, 0x0112, 3, 1, uint32(o))                              //nolint:gosec // G115: Orientation, SHORT; fixtures are small
 	t = entry(t, 0x8825, 4, 1, uint32(gpsAt))                          // GPS IFD pointer, LONG
 	t = le.AppendUint32(t, 0)                                          // no next IFD
 	dataAt := gpsAt + 2 + 3*12 + 4                                     // GPS values after the GPS IFD
@@ -135,18 +135,18 @@ func Segments(data []byte) []byte {
 	return out
 }
 
-// WebP is a hand-made lossless WebP (VP8L) of w × h pixels of one colour:
+// WebP is a hand-made lossless WebP (VP8L) of w × h pixels of one color:
 // every Huffman code is a "simple" one-symbol code, so pixels take no bits.
 func WebP(w, h int, c color.NRGBA) []byte {
 	var bw bitWriter
 	bw.write(0x2F, 8)
-	bw.write(uint32(w-1), 14)
-	bw.write(uint32(h-1), 14)
-	bw.write(1, 1) // alpha used
-	bw.write(0, 3) // version
-	bw.write(0, 1) // no transform
-	bw.write(0, 1) // no colour cache
-	bw.write(0, 1) // no meta prefix codes
+	bw.write(uint32(w-1), 14) //nolint:gosec // G115: test fixtures of a few pixels
+	bw.write(uint32(h-1), 14) //nolint:gosec // G115: test fixtures of a few pixels
+	bw.write(1, 1)            // alpha used
+	bw.write(0, 3)            // version
+	bw.write(0, 1)            // no transform
+	bw.write(0, 1)            // no color cache
+	bw.write(0, 1)            // no meta prefix codes
 	for _, sym := range []uint8{c.G, c.R, c.B, c.A, 0} {
 		bw.write(1, 1) // simple code
 		bw.write(0, 1) // one symbol
@@ -154,12 +154,12 @@ func WebP(w, h int, c color.NRGBA) []byte {
 		bw.write(uint32(sym), 8)
 	}
 	vp8l := bw.bytes()
-	chunk := append([]byte("VP8L"), binary.LittleEndian.AppendUint32(nil, uint32(len(vp8l)))...)
+	chunk := append([]byte("VP8L"), binary.LittleEndian.AppendUint32(nil, uint32(len(vp8l)))...) //nolint:gosec // G115: test fixtures of a few pixels
 	chunk = append(chunk, vp8l...)
 	if len(vp8l)%2 == 1 {
 		chunk = append(chunk, 0)
 	}
-	out := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(chunk)))...)
+	out := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(chunk)))...) //nolint:gosec // G115: test fixtures of a few pixels
 	out = append(out, "WEBP"...)
 	return append(out, chunk...)
 }
@@ -176,7 +176,7 @@ func (b *bitWriter) write(v uint32, n uint) {
 	b.acc |= uint64(v) << b.nbits
 	b.nbits += n
 	for b.nbits >= 8 {
-		b.buf = append(b.buf, byte(b.acc))
+		b.buf = append(b.buf, byte(b.acc)) //nolint:gosec // G115: test fixtures of a few pixels
 		b.acc >>= 8
 		b.nbits -= 8
 	}
@@ -184,7 +184,7 @@ func (b *bitWriter) write(v uint32, n uint) {
 
 func (b *bitWriter) bytes() []byte {
 	if b.nbits > 0 {
-		return append(b.buf, byte(b.acc))
+		return append(b.buf, byte(b.acc)) //nolint:gosec // G115: test fixtures of a few pixels
 	}
 	return b.buf
 }
@@ -194,9 +194,9 @@ func (b *bitWriter) bytes() []byte {
 // would take w·h bytes once decoded.
 func Bomb(w, h int) []byte {
 	out := []byte("\x89PNG\r\n\x1a\n")
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, 8, 0, 0, 0, 0) // 8 bits, grey, deflate, no filter, no interlace
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w)) //nolint:gosec // G115: test fixtures of a few pixels
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h)) //nolint:gosec // G115: test fixtures of a few pixels
+	ihdr = append(ihdr, 8, 0, 0, 0, 0)                    // 8 bits, grey, deflate, no filter, no interlace
 	out = append(out, pngChunk("IHDR", ihdr)...)
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
