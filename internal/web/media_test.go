@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -297,4 +298,22 @@ func TestPictureServedByAnotherInstance(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The editor's preview without JavaScript (a form submit) keeps the list
+// of the sheet's pictures and the upload form.
+func TestPicturesStayInThePreviewWithoutJavaScript(t *testing.T) {
+	a := newTestAtlas(t, testutil.NewSQLite(t))
+	slug := createSheet(t, a, "Jardin", "Un jardin.")
+	if r := a.upload(slug, "marie", "Le portail", "p.gif", "image/gif", mediatest.GIF(20, 10)); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	b := a.browser()
+	b.login("marie")
+	page := b.get("/sheets/" + slug + "/edit")
+	r := b.post("/sheets/"+slug+"/edit", url.Values{"_csrf": {b.csrf("/sheets/" + slug + "/edit")}, "base": {field(page.body, "base")},
+		"title": {"Jardin"}, "body": {"Un jardin."}, "action": {"preview"}})
+	if r.status != http.StatusOK || !bytes.Contains(r.body, []byte(`action="/sheets/`+slug+`/media"`)) || !bytes.Contains(r.body, []byte(`alt="Le portail"`)) {
+		t.Errorf("preview: %d, upload form or picture missing", r.status)
+	}
 }
