@@ -269,10 +269,10 @@ func (finisher) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 }
 
 // extraHTML renders the nodes this package adds or restyles.
-type extraHTML struct{ pictures pictureHTML }
+type extraHTML struct{}
 
-func (e extraHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(ast.KindImage, e.pictures.renderImage)
+func (extraHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindImage, renderImage)
 	reg.Register(kindPlainBlock, renderPlainBlock)
 	reg.Register(kindPlainInline, renderPlainInline)
 	registerFootnotes(reg)

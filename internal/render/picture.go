@@ -14,10 +14,15 @@ import (
 // becomes a link to it: the security policy would block it anyway, and a
 // reader's browser asks no other site for anything.
 
-// PictureSizes tells a stored picture's width and height; ok is false for
-// an unknown one. Pictures never change, so neither does the answer for a
-// known picture, and a rendering keyed by the body's hash stays right.
-type PictureSizes func(sha string) (width, height int, ok bool)
+// PictureSizes tells the width and height of stored pictures, by their
+// SHA-256, all of one text at once; an unknown picture is absent. Pictures
+// never change, so neither does the answer for a known picture, and a
+// rendering keyed by the body's hash stays right.
+type PictureSizes func(shas []string) map[string][2]int
+
+// maxSizedPictures bounds the pictures of one text that are given their
+// size: a text naming thousands of hashes costs one bounded lookup.
+const maxSizedPictures = 200
 
 // mediaPath is an image destination the renderer shows.
 var mediaPath = regexp.MustCompile(`^/media/([0-9a-f]{64})$`)
@@ -40,9 +45,42 @@ const pictureSlot = "(max-width: 46rem) 100vw, 46rem"
 // copyWidths are those of the copies made at upload (media.Widths).
 var copyWidths = []int{320, 640, 1280}
 
-type pictureHTML struct{ sizes PictureSizes }
+// sizePictures writes on the text's pictures their width and height, as
+// attributes renderImage reads.
+func (r *Renderer) sizePictures(doc ast.Node) {
+	if r.sizes == nil {
+		return
+	}
+	var images []*ast.Image
+	var shas []string
+	seen := map[string]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		img, ok := n.(*ast.Image)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		if m := mediaPath.FindSubmatch(img.Destination); m != nil {
+			images = append(images, img)
+			if sha := string(m[1]); !seen[sha] && len(shas) < maxSizedPictures {
+				seen[sha] = true
+				shas = append(shas, sha)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(shas) == 0 {
+		return
+	}
+	sizes := r.sizes(shas)
+	for _, img := range images {
+		if wh, ok := sizes[string(img.Destination[len("/media/"):])]; ok {
+			img.SetAttributeString("width", wh[0])
+			img.SetAttributeString("height", wh[1])
+		}
+	}
+}
 
-func (p pictureHTML) renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
@@ -65,8 +103,12 @@ func (p pictureHTML) renderImage(w util.BufWriter, source []byte, node ast.Node,
 	_, _ = w.WriteString(`<img src="` + src + `" alt="`)
 	_, _ = w.Write(alt)
 	_, _ = w.WriteString(`" loading="lazy" decoding="async"`)
-	if p.sizes != nil {
-		if width, height, ok := p.sizes(string(m[1])); ok {
+	{
+		wv, ok := img.AttributeString("width")
+		hv, _ := img.AttributeString("height")
+		width, _ := wv.(int)
+		height, _ := hv.(int)
+		if ok && width > 0 && height > 0 {
 			_, _ = w.WriteString(` width="` + strconv.Itoa(width) + `" height="` + strconv.Itoa(height) + `"`)
 			set := ""
 			for _, cw := range copyWidths {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -8,14 +9,17 @@ import (
 func TestPicturesCarryTheirSizesAndCopies(t *testing.T) {
 	sha := strings.Repeat("0f", 32)
 	small := strings.Repeat("1e", 32)
-	r := NewWithPictures(func(s string) (int, int, bool) {
-		switch s {
-		case sha:
-			return 1000, 750, true
-		case small:
-			return 200, 100, true
+	r := NewWithPictures(func(shas []string) map[string][2]int {
+		out := map[string][2]int{}
+		for _, s := range shas {
+			switch s {
+			case sha:
+				out[s] = [2]int{1000, 750}
+			case small:
+				out[s] = [2]int{200, 100}
+			}
 		}
-		return 0, 0, false
+		return out
 	})
 	src := "/media/" + sha
 	for in, want := range map[string]string{
@@ -33,5 +37,18 @@ func TestPicturesCarryTheirSizesAndCopies(t *testing.T) {
 				t.Errorf("%s(%q) = %s\nwant %s", name, in, got, want)
 			}
 		}
+	}
+}
+
+func TestManyPicturesCostOneLookup(t *testing.T) {
+	var asked [][]string
+	r := NewWithPictures(func(shas []string) map[string][2]int { asked = append(asked, shas); return nil })
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "![x](/media/%064x)\n\n", i)
+	}
+	r.Render(b.String())
+	if len(asked) != 1 || len(asked[0]) != maxSizedPictures {
+		t.Errorf("lookups %d, want one of %d pictures", len(asked), maxSizedPictures)
 	}
 }

@@ -42,6 +42,7 @@ type Heading struct {
 type Renderer struct {
 	page, inline             goldmark.Markdown
 	pagePolicy, inlinePolicy *bluemonday.Policy
+	sizes                    PictureSizes // nil: pictures without sizes
 }
 
 // New builds the goldmark pipelines and bluemonday policies.
@@ -51,8 +52,9 @@ func New() *Renderer { return NewWithPictures(nil) }
 // smaller copies, as sizes tells them.
 func NewWithPictures(sizes PictureSizes) *Renderer {
 	return &Renderer{
-		page:         newMarkdown(true, sizes),
-		inline:       newMarkdown(false, sizes),
+		page:         newMarkdown(true),
+		inline:       newMarkdown(false),
+		sizes:        sizes,
 		pagePolicy:   pagePolicy(),
 		inlinePolicy: inlinePolicy(),
 	}
@@ -62,7 +64,7 @@ func NewWithPictures(sizes PictureSizes) *Renderer {
 // the Footnote extender, to slip the guards of guard.go in front of the
 // stock parsers. No attribute syntax, no auto heading ids, no typographer
 // (French texts already carry their punctuation), no raw HTML.
-func newMarkdown(footnotes bool, sizes PictureSizes) goldmark.Markdown {
+func newMarkdown(footnotes bool) goldmark.Markdown {
 	blocks := []util.PrioritizedValue{
 		util.Prioritized(parser.NewSetextHeadingParser(), 100),
 		util.Prioritized(parser.NewThematicBreakParser(), 200),
@@ -79,7 +81,7 @@ func newMarkdown(footnotes bool, sizes PictureSizes) goldmark.Markdown {
 	paragraphs := append([]util.PrioritizedValue{util.Prioritized(paragraphGuard{}, 0)},
 		parser.DefaultParagraphTransformers()...)
 	transformers := []util.PrioritizedValue{util.Prioritized(finisher{}, -1000)}
-	nodeRenderers := []util.PrioritizedValue{util.Prioritized(extraHTML{pictures: pictureHTML{sizes}}, 1)}
+	nodeRenderers := []util.PrioritizedValue{util.Prioritized(extraHTML{}, 1)}
 	if footnotes {
 		blocks = append(blocks, util.Prioritized(depthGuard{extension.NewFootnoteBlockParser()}, 999))
 		inlines = append(inlines, util.Prioritized(extension.NewFootnoteParser(), 101))
@@ -113,6 +115,7 @@ func newMarkdown(footnotes bool, sizes PictureSizes) goldmark.Markdown {
 func (r *Renderer) Render(body string) Rendered {
 	src := []byte(normalize(body))
 	doc := parse(r.page, src)
+	r.sizePictures(doc)
 	headings := headingIDs(doc, src)
 	return Rendered{HTML: convert(r.page, r.pagePolicy, doc, src), Headings: headings}
 }
@@ -121,7 +124,9 @@ func (r *Renderer) Render(body string) Rendered {
 // footnotes, and a stricter policy with no ids or classes.
 func (r *Renderer) Inline(source string) template.HTML {
 	src := []byte(normalize(source))
-	return convert(r.inline, r.inlinePolicy, parse(r.inline, src), src)
+	doc := parse(r.inline, src)
+	r.sizePictures(doc)
+	return convert(r.inline, r.inlinePolicy, doc, src)
 }
 
 // normalize replaces invalid UTF-8 and NUL with U+FFFD before parsing, so

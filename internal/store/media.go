@@ -291,3 +291,23 @@ func (s *Store) InsertSheetMediaRows(ctx context.Context, rows []SheetMediaRow) 
 	}
 	return nil
 }
+
+// MediaSizes reads the width and height of the stored pictures among
+// shas, in one query; unknown ones are absent.
+//
+//	SELECT sha256, width, height FROM media WHERE sha256 IN (…)
+func (s *Store) MediaSizes(ctx context.Context, shas []string) (map[string][2]int, error) {
+	var rows []struct {
+		SHA256        string `gorm:"column:sha256"`
+		Width, Height int
+	}
+	err := s.conn(ctx).Raw(`SELECT sha256, width, height FROM media WHERE sha256 IN ?`, shas).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "media sizes")
+	}
+	out := make(map[string][2]int, len(rows))
+	for _, r := range rows {
+		out[r.SHA256] = [2]int{r.Width, r.Height}
+	}
+	return out, nil
+}

@@ -229,16 +229,28 @@ func newPictureSizes(st *store.Store) *pictureSizes {
 	return &pictureSizes{store: st, known: cache.New[string](pictureSizeEntries, func([2]int) int { return 1 })}
 }
 
-func (p *pictureSizes) get(sha string) (int, int, bool) {
-	if wh, ok := p.known.Get(sha); ok {
-		return wh[0], wh[1], true
+func (p *pictureSizes) get(shas []string) map[string][2]int {
+	out := make(map[string][2]int, len(shas))
+	var missing []string
+	for _, sha := range shas {
+		if wh, ok := p.known.Get(sha); ok {
+			out[sha] = wh
+		} else {
+			missing = append(missing, sha)
+		}
+	}
+	if len(missing) == 0 {
+		return out
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pictureSizeWait)
 	defer cancel()
-	m, err := p.store.MediaByHash(ctx, sha)
+	found, err := p.store.MediaSizes(ctx, missing)
 	if err != nil {
-		return 0, 0, false
+		return out // shown without sizes; nothing is wrong with the text
 	}
-	p.known.Put(sha, [2]int{m.Width, m.Height})
-	return m.Width, m.Height, true
+	for sha, wh := range found {
+		p.known.Put(sha, wh)
+		out[sha] = wh
+	}
+	return out
 }
