@@ -344,6 +344,12 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 		probe{name: fmt.Sprintf("API history page of 50 at depth %d (token, uncached)", depth/2),
 			url: fmt.Sprintf("%s/revisions?limit=50&before=%d", sheetURL, depth/2), headers: auth},
 	)
+	// Pictures: a 640 px copy served from memory, as readers of a sheet
+	// with pictures ask for it after the page (issue 14 wants ≥ 0.3·H).
+	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche illustrée", "body": "Une photo."}, &created))
+	sha, err := uploadPicture(api, token, created.Slug)
+	must(err)
+	inRoundsWithH(probe{name: "a picture's 640 px copy (JPEG), from the cache", url: s.url + "/media/" + sha + "?w=640"})
 	// T3 twice: one writer alone gives a save's own latency; fifty at once
 	// give the throughput of one core (their latency is mostly the queue).
 	// Each writer has its own sheet; the second run continues from the

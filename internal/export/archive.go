@@ -68,6 +68,16 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 		func() error { return dump[model.AuditEntry](ctx, st, zw, m.Counts, "audit_log", nil) },
 		func() error { return dump[model.Comment](ctx, st, zw, m.Counts, "comments", nil) },
 		func() error { return dump[model.Watch](ctx, st, zw, m.Counts, "watches", nil) },
+		// Pictures, their bytes included (base64 in JSON), one at a time.
+		func() error {
+			return dumpRows(zw, m.Counts, "media", func(fn func([]store.MediaRow) error) error { return st.EachMediaRow(ctx, fn) }, nil)
+		},
+		func() error {
+			return dumpRows(zw, m.Counts, "media_variants", func(fn func([]store.MediaVariantRow) error) error { return st.EachMediaVariantRow(ctx, fn) }, nil)
+		},
+		func() error {
+			return dumpRows(zw, m.Counts, "sheet_media", func(fn func([]store.SheetMediaRow) error) error { return st.EachSheetMediaRow(ctx, fn) }, nil)
+		},
 	}
 	// Read every table in one transaction so the archive is one consistent
 	// moment of the atlas even while people keep writing.
@@ -231,6 +241,16 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 				return load(ctx, st, files, "comments", func(c *model.Comment) error { return sheet.CheckStoredComment(c.Body) })
 			},
 			func() error { return load[model.Watch](ctx, st, files, "watches", nil) },
+			// Pictures: absent from archives made before them.
+			func() error {
+				return loadOptional(files, "media", maxMediaRowBytes, checkMedia, func(rows []store.MediaRow) error { return st.InsertMediaRows(ctx, rows) })
+			},
+			func() error {
+				return loadOptional(files, "media_variants", maxMediaRowBytes, checkMediaVariant, func(rows []store.MediaVariantRow) error { return st.InsertMediaVariantRows(ctx, rows) })
+			},
+			func() error {
+				return loadOptional(files, "sheet_media", maxRowBytes, checkSheetMedia, func(rows []store.SheetMediaRow) error { return st.InsertSheetMediaRows(ctx, rows) })
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {
@@ -260,6 +280,14 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 // load reads one table's lines and inserts them in batches.
 func load[T any](ctx context.Context, st *store.Store, files map[string]*zip.File, name string, fix func(*T) error) error {
 	return loadRows(files, name, maxRowBytes, fix, func(rows []T) error { return store.InsertRows(ctx, st, rows) })
+}
+
+// loadOptional is loadRows for a table older archives lack.
+func loadOptional[T any](files map[string]*zip.File, name string, maxLine int, fix func(*T) error, insert func([]T) error) error {
+	if files[name+".jsonl"] == nil {
+		return nil
+	}
+	return loadRows(files, name, maxLine, fix, insert)
 }
 
 // loadRows reads one table's lines, none longer than maxLine, checks each

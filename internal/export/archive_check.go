@@ -1,16 +1,26 @@
 package export
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif" // DecodeConfig of restored pictures
+	_ "image/jpeg"
+	_ "image/png"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"atlas/internal/auth"
 	"atlas/internal/document"
+	"atlas/internal/media"
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/store"
 )
 
 // The checks of restored rows. Each refuses what the API would not have
@@ -106,4 +116,46 @@ func checkNote(s string) error {
 // service wants a title: no line break nor any other control character.
 func oneLine(s string) bool {
 	return utf8.ValidString(s) && document.OneLine(s)
+}
+
+// A restored picture must be what an upload would have stored: named by
+// the SHA-256 of its bytes, one of the stored types by its content, of the
+// size it says, within the limits. A copy must be one of the widths made.
+
+func checkMedia(m *store.MediaRow) error {
+	sum := sha256.Sum256(m.Data)
+	switch {
+	case !media.ValidHash(m.SHA256) || hex.EncodeToString(sum[:]) != m.SHA256:
+		return fmt.Errorf("picture %q: the name is not the SHA-256 of its bytes", m.SHA256)
+	case m.Bytes != int64(len(m.Data)) || len(m.Data) > media.MaxStoredBytes:
+		return fmt.Errorf("picture %s: wrong or too large size", m.SHA256)
+	}
+	return checkPictureBytes(m.SHA256, m.Type, m.Data, m.Width, m.Height)
+}
+
+func checkMediaVariant(v *store.MediaVariantRow) error {
+	if !media.ValidHash(v.SHA256) || !slices.Contains(media.Widths, v.Width) || len(v.Data) > media.MaxStoredBytes {
+		return fmt.Errorf("copy of picture %q at %d px: not a copy the atlas makes", v.SHA256, v.Width)
+	}
+	return checkPictureBytes(v.SHA256, v.Type, v.Data, v.Width, -1)
+}
+
+// checkPictureBytes checks a file's type by its content and its size in
+// pixels from its header (height -1: any).
+func checkPictureBytes(sha, typ string, data []byte, width, height int) error {
+	if typ != media.TypeJPEG && typ != media.TypePNG && typ != media.TypeGIF || media.Sniff(data) != typ {
+		return fmt.Errorf("picture %s: not a %s file", sha, typ)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width != width || (height >= 0 && cfg.Height != height) || cfg.Width > media.MaxSide || cfg.Height > media.MaxSide {
+		return fmt.Errorf("picture %s: its header does not give its size", sha)
+	}
+	return nil
+}
+
+func checkSheetMedia(l *store.SheetMediaRow) error {
+	if !media.ValidHash(l.SHA256) || strings.TrimSpace(l.Alt) == "" || utf8.RuneCountInString(l.Alt) > media.MaxAltRunes || !oneLine(l.Alt) {
+		return fmt.Errorf("picture %q of sheet %d: no valid description", l.SHA256, l.SheetID)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"sort"
 
+	"atlas/internal/media"
 	"atlas/internal/sheet"
 )
 
@@ -29,6 +30,10 @@ const (
 	// the atlas's limit, which JSON may write six bytes a byte ("<" is
 	// \u003c), plus its title, summary and metadata.
 	maxRevisionRowBytes = 6*sheet.MaxBodyBytes + maxRowBytes
+	// maxMediaRowBytes bounds one line of media.jsonl or
+	// media_variants.jsonl: a stored picture at its limit, in base64 (four
+	// bytes for three), and its few other fields.
+	maxMediaRowBytes = media.MaxStoredBytes/3*4 + 64<<10
 	// maxArchiveBytes bounds the whole archive once decompressed.
 	maxArchiveBytes = 16 << 30
 	// maxBatchBytes bounds the rows held before they are written.
@@ -36,7 +41,8 @@ const (
 )
 
 // archiveTables are the tables of an archive, parents first.
-var archiveTables = []string{"users", "sheets", "sheet_redirects", "revisions", "board_members", "board_rules", "reviews", "votes", "review_amendments", "audit_log", "comments", "watches"}
+var archiveTables = []string{"users", "sheets", "sheet_redirects", "revisions", "board_members", "board_rules", "reviews", "votes", "review_amendments", "audit_log", "comments", "watches",
+	"media", "media_variants", "sheet_media"}
 
 // EntryError is an archive refused because of one of its entries.
 type EntryError struct {

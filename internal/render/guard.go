@@ -272,6 +272,7 @@ func (finisher) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 type extraHTML struct{}
 
 func (extraHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindImage, renderImage)
 	reg.Register(kindPlainBlock, renderPlainBlock)
 	reg.Register(kindPlainInline, renderPlainInline)
 	registerFootnotes(reg)

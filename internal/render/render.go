@@ -42,13 +42,19 @@ type Heading struct {
 type Renderer struct {
 	page, inline             goldmark.Markdown
 	pagePolicy, inlinePolicy *bluemonday.Policy
+	sizes                    PictureSizes // nil: pictures without sizes
 }
 
 // New builds the goldmark pipelines and bluemonday policies.
-func New() *Renderer {
+func New() *Renderer { return NewWithPictures(nil) }
+
+// NewWithPictures is New whose pictures carry their width, height and
+// smaller copies, as sizes tells them.
+func NewWithPictures(sizes PictureSizes) *Renderer {
 	return &Renderer{
 		page:         newMarkdown(true),
 		inline:       newMarkdown(false),
+		sizes:        sizes,
 		pagePolicy:   pagePolicy(),
 		inlinePolicy: inlinePolicy(),
 	}
@@ -109,6 +115,7 @@ func newMarkdown(footnotes bool) goldmark.Markdown {
 func (r *Renderer) Render(body string) Rendered {
 	src := []byte(normalize(body))
 	doc := parse(r.page, src)
+	r.sizePictures(doc)
 	headings := headingIDs(doc, src)
 	return Rendered{HTML: convert(r.page, r.pagePolicy, doc, src), Headings: headings}
 }
@@ -117,7 +124,9 @@ func (r *Renderer) Render(body string) Rendered {
 // footnotes, and a stricter policy with no ids or classes.
 func (r *Renderer) Inline(source string) template.HTML {
 	src := []byte(normalize(source))
-	return convert(r.inline, r.inlinePolicy, parse(r.inline, src), src)
+	doc := parse(r.inline, src)
+	r.sizePictures(doc)
+	return convert(r.inline, r.inlinePolicy, doc, src)
 }
 
 // normalize replaces invalid UTF-8 and NUL with U+FFFD before parsing, so

@@ -225,8 +225,10 @@ func TestSafeLinksKept(t *testing.T) {
 		"[x](/fiches/jardin)":              `href="/fiches/jardin"`,
 		"[x](#la-gouvernance)":             `href="#la-gouvernance"`,
 		"[x](//example.org/a)":             `href="//example.org/a"`,
-		"![x](https://example.org/a.png)":  `src="https://example.org/a.png"`,
-		"![x](/static/a.png)":              `src="/static/a.png"`,
+		// Only the atlas's own pictures show; any other is a link to it.
+		"![x](https://example.org/a.png)":               `<a href="https://example.org/a.png" rel="nofollow noopener noreferrer">x</a>`,
+		"![x](/static/a.png)":                           `<a href="/static/a.png" rel="nofollow noopener noreferrer">x</a>`,
+		"![x](/media/" + strings.Repeat("ab", 32) + ")": `<img src="/media/` + strings.Repeat("ab", 32) + `" alt="x" loading="lazy" decoding="async">`,
 	} {
 		if got := string(r.Render(in).HTML); !strings.Contains(got, want) {
 			t.Errorf("Render(%q) = %s, want %s", in, got, want)

@@ -13,10 +13,10 @@ var reservedSlugs = []string{
 	"account", "admin", "amend", "amendments", "api", "approve", "archive", "audit", "board",
 	"changes", "comments", "contributions", "delete", "diff", "draft", "drafts", "edit", "events",
 	"export", "feed", "forgot", "healthz", "hide", "history", "inbox", "lang", "login", "logout",
-	"map", "meetings", "merge", "metrics", "minutes", "new", "password", "people", "preview", "read",
-	"record", "refuse", "rename", "reset-link", "restore", "reviews", "revisions", "search", "setup",
-	"sheets", "signup", "static", "suggest", "tokens", "unarchive", "unwatch", "users", "v1", "votes",
-	"watch", "withdraw",
+	"map", "media", "meetings", "merge", "metrics", "minutes", "new", "password", "people", "preview",
+	"read", "record", "refuse", "rename", "reset-link", "restore", "reviews", "revisions", "search",
+	"setup", "sheets", "signup", "static", "suggest", "tokens", "unarchive", "unwatch", "users", "v1",
+	"votes", "watch", "withdraw",
 }
 
 // ReservedSlug reports whether slug is a word of the atlas's routes,

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"atlas/internal/db"
+	"atlas/internal/media/mediatest"
 	"atlas/internal/model"
 	"atlas/internal/testutil"
 )
@@ -365,6 +366,19 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		w.putDraft(t, role, "new", true)
 		return call{}
 	},
+	"POST /api/v1/sheets/:slug/media": func(t *testing.T, w *world, role string) call {
+		return call{body: pictureUpload{}}
+	},
+	"POST /sheets/:slug/media": func(t *testing.T, w *world, role string) call {
+		return call{body: pictureUpload{}}
+	},
+	"GET /media/:sha": func(t *testing.T, w *world, role string) call {
+		r := w.f.a.upload(w.slugA, "admin", "Une image", "a.gif", "image/gif", mediatest.GIF(8, 8))
+		if r.status != http.StatusCreated {
+			t.Fatalf("upload: %d %s", r.status, r.body)
+		}
+		return call{vars: map[string]string{"sha": r.json(t)["sha256"].(string)}}
+	},
 	"POST /sheets/:slug/draft": func(t *testing.T, w *world, role string) call {
 		sh := w.sheet(t, w.slugA)
 		return call{body: url.Values{"base": {strconv.Itoa(sh.HeadNumber)}, "title": {sh.Title}, "body": {"Brouillon de " + role}}}
@@ -554,6 +568,8 @@ func (w *world) instantiate(t *testing.T, pattern string, vars map[string]string
 		"slug": w.slugA, "id": strconv.FormatInt(w.reviewA, 10), "number": "1", "lang": "en",
 		// One-time links: a token nobody was given; an account's name.
 		"token": "jeton-inconnu", "username": "marie",
+		// A picture nobody uploaded; the matrix's row uploads one.
+		"sha": strings.Repeat("0", 64),
 	}
 	if strings.HasPrefix(pattern, "/static/") {
 		parts := strings.SplitN(strings.TrimPrefix(w.stylesheet(t), "/static/"), "/", 2)
@@ -589,6 +605,9 @@ func (w *world) instantiate(t *testing.T, pattern string, vars map[string]string
 func (w *world) send(t *testing.T, method, path, role string, body any) response {
 	t.Helper()
 	a := w.f.a
+	if _, ok := body.(pictureUpload); ok {
+		return w.sendPicture(t, path, role)
+	}
 	if rest, ok := strings.CutPrefix(path, "/api/v1"); ok {
 		return a.api(method, rest, w.f.names[role], body)
 	}
@@ -598,6 +617,25 @@ func (w *world) send(t *testing.T, method, path, role string, body any) response
 	}
 	form, _ := body.(url.Values)
 	return postForm(b, path, csrf, form)
+}
+
+// pictureUpload is the body of a picture's upload: a small PNG and its
+// description, sent as a multipart form.
+type pictureUpload struct{}
+
+func (w *world) sendPicture(t *testing.T, path, role string) response {
+	t.Helper()
+	fields := map[string]string{"alt": "Une image de " + role}
+	if !strings.HasPrefix(path, "/api/v1") {
+		b, csrf := sessionBrowser(t, w.f.a, w.f.users[role])
+		fields["_csrf"] = csrf
+		return b.send(uploadRequest(t, path, fields, "a.png", "image/png", mediatest.PNG(8, 8)))
+	}
+	req := uploadRequest(t, path, fields, "a.png", "image/png", mediatest.PNG(8, 8))
+	if name := w.f.names[role]; name != "" {
+		req.Header.Set("Authorization", "Bearer "+w.f.a.tokens[name])
+	}
+	return w.f.a.do(req)
 }
 
 // putDraft gives a role a draft of sheet A (slug "new": of a new sheet)

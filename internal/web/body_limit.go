@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/sync/semaphore"
 
+	"atlas/internal/geo"
 	"atlas/internal/sheet"
 )
 
@@ -35,14 +36,17 @@ const (
 	// sheetFormBytes is an editor's form: a body at the sheet limit and
 	// its fields, form-encoded. A byte becomes up to three (%XX), and a
 	// line break six: browsers send each as CRLF (%0D%0A), which the
-	// sheet's limit does not count (see browserText).
-	sheetFormBytes = 6*sheet.MaxBodyBytes + 512<<10
+	// sheet's limit does not count (see browserText). A place's shape
+	// (geo.MaxBytes of JSON) travels beside it, three bytes a byte.
+	sheetFormBytes = 6*sheet.MaxBodyBytes + 3*geo.MaxBytes + 512<<10
 	// loginKeptBytes is a login form carrying an editor's refused
 	// submission (see keptEdit), form-encoded.
 	loginKeptBytes = 3*maxKeptBytes + 16<<10
 	// sheetJSONBytes is an API write carrying a sheet: JSON escapes a
 	// control character in six bytes.
 	sheetJSONBytes = maxRequestBytes
+	// largestBodyBytes is the most any route takes: a picture's upload.
+	largestBodyBytes = max(maxRequestBytes, mediaFormBytes, sheetFormBytes)
 )
 
 // Bodies above bigBodyBytes draw on a shared budget while they are held,
@@ -73,6 +77,12 @@ func newBodyBudgets() *bodyBudgets {
 // a sheet travels (the editor's posts, drafts, the API's sheet writes, a
 // login carrying a kept edit), a few KB elsewhere for anonymous posts.
 func bodyLimit(method, path string, signedIn bool) int {
+	if isMediaPost(method, path) {
+		if signedIn {
+			return mediaFormBytes
+		}
+		return anonymousBodyBytes
+	}
 	if rest, ok := strings.CutPrefix(path, "/api/v1/"); ok {
 		if signedIn && apiCarriesSheet(method, rest) {
 			return sheetJSONBytes
@@ -271,7 +281,7 @@ const unreadDrainBytes = 64 << 10
 // the one bound on a route that would read its body without readBody.
 func (h *handler) closeUnreadBodies(c *fiber.Ctx) error {
 	req := c.Request()
-	if req.IsBodyStream() && req.Header.ContentLength() > maxRequestBytes {
+	if req.IsBodyStream() && req.Header.ContentLength() > largestBodyBytes {
 		c.Context().SetConnectionClose()
 		return bodyTooLarge()
 	}

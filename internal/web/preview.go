@@ -108,6 +108,13 @@ func (h *handler) renderPreview(c *fiber.Ctx, p editPage) error {
 	}
 	p.Previewed = true
 	p.Preview = scopeIDs(h.markdown.Preview(p.Form.Body).HTML, previewIDPrefix)
+	if p.Sheet != nil && !p.New && p.Amend == nil {
+		// The editor keeps its pictures' list and upload form.
+		var err error
+		if p.Pictures, err = h.sheetPictures(c.UserContext(), p.Base, p.Sheet.Slug, p.Sheet.ID, true); err != nil {
+			return err
+		}
+	}
 	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 

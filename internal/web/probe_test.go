@@ -62,6 +62,7 @@ var queryParams = map[string][]string{
 	"/sheets/:slug/revisions/:number": {"revision"},
 	"/api/v1/sheets/:slug/export.md":  {"revision"},
 	"/sheets/:slug/export.md":         {"revision"},
+	"/media/:sha":                     {"w"},
 }
 
 // allParams is every parameter name any route reads, plus a few a future
@@ -86,6 +87,7 @@ var hostilePathValues = map[string][]string{
 	"number": {"0", "-1", "1e3", "2147483648", "9999999999", "9223372036854775808", "99999999999999999999", "1;DROP", "%00"},
 	"lang":   {"%00", "../../etc/passwd", "fr%0d%0aX-Injected:%201"},
 	"hash":   {"..", "%2e%2e"},
+	"sha":    {"..", "%00", strings.Repeat("A", 64), strings.Repeat("0", 63) + "%0a", "'%20OR%201=1--", strings.Repeat("a", 3000)},
 	"*":      {"../../../etc/passwd", "..%2F..%2Fgo.mod", "%00", "css/../../embed.go"},
 }
 

@@ -26,6 +26,11 @@ func (h *handler) routes(app *fiber.App) {
 	// CSRF token (browserWrite); registered ahead of the API group, whose
 	// other writes take only tokens.
 	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.readBody, h.requireLogin, h.apiPreview)
+	// The editor's picture upload, likewise (the API's own, with a token,
+	// is the same route).
+	app.Post("/api/v1/sheets/:slug/media", h.loadSession, h.bearer, h.browserWrite, h.readBody, h.requireLogin, h.apiUploadMedia)
+	// Pictures, by their SHA-256: the same bytes for everyone for ever.
+	app.Get("/media/:sha", h.serveMedia)
 
 	// JSON API for programs: bearer tokens, or a browser session for reads.
 	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.readBody, h.sheetAddress)
@@ -96,6 +101,7 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Post("/sheets", h.requireLogin, h.createSheet)
 	pages.Get("/sheets/:slug", h.showSheetPage)
 	pages.Get("/sheets/:slug/edit", h.requireLogin, h.showEditSheetPage)
+	pages.Post("/sheets/:slug/media", h.requireLogin, h.uploadPicture)
 	pages.Get("/sheets/:slug/events", h.requireLogin, h.sheetEvents)
 	pages.Post("/sheets/:slug/edit", h.requireLogin, h.updateSheet)
 	pages.Get("/sheets/:slug/history", h.showHistoryPage)

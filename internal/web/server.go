@@ -11,10 +11,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
+	"atlas/internal/cache"
 	"atlas/internal/config"
 	"atlas/internal/events"
+	"atlas/internal/media"
 	"atlas/internal/notify"
 	"atlas/internal/read"
+	"atlas/internal/render"
 	"atlas/internal/review"
 	"atlas/internal/search"
 	"atlas/internal/sheet"
@@ -85,6 +88,9 @@ type handler struct {
 	bodies                        *bodyBudgets // see readBody
 	diskFree                      func(dir string) (uint64, error)
 	healthState                   healthState // see health
+	media                         *media.Service
+	mediaFiles                    *cache.LRU[mediaKey, mediaFile] // see serveMedia
+	pictureSizes                  *pictureSizes
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -122,6 +128,10 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
 	h.bodies = newBodyBudgets()
+	h.media = media.New(d.Store)
+	h.mediaFiles = newMediaCache()
+	h.pictureSizes = newPictureSizes(d.Store)
+	h.markdown.renderer = render.NewWithPictures(h.pictureSizes.get)
 	h.diskFree = d.DiskFree
 	if h.diskFree == nil {
 		h.diskFree = diskFree
@@ -140,7 +150,7 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	app := fiber.New(fiber.Config{
 		AppName:      "atlas",
 		ErrorHandler: h.handleError,
-		BodyLimit:    maxRequestBytes,
+		BodyLimit:    largestBodyBytes,
 		// Bodies are read by the route that takes them, up to its own
 		// limit, once the person is known (readBody); the server only
 		// buffers their first 8 KB. Multipart forms likewise wait for

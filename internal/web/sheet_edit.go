@@ -65,6 +65,8 @@ type editPage struct {
 	// Similar are the sheets whose title is close to a new sheet's: the
 	// page asks whether it exists already.
 	Similar []model.Sheet
+	// Pictures: the sheet's, and the form to upload one.
+	Pictures pictureList
 }
 
 // formFromRevision fills the editor with a stored text. Control
@@ -243,6 +245,9 @@ func (h *handler) showEditSheetPage(c *fiber.Ctx) error {
 		p.SectionHeading = document.Sections(head.Body)[k].Heading
 	}
 	if err := h.offerDraft(c, &p, sh.Slug, head); err != nil {
+		return err
+	}
+	if p.Pictures, err = h.sheetPictures(ctx, p.Base, sh.Slug, sh.ID, true); err != nil {
 		return err
 	}
 	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)

@@ -49,6 +49,7 @@ type sheetPage struct {
 	// Watching: the signed-in reader follows the sheet (CanEdit says
 	// someone is signed in).
 	Watching bool
+	Pictures pictureList
 }
 
 // provenance is computed from history, never typed: who started the sheet
@@ -220,6 +221,9 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		return sheetPage{}, err
 	}
 	p.CommentsBlock = newCommentsBlock(p.Base, sh.Slug, 0, rev.Number, comments)
+	if p.Pictures, err = h.sheetPictures(c.UserContext(), p.Base, sh.Slug, sh.ID, false); err != nil {
+		return sheetPage{}, err
+	}
 	for _, slug := range rev.Meta.Categories {
 		if cat, ok := sheet.CategoryBySlug(slug); ok {
 			p.Categories = append(p.Categories, categoryName(p.Lang, cat))
