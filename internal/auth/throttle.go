@@ -119,7 +119,16 @@ func (s *Service) WithClock(now func() time.Time) *Service {
 // Unknown and known usernames count alike and cost the same hashing, so
 // the answer tells nothing of which exist.
 func (s *Service) SignIn(ctx context.Context, username, password, address string) (*model.User, error) {
-	return s.throttled(ctx, username, password, accountKey(username), pairKey(username, address), addressKey(address))
+	// An account is counted under its username however it was typed:
+	// by username or by e-mail, in any case, a guesser gets one count.
+	counted := username
+	switch u, err := s.store.UserByLogin(ctx, strings.TrimSpace(username)); {
+	case err == nil:
+		counted = u.Username
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	return s.throttled(ctx, username, password, accountKey(counted), pairKey(counted, address), addressKey(address))
 }
 
 // throttled checks a password unless one of the keys must wait. keys are

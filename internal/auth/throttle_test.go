@@ -244,3 +244,25 @@ func TestChangePasswordCountsWrongGuesses(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInByMailCountsOnTheAccount: failures typed as the username and
+// as the e-mail address, in any case, are one account's failures.
+func TestSignInByMailCountsOnTheAccount(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		svc := auth.NewService(store.New(d))
+		testutil.User(t, store.New(d), "marie", model.RoleContributor)
+		for _, login := range []string{"marie", "MARIE@example.org"} {
+			if _, err := svc.SignIn(ctx, login, "pas le bon", "10.0.7.1"); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("%s: %v", login, err)
+			}
+		}
+		// The third failure from this address starts a wait, whichever
+		// way the account is named.
+		_, err := svc.SignIn(ctx, "Marie@Example.org", "pas le bon", "10.0.7.1")
+		var throttled *auth.ThrottledError
+		if !errors.As(err, &throttled) || throttled.RetryAfter <= 0 {
+			t.Errorf("third failure, by mail: %v; want a wait", err)
+		}
+	})
+}
