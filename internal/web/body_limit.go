@@ -39,6 +39,11 @@ const (
 	// sheet's limit does not count (see browserText). A place's shape
 	// (geo.MaxBytes of JSON) travels beside it, three bytes a byte.
 	sheetFormBytes = 6*sheet.MaxBodyBytes + 3*geo.MaxBytes + 512<<10
+	// keptFormBytes is an editor's form from someone not signed in (a
+	// session that ended: the text is kept through the login page, see
+	// csrfRefused): the text and its fields, not a shape's room, so that
+	// an anonymous post stays under the 8 MiB every other route refuses.
+	keptFormBytes = 6*sheet.MaxBodyBytes + 512<<10
 	// loginKeptBytes is a login form carrying an editor's refused
 	// submission (see keptEdit), form-encoded.
 	loginKeptBytes = 3*maxKeptBytes + 16<<10
@@ -101,7 +106,10 @@ func bodyLimit(method, path string, signedIn bool) int {
 	// An editor's post is read whoever sends it: one whose session ended
 	// keeps its text through the login page (csrfRefused).
 	if _, editor := editorPost(path); editor {
-		return sheetFormBytes
+		if signedIn {
+			return sheetFormBytes
+		}
+		return keptFormBytes
 	}
 	if !signedIn {
 		return anonymousBodyBytes
