@@ -60,6 +60,12 @@ type EtherpadImport struct {
 // later export of the same pad adds only the bursts after the last one
 // found, to the sheet that holds it, if nobody has written on it since.
 func ImportEtherpad(ctx context.Context, st *store.Store, sheets *sheet.Service, opt EtherpadOptions, data []byte) (EtherpadImport, error) {
+	if opt.Fallback == nil {
+		return EtherpadImport{}, errors.New("etherpad: no account to sign the bursts of authors without an account")
+	}
+	if opt.Into != "" && opt.Slug != "" {
+		return EtherpadImport{}, errors.New("etherpad: a new sheet's address (slug) and a sheet to continue (into) exclude each other")
+	}
 	pad, err := ReadEtherpad(data)
 	if err != nil {
 		return EtherpadImport{}, err
@@ -69,12 +75,6 @@ func ImportEtherpad(ctx context.Context, st *store.Store, sheets *sheet.Service,
 		return EtherpadImport{}, err
 	}
 	out := EtherpadImport{Pad: pad.Name, PadRevisions: len(pad.Revisions), Bursts: len(bursts)}
-	if opt.Fallback == nil {
-		return out, errors.New("etherpad: no account to sign the bursts of authors without an account")
-	}
-	if opt.Into != "" && opt.Slug != "" {
-		return out, errors.New("etherpad: a new sheet's address (slug) and a sheet to continue (into) exclude each other")
-	}
 	authors, err := mapAuthors(ctx, st, pad, bursts, opt.Fallback)
 	if err != nil {
 		return out, err
@@ -159,14 +159,13 @@ func ImportEtherpad(ctx context.Context, st *store.Store, sheets *sheet.Service,
 func importedUpTo(ctx context.Context, st *store.Store, bursts []PadBurst) (int, store.ImportedRevision, error) {
 	for i := len(bursts) - 1; i >= 0; i-- {
 		b := bursts[i]
-		near, err := st.ImportedRevisionsNear(ctx, b.At)
+		sum := sha256.Sum256([]byte(b.Body))
+		near, err := st.ImportedRevisionsNear(ctx, b.At, hex.EncodeToString(sum[:]))
 		if err != nil {
 			return -1, store.ImportedRevision{}, err
 		}
-		sum := sha256.Sum256([]byte(b.Body))
-		want := hex.EncodeToString(sum[:])
 		for _, r := range near {
-			if r.SHA256 == want && r.CreatedAt.UnixMilli() == b.At.UnixMilli() {
+			if r.CreatedAt.UnixMilli() == b.At.UnixMilli() {
 				return i, r, nil
 			}
 		}

@@ -16,17 +16,18 @@ type ImportedRevision struct {
 	CreatedAt time.Time
 }
 
-// ImportedRevisionsNear lists the revisions of origin import dated within
-// a second and a half of at, on the created_at index. Callers compare the
-// dates exactly themselves: SQLite compares them as text, which is exact
-// only to the second.
+// ImportedRevisionsNear lists the revisions of origin import whose body
+// has the SHA-256 sum and which are dated within a second and a half of
+// at, found on the created_at index. Callers compare the dates exactly
+// themselves: SQLite compares them as text, exact only to the second.
 //
 //	SELECT sheet_id, number, sha256, created_at FROM revisions
-//	WHERE created_at >= ? AND created_at <= ? AND origin = 'import'
-func (s *Store) ImportedRevisionsNear(ctx context.Context, at time.Time) ([]ImportedRevision, error) {
+//	WHERE created_at >= ? AND created_at <= ? AND origin = 'import' AND sha256 = ?
+func (s *Store) ImportedRevisionsNear(ctx context.Context, at time.Time, sum string) ([]ImportedRevision, error) {
 	var list []ImportedRevision
 	err := s.conn(ctx).Model(&model.Revision{}).Select("sheet_id", "number", "sha256", "created_at").
-		Where("created_at >= ? AND created_at <= ? AND origin = ?", at.Add(-1500*time.Millisecond).UTC(), at.Add(1500*time.Millisecond).UTC(), model.OriginImport).
-		Order("sheet_id, number").Limit(1000).Scan(&list).Error
+		Where("created_at >= ? AND created_at <= ? AND origin = ? AND sha256 = ?",
+			at.Add(-1500*time.Millisecond).UTC(), at.Add(1500*time.Millisecond).UTC(), model.OriginImport, sum).
+		Order("sheet_id, number").Scan(&list).Error
 	return list, translate(err, "imported revisions near %s", at)
 }
