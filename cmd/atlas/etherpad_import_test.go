@@ -42,7 +42,7 @@ func TestEtherpadImportPrintsWhatItDid(t *testing.T) {
 		if damaged == string(data) {
 			t.Fatal("the revision to damage is not in the file")
 		}
-		if err := os.WriteFile(bad, []byte(damaged), 0o600); err != nil {
+		if err := os.WriteFile(bad, []byte(damaged), 0o600); err != nil { //nolint:gosec // G703: a file of the test's own temporary directory
 			t.Fatal(err)
 		}
 		a.fails(t, "", `nothing imported: etherpad: record "pad:kerinou:revs:19": changeset: operation 2 (-19): it spans 1 newline(s), it announces 2`,
