@@ -35,11 +35,11 @@ func importEtherpadCommand(ctx context.Context, cfg config.Config, log *slog.Log
 			path, res.Slug, res.Head, res.Pad, res.PadRevisions, res.Bursts)
 		return err
 	}
-	verb := "revisions"
+	verb := "continued"
 	if res.Created {
 		verb = "created"
 	}
-	if _, err := fmt.Fprintf(stdout, "%s: %s %s (revisions %d to %d) from the pad %q: %d pad revisions, %d bursts, %d revisions added, %d bursts without a change of text\n",
+	if _, err := fmt.Fprintf(stdout, "%s: %s %s (revisions %d to %d) from the pad %q: %d pad revisions, %d bursts, %d revisions added, skipped %d (formatting only)\n",
 		path, verb, res.Slug, res.First, res.Head, res.Pad, res.PadRevisions, res.Bursts, res.Added, res.Skipped); err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func TestEtherpadImportPrintsWhatItDid(t *testing.T) {
 
 		out := a.ok(t, "", "import", "--etherpad", "--title", "Jardin partagé de Kerinou", pad)
 		for _, want := range []string{
-			pad + `: created jardin-partage-de-kerinou (revisions 1 to 7) from the pad "kerinou": 46 pad revisions, 8 bursts, 7 revisions added, 1 bursts without a change of text` + "\n",
+			pad + `: created jardin-partage-de-kerinou (revisions 1 to 7) from the pad "kerinou": 46 pad revisions, 8 bursts, 7 revisions added, skipped 1 (formatting only)` + "\n",
 			"  pad author YANN: ybihan\n",
 			"  pad author Marie: admin (no account of that name; the name is in the summaries)\n",
 			"  pad author (a.x9Qk): admin (no name in the pad; the name is in the summaries)\n",
