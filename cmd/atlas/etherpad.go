@@ -45,7 +45,11 @@ func importEtherpadCommand(ctx context.Context, cfg config.Config, log *slog.Log
 	}
 	for _, m := range res.Authors {
 		name := m.Name
-		if name == "" {
+		switch {
+		case name != "":
+		case m.PadAuthor == "":
+			name = "(the pad's server or API)"
+		default:
 			name = "(" + m.PadAuthor + ")"
 		}
 		line := fmt.Sprintf("  pad author %s: %s\n", name, m.User.Username)

@@ -241,12 +241,12 @@ func burstSummary(padName string, b PadBurst, n, of int, a AuthorMapping) string
 	}
 	if !a.Matched {
 		who := a.Name
-		if who == "" {
-			id := a.PadAuthor
-			if id == "" {
-				id = "-"
-			}
-			who = i18n.T(i18n.Default, "summary.etherpad_unnamed", cleanName(id))
+		switch {
+		case who != "":
+		case a.PadAuthor == "":
+			who = i18n.T(i18n.Default, "summary.etherpad_server")
+		default:
+			who = i18n.T(i18n.Default, "summary.etherpad_unnamed", cleanName(a.PadAuthor))
 		}
 		s = i18n.T(i18n.Default, "summary.etherpad_by", s, who)
 	}
