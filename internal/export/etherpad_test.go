@@ -28,8 +28,9 @@ func readPadFixture(t *testing.T, name string) []byte {
 	return data
 }
 
-// expectedBurst is a writing burst of the hand-written pad, as the script
-// that wrote it computed it by splicing strings (not by changesets).
+// expectedBurst is a writing burst of the hand-written pad, as listed in
+// kerinou.bursts.json: texts made by splicing strings when the pad was
+// written, not by applying its changesets.
 type expectedBurst struct {
 	From   int       `json:"from"`
 	To     int       `json:"to"`
