@@ -16,7 +16,7 @@ func TestBurstsCutAtPausesAndAuthors(t *testing.T) {
 	}
 	pad := &Pad{Name: "p", Text: "abcdef\n", pool: map[int]bool{}, Revisions: []PadRevision{
 		rev(0, "Z:1>1+1$a", "a.1", 0),
-		rev(1, "Z:2>1=1+1$b", "a.1", 30*time.Minute),              // exactly 30 min: same burst
+		rev(1, "Z:2>1=1+1$b", "a.1", 30*time.Minute),             // exactly 30 min: same burst
 		rev(2, "Z:3>1=2+1$c", "a.1", 60*time.Minute+time.Second), // over: a new one
 		rev(3, "Z:4>1=3+1$d", "a.1", 50*time.Minute),             // clock set back: no pause
 		rev(4, "Z:5>1=4+1$e", "", 61*time.Minute),                // the server: another author
