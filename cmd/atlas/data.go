@@ -109,11 +109,24 @@ func importCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	fs.SetOutput(io.Discard)
 	as := fs.String("as", "", "account the revisions are signed by (default: the first admin)")
 	geo := fs.Bool("geojson", false, "the files are GeoJSON (uMap) places, not Markdown sheets")
+	pad := fs.Bool("etherpad", false, "the file is an Etherpad export (.etherpad), history included")
+	title := fs.String("title", "", "with --etherpad: the new sheet's title (default: the pad's name)")
+	slug := fs.String("slug", "", "with --etherpad: the new sheet's address (default: made from the title)")
+	into := fs.String("into", "", "with --etherpad: an existing sheet whose history the pad continues")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	if *pad {
+		if *geo || fs.NArg() != 1 {
+			return errors.New("usage: atlas import --etherpad [--as USER] [--title T] [--slug S | --into SLUG] FILE.etherpad")
+		}
+		return importEtherpadCommand(ctx, cfg, log, *as, export.EtherpadOptions{Title: *title, Slug: *slug, Into: *into}, fs.Arg(0), stdout)
+	}
+	if *title != "" || *slug != "" || *into != "" {
+		return errors.New("import: --title, --slug and --into go with --etherpad")
+	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: atlas import [--as USER] [--geojson] FILE [FILE ...]")
+		return errors.New("usage: atlas import [--as USER] [--geojson | --etherpad] FILE [FILE ...]")
 	}
 	a, err := openMigrated(ctx, cfg, log)
 	if err != nil {

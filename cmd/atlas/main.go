@@ -34,6 +34,8 @@ Usage:
   atlas user password --username U      read a new password on standard input
   atlas token create --username U [--name N]
   atlas import [--as U] [--geojson] FILE...   import Markdown sheets (or GeoJSON / .umap places)
+  atlas import --etherpad [--as U] [--title T] [--slug S | --into SLUG] FILE.etherpad
+                                        a pad and its history, one revision per writing burst
   atlas export --out FILE.zip           write the whole atlas to an archive
   atlas export --git DIR                write every sheet's history as a git repository
   atlas import-archive FILE.zip         restore an archive into an empty database
