@@ -267,3 +267,30 @@ func TestRestoreRecordsWhatItReverts(t *testing.T) {
 		}
 	})
 }
+
+// TestUndoKeepsTheValidatedVersion: on a sheet whose board validated a
+// version, an undo moves the head only, as any save does: readers keep
+// the validated text until a review validates the new one.
+func TestUndoKeepsTheValidatedVersion(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		sh := e.history(t,
+			[2]string{"Une vingtaine de voisins.", "Une trentaine de voisins."},
+			[2]string{"Une réunion par mois.", "Une réunion par semaine."},
+		)
+		if err := e.store.Publish(e.ctx, sh.ID, 3); err != nil {
+			t.Fatal(err)
+		}
+		rev, err := e.svc.Undo(e.ctx, e.marie, sh.Slug, sheet.UndoInput{Revision: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, err := e.store.SheetBySlug(e.ctx, sh.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur.HeadNumber != rev.Number || cur.PublishedNumber == nil || *cur.PublishedNumber != 3 || !sheet.Pending(cur) {
+			t.Errorf("after the undo: head %d published %v", cur.HeadNumber, cur.PublishedNumber)
+		}
+	})
+}

@@ -189,7 +189,7 @@ func TestUndoPages(t *testing.T) {
 		conflictPage := string(r.body)
 		if r.status != http.StatusConflict || !strings.Contains(conflictPage, "La modification 3 ne peut pas être annulée telle quelle") ||
 			field(r.body, "body") != proposed || field(r.body, "base") != "6" || field(r.body, "summary") != "Annulation de la 3" ||
-			!strings.Contains(conflictPage, `action="`+s+`/edit"`) {
+			!strings.Contains(conflictPage, `action="`+s+`/edit"`) || !strings.Contains(conflictPage, "depuis la version 3, celle dont la modification est annulée, jusqu&#39;à la version 6") {
 			t.Fatalf("conflict screen: %d body %q base %q summary %q\n%s", r.status, field(r.body, "body"), field(r.body, "base"), field(r.body, "summary"), conflictPage)
 		}
 		if h := a.api(http.MethodGet, s, "marie", nil).json(t)["head"]; h != 6.0 {
