@@ -44,8 +44,8 @@ func undoJourney(t *testing.T, srv *server) {
 			srv.api(t, token, http.MethodPut, s, map[string]any{"base": head, "title": title, "body": next, "summary": "retouche"}, http.StatusOK)
 			text = next
 		}
-		save(gwenToken, "Une vingtaine de voisins.", "Une centaine de voisins.")      // 2
-		save(marieToken, "Une réunion par mois.", "Une réunion par semaine.")         // 3
+		save(gwenToken, "Une vingtaine de voisins.", "Une centaine de voisins.")        // 2
+		save(marieToken, "Une réunion par mois.", "Une réunion par semaine.")           // 3
 		save(gwenToken, "Des parcelles et un composteur.", "Des parcelles et un four.") // 4
 
 		marie.open(t, s+"/history")
