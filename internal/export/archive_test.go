@@ -135,12 +135,23 @@ func TestArchiveRestoresExactly(t *testing.T) {
 		if _, err := src.sheets.Merge(ctx, admin, moved, "atelier-de-reparation", "doublon"); err != nil {
 			t.Fatal(err)
 		}
+		// An undo and what it reverts come back too.
+		four, _, err := src.sheets.Create(ctx, admin, sheet.CreateInput{Title: "Four à pain", Body: "Le samedi.\n"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.sheets.Save(ctx, admin, four.Slug, sheet.SaveInput{Base: 1, Title: "Four à pain", Body: "Le dimanche.\n"}); err != nil {
+			t.Fatal(err)
+		}
+		if rev, err := src.sheets.Undo(ctx, admin, four.Slug, sheet.UndoInput{Revision: 2}); err != nil || rev.Reverts == nil {
+			t.Fatalf("undo: %+v %v", rev, err)
+		}
 		var buf bytes.Buffer
 		m, err := export.WriteArchive(ctx, src.store, &buf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Counts["revisions"] != 6 || m.Counts["users"] != 5 || m.Counts["votes"] != 3 || m.Counts["sheet_redirects"] != 1 {
+		if m.Counts["revisions"] != 9 || m.Counts["users"] != 5 || m.Counts["votes"] != 3 || m.Counts["sheet_redirects"] != 1 {
 			t.Errorf("counts = %v", m.Counts)
 		}
 		if bytes.Contains(buf.Bytes(), []byte("$argon2id$")) {

@@ -57,6 +57,9 @@ const (
 	OriginRestore   = "restore"
 	OriginAmendment = "amendment"
 	OriginImport    = "import"
+	// OriginUndo takes back what one earlier revision changed, merged
+	// onto the head (sheet.Service.Undo).
+	OriginUndo = "undo"
 )
 
 // Revision is one immutable version of a sheet. The database refuses to
@@ -76,6 +79,12 @@ type Revision struct {
 	SHA256    string `gorm:"column:sha256"`
 	Size      int
 	CreatedAt time.Time
+	// Reverts names the revision whose text this one brings words back
+	// from: the restored revision for a restore, the parent of the undone
+	// revision for an undo; nil for every other revision (and for restores
+	// written before migration 0023). Authorship gives those words back to
+	// their authors through it.
+	Reverts *int
 }
 
 // TableName implements gorm's tabler.

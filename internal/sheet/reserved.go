@@ -15,7 +15,7 @@ var reservedSlugs = []string{
 	"export", "feed", "forgot", "healthz", "hide", "history", "inbox", "lang", "login", "logout",
 	"map", "media", "meetings", "merge", "metrics", "minutes", "new", "password", "people", "preview",
 	"read", "record", "refuse", "rename", "reset-link", "restore", "reviews", "revisions", "search",
-	"setup", "sheets", "signup", "static", "suggest", "tokens", "unarchive", "unwatch", "users", "v1",
+	"setup", "sheets", "signup", "static", "suggest", "tokens", "unarchive", "undo", "unwatch", "users", "v1",
 	"votes", "watch", "withdraw",
 }
 

@@ -347,9 +347,20 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 // append writes revision head+1, advances the sheet's head onto it and
 // tells the sheet's watchers.
 func (s *Service) append(ctx context.Context, sh *model.Sheet, head *model.Revision, author *model.User, summary, origin string, minor bool, c Content) (*model.Revision, []model.Notification, error) {
+	return s.appendRevision(ctx, sh, head, author, summary, origin, minor, c, nil)
+}
+
+// appendReverting is append for a revision that brings back words of an
+// older text, revision number reverts (a restore, an undo); nil for none.
+func (s *Service) appendReverting(ctx context.Context, sh *model.Sheet, head *model.Revision, author *model.User, summary, origin string, c Content, reverts *int) (*model.Revision, []model.Notification, error) {
+	return s.appendRevision(ctx, sh, head, author, summary, origin, false, c, reverts)
+}
+
+func (s *Service) appendRevision(ctx context.Context, sh *model.Sheet, head *model.Revision, author *model.User, summary, origin string, minor bool, c Content, reverts *int) (*model.Revision, []model.Notification, error) {
 	now := s.now()
 	parent := head.Number
 	rev := newRevision(sh.ID, head.Number+1, &parent, author.ID, summary, origin, minor, c, now)
+	rev.Reverts = reverts
 	if err := s.store.CreateRevision(ctx, rev); err != nil {
 		return nil, nil, err
 	}
@@ -431,7 +442,7 @@ func (s *Service) Restore(ctx context.Context, author *model.User, slug string, 
 		if summary == "" {
 			summary = i18n.T(i18n.Default, "summary.restored", number)
 		}
-		rev, queued, err = s.append(ctx, sh, head, author, summary, model.OriginRestore, false, contentOf(old))
+		rev, queued, err = s.appendReverting(ctx, sh, head, author, summary, model.OriginRestore, contentOf(old), &old.Number)
 		return err
 	})
 	if err == nil {

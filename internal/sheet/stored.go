@@ -45,7 +45,7 @@ func CheckStoredRevision(r *model.Revision) error {
 		return invalid("summary", "invalid_summary", "error.summary_invalid", MaxSummaryRune)
 	}
 	switch r.Origin {
-	case model.OriginEdit, model.OriginMerge, model.OriginRestore, model.OriginAmendment, model.OriginImport:
+	case model.OriginEdit, model.OriginMerge, model.OriginRestore, model.OriginAmendment, model.OriginImport, model.OriginUndo:
 	default:
 		return fmt.Errorf("sheet: revision %d: unknown origin %q", r.Number, r.Origin)
 	}
@@ -64,6 +64,9 @@ func CheckStoredRevision(r *model.Revision) error {
 	}
 	if r.Number < 1 || (r.Parent != nil && (*r.Parent < 1 || *r.Parent >= r.Number)) {
 		return fmt.Errorf("sheet: revision %d: its number or parent is impossible", r.Number)
+	}
+	if r.Reverts != nil && (*r.Reverts < 1 || *r.Reverts >= r.Number) {
+		return fmt.Errorf("sheet: revision %d: it cannot bring back the text of revision %d", r.Number, *r.Reverts)
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // summaryColumns are what history lists need: everything but the content.
-var summaryColumns = []string{"id", "sheet_id", "number", "parent", "author_id", "summary", "origin", "minor", "title", "sha256", "size", "created_at"}
+var summaryColumns = []string{"id", "sheet_id", "number", "parent", "author_id", "summary", "origin", "minor", "title", "sha256", "size", "created_at", "reverts"}
 
 // CreateRevision appends a revision. A second revision with the same number
 // for the sheet is ErrConflict: the database's unique key is the last guard
@@ -86,7 +86,7 @@ func (s *Store) ListRevisions(ctx context.Context, sheetID int64, before, limit 
 // The two queries of ListRevisions; their columns are summaryColumns, in
 // scanSummaries' order.
 const (
-	summarySelect       = `SELECT id, sheet_id, number, parent, author_id, summary, origin, minor, title, sha256, size, created_at FROM revisions `
+	summarySelect       = `SELECT id, sheet_id, number, parent, author_id, summary, origin, minor, title, sha256, size, created_at, reverts FROM revisions `
 	listRevisionsNewest = summarySelect + `WHERE sheet_id = ? ORDER BY number DESC LIMIT ?`
 	listRevisionsBefore = summarySelect + `WHERE sheet_id = ? AND number < ? ORDER BY number DESC LIMIT ?`
 )
@@ -96,14 +96,18 @@ func scanSummaries(rows *sql.Rows) (list []model.Revision, err error) {
 	defer func() { err = errors.Join(err, rows.Close()) }()
 	for rows.Next() {
 		var r model.Revision
-		var parent sql.NullInt64
+		var parent, reverts sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.SheetID, &r.Number, &parent, &r.AuthorID, &r.Summary, &r.Origin,
-			&r.Minor, &r.Title, &r.SHA256, &r.Size, &r.CreatedAt); err != nil {
+			&r.Minor, &r.Title, &r.SHA256, &r.Size, &r.CreatedAt, &reverts); err != nil {
 			return nil, err
 		}
 		if parent.Valid {
 			n := int(parent.Int64)
 			r.Parent = &n
+		}
+		if reverts.Valid {
+			n := int(reverts.Int64)
+			r.Reverts = &n
 		}
 		list = append(list, r)
 	}

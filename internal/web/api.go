@@ -83,6 +83,9 @@ type apiRevision struct {
 	SHA256    string    `json:"sha256"`
 	Minor     bool      `json:"minor"`
 	State     string    `json:"state"`
+	// Reverts names the revision whose text this one brings back words
+	// from (a restore's, an undone revision's parent), else null.
+	Reverts *int `json:"reverts"`
 }
 
 // apiRevisionFull adds the content.
@@ -101,6 +104,7 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 	return apiRevision{
 		Number: r.Number, Author: name, Summary: r.Summary, CreatedAt: r.CreatedAt.UTC(),
 		Parent: r.Parent, Origin: r.Origin, Size: r.Size, SHA256: r.SHA256, Minor: r.Minor, State: state,
+		Reverts: r.Reverts,
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strconv"
 	"time"
 
@@ -175,6 +176,42 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	user := userOf(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
 	h.countChange(err)
+	if err != nil {
+		return err
+	}
+	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	state, err := h.read.RevisionState(c.UserContext(), sh, rev.Number)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIRevision(rev, user, state))
+}
+
+type apiUndoRequest struct {
+	Revision int    `json:"revision"`
+	Summary  string `json:"summary"`
+}
+
+// apiUndo is POST /sheets/{slug}/undo: the change of one revision taken
+// back, merged onto the head (sheet.Service.Undo); 409 with the proposed
+// text when later edits overlap it.
+func (h *handler) apiUndo(c *fiber.Ctx) error {
+	var in apiUndoRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Revision < 1 {
+		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
+	}
+	user := userOf(c)
+	rev, err := h.sheets.Undo(c.UserContext(), user, c.Params("slug"), sheet.UndoInput{Revision: in.Revision, Summary: in.Summary})
+	h.countChange(err)
+	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
+		return sendConflict(c, conflict)
+	}
 	if err != nil {
 		return err
 	}

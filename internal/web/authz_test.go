@@ -320,6 +320,10 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 		// The revision before the head always differs from the head.
 		return call{body: map[string]any{"revision": w.sheet(t, w.slugA).HeadNumber - 1}}
 	},
+	// Undoing the head always takes something back: its parent's text.
+	"POST /api/v1/sheets/:slug/undo": func(t *testing.T, w *world, role string) call {
+		return call{body: map[string]any{"revision": w.sheet(t, w.slugA).HeadNumber}}
+	},
 	"POST /api/v1/sheets/:slug/comments": func(t *testing.T, w *world, role string) call {
 		return call{body: map[string]any{"body": "Message de " + role}}
 	},
@@ -398,6 +402,12 @@ var matrixCalls = map[string]func(t *testing.T, w *world, role string) call{
 	},
 	"POST /sheets/:slug/revisions/:number/restore": func(t *testing.T, w *world, role string) call {
 		return call{vars: map[string]string{"number": strconv.Itoa(w.sheet(t, w.slugA).HeadNumber - 1)}, body: url.Values{}}
+	},
+	"GET /sheets/:slug/revisions/:number/undo": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"number": strconv.Itoa(w.sheet(t, w.slugA).HeadNumber)}}
+	},
+	"POST /sheets/:slug/revisions/:number/undo": func(t *testing.T, w *world, role string) call {
+		return call{vars: map[string]string{"number": strconv.Itoa(w.sheet(t, w.slugA).HeadNumber)}, body: url.Values{}}
 	},
 	"GET /sheets/:slug/diff": func(t *testing.T, w *world, role string) call {
 		return call{vars: map[string]string{"?": "from=1&to=2"}}
@@ -776,6 +786,9 @@ func TestRevisionsBeyondHeadAre404(t *testing.T) {
 				if r := f.a.api(http.MethodPost, s+"/restore", "marie", map[string]any{"revision": n}); r.status != http.StatusNotFound {
 					t.Errorf("API restore %d: %d, want 404", n, r.status)
 				}
+				if r := f.a.api(http.MethodPost, s+"/undo", "marie", map[string]any{"revision": n}); r.status != http.StatusNotFound {
+					t.Errorf("API undo %d: %d, want 404", n, r.status)
+				}
 			}
 			b, csrf := sessionBrowser(t, f.a, f.a.marie)
 			for _, p := range []string{s + "/revisions/" + num, s + "/diff?from=1&to=" + num} {
@@ -789,6 +802,12 @@ func TestRevisionsBeyondHeadAre404(t *testing.T) {
 			}
 			if r := postForm(b, s+"/revisions/"+num+"/restore", csrf, url.Values{}); r.status != http.StatusNotFound {
 				t.Errorf("POST restore of %d: %d, want 404", n, r.status)
+			}
+			if r := postForm(b, s+"/revisions/"+num+"/undo", csrf, url.Values{}); r.status != http.StatusNotFound {
+				t.Errorf("POST undo of %d: %d, want 404", n, r.status)
+			}
+			if r := b.get(s + "/revisions/" + num + "/undo"); r.status != http.StatusNotFound {
+				t.Errorf("GET undo of %d: %d, want 404", n, r.status)
 			}
 			if r := f.a.api(http.MethodPost, s+"/comments", "marie", map[string]any{"body": "x", "revision": n}); r.status != http.StatusUnprocessableEntity {
 				t.Errorf("comment on revision %d: %d, want 422", n, r.status)
@@ -821,6 +840,7 @@ func TestMassAssignmentJSONIsRefused(t *testing.T) {
 			{http.MethodPost, "/sheets", "marie", map[string]any{"title": "Nouvelle", "body": "x"}, true},
 			{http.MethodPut, s, "marie", map[string]any{"base": head, "title": "A", "body": "changé"}, true},
 			{http.MethodPost, s + "/restore", "marie", map[string]any{"revision": 1}, false},
+			{http.MethodPost, s + "/undo", "marie", map[string]any{"revision": head}, false},
 			{http.MethodPost, s + "/comments", "marie", map[string]any{"body": "x"}, false},
 			{http.MethodPut, s + "/board", "admin", map[string]any{"members": []string{"ba"}}, false},
 			{http.MethodPost, "/sheets/" + w.slugB + "/reviews", "marie", map[string]any{"revision": 1}, false},

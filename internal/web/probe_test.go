@@ -345,6 +345,7 @@ func TestAPIJSONProbes(t *testing.T) {
 			}{
 				{http.MethodPut, s, "marie", map[string]any{"base": n, "title": "A", "body": "x"}},
 				{http.MethodPost, s + "/restore", "marie", map[string]any{"revision": n}},
+				{http.MethodPost, s + "/undo", "marie", map[string]any{"revision": n}},
 				{http.MethodPost, s + "/comments", "marie", map[string]any{"body": "x", "revision": n}},
 				{http.MethodPost, s + "/reviews", "marie", map[string]any{"revision": n}},
 				{http.MethodPost, rv + "/votes", "ba", map[string]any{"choice": "abstain", "revision": n}},
@@ -363,6 +364,7 @@ func TestAPIJSONProbes(t *testing.T) {
 			}{
 				{http.MethodPost, "/sheets", "marie", map[string]any{"title": v, "body": v, "summary": v, "slug": v, "meta": map[string]any{"subtitle": v, "tags": []string{v}, "categories": []string{v}}}},
 				{http.MethodPost, s + "/comments", "marie", map[string]any{"body": v}},
+				{http.MethodPost, s + "/undo", "marie", map[string]any{"revision": 2, "summary": v}},
 				{http.MethodPut, s + "/board", "admin", map[string]any{"members": []string{v}}},
 				{http.MethodPost, rv + "/votes", "ba", map[string]any{"choice": v, "revision": 2}},
 				{http.MethodPost, rv + "/votes", "ba", map[string]any{"choice": "abstain", "revision": 2, "comment": v}},

@@ -54,6 +54,12 @@ type diffPage struct {
 	Tabs             sheetTabs
 }
 
+// Undoable says the page shows one change, from a revision's parent to
+// it: the page offers to take that change back.
+func (p diffPage) Undoable() bool {
+	return p.To.Parent != nil && *p.To.Parent == p.From.Number
+}
+
 // diffMarker stands in the diff page for the body's diff until it is
 // spliced in.
 const diffMarker template.HTML = "<!--atlas:diff-->"

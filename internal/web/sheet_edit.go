@@ -57,6 +57,9 @@ type editPage struct {
 	Tabs           sheetTabs
 	// Amend is set when the editor amends a review's submitted version.
 	Amend *model.Review
+	// Undo is the revision whose change the editor takes back, after an
+	// undo that later edits overlap (undo_pages.go); 0 otherwise.
+	Undo int
 	// Previewed: the form was sent to preview the text, rendered in Preview.
 	Previewed bool
 	Preview   template.HTML

@@ -52,6 +52,7 @@ type historyRow struct {
 	Minor              bool
 	Origin             string // how the revision came, unless by a plain edit
 	DiffLink           string // to the change from its parent, if it has one
+	UndoLink           string // to the page that takes that change back
 	Size               string
 	Delta, DeltaClass  string // the size change from the previous revision, as wikis show it
 	State, StateLabel  string
@@ -124,6 +125,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			}
 			if r.Parent != nil {
 				row.DiffLink = base + "/diff?from=" + strconv.Itoa(*r.Parent) + "&to=" + n
+				row.UndoLink = base + "/revisions/" + n + "/undo"
 			}
 			if i+1 < len(page.Revisions) {
 				delta := r.Size - page.Revisions[i+1].Size

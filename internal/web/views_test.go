@@ -124,7 +124,7 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 	}
 	// Keys built at run time from a fixed set of values.
 	dynamic := map[string][]string{
-		"origin.":       {"edit", "merge", "restore", "amendment", "import"},
+		"origin.":       {"edit", "merge", "restore", "amendment", "import", "undo"},
 		"state.":        {"draft", "submitted", "validated", "rejected", "superseded"},
 		"review.state.": {"submitted", "validated", "rejected", "withdrawn", "expired"},
 		"vote.":         {"approve", "reject", "abstain"},
@@ -132,7 +132,7 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 		"role.":         {"contributor", "admin"},
 		"audit.action.": {"submit", "vote", "amend", "validate", "reject", "withdraw", "expire", "board_change", "role_change", "password_change", "sheet_rename", "sheet_archive", "sheet_unarchive", "sheet_merge"},
 		"meta.":         {"subtitle", "categories", "tags", "place", "website", "contact", "legal_status", "licence"},
-		"flash.":        {"created", "saved", "merged", "unchanged", "restored", "restore_unchanged", "logged_in", "logged_out", "password_changed", "password_changed_tokens", "password_reset", "token_deleted", "user_created", "user_updated", "submitted", "voted", "withdrawn", "amended", "commented", "board_updated", "sheet_renamed", "sheet_archived", "sheet_unarchived", "sheet_merged"},
+		"flash.":        {"created", "saved", "merged", "unchanged", "restored", "restore_unchanged", "undone", "logged_in", "logged_out", "password_changed", "password_changed_tokens", "password_reset", "token_deleted", "user_created", "user_updated", "submitted", "voted", "withdrawn", "amended", "commented", "board_updated", "sheet_renamed", "sheet_archived", "sheet_unarchived", "sheet_merged"},
 		"notify.":       {"review_requested.subject", "review_requested.body", "amended.subject", "amended.body", "decided.subject", "decided.body", "new_revision.subject", "new_revision.body"},
 	}
 	for prefix, values := range dynamic {
