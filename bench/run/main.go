@@ -33,6 +33,7 @@ func main() {
 	conns := flag.Int("c", 50, "connections")
 	out := flag.String("out", "docs/BENCHMARKS.md", "report to write")
 	pg := flag.String("postgres", "", "also run on this PostgreSQL URL (a database the suite may fill)")
+	pictures := flag.Bool("pictures", false, "measure only issue 14's picture probes (SQLite) and print their table, leaving -out alone")
 	flag.Parse()
 	if *seconds > 60 {
 		*seconds = 60
@@ -49,6 +50,10 @@ func main() {
 	build(dir)
 
 	d := time.Duration(*seconds) * time.Second
+	if *pictures {
+		fmt.Print(picturesRun(dir, d, *conns))
+		return
+	}
 	var sections []string
 	sections = append(sections, atlasRun(dir, "SQLite", nil, d, *conns))
 	if *pg != "" {

@@ -85,7 +85,7 @@ func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *
 	n := notify.New(st, mailer, cfg.BaseURL, cfg.Lang, log)
 	hub := events.NewHub(log)
 	sheets := sheet.NewService(st, n).WithEvents(hub).WithLog(log)
-	authSvc := auth.NewService(st)
+	authSvc := auth.NewService(st).WithSignupNotice(n.SignupPending)
 	n.WithPasswordLinks(func(ctx context.Context, u *model.User) (string, time.Time, error) {
 		link, err := authSvc.NewPasswordLink(ctx, nil, u, "mail", "")
 		return "/password/" + link.Token, link.ExpiresAt, err

@@ -62,6 +62,20 @@ type Service struct {
 	// dummyHash makes a login for an unknown user cost what a known one
 	// costs, so timing does not tell which usernames exist.
 	dummyHash string
+	// signupNotice tells admins that an account waits for them (see
+	// WithSignupNotice); nil tells nobody.
+	signupNotice SignupNotice
+}
+
+// SignupNotice tells the admins, inside the sign-up's transaction, that a
+// self-registered account waits for their yes or no; the returned func
+// runs once that transaction committed (to wake a mail sender, say).
+type SignupNotice func(ctx context.Context, waiting *model.User) (committed func(), err error)
+
+// WithSignupNotice sets who is told of sign-ups waiting for approval.
+func (s *Service) WithSignupNotice(f SignupNotice) *Service {
+	s.signupNotice = f
+	return s
 }
 
 // NewService builds the service.

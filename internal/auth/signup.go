@@ -53,15 +53,28 @@ func (s *Service) SignUp(ctx context.Context, mode string, in NewUser, address s
 	if mode == SignupApproval {
 		u.State = model.UserPending
 	}
+	var committed func()
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		committed = nil
 		if err := s.storeUser(ctx, u); err != nil {
 			return err
 		}
-		return s.store.AppendAudit(ctx, &model.AuditEntry{CreatedAt: s.now(), ActorID: &u.ID, Action: store.AuditSignup,
-			Details: model.JSONMap{"user_id": u.ID, "user": u.Username, "state": u.State}})
+		if err := s.store.AppendAudit(ctx, &model.AuditEntry{CreatedAt: s.now(), ActorID: &u.ID, Action: store.AuditSignup,
+			Details: model.JSONMap{"user_id": u.ID, "user": u.Username, "state": u.State}}); err != nil {
+			return err
+		}
+		if u.State != model.UserPending || s.signupNotice == nil {
+			return nil
+		}
+		var err error
+		committed, err = s.signupNotice(ctx, u)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if committed != nil {
+		committed()
 	}
 	return u, nil
 }

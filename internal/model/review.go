@@ -191,6 +191,7 @@ const (
 	NotifyAmended         = "amended"          // submitter and board: the submission was amended
 	NotifyDecided         = "decided"          // submitter and board: validated, rejected or withdrawn
 	NotifyNewRevision     = "new_revision"     // watchers: someone saved a new version
+	NotifySignupPending   = "signup_pending"   // admins: someone signed up and waits for a yes or no
 )
 
 // Notification is one item of an account's inbox.

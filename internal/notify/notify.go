@@ -83,6 +83,27 @@ func (s *Service) Mail(list []model.Notification) {
 	}
 }
 
+// SignupPending tells every active admin, in their inbox and by mail when
+// a relay is set, that a self-registered account waits for their yes or
+// no. Call inside the sign-up's transaction; the returned func wakes the
+// sender once it committed.
+func (s *Service) SignupPending(ctx context.Context, waiting *model.User) (func(), error) {
+	admins, err := s.store.ActiveAdminIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	list := make([]model.Notification, 0, len(admins))
+	for _, id := range admins {
+		list = append(list, model.Notification{UserID: id, Kind: model.NotifySignupPending, ActorID: &waiting.ID, CreatedAt: now})
+	}
+	queued, err := s.Add(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	return func() { s.Mail(queued) }, nil
+}
+
 // Compose writes the subject and text of a notification in a language.
 func (s *Service) Compose(ctx context.Context, lang string, n model.Notification) (string, string, error) {
 	title, link := "", s.baseURL
@@ -100,6 +121,11 @@ func (s *Service) Compose(ctx context.Context, lang string, n model.Notification
 	if n.ActorID != nil {
 		if u, err := s.store.UserByID(ctx, *n.ActorID); err == nil {
 			actor = u.Name()
+			if n.Kind == model.NotifySignupPending {
+				// No sheet: the subject names the account, the link is
+				// where admins say yes or no.
+				title, link = u.Username, s.baseURL+"/admin/users#pending"
+			}
 		}
 	}
 	subject := i18n.T(lang, "notify."+n.Kind+".subject", title)

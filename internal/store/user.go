@@ -50,6 +50,14 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []int64) (map[int64]*model.U
 	return users, nil
 }
 
+// ActiveAdminIDs lists the accounts that may approve sign-ups: admins
+// not disabled, by id.
+func (s *Store) ActiveAdminIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&model.User{}).Where("role = ? AND NOT disabled", model.RoleAdmin).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "active admins")
+}
+
 // ListUsers returns every account ordered by username.
 func (s *Store) ListUsers(ctx context.Context) ([]model.User, error) {
 	var list []model.User

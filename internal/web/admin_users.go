@@ -13,8 +13,11 @@ import (
 type adminUsersPage struct {
 	Base
 	Users []model.User
-	Form  auth.NewUser
-	Error string
+	// Pending are the self-registered accounts waiting for a yes or no,
+	// named at the top of the page.
+	Pending []model.User
+	Form    auth.NewUser
+	Error   string
 	// ResetError says why a password typed for an account was refused.
 	ResetError string
 	// NewLink is a password link just made, shown once.
@@ -33,6 +36,11 @@ func (h *handler) renderAdminUsersPage(c *fiber.Ctx, status int, p adminUsersPag
 	p.Base = h.base(c, "")
 	p.Title = p.T("admin.users")
 	p.Users = users
+	for _, u := range users {
+		if u.State == model.UserPending {
+			p.Pending = append(p.Pending, u)
+		}
+	}
 	if p.Form.Role == "" {
 		p.Form.Role = model.RoleContributor
 	}

@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/read"
 )
 
 // maxMinutesDays bounds the period one set of minutes covers.
@@ -34,6 +35,17 @@ type minutesItem struct {
 	Review   apiReview `json:"review"`
 	SHA256   string    `json:"revision_sha256"`
 	RuleText string    `json:"-"`
+	// When is when the review closed, as minutes show it; WhenISO is the
+	// same instant for a <time datetime>.
+	When, WhenISO string `json:"-"`
+}
+
+func newMinutesItem(lang string, b *read.Review, hash string) minutesItem {
+	it := minutesItem{Review: toAPIReview(b), SHA256: hexOnly(hash), RuleText: ruleText(lang, b.Rule), When: minutesTime(b.Review.DecidedAt)}
+	if b.Review.DecidedAt != nil {
+		it.WhenISO = b.Review.DecidedAt.UTC().Format(time.RFC3339)
+	}
+	return it
 }
 
 type minutesDoc struct {
@@ -42,6 +54,19 @@ type minutesDoc struct {
 	From      string        `json:"from"`
 	To        string        `json:"to"`
 	Decisions []minutesItem `json:"decisions"`
+	// Undecided are the reviews withdrawn or expired in the period, listed
+	// apart: they are no decisions of the board.
+	Undecided []minutesItem `json:"closed_without_decision"`
+}
+
+// minutesTime is how minutes show when something was decided or closed:
+// ISO 8601 in UTC, the clock the period's days are counted in (a local
+// date could put a decision of 31 January on 1 February).
+func minutesTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 func (h *handler) loadMinutes(c *fiber.Ctx, lang string) (*minutesDoc, error) {
@@ -59,9 +84,13 @@ func (h *handler) loadMinutes(c *fiber.Ctx, lang string) (*minutesDoc, error) {
 		return nil, err
 	}
 	doc := &minutesDoc{Sheet: sh.Slug, Title: sh.Title, From: from.Format(time.DateOnly),
-		To: to.AddDate(0, 0, -1).Format(time.DateOnly), Decisions: make([]minutesItem, 0, len(m.Decisions))}
+		To: to.AddDate(0, 0, -1).Format(time.DateOnly), Decisions: make([]minutesItem, 0, len(m.Decisions)),
+		Undecided: make([]minutesItem, 0, len(m.Undecided))}
 	for _, b := range m.Decisions {
-		doc.Decisions = append(doc.Decisions, minutesItem{Review: toAPIReview(b), SHA256: hexOnly(m.Hashes[b.Review.ID]), RuleText: ruleText(lang, b.Rule)})
+		doc.Decisions = append(doc.Decisions, newMinutesItem(lang, b, m.Hashes[b.Review.ID]))
+	}
+	for _, b := range m.Undecided {
+		doc.Undecided = append(doc.Undecided, newMinutesItem(lang, b, m.Hashes[b.Review.ID]))
 	}
 	return doc, nil
 }
@@ -96,11 +125,7 @@ func (h *handler) exportMinutesMarkdown(c *fiber.Ctx) error {
 		b.WriteString(i18n.T(lang, "minutes.version", r.Revision, d.SHA256))
 		b.WriteString(i18n.T(lang, "record.rule", md(d.RuleText)))
 		b.WriteString(i18n.T(lang, "record.tally", r.Revision, i18n.T(lang, "review.tally", r.Tally.Approve, r.Tally.Reject, i18n.N(lang, "review.abstentions", r.Tally.Abstain))))
-		decided := ""
-		if r.DecidedAt != nil {
-			decided = r.DecidedAt.Format(time.RFC3339)
-		}
-		b.WriteString(i18n.T(lang, "minutes.outcome", md(i18n.T(lang, "review.state."+r.State)), decided))
+		b.WriteString(i18n.T(lang, "minutes.outcome", md(i18n.T(lang, "review.state."+r.State)), d.When))
 		b.WriteString(i18n.T(lang, "minutes.table"))
 		for _, v := range r.Votes {
 			counted := i18n.T(lang, "minutes.not_counted")
@@ -110,6 +135,13 @@ func (h *handler) exportMinutesMarkdown(c *fiber.Ctx) error {
 			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s |\n", md(v.Voter), md(i18n.T(lang, "vote."+v.Choice)), v.Revision, counted, md(v.Comment))
 		}
 		b.WriteString("\n")
+	}
+	if len(doc.Undecided) > 0 {
+		b.WriteString(i18n.T(lang, "minutes.undecided"))
+		for _, d := range doc.Undecided {
+			r := d.Review
+			b.WriteString(i18n.T(lang, "minutes.undecided_item", r.ID, r.Revision, md(i18n.T(lang, "review.state."+r.State)), d.When))
+		}
 	}
 	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="pv-%s-%s-%s.md"`, doc.Sheet, doc.From, doc.To))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
+	"atlas/internal/media"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
@@ -178,6 +180,18 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(lang)})
 	}
 	c.Locals(localLang, lang)
+	if slug := pictureFormSlug(c); slug != "" && he.Status == fiber.StatusRequestEntityTooLarge {
+		// A picture too big for the upload form's body, refused before
+		// its route (or before the atlas read the request at all, past
+		// the largest body any route takes): back to the editor with the
+		// reason when the session is known, else the reason and the way
+		// back to the editor's pictures.
+		tooBig := newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		if userOf(c) != nil && h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: tooBig.Message(lang)}) == nil {
+			return nil
+		}
+		return h.renderErrorPageBack(c, tooBig, "/sheets/"+url.PathEscape(slug)+"/edit#pictures")
+	}
 	return h.renderErrorPage(c, he)
 }
 

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/model"
 )
 
 type inboxPage struct {
@@ -34,6 +36,9 @@ func (h *handler) showInboxPage(c *fiber.Ctx) error {
 			return err
 		}
 		item := inboxItem{Text: subject, At: n.CreatedAt, Unread: n.ReadAt == nil}
+		if n.Kind == model.NotifySignupPending {
+			item.URL = "/admin/users#pending"
+		}
 		if n.SheetID != nil {
 			if sh, err := h.store.SheetByID(ctx, *n.SheetID); err == nil {
 				item.URL = "/sheets/" + sh.Slug

@@ -67,7 +67,7 @@ func (h *handler) apiUploadMedia(c *fiber.Ctx) error {
 func (h *handler) uploadPicture(c *fiber.Ctx) error {
 	m, err := h.uploadMedia(c)
 	if err != nil {
-		return err
+		return h.refusePicture(c, c.Params("slug"), err)
 	}
 	h.flash(c, "success", "picture_uploaded")
 	return c.Redirect("/sheets/"+c.Params("slug")+"/edit#picture-"+m.SHA256[:12], fiber.StatusSeeOther)
@@ -253,4 +253,30 @@ func (p *pictureSizes) get(shas []string) map[string][2]int {
 		out[sha] = wh
 	}
 	return out
+}
+
+// refusePicture answers a refused upload of the editor's plain form (wrong
+// type 415, too big 413, no description 422, a day's limit 429, busy 503)
+// with the editor itself, the message beside the form and the description
+// kept, rather than a bare error page: without JavaScript the person stays
+// where they were. An unknown sheet, or an error of the atlas, is answered
+// as any other.
+func (h *handler) refusePicture(c *fiber.Ctx, slug string, err error) error {
+	he, internal := classify(err)
+	if internal || he.Status == fiber.StatusNotFound || he.Status == fiber.StatusForbidden || userOf(c) == nil {
+		return err
+	}
+	setRetryAfter(c, retryAfter(err))
+	return h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: he.Message(langOf(c)), Alt: c.FormValue("alt")})
+}
+
+// pictureFormSlug names the sheet of a post of the editor's plain upload
+// form (POST /sheets/{slug}/media), for refusals made before its route
+// runs (a body over the limit); "" for any other request.
+func pictureFormSlug(c *fiber.Ctx) string {
+	if isAPI(c) || !isMediaPost(c.Method(), c.Path()) {
+		return ""
+	}
+	slug, _ := strings.CutSuffix(strings.TrimPrefix(c.Path(), "/sheets/"), "/media")
+	return slug
 }

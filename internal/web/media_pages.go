@@ -14,6 +14,9 @@ type pictureList struct {
 	Slug   string
 	Items  []pictureItem
 	Editor bool
+	// Error says why the plain upload form was refused; Alt keeps the
+	// description typed with it.
+	Error, Alt string
 }
 
 // pictureItem is one picture of a sheet.

@@ -317,3 +317,67 @@ func TestPicturesStayInThePreviewWithoutJavaScript(t *testing.T) {
 		t.Errorf("preview: %d, upload form or picture missing", r.status)
 	}
 }
+
+// TestPictureFormRefusalsKeepTheEditor: a refused upload from the editor's
+// plain form (no JavaScript) answers with the editor itself, its status
+// kept (415, 413, 422), the French reason beside the form, the description
+// typed kept, and nothing stored; a file past the largest body, refused
+// before the atlas reads the request, gets the reason and a link back to
+// the editor's pictures. An unknown sheet stays a 404.
+func TestPictureFormRefusalsKeepTheEditor(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		slug := createSheet(t, a, "Grainothèque du quartier", "Des graines.")
+		b := a.browser()
+		b.login("marie")
+		csrf := b.csrf("/sheets/" + slug + "/edit")
+		png := mediatest.PNG(10, 10)
+		huge := make([]byte, 12<<20) // past the whole form's limit
+		copy(huge, png)
+		for _, tc := range []struct {
+			name, alt string
+			data      []byte
+			status    int
+			message   string
+		}{
+			{"html named png", "Les bocaux", []byte("<!DOCTYPE html><p>non</p>"), 415, "Ce fichier n&#39;est pas une image JPEG, PNG, WebP ou GIF."},
+			{"just over the file limit", "Les bocaux", append(append([]byte{}, png...), make([]byte, media.MaxFileBytes)...), 413, "Cette image est trop lourde (10 Mio au plus)."},
+			{"empty alt", "  ", png, 422, "Décrivez l&#39;image"},
+		} {
+			req := uploadRequest(t, "/sheets/"+slug+"/media", map[string]string{"_csrf": csrf, "alt": tc.alt}, "g.png", "image/png", tc.data)
+			r := b.send(req)
+			body := string(r.body)
+			if r.status != tc.status {
+				t.Errorf("%s: %d, want %d", tc.name, r.status, tc.status)
+			}
+			for _, want := range []string{`<div class="error-summary" role="alert" id="picture-error"><p>Image non ajoutée : ` + tc.message,
+				`action="/sheets/` + slug + `/media"`, `name="body"`, `autofocus aria-describedby="picture-error"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s: the editor lacks %s", tc.name, want)
+				}
+			}
+			if strings.TrimSpace(tc.alt) != "" && !strings.Contains(body, `id="picture-alt" name="alt" value="`+tc.alt+`"`) {
+				t.Errorf("%s: the description typed is lost", tc.name)
+			}
+		}
+		// Past the largest body any route takes, the request is refused
+		// before the atlas reads it (nor its session): the reason, and the
+		// way back to the editor's pictures.
+		req := uploadRequest(t, "/sheets/"+slug+"/media", map[string]string{"_csrf": csrf, "alt": "x"}, "g.png", "image/png", huge)
+		if r := b.send(req); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.body), "Cette image est trop lourde (10 Mio au plus).") ||
+			!strings.Contains(string(r.body), `<a href="/sheets/`+slug+`/edit#pictures">`) {
+			t.Errorf("past the form's limit: %d\n%s", r.status, r.body)
+		}
+		var n int64
+		if err := d.Conn(context.Background()).Raw(`SELECT count(*) FROM media`).Scan(&n).Error; err != nil || n != 0 {
+			t.Errorf("refusals stored %d pictures (%v)", n, err)
+		}
+		if r := b.get("/sheets/" + slug + "/edit"); strings.Contains(string(r.body), "picture-error") {
+			t.Errorf("the editor shows a refusal unasked")
+		}
+		req = uploadRequest(t, "/sheets/nulle-part/media", map[string]string{"_csrf": csrf, "alt": "x"}, "g.png", "image/png", png)
+		if r := b.send(req); r.status != http.StatusNotFound {
+			t.Errorf("unknown sheet: %d", r.status)
+		}
+	})
+}

@@ -125,6 +125,18 @@ func TestFollowAndUnreadCount(t *testing.T) {
 		if r := a.api(http.MethodPut, "/sheets/nulle-part/watch", "marie", nil); r.status != http.StatusNotFound {
 			t.Errorf("PUT watch of no sheet: %d", r.status)
 		}
+
+		// Following is a reader's own preference, like reading one's
+		// notifications: it leaves no trace in the audit log admins read.
+		audit, err := a.store.AuditPage(t.Context(), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range audit {
+			if e.ActorID != nil && *e.ActorID == a.marie.ID {
+				t.Errorf("following left an audit entry: %s %v", e.Action, e.Details)
+			}
+		}
 	})
 }
 

@@ -284,12 +284,56 @@ func (h *handler) unarchiveSheet(c *fiber.Ctx) error {
 }
 
 func (h *handler) mergeSheet(c *fiber.Ctx) error {
-	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), c.FormValue("into"), c.FormValue("reason"))
+	into, err := h.mergeTarget(c, c.FormValue("into"))
+	if err != nil {
+		return err
+	}
+	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), into, c.FormValue("reason"))
 	to := ""
 	if target != nil {
 		to = "/sheets/" + target.Slug
 	}
 	return h.adminFormDone(c, err, "sheet_merged", to)
+}
+
+// mergeTarget reads the merge form's field as a person fills it, with or
+// without the suggestions: a sheet's address (its slug, or the link to it
+// pasted whole), else the exact title of one sheet. Anything else is
+// passed on as typed, for the service to refuse by name; a part of a title
+// is never guessed into a merge.
+func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
+	typed = strings.TrimSpace(typed)
+	if _, rest, ok := strings.Cut(typed, "/sheets/"); ok {
+		slug, _, _ := strings.Cut(rest, "/")
+		slug, _, _ = strings.Cut(slug, "?")
+		slug, _, _ = strings.Cut(slug, "#")
+		return slug, nil
+	}
+	if typed == "" {
+		return typed, nil
+	}
+	if _, err := h.store.SheetBySlug(c.UserContext(), typed); err == nil {
+		return typed, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	matches, err := h.store.SheetsMatching(c.UserContext(), typed, maxChoices)
+	if err != nil {
+		return "", err
+	}
+	found := ""
+	for _, m := range matches {
+		if strings.EqualFold(m.Label, typed) {
+			if found != "" {
+				return typed, nil // two sheets of that title: the address decides
+			}
+			found = m.Key
+		}
+	}
+	if found == "" {
+		return typed, nil
+	}
+	return found, nil
 }
 
 // similarAnswer answers 409 similar_exists, naming the candidates, when a

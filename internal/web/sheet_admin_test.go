@@ -240,3 +240,45 @@ func TestNewSheetSimilarTitle(t *testing.T) {
 		}
 	})
 }
+
+// TestMergeFormTakesWhatPeopleType: the merge form's field suggests sheets
+// as one types (suggest.js over /api/v1/suggest) and stays a plain field:
+// a sheet's address, its link pasted whole or its exact title all name the
+// sheet to keep; a part of a title is refused, never guessed, and nothing
+// is merged then.
+func TestMergeFormTakesWhatPeopleType(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newTestAtlas(t, d)
+		for _, s := range []struct{ slug, title string }{{"jardin", "Jardin partagé"}, {"dup-1", "Doublon un"}, {"dup-2", "Doublon deux"}, {"dup-3", "Doublon trois"}, {"dup-4", "Doublon quatre"}} {
+			if r := a.api(http.MethodPost, "/sheets", "marie", map[string]any{"title": s.title, "body": body1, "slug": s.slug}); r.status != http.StatusCreated {
+				t.Fatalf("create %s: %d %s", s.slug, r.status, r.body)
+			}
+		}
+		admin := a.browser()
+		admin.login("admin")
+		page := string(admin.get("/sheets/dup-1/admin").body)
+		for _, want := range []string{`list="merge-sheets"`, `data-suggest="sheet"`, `<datalist id="merge-sheets">`, `/js/suggest.`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the merge form lacks %s", want)
+			}
+		}
+		if r := a.api(http.MethodGet, "/suggest?kind=sheet&q=jardin", "", nil); !strings.Contains(string(r.body), `{"label":"Jardin partagé","value":"jardin"}`) {
+			t.Errorf("suggestions for the merge field: %s", r.body)
+		}
+		merge := func(dup, into string) response {
+			csrf := admin.csrf("/sheets/" + dup + "/admin")
+			return admin.post("/sheets/"+dup+"/merge", url.Values{"_csrf": {csrf}, "into": {into}, "reason": {"doublon"}})
+		}
+		if r := merge("dup-1", "jardin partag"); r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), `value="jardin partag"`) {
+			t.Errorf("part of a title: %d", r.status)
+		}
+		if sh, _ := a.store.SheetBySlug(t.Context(), "dup-1"); sh.Archived() {
+			t.Fatalf("a refused merge changed the sheet")
+		}
+		for dup, into := range map[string]string{"dup-1": "jardin", "dup-2": "https://atlas.example.org/sheets/jardin?x=1", "dup-3": " JARDIN PARTAGÉ ", "dup-4": "/sheets/jardin/history"} {
+			if r := merge(dup, into); r.status != http.StatusSeeOther || r.header.Get("Location") != "/sheets/jardin" {
+				t.Errorf("merge %s into %q: %d %s", dup, into, r.status, r.header.Get("Location"))
+			}
+		}
+	})
+}

@@ -221,8 +221,20 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 }
 
 func (h *handler) showEditSheetPage(c *fiber.Ctx) error {
+	return h.renderEditSheet(c, fiber.StatusOK, c.Params("slug"), pictureRefusal{})
+}
+
+// pictureRefusal is why an upload from the editor's plain form was
+// refused, shown beside that form, with the description typed.
+type pictureRefusal struct {
+	Message, Alt string
+}
+
+// renderEditSheet is the editor of a sheet at its head revision, with a
+// refused picture's message when the plain upload form was refused.
+func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused pictureRefusal) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.store.SheetBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -253,7 +265,8 @@ func (h *handler) showEditSheetPage(c *fiber.Ctx) error {
 	if p.Pictures, err = h.sheetPictures(ctx, p.Base, sh.Slug, sh.ID, true); err != nil {
 		return err
 	}
-	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+	p.Pictures.Error, p.Pictures.Alt = refused.Message, refused.Alt
+	return h.views.render(c, status, pageSheetEdit, p)
 }
 
 func (h *handler) updateSheet(c *fiber.Ctx) error {

@@ -6,7 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"atlas/internal/app/apptest"
+	"atlas/internal/config"
 	"atlas/internal/db"
 	"atlas/internal/i18n"
 	"atlas/internal/model"
@@ -130,5 +133,117 @@ func TestSignupModes(t *testing.T) {
 				t.Errorf("audit lacks sign-up entries: %v", seen)
 			}
 		})
+	})
+}
+
+// TestSignupWaitingIsToldToAdmins: with ATLAS_SIGNUP=approval, every
+// active admin finds a waiting sign-up in their inbox (linked to the
+// accounts page) and gets it by mail when a relay is set; contributors
+// and disabled admins are not told; /admin/users counts the waiting
+// accounts. An open sign-up tells nobody.
+func TestSignupWaitingIsToldToAdmins(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		plain := newTestAtlas(t, d) // seeds marie and admin
+		second := testutil.User(t, plain.store, "gwen", model.RoleAdmin)
+		gone := testutil.User(t, plain.store, "ancien", model.RoleAdmin)
+		if err := plain.store.UpdateUserRole(t.Context(), gone.ID, model.RoleAdmin, true); err != nil {
+			t.Fatal(err)
+		}
+		mailer := &inboxMailer{}
+		cfg := config.Defaults
+		cfg.Signup = "approval"
+		atlas := apptest.New(t, d, apptest.WithMailer(mailer), apptest.WithConfig(cfg))
+		app, err := web.New(atlas.WebDeps())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &testAtlas{t: t, app: app, store: atlas.Store, auth: atlas.Auth, tokens: plain.tokens}
+
+		signUp := func(name string) {
+			t.Helper()
+			b := a.browser()
+			f := url.Values{"_csrf": {b.csrf("/signup")}, "username": {name}, "email": {name + "@example.org"},
+				"display_name": {"Lou Kerné"}, "password": {"un mot de passe à moi"}}
+			if r := b.post("/signup", f); r.status != http.StatusCreated {
+				t.Fatalf("sign-up %s: %d %s", name, r.status, r.body)
+			}
+		}
+		signUp("lou")
+		lou, err := a.store.UserByUsername(t.Context(), "lou")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*model.User{plain.admin, second, plain.marie, gone} {
+			list, err := a.store.NotificationsOf(t.Context(), u.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			told := len(list) == 1 && list[0].Kind == model.NotifySignupPending && list[0].ActorID != nil && *list[0].ActorID == lou.ID && list[0].ReadAt == nil
+			if want := u.Role == model.RoleAdmin && !u.Disabled && u.ID != gone.ID; told != want {
+				t.Errorf("%s told of the sign-up: %v, want %v (%+v)", u.Username, told, want, list)
+			}
+		}
+
+		// Mail: one to each active admin, naming the account, with the link
+		// to the accounts page.
+		var mails []sentMail
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if mails = mailer.mails(); len(mails) >= 2 || time.Now().After(deadline) {
+				break
+			}
+		}
+		to := map[string]bool{}
+		for _, m := range mails {
+			to[m.to] = true
+			if !strings.Contains(m.subject, "« lou » demande un compte") || !strings.Contains(m.body, "Lou Kerné") ||
+				!strings.Contains(m.body, "/admin/users#pending") {
+				t.Errorf("mail about the sign-up:\n%s\n%s", m.subject, m.body)
+			}
+		}
+		if len(mails) != 2 || !to[plain.admin.Email] || !to[second.Email] {
+			t.Errorf("mails went to %v, want the two active admins", to)
+		}
+
+		admin := a.browser()
+		admin.login("admin")
+		inbox := string(admin.get("/inbox").body)
+		if !strings.Contains(inbox, `<a href="/admin/users#pending">`+html.EscapeString("[Atlas des communs] « lou » demande un compte")) {
+			t.Errorf("the inbox does not link the sign-up to the accounts page:\n%s", inbox)
+		}
+		if page := string(admin.get("/admin/users").body); !strings.Contains(page, "1 inscription attend votre accord") ||
+			!strings.Contains(page, `<a href="#user-`+itoa(int(lou.ID))+`">lou</a>`) {
+			t.Errorf("the accounts page does not count one waiting sign-up")
+		}
+		signUp("noe")
+		if page := string(admin.get("/admin/users").body); !strings.Contains(page, "2 inscriptions attendent votre accord") {
+			t.Errorf("the accounts page does not count two waiting sign-ups")
+		}
+		if r := a.api(http.MethodPost, "/users/lou/approve", "admin", nil); r.status != http.StatusOK {
+			t.Fatalf("approve: %d %s", r.status, r.body)
+		}
+		if page := string(admin.get("/admin/users").body); !strings.Contains(page, "1 inscription attend votre accord") {
+			t.Errorf("an approved account is still counted as waiting")
+		}
+
+		// Open sign-up: nobody waits, nobody is told.
+		deps := atlas.WebDeps()
+		deps.Config.Signup = "open"
+		openApp, err := web.New(deps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := &testAtlas{t: t, app: openApp, store: atlas.Store, auth: atlas.Auth, tokens: plain.tokens}
+		b := open.browser()
+		f := url.Values{"_csrf": {b.csrf("/signup")}, "username": {"yann"}, "email": {"yann@example.org"}, "password": {"un mot de passe à moi"}}
+		if r := b.post("/signup", f); r.status != http.StatusSeeOther {
+			t.Fatalf("open sign-up: %d", r.status)
+		}
+		yann, _ := a.store.UserByUsername(t.Context(), "yann")
+		list, _ := a.store.NotificationsOf(t.Context(), plain.admin.ID, 10)
+		for _, n := range list {
+			if n.ActorID != nil && *n.ActorID == yann.ID {
+				t.Errorf("an open sign-up was told to admins")
+			}
+		}
 	})
 }

@@ -385,10 +385,16 @@ type errorPage struct {
 	Base
 	Status  int
 	Message string
+	// Back, when set, leads back to the page the refused form was on.
+	Back string
 }
 
 func (h *handler) renderErrorPage(c *fiber.Ctx, he *httpError) error {
+	return h.renderErrorPageBack(c, he, "")
+}
+
+func (h *handler) renderErrorPageBack(c *fiber.Ctx, he *httpError, back string) error {
 	b := h.base(c, "")
 	b.Title = b.T("error.title")
-	return h.views.render(c, he.Status, pageError, errorPage{Base: b, Status: he.Status, Message: he.Message(b.Lang)})
+	return h.views.render(c, he.Status, pageError, errorPage{Base: b, Status: he.Status, Message: he.Message(b.Lang), Back: back})
 }

@@ -9,6 +9,14 @@ import (
 
 // setWatch follows or stops following the sheet named in the path, for
 // the signed-in account. Following twice, or stopping twice, is harmless.
+//
+// Follows are not in the audit log, on purpose: the log records what
+// changes the atlas for others or who may do what (decisions, boards,
+// roles, accounts, passwords, moderation, sheets' renames and archives),
+// each with who and why. A follow changes only the follower's own inbox,
+// like reading one's notifications or making an API token, neither
+// audited; logging it would hand admins a list of what each reader follows
+// and account for nothing.
 func (h *handler) setWatch(c *fiber.Ctx, on bool) (string, error) {
 	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAdminRenamesAndArchivesASheet: an admin renames a sheet from its
 // "Gérer la fiche" page (the old address then leads to the new one),
 // archives it with a reason (readers get the reason, the admin a banner
-// with a button), and brings it back, on a computer and on a phone.
+// with a button), and brings it back, on a computer and on a phone; the
+// merge field suggests sheets as the admin types.
 func TestAdminRenamesAndArchivesASheet(t *testing.T) { onEachDatabase(t, sheetAdminJourney) }
 
 func sheetAdminJourney(t *testing.T, srv *server) {
@@ -52,6 +54,17 @@ func sheetAdminJourney(t *testing.T, srv *server) {
 		}
 
 		gwen.open(t, "/sheets/"+renamed+"/admin")
+		if width == 375 {
+			// The merge field suggests the sheets whose title holds what is
+			// typed (the one of the first round, here).
+			gwen.typeInto(t, "#merge-into", "port 1280")
+			waitFor(t, gwen, "a suggestion in the merge field",
+				`document.querySelector('#merge-sheets option[value="atelier-velo-du-port-1280"]') !== null`, 10*time.Second)
+			if label := eval[string](t, gwen, `document.querySelector('#merge-sheets option').label`); label != "Atelier vélo du port 1280" {
+				gwen.fatalf(t, "the suggestion reads %q", label)
+			}
+			shot.save(t, gwen, "sheet-merge-suggestion-375")
+		}
 		gwen.typeInto(t, "#archive-reason", "L'atelier a fermé")
 		gwen.submit(t, `form[action$="/archive"] button[type=submit]`)
 		wantFlash(t, gwen, "archivée")
