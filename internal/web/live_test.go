@@ -3,8 +3,11 @@ package web_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"atlas/internal/db"
+	"atlas/internal/live"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/testutil"
@@ -251,6 +255,145 @@ func TestLiveParticipantsSeeEachOthersUpdatesInOneOrder(t *testing.T) {
 		_ = c3.ws.Close()
 		if m := c1.next("gone"); m["client"] != float64(33) {
 			t.Fatalf("gone: %v", m)
+		}
+	})
+}
+
+// quickLive is a live service whose sessions are saved 200 ms after the
+// last participant left.
+func quickLive(t *testing.T) func(*web.Deps) {
+	return func(deps *web.Deps) {
+		svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+		svc.Grace = 200 * time.Millisecond
+		svc.Heartbeat = 200 * time.Millisecond
+		go svc.Run(t.Context())
+		deps.Live = svc
+	}
+}
+
+// postLiveSave posts the edit form from a session, asking for JSON.
+func postLiveSave(t *testing.T, a *liveAtlas, cookie, slug string, session any, base int, body string) response {
+	t.Helper()
+	b := a.browser()
+	b.login("marie")
+	token := b.csrf("/sheets/" + slug + "/edit")
+	form := url.Values{"_csrf": {token}, "title": {"Jardin partagé"}, "body": {body}, "summary": {"ensemble"},
+		"base": {strconv.Itoa(base)}, "live_session": {fmt.Sprint(session)}, "licence": {"CC-BY-SA-4.0"}}
+	req := httptest.NewRequest(http.MethodPost, "/sheets/"+slug+"/edit", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	return b.send(req)
+}
+
+func TestLiveSaveCreditsCoauthorsAndTheLastLeaveSaves(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		sh := liveSheet(t, a, "Premier jet.\n")
+		c1 := a.join(t, sh.Slug, a.cookieOf("marie"), 1001)
+		h := c1.next("hello")
+		session := h["session"]
+		c2 := a.join(t, sh.Slug, a.cookieOf("admin"), 1002)
+		c2.next("hello")
+		c1.update([]byte("m"))
+		c2.update([]byte("a"))
+		c1.next("update")
+		c1.next("update")
+		// The leader's text is the session's draft.
+		c1.send(map[string]any{"t": "text", "seq": 2, "text": "Premier jet, à deux.\n"})
+		// A non-leader may not send it: refused and closed, others unharmed.
+		info := a.api(http.MethodGet, "/sheets/"+sh.Slug+"/live", "marie", nil)
+		if info.status != http.StatusOK {
+			t.Fatalf("live info: %d %s", info.status, info.body)
+		}
+		resp := postLiveSave(t, a, "", sh.Slug, session, 1, "Premier jet, à deux.\n")
+		if resp.status != http.StatusCreated {
+			t.Fatalf("save: %d %s", resp.status, resp.body)
+		}
+		got := resp.json(t)
+		if got["revision"] != float64(2) || fmt.Sprint(got["coauthors"]) != "[admin marie]" || got["url"] != "/sheets/"+sh.Slug {
+			t.Fatalf("save answer: %v", got)
+		}
+		if m := c2.next("base"); m["revision"] != float64(2) || m["saved"] != true || m["by"] != "marie" {
+			t.Fatalf("base: %v", m)
+		}
+		revs := a.api(http.MethodGet, "/sheets/"+sh.Slug+"/revisions", "", nil).json(t)["revisions"].([]any)
+		if c := revs[0].(map[string]any)["coauthors"]; fmt.Sprint(c) != "[admin marie]" {
+			t.Fatalf("history coauthors: %v", c)
+		}
+		if c := revs[1].(map[string]any)["coauthors"]; fmt.Sprint(c) != "[]" {
+			t.Fatalf("single author coauthors: %v", c)
+		}
+		// A stranger's session id is refused.
+		if resp := postLiveSave(t, a, "", sh.Slug, 999999, 2, "x\n"); resp.status != http.StatusUnprocessableEntity {
+			t.Fatalf("unknown session: %d %s", resp.status, resp.body)
+		}
+		// More typing, then everyone leaves: saved by itself.
+		c2.update([]byte("b"))
+		c1.update([]byte("c"))
+		c1.next("update")
+		c1.next("update")
+		c1.send(map[string]any{"t": "text", "seq": 4, "text": "Premier jet, à deux, et plus.\n"})
+		c1.send(map[string]any{"t": "ping"})
+		c1.next("pong")
+		_ = c1.ws.Close()
+		_ = c2.ws.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			sh2, err := a.store.SheetByID(t.Context(), sh.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sh2.HeadNumber == 3 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no automatic save")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		rev, err := a.store.Revision(t.Context(), sh.ID, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rev.Origin != model.OriginLive || rev.Body != "Premier jet, à deux, et plus.\n" || !strings.HasPrefix(rev.Summary, "co-écriture : ") || !strings.Contains(rev.Summary, " et ") {
+			t.Fatalf("automatic save: %+v", rev)
+		}
+		info = a.api(http.MethodGet, "/sheets/"+sh.Slug+"/live", "marie", nil)
+		if m := info.json(t); m["base"] != float64(3) || m["dirty"] != false || len(m["participants"].([]any)) != 0 {
+			t.Fatalf("after the session: %v", m)
+		}
+	})
+}
+
+func TestLiveExternalEditReachesTheLeaderAndMerges(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		sh := liveSheet(t, a, "Un.\n\nDeux.\n\nTrois.\n")
+		c1 := a.join(t, sh.Slug, a.cookieOf("marie"), 2001)
+		c1.next("hello")
+		// An API save of another paragraph lands.
+		resp := a.api(http.MethodPut, "/sheets/"+sh.Slug, "admin", map[string]any{"base": 1, "title": "Jardin partagé", "body": "Un.\n\nDeux.\n\nTrois, dit l'API.\n", "summary": "api"})
+		if resp.status != http.StatusOK {
+			t.Fatalf("api save: %d %s", resp.status, resp.body)
+		}
+		ext := c1.next("external")
+		if ext["revision"] != float64(2) {
+			t.Fatalf("external: %v", ext)
+		}
+		c1.send(map[string]any{"t": "merge", "revision": 2, "text": "Un, tapé ensemble.\n\nDeux.\n\nTrois.\n"})
+		m := c1.next("merged")
+		if m["text"] != "Un, tapé ensemble.\n\nDeux.\n\nTrois, dit l'API.\n" || m["conflicts"] != float64(0) {
+			t.Fatalf("merged: %v", m)
+		}
+		c1.send(map[string]any{"t": "rebased", "revision": 2})
+		if b := c1.next("base"); b["revision"] != float64(2) || b["saved"] != false {
+			t.Fatalf("base: %v", b)
+		}
+		// A revision of another sheet is refused.
+		c1.send(map[string]any{"t": "merge", "revision": 99, "text": "x"})
+		c1.next("error")
+		if code := c1.closeCode(); code != live.CloseMalformed {
+			t.Fatalf("close code %d", code)
 		}
 	})
 }
