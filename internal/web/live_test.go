@@ -397,3 +397,80 @@ func TestLiveExternalEditReachesTheLeaderAndMerges(t *testing.T) {
 		}
 	})
 }
+
+func TestLiveRefusesWhoMayNotWriteAndHostileMessages(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		paul := testutil.User(t, a.store, "paul", model.RoleContributor)
+		sh := liveSheet(t, a, "Texte.\n")
+		other := liveSheet(t, a, "Autre.\n")
+		marie := a.cookieOf("marie")
+		// Nobody signed in, or another site's page: refused at the door.
+		if _, resp, err := a.dial(t, sh.Slug, "", 1, ""); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("anonymous: %v %v", err, resp)
+		}
+		if _, resp, err := a.dial(t, sh.Slug, marie, 1, "http://evil.example"); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-origin: %v %v", err, resp)
+		}
+		if _, resp, err := a.dial(t, sh.Slug, marie, 0, ""); err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("no client: %v %v", err, resp)
+		}
+		// A good participant stays through everything below.
+		good := a.join(t, sh.Slug, marie, 10)
+		good.next("hello")
+		// Hostile messages close only their own connection.
+		for _, tc := range []struct {
+			name string
+			msg  string
+			code int
+		}{
+			{"not JSON", "{nope", live.CloseMalformed},
+			{"unknown type", `{"t":"shout"}`, live.CloseMalformed},
+			{"bad base64", `{"t":"update","u":"@@@"}`, live.CloseMalformed},
+			{"text from a non-leader", `{"t":"text","seq":0,"text":"pris"}`, live.CloseMalformed},
+			{"state from a non-leader", `{"t":"state","seq":0,"u":"AA=="}`, live.CloseMalformed},
+			{"too big", `{"t":"update","u":"` + base64.StdEncoding.EncodeToString(make([]byte, live.MaxUpdateBytes+1)) + `"}`, live.CloseTooBig},
+		} {
+			c := a.join(t, sh.Slug, a.cookieOf("paul"), 20)
+			c.next("hello")
+			if err := c.ws.WriteMessage(websocket.TextMessage, []byte(tc.msg)); err != nil {
+				t.Fatal(err)
+			}
+			if e := c.next("error"); e["message"] == "" {
+				t.Fatalf("%s: error without message", tc.name)
+			}
+			if code := c.closeCode(); code != tc.code {
+				t.Fatalf("%s: close code %d, want %d", tc.name, code, tc.code)
+			}
+		}
+		// Another sheet's session cannot be saved into this one.
+		oc := a.join(t, other.Slug, marie, 30)
+		oh := oc.next("hello")
+		if resp := postLiveSave(t, a, "", sh.Slug, oh["session"], 1, "x\n"); resp.status != http.StatusUnprocessableEntity {
+			t.Fatalf("other sheet's session: %d %s", resp.status, resp.body)
+		}
+		good.update([]byte("toujours là"))
+		if m := good.next("update"); decodeU(t, m) != "toujours là" {
+			t.Fatalf("good participant: %v", m)
+		}
+		// A disabled account is dropped.
+		pc := a.join(t, sh.Slug, a.cookieOf("paul"), 40)
+		pc.next("hello")
+		if err := a.auth.SetRole(t.Context(), a.admin, paul.ID, model.RoleContributor, true); err != nil {
+			t.Fatal(err)
+		}
+		if code := pc.closeCode(); code != live.CloseDisabled {
+			t.Fatalf("disabled: close code %d", code)
+		}
+		// An archived sheet drops its participants and takes no one.
+		if resp := a.api(http.MethodPost, "/sheets/"+sh.Slug+"/archive", "admin", map[string]any{"reason": "doublon"}); resp.status >= 300 {
+			t.Fatalf("archive: %d %s", resp.status, resp.body)
+		}
+		if code := good.closeCode(); code != live.CloseNotAllowed {
+			t.Fatalf("archived: close code %d", code)
+		}
+		if _, resp, err := a.dial(t, sh.Slug, marie, 50, ""); err == nil || resp == nil || resp.StatusCode < 400 {
+			t.Fatalf("archived sheet joined: %v", resp)
+		}
+	})
+}
