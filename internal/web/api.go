@@ -117,8 +117,8 @@ func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []i
 		return err
 	}
 	for i, id := range ids {
-		if names := found[id]; len(names) > 0 {
-			list[i].Coauthors = names
+		for _, u := range found[id] {
+			list[i].Coauthors = append(list[i].Coauthors, u.Username)
 		}
 	}
 	return nil

@@ -336,6 +336,10 @@ func TestLiveSaveCreditsCoauthorsAndTheLastLeaveSaves(t *testing.T) {
 		if c := revs[1].(map[string]any)["coauthors"]; fmt.Sprint(c) != "[]" {
 			t.Fatalf("single author coauthors: %v", c)
 		}
+		page := a.browser().get("/sheets/" + sh.Slug + "/history")
+		if !strings.Contains(string(page.body), `<span class="coauthors">avec <a`) || !strings.Contains(string(page.body), ">admin</a></span>") {
+			t.Fatalf("history page without co-authors: %s", page.body)
+		}
 		// A stranger's session id is refused.
 		if resp := postLiveSave(t, a, "", sh.Slug, 999999, 2, "x\n"); resp.status != http.StatusUnprocessableEntity {
 			t.Fatalf("unknown session: %d %s", resp.status, resp.body)
