@@ -51,14 +51,14 @@ type historyRow struct {
 	Author             personRef
 	// Coauthors: "avec A et B", the other writers of a version written
 	// together, as links.
-	Coauthors template.HTML
-	Summary            string
-	Minor              bool
-	Origin             string // how the revision came, unless by a plain edit
-	DiffLink           string // to the change from its parent, if it has one
-	Size               string
-	Delta, DeltaClass  string // the size change from the previous revision, as wikis show it
-	State, StateLabel  string
+	Coauthors         template.HTML
+	Summary           string
+	Minor             bool
+	Origin            string // how the revision came, unless by a plain edit
+	DiffLink          string // to the change from its parent, if it has one
+	Size              string
+	Delta, DeltaClass string // the size change from the previous revision, as wikis show it
+	State, StateLabel string
 }
 
 const historyPageSize = 50
