@@ -118,7 +118,7 @@ func (r *room) appendUpdate(ctx context.Context, c *Conn, data []byte) error {
 	r.writing = true
 	r.qmu.Unlock()
 	if start {
-		go r.writeQueue()
+		go r.writeQueue() //nolint:gosec // G118: the writer outlives the message that started it
 	}
 	return nil
 }

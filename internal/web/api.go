@@ -117,8 +117,12 @@ func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []i
 		return err
 	}
 	for i, id := range ids {
+		if i >= len(list) {
+			break
+		}
+		r := &list[i]
 		for _, u := range found[id] {
-			list[i].Coauthors = append(list[i].Coauthors, u.Username)
+			r.Coauthors = append(r.Coauthors, u.Username)
 		}
 	}
 	return nil

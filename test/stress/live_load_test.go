@@ -83,7 +83,10 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 		h := http.Header{}
 		h.Set("Cookie", cookies[k/perAccount])
 		h.Set("Origin", srv.base)
-		ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/sheets/"+slug+"/live/socket?client="+strconv.Itoa(k+100), h)
+		ws, resp, err := websocket.DefaultDialer.Dial("ws://"+addr+"/sheets/"+slug+"/live/socket?client="+strconv.Itoa(k+100), h)
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
 		return ws, err
 	}
 	type got struct {
@@ -165,8 +168,8 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 						continue
 					}
 					r.seqs = append(r.seqs, m.Seq)
-					if from := int(binary.BigEndian.Uint64(u[8:])); from != k {
-						sent := time.Unix(0, int64(binary.BigEndian.Uint64(u[:8])))
+					if from := int(binary.BigEndian.Uint64(u[8:])); from != k { //nolint:gosec // G115: a typist's index, under 20
+						sent := time.Unix(0, int64(binary.BigEndian.Uint64(u[:8]))) //nolint:gosec // G115: UnixNano written below
 						r.latency = append(r.latency, time.Since(sent))
 					}
 				case "error":
@@ -188,8 +191,8 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 				case <-tick.C:
 				}
 				u := make([]byte, 24)
-				binary.BigEndian.PutUint64(u[:8], uint64(time.Now().UnixNano()))
-				binary.BigEndian.PutUint64(u[8:16], uint64(k))
+				binary.BigEndian.PutUint64(u[:8], uint64(time.Now().UnixNano())) //nolint:gosec // G115: a time after 1970
+				binary.BigEndian.PutUint64(u[8:16], uint64(k))                   //nolint:gosec // G115: k is 0..19
 				copy(u[16:], "abcdefgh")
 				frame := `{"t":"update","u":"` + base64.StdEncoding.EncodeToString(u) + `"}`
 				writeMu[k].Lock()
@@ -284,4 +287,3 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 		t.Errorf("server RSS %d MB over %d MB", peakRSS>>20, targetRSSMB)
 	}
 }
-
