@@ -70,7 +70,7 @@ func TestAPIPatchMergesMeta(t *testing.T) {
 		}{
 			"no base":         {"marie", `{"meta": {"website": ""}}`, http.StatusPreconditionRequired},
 			"unknown base":    {"marie", `{"base": 99, "title": "x"}`, http.StatusUnprocessableEntity},
-			"unknown field":   {"marie", `{"base": 5, "meta": {"color": "vert"}}`, http.StatusBadRequest},
+			"unknown field":   {"marie", `{"base": 5, "meta": {"colour": "vert"}}`, http.StatusBadRequest},
 			"wrong type":      {"marie", `{"base": 5, "meta": {"tags": "a"}}`, http.StatusBadRequest},
 			"meta not object": {"marie", `{"base": 5, "meta": [1]}`, http.StatusBadRequest},
 			"slug not ours":   {"marie", `{"base": 5, "slug": "autre"}`, http.StatusBadRequest},

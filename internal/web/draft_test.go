@@ -67,7 +67,7 @@ func TestDraftAPI(t *testing.T) {
 			status int
 		}{
 			{path, `{"base": 1, "body": `, http.StatusBadRequest},
-			{path, `{"base": 1, "body": "x", "color": "red"}`, http.StatusBadRequest},
+			{path, `{"base": 1, "body": "x", "colour": "red"}`, http.StatusBadRequest},
 			{path, `{"base": 1, "body": "x"} {}`, http.StatusBadRequest},
 			{"/sheets/pas-de-fiche/draft", map[string]any{"base": 1, "body": "x"}, http.StatusNotFound},
 			{path, map[string]any{"base": 1, "body": strings.Repeat("a", sheet.MaxBodyBytes+1)}, http.StatusRequestEntityTooLarge},

@@ -114,7 +114,7 @@ const auditJS = `(() => {
       }
     }
     const k = kind(el);
-    if (!fg) { failures.push('cannot read text color ' + cs.color + ' of ' + describe(el)); continue; }
+    if (!fg) { failures.push('cannot read text colour ' + cs.color + ' of ' + describe(el)); continue; }
     if (image !== null) { failures.push('text on a background image, contrast not measurable: ' + describe(el) + ' (image on ' + image + ')'); continue; }
     let bg = [255, 255, 255];
     for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
@@ -231,7 +231,7 @@ func accessibilityJourney(t *testing.T, srv *server) {
 			}
 		}
 		if len(res.Samples) > 0 {
-			t.Logf("%s: %d color pairs, lowest contrast %.2f:1 (%s %s on %s)", p.name, len(res.Samples),
+			t.Logf("%s: %d colour pairs, lowest contrast %.2f:1 (%s %s on %s)", p.name, len(res.Samples),
 				res.Samples[0].Ratio, res.Samples[0].Kind, res.Samples[0].FG, res.Samples[0].BG)
 		}
 	}
