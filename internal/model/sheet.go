@@ -60,6 +60,9 @@ const (
 	// OriginUndo takes back what one earlier revision changed, merged
 	// onto the head (sheet.Service.Undo).
 	OriginUndo = "undo"
+	// OriginLive is a version a live session saved by itself, when its last
+	// participant left or at start-up (see internal/live).
+	OriginLive = "live"
 )
 
 // Revision is one immutable version of a sheet. The database refuses to

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -86,6 +87,9 @@ type apiRevision struct {
 	// Reverts names the revision whose text this one brings back words
 	// from (a restore's, an undone revision's parent), else null.
 	Reverts *int `json:"reverts"`
+	// Coauthors: every writer of a version written together (a live
+	// session), the author among them; empty for a single author.
+	Coauthors []string `json:"coauthors"`
 }
 
 // apiRevisionFull adds the content.
@@ -104,8 +108,28 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 	return apiRevision{
 		Number: r.Number, Author: name, Summary: r.Summary, CreatedAt: r.CreatedAt.UTC(),
 		Parent: r.Parent, Origin: r.Origin, Size: r.Size, SHA256: r.SHA256, Minor: r.Minor, State: state,
-		Reverts: r.Reverts,
+		Reverts:   r.Reverts,
+		Coauthors: []string{},
 	}
+}
+
+// withCoauthors fills the co-authors of revision summaries, by the
+// revisions' ids, in one query.
+func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []int64) error {
+	found, err := h.store.Coauthors(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if i >= len(list) {
+			break
+		}
+		r := &list[i]
+		for _, u := range found[id] {
+			r.Coauthors = append(r.Coauthors, u.Username)
+		}
+	}
+	return nil
 }
 
 // apiMeta is metadata as programs send it: every key optional.
