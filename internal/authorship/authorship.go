@@ -29,19 +29,46 @@ type Source struct {
 // Attribute gives text (revision `revision`, a positive number) its
 // attribution from its parent and other sources. A source whose Spans do not
 // cover its Text is ignored, so the answer is always valid for text.
+//
+// As WikiWho does, it matches from the coarsest unit down: whole paragraphs
+// of any source (so moved or restored paragraphs keep their authors), then
+// whole sentences of any source, then the remaining words against the
+// parent's remaining words in order. Words left are the new revision's.
+// Words go to older sources' authors only by whole sentences, since single
+// common words ("de", "la") would match almost anywhere.
 func Attribute(parent Source, text string, revision int, others ...Source) Attribution {
 	if text == parent.Text && parent.Spans.Valid(text) == nil {
 		return append(Attribution(nil), parent.Spans...)
 	}
 	cur := newDoc(text)
 	srcs := make([]*doc, 0, 1+len(others))
-	for _, s := range append([]Source{parent}, others...) {
+	p := newSource(parent)
+	if p != nil {
+		srcs = append(srcs, p)
+	}
+	for _, s := range others {
 		if d := newSource(s); d != nil {
 			srcs = append(srcs, d)
 		}
 	}
-	matchTokens(cur, srcs)
+	matchUnits(cur, srcs, (*doc).paragraphs)
+	matchUnits(cur, srcs, (*doc).sentences)
+	if p != nil {
+		matchTokens(cur, p)
+	}
 	return cur.spans(revision)
+}
+
+// matchUnits cuts every text into units and matches them whole.
+func matchUnits(cur *doc, srcs []*doc, units func(*doc) []seg) {
+	if len(srcs) == 0 || !cur.anyOpen() {
+		return
+	}
+	srcUnits := make([][]seg, len(srcs))
+	for i, s := range srcs {
+		srcUnits[i] = units(s)
+	}
+	matchSegments(cur, units(cur), srcs, srcUnits)
 }
 
 // doc is a text cut into tokens, with what is known of each token: in a
@@ -91,20 +118,27 @@ func covers(a Attribution, n int) bool {
 	return total == n
 }
 
-// matchTokens gives the new text's tokens the revisions of equal tokens of
-// the sources, in order, the parent first.
-func matchTokens(cur *doc, srcs []*doc) {
-	for _, src := range srcs {
-		a, ia := cur.open()
-		b, ib := src.free()
-		if len(a) == 0 {
-			return
-		}
-		matchSeq(a, b, func(i, j int) {
-			cur.rev[ia[i]] = src.rev[ib[j]]
-			src.used[ib[j]] = true
-		})
+// matchTokens gives the new text's open tokens the revisions of equal free
+// tokens of src, in order.
+func matchTokens(cur *doc, src *doc) {
+	a, ia := cur.open()
+	b, ib := src.free()
+	if len(a) == 0 || len(b) == 0 {
+		return
 	}
+	matchSeq(a, b, func(i, j int) {
+		cur.rev[ia[i]] = src.rev[ib[j]]
+		src.used[ib[j]] = true
+	})
+}
+
+func (d *doc) anyOpen() bool {
+	for _, r := range d.rev {
+		if r == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // open returns the hashes and indexes of the tokens still without a revision.
