@@ -1,0 +1,198 @@
+// Package authorship attributes each word of a sheet's body to the revision
+// that introduced it. It is pure: texts and attributions in, attribution
+// out, with no database and no HTTP, so the store can compute a revision's
+// attribution when it saves it and keep it beside the revision.
+package authorship
+
+// Version names the algorithm. Stored attributions computed by an older
+// version may be recomputed; bump it when Attribute's answers change.
+const Version = 1
+
+// Span is a run of a body's bytes introduced by one revision (by its number).
+type Span struct {
+	Len      int
+	Revision int
+}
+
+// Attribution covers a body exactly: the Lens sum to len(body); adjacent
+// spans differ in Revision.
+type Attribution []Span
+
+// Source is an earlier version whose words may come back: the parent, a
+// revision a restore or an undo brings back, recent versions (for manual
+// reverts of vandalism).
+type Source struct {
+	Text  string
+	Spans Attribution
+}
+
+// Attribute gives text (revision `revision`, a positive number) its
+// attribution from its parent and other sources. A source whose Spans do not
+// cover its Text is ignored, so the answer is always valid for text.
+//
+// As WikiWho does, it matches from the coarsest unit down: whole paragraphs
+// of any source (so moved or restored paragraphs keep their authors), then
+// whole sentences of any source, then the remaining words against the
+// parent's remaining words in order. Words left are the new revision's.
+// Words go to older sources' authors only by whole sentences, since single
+// common words ("de", "la") would match almost anywhere.
+func Attribute(parent Source, text string, revision int, others ...Source) Attribution {
+	if text == parent.Text && parent.Spans.Valid(text) == nil {
+		return append(Attribution(nil), parent.Spans...)
+	}
+	cur := newDoc(text)
+	srcs := make([]*doc, 0, 1+len(others))
+	p := newSource(parent)
+	if p != nil {
+		srcs = append(srcs, p)
+	}
+	for _, s := range others {
+		if d := newSource(s); d != nil {
+			srcs = append(srcs, d)
+		}
+	}
+	matchUnits(cur, srcs, (*doc).paragraphs)
+	matchUnits(cur, srcs, (*doc).sentences)
+	if p != nil {
+		matchTokens(cur, p)
+	}
+	return cur.spans(revision)
+}
+
+// matchUnits cuts every text into units and matches them whole.
+func matchUnits(cur *doc, srcs []*doc, units func(*doc) []seg) {
+	if len(srcs) == 0 || !cur.anyOpen() {
+		return
+	}
+	srcUnits := make([][]seg, len(srcs))
+	for i, s := range srcs {
+		srcUnits[i] = units(s)
+	}
+	matchSegments(cur, units(cur), srcs, srcUnits)
+}
+
+// doc is a text cut into tokens, with what is known of each token: in a
+// source, the revision that wrote it and whether a match consumed it; in the
+// new text, the revision it is given (0 while unknown).
+type doc struct {
+	text string
+	toks []token
+	rev  []int
+	used []bool
+}
+
+func newDoc(text string) *doc {
+	toks := tokenize(text)
+	return &doc{text: text, toks: toks, rev: make([]int, len(toks))}
+}
+
+// newSource returns s cut into tokens, each with the revision of the span
+// its first byte falls in, or nil when s is empty or its spans are broken.
+func newSource(s Source) *doc {
+	if s.Text == "" || !covers(s.Spans, len(s.Text)) {
+		return nil
+	}
+	d := newDoc(s.Text)
+	d.used = make([]bool, len(d.toks))
+	k, end := 0, s.Spans[0].Len
+	for i, t := range d.toks {
+		for t.start >= end {
+			k++
+			end += s.Spans[k].Len
+		}
+		d.rev[i] = s.Spans[k].Revision
+	}
+	return d
+}
+
+// covers is the part of Valid that Attribute relies on, without the
+// rune check it does not need.
+func covers(a Attribution, n int) bool {
+	total := 0
+	for _, s := range a {
+		if s.Len <= 0 || s.Revision < 1 || s.Len > n-total {
+			return false
+		}
+		total += s.Len
+	}
+	return total == n
+}
+
+// matchTokens gives the new text's open tokens the revisions of equal free
+// tokens of src, in order.
+func matchTokens(cur *doc, src *doc) {
+	a, ia := cur.open()
+	b, ib := src.free()
+	if len(a) == 0 || len(b) == 0 {
+		return
+	}
+	matchSeq(a, b, func(i, j int) {
+		cur.rev[ia[i]] = src.rev[ib[j]]
+		src.used[ib[j]] = true
+	})
+}
+
+func (d *doc) anyOpen() bool {
+	for _, r := range d.rev {
+		if r == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// open returns the hashes and indexes of the tokens still without a revision.
+func (d *doc) open() ([]uint64, []int) {
+	var hs []uint64
+	var is []int
+	for i, t := range d.toks {
+		if d.rev[i] == 0 {
+			hs, is = append(hs, t.hash), append(is, i)
+		}
+	}
+	return hs, is
+}
+
+// free returns the hashes and indexes of a source's tokens no match consumed.
+func (d *doc) free() ([]uint64, []int) {
+	var hs []uint64
+	var is []int
+	for i, t := range d.toks {
+		if !d.used[i] {
+			hs, is = append(hs, t.hash), append(is, i)
+		}
+	}
+	return hs, is
+}
+
+// spans turns the tokens' revisions into an Attribution; tokens still
+// without one are the new revision's. Each token takes the blanks after it
+// (the first one the blanks before it too), so spans are whole words.
+func (d *doc) spans(revision int) Attribution {
+	if len(d.toks) == 0 {
+		if d.text == "" {
+			return nil
+		}
+		return Attribution{{Len: len(d.text), Revision: revision}}
+	}
+	var a Attribution
+	for i := range d.toks {
+		start, end := d.toks[i].start, len(d.text)
+		if i == 0 {
+			start = 0
+		}
+		if i+1 < len(d.toks) {
+			end = d.toks[i+1].start
+		}
+		rev := d.rev[i]
+		if rev == 0 {
+			rev = revision
+		}
+		if n := len(a); n > 0 && a[n-1].Revision == rev {
+			a[n-1].Len += end - start
+		} else {
+			a = append(a, Span{Len: end - start, Revision: rev})
+		}
+	}
+	return a
+}
