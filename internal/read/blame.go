@@ -148,4 +148,3 @@ func passages(body string, attr authorship.Attribution, self int) []Passage {
 	add(off, len(body), self)
 	return out
 }
-

@@ -52,6 +52,7 @@ const (
 	pageSignup        = "signup"
 	pageBoardMeetings = "board_meetings"
 	pageBoardMinutes  = "board_minutes"
+	pageBlame         = "sheet_blame"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -64,6 +65,7 @@ var pageNames = []string{
 	pageSheetAdmin,
 	pageSetup, pagePasswordLink, pageForgot, pageSignup,
 	pageBoardMeetings, pageBoardMinutes,
+	pageBlame,
 }
 
 type views struct {
