@@ -24,6 +24,23 @@ type Blame struct {
 	Words int
 }
 
+// Credits are the people whose words are in revision n of a sheet, by
+// their share of its words, most first: the attribution the licence asks
+// for, computed from the stored authorship, never typed. They are ids,
+// which never change for a revision: callers may keep them for ever and
+// look the names up when they show them.
+func (r *Reader) Credits(ctx context.Context, sheetID int64, n int) ([]int64, error) {
+	b, err := r.Blame(ctx, &model.Sheet{ID: sheetID}, n)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(b.Authors))
+	for i, a := range b.Authors {
+		ids[i] = a.AuthorID
+	}
+	return ids, nil
+}
+
 // Passage is a run of the body introduced by one revision.
 type Passage struct {
 	Text     string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"atlas/internal/authorship"
 	"atlas/internal/model"
@@ -176,11 +177,56 @@ func (s *Store) attribute(ctx context.Context, r *model.Revision, lookup func(in
 	}
 	list := make([]authorship.Source, 0, len(others))
 	for _, n := range others {
-		if src := got[n]; src != nil {
+		// The revision a restore brings back is always read; the recent
+		// ones only when they hold some of the new text (reading one costs
+		// about what the parent does).
+		if src := got[n]; src != nil && (n == restored || bringsBack(r.Body, base.Text, src.Text)) {
 			list = append(list, src.source())
 		}
 	}
 	return authorship.Attribute(base, r.Body, r.Number, list...), nil
+}
+
+// Bounds of bringsBack: pieces shorter than minPiece prove nothing (a
+// common phrase), and at most maxPieces are looked for, so a text rewritten
+// whole costs a bounded search.
+const (
+	minPiece  = 24
+	maxPieces = 48
+)
+
+// bringsBack reports whether an older text holds some of what text adds
+// to its parent: a line (or a sentence of a long line) of the part that
+// changed, found in old and not in parent. Only then can old give words
+// back to their authors, as when a vandalised text is pasted back by hand;
+// for the common edit nothing is found and old is not read at all.
+func bringsBack(text, parent, old string) bool {
+	// The part that changed: text without what it shares with the parent
+	// at both ends.
+	p := 0
+	for p < len(text) && p < len(parent) && text[p] == parent[p] {
+		p++
+	}
+	q := 0
+	for q < len(text)-p && q < len(parent)-p && text[len(text)-1-q] == parent[len(parent)-1-q] {
+		q++
+	}
+	changed := text[p : len(text)-q]
+	looked := 0
+	for line := range strings.SplitSeq(changed, "\n") {
+		for piece := range strings.SplitSeq(line, ". ") {
+			if len(piece) < minPiece {
+				continue
+			}
+			if looked++; looked > maxPieces {
+				return false
+			}
+			if strings.Contains(old, piece) && !strings.Contains(parent, piece) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // attributeNew stores the attribution of a revision just created, in its
