@@ -1,6 +1,8 @@
 package read_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -169,4 +171,118 @@ func TestEveryPathAttributesItsRevision(t *testing.T) {
 			}
 		}
 	})
+}
+
+// forgetAuthorship empties revision_authorship, as in an atlas whose
+// revisions were saved before it existed: the append-only guard is lifted
+// for the test alone.
+func forgetAuthorship(t *testing.T, d *db.DB) {
+	t.Helper()
+	g := d.Conn(context.Background())
+	var stmts []string
+	if d.Dialect == db.Postgres {
+		stmts = []string{`ALTER TABLE revision_authorship DISABLE TRIGGER USER`, `DELETE FROM revision_authorship`,
+			`ALTER TABLE revision_authorship ENABLE TRIGGER USER`}
+	} else {
+		stmts = []string{`DROP TRIGGER revision_authorship_no_delete`, `DELETE FROM revision_authorship`}
+	}
+	for _, s := range stmts {
+		if err := g.Exec(s).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// An atlas whose revisions have no attribution: a save then stores none
+// (its parent has none), a blame computes the missing chain up to its
+// revision (two at once store each row once), and the fill `atlas
+// reindex` runs completes the rest, giving the same answers as saves do.
+func TestAuthorshipFilledForAnOldAtlas(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		other := testutil.User(t, w.store, "autre", model.RoleContributor)
+		sh, _, err := w.sheets.Create(w.ctx, w.author, sheet.CreateInput{Title: "Ancienne", Body: "Un premier paragraphe écrit par l’autrice du début.\n"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := "Un premier paragraphe écrit par l’autrice du début.\n"
+		for i := 1; i < 12; i++ {
+			who := w.author
+			if i%2 == 1 {
+				who = other
+			}
+			body += fmt.Sprintf("\nParagraphe numéro %d ajouté plus tard par quelqu’un d’autre.\n", i)
+			if _, err := w.sheets.Save(w.ctx, who, sh.Slug, sheet.SaveInput{Base: i, Title: "Ancienne", Body: body}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := read.New(w.store)
+		sh, _ = w.store.SheetBySlug(w.ctx, sh.Slug)
+		want, err := r.Blame(w.ctx, sh, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forgetAuthorship(t, d)
+		if with, _, _ := w.store.AuthorshipRows(w.ctx, sh.ID); with != 0 {
+			t.Fatalf("%d rows left", with)
+		}
+		body += "\nEncore un paragraphe, sur un historique sans attribution.\n"
+		if _, err := w.sheets.Save(w.ctx, w.author, sh.Slug, sheet.SaveInput{Base: 12, Title: "Ancienne", Body: body}); err != nil {
+			t.Fatal(err)
+		}
+		if with, without, _ := w.store.AuthorshipRows(w.ctx, sh.ID); with != 0 || without != 13 {
+			t.Fatalf("after a save on an old history: %d with, %d without; want 0 and 13", with, without)
+		}
+		// Two blames at once fill revisions 1 to 8, each row once.
+		errs := make(chan error, 2)
+		got := make([]*read.Blame, 2)
+		for i := range 2 {
+			go func() {
+				var err error
+				got[i], err = r.Blame(w.ctx, sh, 8)
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, b := range got {
+			if spansOf(b) != spansOf(want) {
+				t.Errorf("filled blame %s, want %s", spansOf(b), spansOf(want))
+			}
+		}
+		if with, without, _ := w.store.AuthorshipRows(w.ctx, sh.ID); with != 8 || without != 5 {
+			t.Errorf("after a blame of revision 8: %d with, %d without; want 8 and 5", with, without)
+		}
+		// What `atlas reindex` runs for each sheet.
+		added, err := w.store.FillAuthorship(w.ctx, sh.ID, 13)
+		if err != nil || added != 5 {
+			t.Errorf("fill stored %d rows (%v), want 5", added, err)
+		}
+		if with, without, _ := w.store.AuthorshipRows(w.ctx, sh.ID); with != 13 || without != 0 {
+			t.Errorf("after the fill: %d with, %d without", with, without)
+		}
+		if added, err := w.store.FillAuthorship(w.ctx, sh.ID, 13); err != nil || added != 0 {
+			t.Errorf("a second fill stored %d rows (%v), want none", added, err)
+		}
+		head, err := r.Blame(w.ctx, sh, 13)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkConcatenates(t, head)
+		if len(head.Authors) != 2 || head.Authors[0].User.Username != "autrice" || head.Authors[1].Last != 12 {
+			t.Errorf("authors of the head %+v", head.Authors)
+		}
+	})
+}
+
+// spansOf writes a blame's passages as revision:text pairs.
+func spansOf(b *read.Blame) string {
+	var sb strings.Builder
+	for _, p := range b.Passages {
+		fmt.Fprintf(&sb, "%d:%q ", p.Revision, p.Text)
+	}
+	return sb.String()
 }
