@@ -24,6 +24,26 @@ type Blame struct {
 	Words int
 }
 
+// Notes fills each passage's date, summary and origin, which pages show
+// and the API does not: a blame of a long history names thousands of
+// revisions, whose summaries cost more to read than the rest.
+func (r *Reader) Notes(ctx context.Context, b *Blame) error {
+	numbers := make([]int, 0, len(b.Passages))
+	for _, p := range b.Passages {
+		numbers = append(numbers, p.Revision)
+	}
+	notes, err := r.store.RevisionNotes(ctx, b.Revision.SheetID, numbers)
+	if err != nil {
+		return err
+	}
+	for i := range b.Passages {
+		p := &b.Passages[i]
+		note := notes[p.Revision]
+		p.CreatedAt, p.Summary, p.Origin = note.CreatedAt, note.Summary, note.Origin
+	}
+	return nil
+}
+
 // Credits are the people whose words are in revision n of a sheet, by
 // their share of its words, most first: the attribution the licence asks
 // for, computed from the stored authorship, never typed. They are ids,
@@ -47,8 +67,9 @@ type Passage struct {
 	Revision int
 	// Author wrote Revision; nil only for an account that no longer
 	// exists.
-	Author    *model.User
-	AuthorID  int64
+	Author   *model.User
+	AuthorID int64
+	// CreatedAt, Summary and Origin are the revision's, filled by Notes.
 	CreatedAt time.Time
 	Summary   string
 	Origin    string
@@ -86,17 +107,21 @@ func (r *Reader) Blame(ctx context.Context, sh *model.Sheet, n int) (*Blame, err
 		return nil, err
 	}
 	b := &Blame{Revision: rev, Passages: passages(rev.Body, attr, rev.Number)}
-	numbers := make([]int, 0, len(b.Passages))
+	first, last := rev.Number, rev.Number
 	for _, p := range b.Passages {
-		numbers = append(numbers, p.Revision)
+		first, last = min(first, p.Revision), max(last, p.Revision)
 	}
-	notes, err := r.store.RevisionNotes(ctx, sh.ID, numbers)
+	authors, err := r.store.RevisionAuthors(ctx, sh.ID, first, last)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(notes))
-	for _, note := range notes {
-		ids = append(ids, note.AuthorID)
+	ids := make([]int64, 0, 16)
+	seenID := map[int64]bool{}
+	for _, id := range authors {
+		if !seenID[id] {
+			seenID[id] = true
+			ids = append(ids, id)
+		}
 	}
 	users, err := r.store.UsersByIDs(ctx, ids)
 	if err != nil {
@@ -107,9 +132,8 @@ func (r *Reader) Blame(ctx context.Context, sh *model.Sheet, n int) (*Blame, err
 	seen := map[int]bool{}      // revisions whose words are counted
 	for i := range b.Passages {
 		p := &b.Passages[i]
-		note := notes[p.Revision]
-		p.AuthorID, p.CreatedAt, p.Summary, p.Origin = note.AuthorID, note.CreatedAt, note.Summary, note.Origin
-		p.Author = users[note.AuthorID]
+		p.AuthorID = authors[p.Revision]
+		p.Author = users[p.AuthorID]
 		k, ok := byAuthor[p.AuthorID]
 		if !ok {
 			k = len(b.Authors)

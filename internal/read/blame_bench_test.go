@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"sort"
 	"strings"
 	"testing"
@@ -84,8 +86,8 @@ func deepHistory(b *testing.B, d *db.DB, revisions int) (*store.Store, *model.Sh
 func BenchmarkBlame50KB10000Revisions(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d *db.DB) {
 		start := time.Now()
-		st, sh := deepHistory(b, d, 10000)
-		b.Logf("history of 10,000 revisions inserted in %v", time.Since(start).Round(time.Millisecond))
+		st, sh := deepHistory(b, d, benchDepth())
+		b.Logf("history of %d revisions inserted in %v", sh.HeadNumber, time.Since(start).Round(time.Millisecond))
 		r := read.New(st)
 		ctx := context.Background()
 		var durations []time.Duration
@@ -121,4 +123,12 @@ func benchDialects(b *testing.B, fn func(b *testing.B, d *db.DB)) {
 func sha(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// benchDepth is the history's length: 10,000, or ATLAS_BENCH_DEPTH.
+func benchDepth() int {
+	if n, err := strconv.Atoi(os.Getenv("ATLAS_BENCH_DEPTH")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
 }

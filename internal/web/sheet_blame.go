@@ -64,6 +64,9 @@ func (h *handler) showBlamePage(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
+		if err := h.read.Notes(c.UserContext(), b); err != nil {
+			return nil, err
+		}
 		base := h.base(c, i18n.T(langOf(c), "blame.title", b.Revision.Title))
 		return newBlamePage(base, sh, b, userOf(c) != nil), nil
 	})
