@@ -107,11 +107,11 @@ func (r *Reader) Blame(ctx context.Context, sh *model.Sheet, n int) (*Blame, err
 		return nil, err
 	}
 	b := &Blame{Revision: rev, Passages: passages(rev.Body, attr, rev.Number)}
-	first, last := rev.Number, rev.Number
+	numbers := make([]int, 0, len(b.Passages))
 	for _, p := range b.Passages {
-		first, last = min(first, p.Revision), max(last, p.Revision)
+		numbers = append(numbers, p.Revision)
 	}
-	authors, err := r.store.RevisionAuthors(ctx, sh.ID, first, last)
+	authors, err := r.store.RevisionAuthors(ctx, sh.ID, numbers)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (r *Reader) Blame(ctx context.Context, sh *model.Sheet, n int) (*Blame, err
 	return b, nil
 }
 
-// passages cuts body along an attribution, merging neighbours introduced
+// passages cuts body along an attribution, merging neighbors introduced
 // by the same revision. Cuts fall on character boundaries, and whatever
 // the attribution leaves out (it should not) is given to the revision
 // itself, so the passages always concatenate to the body. Each passage's

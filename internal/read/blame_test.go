@@ -93,7 +93,7 @@ func TestBlameOfTheIssueHistory(t *testing.T) {
 		if a := b.Authors[1]; a.First != 1 || a.Last != 3 {
 			t.Errorf("ana's revisions %d to %d, want 1 to 3", a.First, a.Last)
 		}
-		// The vandalised version is all dimitri's.
+		// The vandalized version is all dimitri's.
 		v, err := read.New(w.store).Blame(w.ctx, sh, 5)
 		if err != nil {
 			t.Fatal(err)

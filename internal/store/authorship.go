@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,15 +22,6 @@ const AuthorshipVersion = authorship.Version
 // few edits old (a vandalism reverted by pasting) goes back to its
 // authors, not to whoever pasted it.
 const recentSources = 5
-
-// authorshipRow is a revision_authorship row (migration 0023).
-type authorshipRow struct {
-	RevisionID int64
-	Version    int
-	Spans      []byte
-}
-
-func (authorshipRow) TableName() string { return "revision_authorship" }
 
 // insertAuthorship stores a revision's attribution. Two writers computing
 // the same missing row (two blames at once) write the same bytes: the
@@ -198,7 +190,7 @@ const (
 // bringsBack reports whether an older text holds some of what text adds
 // to its parent: a line (or a sentence of a long line) of the part that
 // changed, found in old and not in parent. Only then can old give words
-// back to their authors, as when a vandalised text is pasted back by hand;
+// back to their authors, as when a vandalized text is pasted back by hand;
 // for the common edit nothing is found and old is not read at all.
 func bringsBack(text, parent, old string) bool {
 	// The part that changed: text without what it shares with the parent
@@ -372,32 +364,58 @@ func (s *Store) AuthorshipRows(ctx context.Context, sheetID int64) (with, withou
 	return with, without, nil
 }
 
-// RevisionAuthors are the authors of a sheet's revisions numbered from
-// first to last, by number: who wrote each passage of a blame, which may
-// name thousands of revisions. One prepared query over the range, two
-// integers a row, scanned by hand.
+// RevisionAuthors are the authors of some revisions of a sheet, by
+// number: who wrote each passage of a blame, which may name a thousand
+// revisions of a history of ten thousand. Numbers close together are read
+// as one range by a prepared query; scattered ones by lists of 500, so a
+// long history is not read whole for the few revisions a text still
+// holds. Two integers a row, scanned by hand.
 //
 //	SELECT number, author_id FROM revisions WHERE sheet_id = ? AND number >= ? AND number <= ?
-func (s *Store) RevisionAuthors(ctx context.Context, sheetID int64, first, last int) (map[int]int64, error) {
-	rows, err := s.queryRows(ctx, revisionAuthorsRange, sheetID, first, last)
-	if err != nil {
-		return nil, translate(err, "authors of revisions of sheet %d", sheetID)
+//	SELECT number, author_id FROM revisions WHERE sheet_id = ? AND number IN (?, ?, …)
+func (s *Store) RevisionAuthors(ctx context.Context, sheetID int64, numbers []int) (map[int]int64, error) {
+	numbers = slices.Clone(numbers)
+	slices.Sort(numbers)
+	numbers = slices.Compact(numbers)
+	out := make(map[int]int64, len(numbers))
+	if len(numbers) == 0 {
+		return out, nil
 	}
-	out := make(map[int]int64, last-first+1)
-	defer func() { _ = rows.Close() }()
-	for rows.Next() {
-		var n int
-		var author int64
-		if err := rows.Scan(&n, &author); err != nil {
+	scan := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return err
+		}
+		defer func() { _ = rows.Close() }()
+		for rows.Next() {
+			var n int
+			var author int64
+			if err := rows.Scan(&n, &author); err != nil {
+				return err
+			}
+			out[n] = author
+		}
+		return rows.Err()
+	}
+	first, last := numbers[0], numbers[len(numbers)-1]
+	if last-first < 4*len(numbers) {
+		err := scan(s.queryRows(ctx, revisionAuthorsRange, sheetID, first, last))
+		return out, translate(err, "authors of revisions of sheet %d", sheetID)
+	}
+	for chunk := range slices.Chunk(numbers, 500) {
+		q := revisionAuthorsIn + strings.Repeat(", ?", len(chunk)-1) + ")"
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, sheetID)
+		for _, n := range chunk {
+			args = append(args, n)
+		}
+		if err := scan(s.conn(ctx).Raw(q, args...).Rows()); err != nil {
 			return nil, translate(err, "authors of revisions of sheet %d", sheetID)
 		}
-		out[n] = author
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err, "authors of revisions of sheet %d", sheetID)
 	}
 	return out, nil
 }
+
+const revisionAuthorsIn = `SELECT number, author_id FROM revisions WHERE sheet_id = ? AND number IN (?`
 
 const revisionAuthorsRange = `SELECT number, author_id FROM revisions WHERE sheet_id = ? AND number >= ? AND number <= ?`
 

@@ -91,7 +91,7 @@ func TestAPIBlameContract(t *testing.T) {
 }
 
 // The page shows each passage with its author (named for screen readers,
-// not by colour alone), a legend by share of words, links to each change,
+// not by color alone), a legend by share of words, links to each change,
 // and no inline style; anonymous readers get it from the page cache.
 func TestBlamePage(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {

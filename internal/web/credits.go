@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"atlas/internal/cache"
-	"atlas/internal/i18n"
 )
 
 // creditsCacheBytes bounds the kept credits: ids only, a few bytes each.
@@ -70,20 +69,4 @@ func creditLine(b Base, people []personRef) template.HTML {
 		return b.TL("licence.authors", list(named))
 	}
 	return b.TL("licence.authors_more", list(named), list(rest))
-}
-
-// creditText is creditLine as plain names, for files and feeds.
-func creditText(lang string, people []personRef) string {
-	names := make([]string, len(people))
-	for i, p := range people {
-		names[i] = p.Name
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	named, rest := names[:min(namedCredits, len(names))], names[min(namedCredits, len(names)):]
-	if len(rest) == 0 {
-		return i18n.T(lang, "licence.authors", i18n.List(lang, named, 0))
-	}
-	return i18n.T(lang, "licence.authors_more", i18n.List(lang, named, 0), i18n.List(lang, rest, 0))
 }

@@ -10,8 +10,8 @@ import (
 	"atlas/internal/read"
 )
 
-// blamePalette is how many colours the page has for authors (classes
-// blame-c0 … blame-c7 in atlas.css); past them, colours repeat, and the
+// blamePalette is how many colors the page has for authors (classes
+// blame-c0 … blame-c7 in atlas.css); past them, colors repeat, and the
 // names (in the legend and in each passage) still tell authors apart.
 const blamePalette = 8
 
@@ -34,7 +34,7 @@ type blamePage struct {
 // blamePassage is one attributed passage, every text prepared here.
 type blamePassage struct {
 	Text  string
-	Class string // the author's colour
+	Class string // the author's color
 	Link  string // to the change that introduced it
 	// Who is read by screen readers before the passage ("Marie, version
 	// 3"); Note is its tooltip and what focus shows (version, date,

@@ -12,7 +12,7 @@ import (
 
 // TestWhoWroteWhat: an anonymous reader finds the authors of a sheet on
 // its page (by share of the text), opens "Qui a écrit quoi", sees each
-// passage's author named and coloured, focuses a passage with the
+// passage's author named and colored, focuses a passage with the
 // keyboard to see its version, date and summary, and follows it to that
 // change; on a computer and on a phone.
 func TestWhoWroteWhat(t *testing.T) { onEachDatabase(t, blameJourney) }
