@@ -48,4 +48,3 @@ func BenchmarkAnonymousBlamePage(b *testing.B) {
 		handler(&rc)
 	}
 }
-
