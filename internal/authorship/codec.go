@@ -81,9 +81,11 @@ type reader struct {
 	err error
 }
 
+// uvarint and varint also refuse overlong forms (a last byte of zero),
+// which Encode never writes: one attribution has one encoding.
 func (r *reader) uvarint() uint64 {
 	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
+	if n <= 0 || n > 1 && r.b[n-1] == 0 {
 		r.err = fmt.Errorf("%w: truncated", ErrCorrupt)
 		r.b = nil
 		return 0
@@ -94,7 +96,7 @@ func (r *reader) uvarint() uint64 {
 
 func (r *reader) varint() int64 {
 	v, n := binary.Varint(r.b)
-	if n <= 0 {
+	if n <= 0 || n > 1 && r.b[n-1] == 0 {
 		r.err = fmt.Errorf("%w: truncated", ErrCorrupt)
 		r.b = nil
 		return 0

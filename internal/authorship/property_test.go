@@ -1,0 +1,134 @@
+package authorship
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// fragments are what random edits insert: French words, Markdown, blanks of
+// every kind, multi-byte and combining runes, and broken UTF-8.
+var fragments = []string{
+	"le ", "jardin ", "partagé ", "été", "l'eau ", "peut-être ", "3,5 ", "Œuvre ", "e\u0301te\u0301 ",
+	". ", ", ", "! ", "… ", "« ", " »", "**gras** ", "## ", "- ", "1. ", "| a | b |\n", "---\n",
+	" ", "\n", "\n\n", "\r\n", "\t", "\u00a0", "\u202f", "🌱", "\xff", "\xe2\x82", "\x80",
+}
+
+// edit changes text one random way; older versions can come back whole.
+func edit(r *rand.Rand, text string, older []string) string {
+	at := func() int { return r.IntN(len(text) + 1) }
+	switch r.IntN(8) {
+	case 0, 1, 2: // insert a few fragments, at any byte, even inside a rune
+		i := at()
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			b.WriteString(fragments[r.IntN(len(fragments))])
+		}
+		return text[:i] + b.String() + text[i:]
+	case 3: // delete a range
+		i, j := at(), at()
+		if i > j {
+			i, j = j, i
+		}
+		return text[:i] + text[j:]
+	case 4: // move a paragraph
+		ps := strings.Split(text, "\n\n")
+		i, j := r.IntN(len(ps)), r.IntN(len(ps))
+		ps[i], ps[j] = ps[j], ps[i]
+		return strings.Join(ps, "\n\n")
+	case 5: // re-wrap or change line endings
+		if r.IntN(2) == 0 {
+			return strings.ReplaceAll(text, "\n", "\r\n")
+		}
+		return strings.Replace(text, " ", "\n", 1+r.IntN(4))
+	case 6: // bring an older version back
+		return older[r.IntN(len(older))]
+	}
+	return "" // vandalism
+}
+
+// checkAttribution asserts what holds for every answer of Attribute.
+func checkAttribution(t *testing.T, a Attribution, parent Source, text string, rev int, others []Source) {
+	t.Helper()
+	if err := a.Valid(text); err != nil {
+		t.Fatalf("%v\ntext %q\nspans %v", err, text, a)
+	}
+	known := map[int]bool{rev: true}
+	for _, s := range append([]Source{parent}, others...) {
+		for _, sp := range s.Spans {
+			known[sp.Revision] = true
+		}
+	}
+	for _, sp := range a {
+		if !known[sp.Revision] {
+			t.Fatalf("revision %d comes from nowhere: %v", sp.Revision, a)
+		}
+	}
+	if text == parent.Text && parent.Spans.Valid(text) == nil && !equal(a, parent.Spans) {
+		t.Fatalf("unchanged text changed authors: %v, parent %v", a, parent.Spans)
+	}
+	back, err := Decode(Encode(a))
+	if err != nil || !equal(back, a) {
+		t.Fatalf("round trip: %v, %v", back, err)
+	}
+}
+
+func TestRandomHistoriesStayValid(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 2026))
+	for range 150 {
+		h := &history{t: t}
+		texts := []string{parA + "\n\n" + parB}
+		h.save(texts[0])
+		for n := 2; n <= 30; n++ {
+			text := edit(r, h.texts[n-2], h.texts)
+			var others []int
+			for range r.IntN(4) {
+				others = append(others, 1+r.IntN(n-1))
+			}
+			a := h.save(text, others...)
+			var srcs []Source
+			for _, o := range others {
+				srcs = append(srcs, h.source(o))
+			}
+			checkAttribution(t, a, h.source(n-1), text, n, srcs)
+		}
+	}
+}
+
+func TestBrokenSourcesAreIgnored(t *testing.T) {
+	parent := Source{Text: parA, Spans: Attribution{{Len: 3, Revision: 1}}} // covers 3 bytes only
+	bad := Source{Text: parB, Spans: Attribution{{Len: len(parB), Revision: 0}}}
+	a := Attribute(parent, parA+"\n\n"+parB, 4, bad)
+	want := Attribution{{Len: len(parA) + 2 + len(parB), Revision: 4}}
+	if !equal(a, want) {
+		t.Errorf("got %v, want %v", a, want)
+	}
+}
+
+func FuzzAttribute(f *testing.F) {
+	f.Add(parA, parA+"\n\n"+parB, parB+"\r\n\r\n"+parA)
+	f.Add("a b c", "", "a b c")
+	f.Add("é\xffà", "\xe2\x82 é", "x\u0301 y")
+	f.Fuzz(func(t *testing.T, v1, v2, v3 string) {
+		s1 := Source{Text: v1, Spans: Attribute(Source{}, v1, 1)}
+		s2 := Source{Text: v2, Spans: Attribute(s1, v2, 2)}
+		checkAttribution(t, s2.Spans, s1, v2, 2, nil)
+		a := Attribute(s2, v3, 3, s1)
+		checkAttribution(t, a, s2, v3, 3, []Source{s1})
+	})
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add(Encode(Attribution{{Len: 3, Revision: 2}, {Len: 400, Revision: 1}}))
+	f.Add([]byte{format, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := Decode(b)
+		if err != nil {
+			return
+		}
+		if again := Encode(a); !bytes.Equal(again, b) {
+			t.Fatalf("Decode accepted %x, which encodes back as %x", b, again)
+		}
+	})
+}
