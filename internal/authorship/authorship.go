@@ -35,11 +35,28 @@ type Source struct {
 // whole sentences of any source, then the remaining words against the
 // parent's remaining words in order. Words left are the new revision's.
 // Words go to older sources' authors only by whole sentences, since single
-// common words ("de", "la") would match almost anywhere.
+// common words ("de", "la") would match almost anywhere. The paragraphs
+// before and after the place that changed keep the parent's authors.
 func Attribute(parent Source, text string, revision int, others ...Source) Attribution {
-	if text == parent.Text && parent.Spans.Valid(text) == nil {
+	if parent.Spans.Valid(parent.Text) != nil {
+		parent = Source{}
+	}
+	if text == parent.Text {
 		return append(Attribution(nil), parent.Spans...)
 	}
+	head, tail := unchangedEnds(parent.Text, text)
+	if head+tail == 0 {
+		return attribute(parent, text, revision, others)
+	}
+	pEnd, tEnd := len(parent.Text)-tail, len(text)-tail
+	middle := Source{Text: parent.Text[head:pEnd], Spans: slice(parent.Spans, head, pEnd)}
+	return join(slice(parent.Spans, 0, head),
+		attribute(middle, text[head:tEnd], revision, others),
+		slice(parent.Spans, pEnd, len(parent.Text)))
+}
+
+// attribute matches text against its sources, without the shortcut.
+func attribute(parent Source, text string, revision int, others []Source) Attribution {
 	cur := newDoc(text)
 	srcs := make([]*doc, 0, 1+len(others))
 	p := newSource(parent)

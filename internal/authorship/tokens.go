@@ -31,13 +31,20 @@ type token struct {
 
 // tokenize cuts s into words and punctuation runs. It decodes UTF-8 rune by
 // rune (an invalid byte counts as one punctuation rune), so no token
-// boundary ever falls inside a rune.
+// boundary ever falls inside a rune. ASCII, most of a French text, goes
+// through a table: this runs on every version Attribute is given.
 func tokenize(s string) []token {
 	toks := make([]token, 0, len(s)/6+1)
 	gap := gapPara // the start of the text starts a paragraph
 	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && asciiClass[c] == classBlank {
+			gap = widenGap(gap, rune(c))
+			i++
+			continue
+		}
 		r, n := decodeAt(s, i)
-		if isBlank(r, n) {
+		if c >= utf8.RuneSelf && isBlank(r, n) {
 			gap = widenGap(gap, r)
 			i += n
 			continue
@@ -53,6 +60,25 @@ func tokenize(s string) []token {
 	}
 	return toks
 }
+
+// Classes of ASCII bytes.
+const (
+	classPunct uint8 = iota
+	classBlank
+	classWord
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			t[c] = classBlank
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			t[c] = classWord
+		}
+	}
+	return t
+}()
 
 // widenGap records one more blank rune: only '\n' counts as a line break,
 // so "\r\n" and "\n" make the same gap.
@@ -77,14 +103,14 @@ func decodeAt(s string, i int) (rune, int) {
 
 func isBlank(r rune, n int) bool {
 	if r < utf8.RuneSelf {
-		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v'
+		return asciiClass[r] == classBlank
 	}
 	return !(r == utf8.RuneError && n == 1) && unicode.IsSpace(r)
 }
 
 func isWordRune(r rune, n int) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return asciiClass[r] == classWord
 	}
 	if r == utf8.RuneError && n == 1 {
 		return false
@@ -110,6 +136,10 @@ func isJoiner(r, prev rune) bool {
 func wordEnd(s string, i int) int {
 	prev, _ := utf8.DecodeLastRuneInString(s[:i])
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf && asciiClass[c] == classWord {
+			prev, i = rune(c), i+1
+			continue
+		}
 		r, n := decodeAt(s, i)
 		if isWordRune(r, n) {
 			prev, i = r, i+n

@@ -1,0 +1,122 @@
+package authorship
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var frenchWords = strings.Fields(`le la les un une des du de et à au aux en dans sur sous pour par avec sans
+jardin partagé quartier commune habitants association bénévoles récolte légumes tomates courges
+semences grainothèque compost composteur arrosage pluie été hiver printemps automne samedi matin
+réunion assemblée décision collectif gouvernance charte règles entretien outils cabane clé cadenas
+parcelle bac potager verger arbres fruitiers pommiers abeilles ruche miel fleurs haie mare oiseaux
+chacun peut venir planter arroser discuter apprendre partager échanger proposer organiser accueillir
+mairie financement subvention budget cotisation adhésion atelier formation enfants école voisins
+aujourd'hui peut-être très souvent toujours jamais ensemble ouvert fermé gratuit libre public commun`)
+
+// frenchSheet builds a Markdown sheet of about size bytes: headings,
+// paragraphs of sentences, a list now and then.
+func frenchSheet(r *rand.Rand, size int) string {
+	var b strings.Builder
+	for b.Len() < size {
+		switch r.IntN(6) {
+		case 0:
+			b.WriteString("## " + sentence(r, 3) + "\n\n")
+		case 1:
+			for range 2 + r.IntN(4) {
+				b.WriteString("- " + sentence(r, 4+r.IntN(6)) + "\n")
+			}
+			b.WriteString("\n")
+		default:
+			for range 3 + r.IntN(4) {
+				b.WriteString(sentence(r, 8+r.IntN(14)) + ". ")
+			}
+			b.WriteString("\n\n")
+		}
+	}
+	return b.String()
+}
+
+func sentence(r *rand.Rand, n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = frenchWords[r.IntN(len(frenchWords))]
+	}
+	ws[0] = strings.ToUpper(ws[0][:1]) + ws[0][1:]
+	return strings.Join(ws, " ")
+}
+
+// editParagraph changes a few words of one paragraph in the middle.
+func editParagraph(r *rand.Rand, text string) string {
+	ps := strings.Split(text, "\n\n")
+	i := len(ps) / 2
+	ws := strings.Split(ps[i], " ")
+	for range 3 {
+		ws[r.IntN(len(ws))] = frenchWords[r.IntN(len(frenchWords))]
+	}
+	ps[i] = strings.Join(ws, " ") + " " + sentence(r, 10) + "."
+	return strings.Join(ps, "\n\n")
+}
+
+// benchHistory builds ten revisions of a 50 KB sheet, each editing one
+// paragraph, so the parent's attribution has many spans.
+func benchHistory(b *testing.B) (parent Source, next string, recent []Source) {
+	r := rand.New(rand.NewPCG(50, 1024))
+	text := frenchSheet(r, 50<<10)
+	src := Source{Text: text, Spans: Attribute(Source{}, text, 1)}
+	var all []Source
+	for n := 2; n <= 10; n++ {
+		all = append(all, src)
+		text = editParagraph(r, text)
+		src = Source{Text: text, Spans: Attribute(src, text, n)}
+	}
+	return src, editParagraph(r, text), all[len(all)-3:]
+}
+
+func BenchmarkAttribute50KBOneParagraph(b *testing.B) {
+	parent, next, _ := benchHistory(b)
+	b.SetBytes(int64(len(next)))
+	benchP50(b, func() { Attribute(parent, next, 11) })
+}
+
+func BenchmarkAttribute50KBWithThreeRecentSources(b *testing.B) {
+	parent, next, recent := benchHistory(b)
+	b.SetBytes(int64(len(next)))
+	benchP50(b, func() { Attribute(parent, next, 11, recent...) })
+}
+
+func BenchmarkEncodeDecode(b *testing.B) {
+	parent, _, _ := benchHistory(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(Encode(parent.Spans)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchP50 runs f b.N times and reports the median call as p50-ns beside
+// the mean ns/op: a save's budget is stated as a median.
+func benchP50(b *testing.B, f func()) {
+	b.ReportAllocs()
+	times := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		start := time.Now()
+		f()
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "p50-ns")
+}
+
+func BenchmarkTokenize50KB(b *testing.B) {
+	text := frenchSheet(rand.New(rand.NewPCG(50, 1024)), 50<<10)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		tokenize(text)
+	}
+}
