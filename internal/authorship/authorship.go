@@ -160,8 +160,7 @@ func (d *doc) anyOpen() bool {
 
 // open returns the hashes and indexes of the tokens still without a revision.
 func (d *doc) open() ([]uint64, []int) {
-	var hs []uint64
-	var is []int
+	hs, is := make([]uint64, 0, len(d.toks)), make([]int, 0, len(d.toks))
 	for i, t := range d.toks {
 		if d.rev[i] == 0 {
 			hs, is = append(hs, t.hash), append(is, i)
@@ -172,8 +171,7 @@ func (d *doc) open() ([]uint64, []int) {
 
 // free returns the hashes and indexes of a source's tokens no match consumed.
 func (d *doc) free() ([]uint64, []int) {
-	var hs []uint64
-	var is []int
+	hs, is := make([]uint64, 0, len(d.toks)), make([]int, 0, len(d.toks))
 	for i, t := range d.toks {
 		if !d.used[i] {
 			hs, is = append(hs, t.hash), append(is, i)

@@ -1,6 +1,7 @@
 package authorship
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -54,16 +55,9 @@ func (h *history) owners() string {
 		}
 		b.WriteString(text[t.start:t.end])
 		b.WriteByte(':')
-		b.WriteString(itoa(a[k].Revision))
+		b.WriteString(strconv.Itoa(a[k].Revision))
 	}
 	return b.String()
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + itoa(n%10)
 }
 
 func TestTokenEdits(t *testing.T) {

@@ -120,3 +120,14 @@ func BenchmarkTokenize50KB(b *testing.B) {
 		tokenize(text)
 	}
 }
+
+// BenchmarkAttribute1MBRewrite is the worst size a sheet may have, every
+// paragraph rewritten: nothing is shared but the vocabulary.
+func BenchmarkAttribute1MBRewrite(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	old := frenchSheet(r, 1<<20)
+	parent := Source{Text: old, Spans: Attribute(Source{}, old, 1)}
+	next := frenchSheet(r, 1<<20)
+	b.SetBytes(int64(len(next)))
+	benchP50(b, func() { Attribute(parent, next, 2) })
+}

@@ -1,6 +1,8 @@
 package authorship
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,7 +23,7 @@ const (
 func tagged(text string, rev int) string {
 	var parts []string
 	for _, t := range tokenize(text) {
-		parts = append(parts, text[t.start:t.end]+":"+itoa(rev))
+		parts = append(parts, text[t.start:t.end]+":"+strconv.Itoa(rev))
 	}
 	return strings.Join(parts, " ")
 }
@@ -160,14 +162,4 @@ func wrap(text string, width int) string {
 	return b.String()
 }
 
-func equal(a, b Attribution) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func equal(a, b Attribution) bool { return slices.Equal(a, b) }

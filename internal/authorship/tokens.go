@@ -101,18 +101,21 @@ func decodeAt(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
 }
 
+// invalidByte tells whether decoding gave up on one byte of broken UTF-8.
+func invalidByte(r rune, n int) bool { return r == utf8.RuneError && n == 1 }
+
 func isBlank(r rune, n int) bool {
 	if r < utf8.RuneSelf {
 		return asciiClass[r] == classBlank
 	}
-	return !(r == utf8.RuneError && n == 1) && unicode.IsSpace(r)
+	return !invalidByte(r, n) && unicode.IsSpace(r)
 }
 
 func isWordRune(r rune, n int) bool {
 	if r < utf8.RuneSelf {
 		return asciiClass[r] == classWord
 	}
-	if r == utf8.RuneError && n == 1 {
+	if invalidByte(r, n) {
 		return false
 	}
 	// Marks too: a French text in NFD spells "é" as "e" and a combining accent.
@@ -149,7 +152,7 @@ func wordEnd(s string, i int) int {
 			break
 		}
 		next, m := decodeAt(s, i+n)
-		if !isWordRune(next, m) || (r == '.' || r == ',') && !('0' <= next && next <= '9') {
+		if !isWordRune(next, m) || (r == '.' || r == ',') && (next < '0' || next > '9') {
 			break
 		}
 		prev, i = next, i+n+m
