@@ -4,6 +4,8 @@
 // attribution when it saves it and keep it beside the revision.
 package authorship
 
+import "unicode/utf8"
+
 // Version names the algorithm. Stored attributions computed by an older
 // version may be recomputed; bump it when Attribute's answers change.
 const Version = 1
@@ -143,10 +145,38 @@ func matchTokens(cur *doc, src *doc) {
 	if len(a) == 0 || len(b) == 0 {
 		return
 	}
+	var hits []int
 	matchSeq(a, b, func(i, j int) {
 		cur.rev[ia[i]] = src.rev[ib[j]]
 		src.used[ib[j]] = true
+		hits = append(hits, ia[i])
 	})
+	cur.dropLoneHits(hits)
+}
+
+// dropLoneHits takes back the matches of short words (up to three letters)
+// with new words on both sides: when a sentence is rewritten, its "le" is
+// not what survived of the old one, but what any sentence has. Punctuation
+// between new words goes too; but a final point after new words, or a
+// comma after a new word, stays with the sentence it closes.
+func (d *doc) dropLoneHits(hits []int) {
+	isNew := func(i int) bool { return i >= 0 && i < len(d.toks) && d.rev[i] == 0 }
+	isEdge := func(i int) bool { return i < 0 || i >= len(d.toks) }
+	var lone []int
+	for _, i := range hits {
+		t := d.toks[i]
+		switch {
+		case t.kind == kindPunct && isNew(i-1) && isNew(i+1):
+		case t.kind == kindWord && (isNew(i-1) || isEdge(i-1)) && (isNew(i+1) || isEdge(i+1)) &&
+			utf8.RuneCountInString(d.text[t.start:t.end]) <= 3:
+		default:
+			continue
+		}
+		lone = append(lone, i)
+	}
+	for _, i := range lone {
+		d.rev[i] = 0
+	}
 }
 
 func (d *doc) anyOpen() bool {

@@ -163,3 +163,11 @@ func wrap(text string, width int) string {
 }
 
 func equal(a, b Attribution) bool { return slices.Equal(a, b) }
+
+func TestRewrittenSentenceKeepsNoStrayWords(t *testing.T) {
+	h := &history{t: t}
+	h.save("Le jardin ouvre le samedi.\n\nLes outils sont dans la cabane.")
+	h.save("Les enfants de l'école viennent le mercredi.\n\nLes outils sont dans la cabane.")
+	want := tagged("Les enfants de l'école viennent le mercredi", 2) + " .:1 " + tagged("Les outils sont dans la cabane.", 1)
+	check(t, h, want)
+}
