@@ -171,3 +171,25 @@ func TestRewrittenSentenceKeepsNoStrayWords(t *testing.T) {
 	want := tagged("Les enfants de l'école viennent le mercredi", 2) + " .:1 " + tagged("Les outils sont dans la cabane.", 1)
 	check(t, h, want)
 }
+
+func TestUndoGivesWordsBack(t *testing.T) {
+	const (
+		s1  = "Le jardin ouvre le samedi matin."
+		s1B = "Le jardin ouvre le dimanche soir."
+		s2  = "Chacun peut venir arroser les semis."
+		s2C = "Chacun peut venir arroser les semis et les jeunes pousses."
+	)
+	h := &history{t: t}
+	h.save(s1 + " " + s2)                   // A
+	h.save(s1B + " " + s2)                  // B changes the first sentence
+	h.save(s1B + " " + s2C + "\n\n" + parE) // C extends the second, adds a paragraph
+	// Undo of B, merged onto the head: the store passes B's parent.
+	h.save(s1+" "+s2C+"\n\n"+parE, 1)
+	// Words only: after C's edit, the point that closes the paragraph may be
+	// A's old one or C's new one; either reading is fair.
+	want := tagged("Le jardin ouvre le samedi matin Chacun peut venir arroser les semis", 1) + " " +
+		tagged("et les jeunes pousses "+parE[:len(parE)-1], 3)
+	if got := h.wordOwners(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
