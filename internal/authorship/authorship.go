@@ -1,7 +1,3 @@
-// Package authorship attributes each word of a sheet's body to the revision
-// that introduced it. It is pure: texts and attributions in, attribution
-// out, with no database and no HTTP, so the store can compute a revision's
-// attribution when it saves it and keep it beside the revision.
 package authorship
 
 import "unicode/utf8"
