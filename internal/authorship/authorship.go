@@ -43,6 +43,7 @@ func Attribute(parent Source, text string, revision int, others ...Source) Attri
 		return append(Attribution(nil), parent.Spans...)
 	}
 	head, tail := unchangedEnds(parent.Text, text)
+	others = trimOthers(others, text, head, tail)
 	if head+tail == 0 {
 		return attribute(parent, text, revision, others)
 	}
@@ -51,6 +52,28 @@ func Attribute(parent Source, text string, revision int, others ...Source) Attri
 	return join(slice(parent.Spans, 0, head),
 		attribute(middle, text[head:tEnd], revision, others),
 		slice(parent.Spans, pEnd, len(parent.Text)))
+}
+
+// trimOthers cuts each other source down to what may match the changed
+// middle of text (all but its first head and last tail bytes). What a
+// source shares with text's unchanged ends, at the same place, can only
+// match those ends, which the parent already answers for; the rest is
+// kept, paragraphs whole. A source with nothing left is dropped. This is
+// what keeps a save that passes recent versions as sources cheap: most of
+// each is the text itself.
+func trimOthers(others []Source, text string, head, tail int) []Source {
+	out := make([]Source, 0, len(others))
+	for _, o := range others {
+		if !covers(o.Spans, len(o.Text)) {
+			continue
+		}
+		h, t := unchangedEnds(o.Text, text)
+		lo, hi := min(head, h), len(o.Text)-min(tail, t)
+		if lo < hi {
+			out = append(out, Source{Text: o.Text[lo:hi], Spans: slice(o.Spans, lo, hi)})
+		}
+	}
+	return out
 }
 
 // attribute matches text against its sources, without the shortcut.

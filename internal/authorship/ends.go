@@ -11,10 +11,7 @@ package authorship
 // whole paragraphs in both texts.
 func unchangedEnds(parent, text string) (head, tail int) {
 	n := min(len(parent), len(text))
-	p := 0
-	for p < n && parent[p] == text[p] {
-		p++
-	}
+	p := commonPrefix(parent, text)
 	s := 0
 	for s < n-p && parent[len(parent)-1-s] == text[len(text)-1-s] {
 		s++
@@ -22,6 +19,20 @@ func unchangedEnds(parent, text string) (head, tail int) {
 	head = lastParagraphStart(text, p)
 	tail = len(text) - firstParagraphStart(text, len(text)-s)
 	return head, tail
+}
+
+// commonPrefix returns how many bytes a and b share at their start,
+// comparing blocks first: string equality runs in vector instructions.
+func commonPrefix(a, b string) int {
+	const block = 64
+	n, p := min(len(a), len(b)), 0
+	for p+block <= n && a[p:p+block] == b[p:p+block] {
+		p += block
+	}
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	return p
 }
 
 // lastParagraphStart returns the last paragraph start in s[:at+1] that the
