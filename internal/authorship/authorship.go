@@ -1,6 +1,9 @@
 package authorship
 
-import "unicode/utf8"
+import (
+	"sync"
+	"unicode/utf8"
+)
 
 // Version names the algorithm. Stored attributions computed by an older
 // version may be recomputed; bump it when Attribute's answers change.
@@ -94,7 +97,12 @@ func attribute(parent Source, text string, revision int, others []Source) Attrib
 	if p != nil {
 		matchTokens(cur, p)
 	}
-	return cur.spans(revision)
+	a := cur.spans(revision)
+	cur.release()
+	for _, d := range srcs {
+		d.release()
+	}
+	return a
 }
 
 // matchUnits cuts every text into units and matches them whole.
@@ -119,9 +127,41 @@ type doc struct {
 	used []bool
 }
 
+// Docs are pooled: a save cuts two to five texts of up to 1 MB into tokens,
+// and allocating (and clearing) those arrays afresh each time cost more than
+// the matching itself.
+var docPool = sync.Pool{New: func() any { return new(doc) }}
+
+// maxPooledTokens keeps the pool from holding on to the buffers of the
+// rare huge sheet (about 200 KB of text).
+const maxPooledTokens = 1 << 15
+
 func newDoc(text string) *doc {
-	toks := tokenize(text)
-	return &doc{text: text, toks: toks, rev: make([]int, len(toks))}
+	d := docPool.Get().(*doc)
+	d.text = text
+	d.toks = appendTokens(d.toks[:0], text)
+	d.rev = resize(d.rev, len(d.toks))
+	d.used = d.used[:0]
+	return d
+}
+
+// release gives d back to the pool; d must not be used after.
+func (d *doc) release() {
+	if d == nil || cap(d.toks) > maxPooledTokens {
+		return
+	}
+	d.text = ""
+	docPool.Put(d)
+}
+
+// resize returns s with length n, all zero, reusing its array if it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // newSource returns s cut into tokens, each with the revision of the span
@@ -131,7 +171,7 @@ func newSource(s Source) *doc {
 		return nil
 	}
 	d := newDoc(s.Text)
-	d.used = make([]bool, len(d.toks))
+	d.used = resize(d.used, len(d.toks))
 	k, end := 0, s.Spans[0].Len
 	for i, t := range d.toks {
 		for t.start >= end {

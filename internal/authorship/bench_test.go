@@ -131,3 +131,13 @@ func BenchmarkAttribute1MBRewrite(b *testing.B) {
 	b.SetBytes(int64(len(next)))
 	benchP50(b, func() { Attribute(parent, next, 2) })
 }
+
+// BenchmarkAttribute50KBFirstParagraphMovedLast is the case the unchanged
+// ends do not shorten: the changed middle is the whole sheet.
+func BenchmarkAttribute50KBFirstParagraphMovedLast(b *testing.B) {
+	parent, next, _ := benchHistory(b)
+	first, rest, _ := strings.Cut(next, "\n\n")
+	next = rest + "\n\n" + first
+	b.SetBytes(int64(len(next)))
+	benchP50(b, func() { Attribute(parent, next, 11) })
+}

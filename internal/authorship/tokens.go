@@ -34,7 +34,11 @@ type token struct {
 // boundary ever falls inside a rune. ASCII, most of a French text, goes
 // through a table: this runs on every version Attribute is given.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/6+1)
+	return appendTokens(make([]token, 0, len(s)/6+1), s)
+}
+
+// appendTokens is tokenize into a buffer of the caller's.
+func appendTokens(toks []token, s string) []token {
 	gap := gapPara // the start of the text starts a paragraph
 	for i := 0; i < len(s); {
 		c := s[i]
