@@ -132,3 +132,28 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrentCallsAgree checks the pooled buffers are never shared: the
+// store attributes saves of several sheets at once.
+func TestConcurrentCallsAgree(t *testing.T) {
+	parent := Source{Text: parA + "\n\n" + parB, Spans: Attribution{{Len: len(parA) + 2, Revision: 1}, {Len: len(parB), Revision: 2}}}
+	text := parB + "\n\n" + parBFix + "\n\n" + parA
+	want := Attribute(parent, text, 3)
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			for range 50 {
+				if got := Attribute(parent, text, 3); !equal(got, want) {
+					errs <- "concurrent call differs"
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+}
