@@ -193,3 +193,12 @@ func TestUndoGivesWordsBack(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestMarkdownListItemEdit(t *testing.T) {
+	h := &history{t: t}
+	h.save("## Horaires\n\n- Lundi : fermé\n- Mercredi : 14 h à 18 h\n- Samedi : 9 h à 12 h\n")
+	h.save("## Horaires\n\n- Lundi : fermé\n- Samedi : 9 h à 13 h\n- Mercredi : 14 h à 18 h\n")
+	want := tagged("## Horaires - Lundi : fermé - Samedi : 9 h à", 1) + " 13:2 h:1 " +
+		tagged("- Mercredi : 14 h à 18 h", 1)
+	check(t, h, want)
+}
