@@ -55,7 +55,7 @@ func appendTokens(toks []token, s string) []token {
 		}
 		start, kind := i, kindPunct
 		if isWordRune(r, n) {
-			i, kind = wordEnd(s, i+n), kindWord
+			i, kind = wordEnd(s, i+n, r), kindWord
 		} else {
 			i = punctEnd(s, i+n, r)
 		}
@@ -139,9 +139,8 @@ func isJoiner(r, prev rune) bool {
 	return false
 }
 
-// wordEnd returns where the word that goes on at i ends.
-func wordEnd(s string, i int) int {
-	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+// wordEnd returns where the word that goes on at i, after rune prev, ends.
+func wordEnd(s string, i int, prev rune) int {
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf && asciiClass[c] == classWord {
 			prev, i = rune(c), i+1
