@@ -12,10 +12,7 @@ package authorship
 func unchangedEnds(parent, text string) (head, tail int) {
 	n := min(len(parent), len(text))
 	p := commonPrefix(parent, text)
-	s := 0
-	for s < n-p && parent[len(parent)-1-s] == text[len(text)-1-s] {
-		s++
-	}
+	s := commonSuffix(parent, text, n-p)
 	head = lastParagraphStart(text, p)
 	tail = len(text) - firstParagraphStart(text, len(text)-s)
 	return head, tail
@@ -33,6 +30,20 @@ func commonPrefix(a, b string) int {
 		p++
 	}
 	return p
+}
+
+// commonSuffix returns how many bytes, up to limit, a and b share at their
+// end, by blocks too.
+func commonSuffix(a, b string, limit int) int {
+	const block = 64
+	s := 0
+	for s+block <= limit && a[len(a)-s-block:len(a)-s] == b[len(b)-s-block:len(b)-s] {
+		s += block
+	}
+	for s < limit && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	return s
 }
 
 // lastParagraphStart returns the last paragraph start in s[:at+1] that the

@@ -157,3 +157,32 @@ func TestConcurrentCallsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestCommonEndsMatchByteByByte checks the block comparisons against the
+// plain loop they replace, around block sizes.
+func TestCommonEndsMatchByteByByte(t *testing.T) {
+	r := rand.New(rand.NewPCG(64, 64))
+	for range 2000 {
+		common := strings.Repeat("ab", r.IntN(200))
+		a := common[:r.IntN(len(common)+1)] + "x" + common
+		b := common[:r.IntN(len(common)+1)] + "y" + common
+		if r.IntN(2) == 0 {
+			a, b = common+a, common+b
+		}
+		n := min(len(a), len(b))
+		p := 0
+		for p < n && a[p] == b[p] {
+			p++
+		}
+		s := 0
+		for s < n-p && a[len(a)-1-s] == b[len(b)-1-s] {
+			s++
+		}
+		if got := commonPrefix(a, b); got != p {
+			t.Fatalf("commonPrefix = %d, want %d", got, p)
+		}
+		if got := commonSuffix(a, b, n-p); got != s {
+			t.Fatalf("commonSuffix = %d, want %d", got, s)
+		}
+	}
+}
