@@ -9,7 +9,8 @@ import (
 // TestRepetitiveSheetsStayLinear runs the shapes that make a naive matcher
 // quadratic: thousands of identical paragraphs, sentences, list items or
 // words. Each took over a minute before the segment index kept a cursor;
-// linear, each takes well under a second even on a loaded machine.
+// linear, each takes about a tenth of a second (a minute is the alarm, so
+// a loaded machine or -race does not make the test flaky).
 func TestRepetitiveSheetsStayLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large inputs")
@@ -25,7 +26,7 @@ func TestRepetitiveSheetsStayLinear(t *testing.T) {
 		parent := Source{Text: c[0], Spans: Attribute(Source{}, c[0], 1)}
 		start := time.Now()
 		a := Attribute(parent, c[1], 2, parent)
-		if d := time.Since(start); d > 15*time.Second {
+		if d := time.Since(start); d > time.Minute {
 			t.Errorf("%s: %v", name, d)
 		}
 		if err := a.Valid(c[1]); err != nil {
