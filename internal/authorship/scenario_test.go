@@ -202,3 +202,15 @@ func TestMarkdownListItemEdit(t *testing.T) {
 		tagged("- Mercredi : 14 h à 18 h", 1)
 	check(t, h, want)
 }
+
+func TestSplitAndMergedParagraphsKeepTheirAuthors(t *testing.T) {
+	h := &history{t: t}
+	h.save(parE + "\n\n" + parA)
+	// B splits parA after its first sentence, then C joins it back and
+	// moves it first.
+	first, second, _ := strings.Cut(parA, " Chacun")
+	h.save(parE + "\n\n" + first + "\n\nChacun" + second)
+	check(t, h, tagged(parE+" "+parA, 1))
+	h.save(parA + "\n\n" + parE)
+	check(t, h, tagged(parA+" "+parE, 1))
+}
