@@ -48,13 +48,22 @@ func Attribute(parent Source, text string, revision int, others ...Source) Attri
 	head, tail := unchangedEnds(parent.Text, text)
 	others = trimOthers(others, text, head, tail)
 	if head+tail == 0 {
-		return attribute(parent, text, revision, others)
+		return attributeMiddle(parent, text, revision, others)
 	}
 	pEnd, tEnd := len(parent.Text)-tail, len(text)-tail
 	middle := Source{Text: parent.Text[head:pEnd], Spans: slice(parent.Spans, head, pEnd)}
 	return join(slice(parent.Spans, 0, head),
-		attribute(middle, text[head:tEnd], revision, others),
+		attributeMiddle(middle, text[head:tEnd], revision, others),
 		slice(parent.Spans, pEnd, len(parent.Text)))
+}
+
+// attributeMiddle attributes what changed, paragraph by paragraph when the
+// parent is the only source.
+func attributeMiddle(parent Source, text string, revision int, others []Source) Attribution {
+	if len(others) == 0 && parent.Text != "" && text != "" {
+		return attributeByPieces(parent, text, revision)
+	}
+	return attribute(parent, text, revision, others)
 }
 
 // trimOthers cuts each other source down to what may match the changed
@@ -214,24 +223,20 @@ func matchTokens(cur *doc, src *doc) {
 }
 
 // dropLoneHits takes back the matches of short words (up to three letters)
-// with new words on both sides: when a sentence is rewritten, its "le" is
-// not what survived of the old one, but what any sentence has. Punctuation
-// between new words goes too; but a final point after new words, or a
-// comma after a new word, stays with the sentence it closes.
+// and punctuation with new words on both sides: when a sentence is
+// rewritten, its "le" and its commas are not what survived of the old one,
+// but what any sentence has. A token at either end of the text is left
+// alone: the shortcuts hand the matcher only the changed part of a sheet,
+// and the answer must not depend on where that part was cut.
 func (d *doc) dropLoneHits(hits []int) {
 	isNew := func(i int) bool { return i >= 0 && i < len(d.toks) && d.rev[i] == 0 }
-	isEdge := func(i int) bool { return i < 0 || i >= len(d.toks) }
 	var lone []int
 	for _, i := range hits {
 		t := d.toks[i]
-		switch {
-		case t.kind == kindPunct && isNew(i-1) && isNew(i+1):
-		case t.kind == kindWord && (isNew(i-1) || isEdge(i-1)) && (isNew(i+1) || isEdge(i+1)) &&
-			utf8.RuneCountInString(d.text[t.start:t.end]) <= 3:
-		default:
-			continue
+		if isNew(i-1) && isNew(i+1) &&
+			(t.kind == kindPunct || utf8.RuneCountInString(d.text[t.start:t.end]) <= 3) {
+			lone = append(lone, i)
 		}
-		lone = append(lone, i)
 	}
 	for _, i := range lone {
 		d.rev[i] = 0

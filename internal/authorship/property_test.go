@@ -186,3 +186,69 @@ func TestCommonEndsMatchByteByByte(t *testing.T) {
 		}
 	}
 }
+
+func TestPiecesCutBeforeParagraphs(t *testing.T) {
+	for _, s := range []string{"", "a", "a\n\nb", "a\n\n\nb\n", "a\r\n\r\nb\n\n", "\n\n", "a\n \t\nb\nc\n\n"} {
+		ps := pieces(s)
+		if strings.Join(ps, "") != s {
+			t.Errorf("pieces(%q) = %q, do not concatenate back", s, ps)
+		}
+		for _, p := range ps[1:] {
+			if p == "" {
+				t.Errorf("pieces(%q) = %q has an empty piece", s, ps)
+			}
+		}
+	}
+	if got := pieces("a\n\nb\n\nc"); len(got) != 3 {
+		t.Errorf("pieces = %q, want 3", got)
+	}
+}
+
+// TestShortcutsAgreeWithFullMatching checks that the shortcuts (unchanged
+// ends, paragraphs kept byte for byte) only save time: every word gets the
+// revision the full matching of the whole texts would give it. Blanks may
+// go to the word on the other side of a cut.
+func TestShortcutsAgreeWithFullMatching(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		h := &history{t: t}
+		h.save(parA + "\n\n" + parB + "\n\n" + parE)
+		for n := 2; n <= 30; n++ {
+			text := edit(r, h.texts[n-2], h.texts)
+			parent := h.source(n - 1)
+			fast := h.save(text)
+			full := attribute(parent, text, n, nil)
+			if i := firstWordApart(text, fast, full); i >= 0 {
+				t.Fatalf("word at %d differs\nparent %q\ntext %q\nfast %v\nfull %v", i, parent.Text, text, fast, full)
+			}
+		}
+	}
+}
+
+// firstWordApart returns the offset of the first word a and b give
+// different revisions, or -1.
+func firstWordApart(text string, a, b Attribution) int {
+	ra, rb := revAt(a), revAt(b)
+	for _, t := range tokenize(text) {
+		if t.kind == kindWord && ra(t.start) != rb(t.start) {
+			return t.start
+		}
+	}
+	return -1
+}
+
+// revAt returns a function giving the revision of a's span at an offset,
+// for offsets asked in increasing order.
+func revAt(a Attribution) func(int) int {
+	k, end := 0, 0
+	if len(a) > 0 {
+		end = a[0].Len
+	}
+	return func(at int) int {
+		for k < len(a)-1 && at >= end {
+			k++
+			end += a[k].Len
+		}
+		return a[k].Revision
+	}
+}
