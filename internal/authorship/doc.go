@@ -29,8 +29,9 @@
 //     a one-paragraph edit of 50 KB costs tens of microseconds. When the
 //     parent is the only source, the middle's paragraphs that the parent
 //     holds byte for byte (moved ones) take its spans too, and only the
-//     rest is tokenized. A test checks these shortcuts give every word the
-//     revision the full matching would.
+//     rest is tokenized. Tests check these shortcuts give the words the
+//     revisions full matching would (of two equal paragraphs, they may
+//     credit the other copy).
 //  2. Whole paragraphs of the middle are looked up in every source (the
 //     parent, and the versions a restore, an undo or a manual revert brings
 //     back): a moved or restored paragraph keeps its authors. When several
