@@ -1,8 +1,9 @@
-// Package authorship attributes each word of a sheet's body to the revision
-// that introduced it. It is pure: texts and attributions in, attribution
-// out, with no database and no HTTP, so the store can compute a revision's
-// attribution when it saves it and keep it beside the revision.
 package authorship
+
+import (
+	"sync"
+	"unicode/utf8"
+)
 
 // Version names the algorithm. Stored attributions computed by an older
 // version may be recomputed; bump it when Attribute's answers change.
@@ -35,11 +36,60 @@ type Source struct {
 // whole sentences of any source, then the remaining words against the
 // parent's remaining words in order. Words left are the new revision's.
 // Words go to older sources' authors only by whole sentences, since single
-// common words ("de", "la") would match almost anywhere.
+// common words ("de", "la") would match almost anywhere. The paragraphs
+// before and after the place that changed keep the parent's authors.
 func Attribute(parent Source, text string, revision int, others ...Source) Attribution {
-	if text == parent.Text && parent.Spans.Valid(text) == nil {
+	if parent.Spans.Valid(parent.Text) != nil {
+		parent = Source{}
+	}
+	if text == parent.Text {
 		return append(Attribution(nil), parent.Spans...)
 	}
+	head, tail := unchangedEnds(parent.Text, text)
+	others = trimOthers(others, text, head, tail)
+	if head+tail == 0 {
+		return attributeMiddle(parent, text, revision, others)
+	}
+	pEnd, tEnd := len(parent.Text)-tail, len(text)-tail
+	middle := Source{Text: parent.Text[head:pEnd], Spans: slice(parent.Spans, head, pEnd)}
+	return join(slice(parent.Spans, 0, head),
+		attributeMiddle(middle, text[head:tEnd], revision, others),
+		slice(parent.Spans, pEnd, len(parent.Text)))
+}
+
+// attributeMiddle attributes what changed, paragraph by paragraph when the
+// parent is the only source.
+func attributeMiddle(parent Source, text string, revision int, others []Source) Attribution {
+	if len(others) == 0 && parent.Text != "" && text != "" {
+		return attributeByPieces(parent, text, revision)
+	}
+	return attribute(parent, text, revision, others)
+}
+
+// trimOthers cuts each other source down to what may match the changed
+// middle of text (all but its first head and last tail bytes). What a
+// source shares with text's unchanged ends, at the same place, can only
+// match those ends, which the parent already answers for; the rest is
+// kept, paragraphs whole. A source with nothing left is dropped. This is
+// what keeps a save that passes recent versions as sources cheap: most of
+// each is the text itself.
+func trimOthers(others []Source, text string, head, tail int) []Source {
+	out := make([]Source, 0, len(others))
+	for _, o := range others {
+		if !covers(o.Spans, len(o.Text)) {
+			continue
+		}
+		h, t := unchangedEnds(o.Text, text)
+		lo, hi := min(head, h), len(o.Text)-min(tail, t)
+		if lo < hi {
+			out = append(out, Source{Text: o.Text[lo:hi], Spans: slice(o.Spans, lo, hi)})
+		}
+	}
+	return out
+}
+
+// attribute matches text against its sources, without the shortcut.
+func attribute(parent Source, text string, revision int, others []Source) Attribution {
 	cur := newDoc(text)
 	srcs := make([]*doc, 0, 1+len(others))
 	p := newSource(parent)
@@ -56,7 +106,12 @@ func Attribute(parent Source, text string, revision int, others ...Source) Attri
 	if p != nil {
 		matchTokens(cur, p)
 	}
-	return cur.spans(revision)
+	a := cur.spans(revision)
+	cur.release()
+	for _, d := range srcs {
+		d.release()
+	}
+	return a
 }
 
 // matchUnits cuts every text into units and matches them whole.
@@ -81,9 +136,41 @@ type doc struct {
 	used []bool
 }
 
+// Docs are pooled: a save cuts two to five texts of up to 1 MB into tokens,
+// and allocating (and clearing) those arrays afresh each time cost more than
+// the matching itself.
+var docPool = sync.Pool{New: func() any { return new(doc) }}
+
+// maxPooledTokens keeps the pool from holding on to the buffers of the
+// rare huge sheet (about 200 KB of text).
+const maxPooledTokens = 1 << 15
+
 func newDoc(text string) *doc {
-	toks := tokenize(text)
-	return &doc{text: text, toks: toks, rev: make([]int, len(toks))}
+	d := docPool.Get().(*doc)
+	d.text = text
+	d.toks = appendTokens(d.toks[:0], text)
+	d.rev = resize(d.rev, len(d.toks))
+	d.used = d.used[:0]
+	return d
+}
+
+// release gives d back to the pool; d must not be used after.
+func (d *doc) release() {
+	if d == nil || cap(d.toks) > maxPooledTokens {
+		return
+	}
+	d.text = ""
+	docPool.Put(d)
+}
+
+// resize returns s with length n, all zero, reusing its array if it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // newSource returns s cut into tokens, each with the revision of the span
@@ -93,7 +180,7 @@ func newSource(s Source) *doc {
 		return nil
 	}
 	d := newDoc(s.Text)
-	d.used = make([]bool, len(d.toks))
+	d.used = resize(d.used, len(d.toks))
 	k, end := 0, s.Spans[0].Len
 	for i, t := range d.toks {
 		for t.start >= end {
@@ -126,10 +213,34 @@ func matchTokens(cur *doc, src *doc) {
 	if len(a) == 0 || len(b) == 0 {
 		return
 	}
+	var hits []int
 	matchSeq(a, b, func(i, j int) {
 		cur.rev[ia[i]] = src.rev[ib[j]]
 		src.used[ib[j]] = true
+		hits = append(hits, ia[i])
 	})
+	cur.dropLoneHits(hits)
+}
+
+// dropLoneHits takes back the matches of short words (up to three letters)
+// and punctuation with new words on both sides: when a sentence is
+// rewritten, its "le" and its commas are not what survived of the old one,
+// but what any sentence has. A token at either end of the text is left
+// alone: the shortcuts hand the matcher only the changed part of a sheet,
+// and the answer must not depend on where that part was cut.
+func (d *doc) dropLoneHits(hits []int) {
+	isNew := func(i int) bool { return i >= 0 && i < len(d.toks) && d.rev[i] == 0 }
+	var lone []int
+	for _, i := range hits {
+		t := d.toks[i]
+		if isNew(i-1) && isNew(i+1) &&
+			(t.kind == kindPunct || utf8.RuneCountInString(d.text[t.start:t.end]) <= 3) {
+			lone = append(lone, i)
+		}
+	}
+	for _, i := range lone {
+		d.rev[i] = 0
+	}
 }
 
 func (d *doc) anyOpen() bool {
@@ -143,8 +254,7 @@ func (d *doc) anyOpen() bool {
 
 // open returns the hashes and indexes of the tokens still without a revision.
 func (d *doc) open() ([]uint64, []int) {
-	var hs []uint64
-	var is []int
+	hs, is := make([]uint64, 0, len(d.toks)), make([]int, 0, len(d.toks))
 	for i, t := range d.toks {
 		if d.rev[i] == 0 {
 			hs, is = append(hs, t.hash), append(is, i)
@@ -155,8 +265,7 @@ func (d *doc) open() ([]uint64, []int) {
 
 // free returns the hashes and indexes of a source's tokens no match consumed.
 func (d *doc) free() ([]uint64, []int) {
-	var hs []uint64
-	var is []int
+	hs, is := make([]uint64, 0, len(d.toks)), make([]int, 0, len(d.toks))
 	for i, t := range d.toks {
 		if !d.used[i] {
 			hs, is = append(hs, t.hash), append(is, i)

@@ -1,6 +1,7 @@
 package authorship
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -38,9 +39,15 @@ func (h *history) save(text string, others ...int) Attribution {
 	return a
 }
 
-// owners returns each word of the last revision with its revision, as
+// owners returns each token of the last revision with its revision, as
 // "word:rev" separated by spaces.
-func (h *history) owners() string {
+func (h *history) owners() string { return h.ownersOf(false) }
+
+// wordOwners is owners without punctuation, for histories where which
+// point a point comes from is a matter of taste.
+func (h *history) wordOwners() string { return h.ownersOf(true) }
+
+func (h *history) ownersOf(wordsOnly bool) string {
 	text, a := h.texts[len(h.texts)-1], h.attrs[len(h.attrs)-1]
 	var b strings.Builder
 	k, end := 0, a[0].Len
@@ -49,21 +56,17 @@ func (h *history) owners() string {
 			k++
 			end += a[k].Len
 		}
+		if wordsOnly && t.kind != kindWord {
+			continue
+		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(text[t.start:t.end])
 		b.WriteByte(':')
-		b.WriteString(itoa(a[k].Revision))
+		b.WriteString(strconv.Itoa(a[k].Revision))
 	}
 	return b.String()
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + itoa(n%10)
 }
 
 func TestTokenEdits(t *testing.T) {

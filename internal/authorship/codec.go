@@ -27,11 +27,20 @@ func Encode(a Attribution) []byte {
 	b = binary.AppendUvarint(b, uint64(len(a)))
 	prev := 0
 	for _, s := range a {
-		b = binary.AppendUvarint(b, uint64(s.Len))
+		b = binary.AppendUvarint(b, length(s.Len))
 		b = binary.AppendVarint(b, int64(s.Revision)-int64(prev))
 		prev = s.Revision
 	}
 	return b
+}
+
+// length is n as written: a negative length, which no valid attribution
+// has, is written as 0, which Decode refuses.
+func length(n int) uint64 {
+	if n < 0 {
+		return 0
+	}
+	return uint64(n)
 }
 
 // Decode reads what Encode wrote. It refuses anything Encode cannot have
@@ -81,9 +90,11 @@ type reader struct {
 	err error
 }
 
+// uvarint and varint also refuse overlong forms (a last byte of zero),
+// which Encode never writes: one attribution has one encoding.
 func (r *reader) uvarint() uint64 {
 	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
+	if n <= 0 || n > 1 && r.b[n-1] == 0 {
 		r.err = fmt.Errorf("%w: truncated", ErrCorrupt)
 		r.b = nil
 		return 0
@@ -94,7 +105,7 @@ func (r *reader) uvarint() uint64 {
 
 func (r *reader) varint() int64 {
 	v, n := binary.Varint(r.b)
-	if n <= 0 {
+	if n <= 0 || n > 1 && r.b[n-1] == 0 {
 		r.err = fmt.Errorf("%w: truncated", ErrCorrupt)
 		r.b = nil
 		return 0
@@ -140,7 +151,7 @@ func splitsRune(s string, at int) bool {
 	for back := 1; back <= utf8.UTFMax-1 && at-back >= 0; back++ {
 		if utf8.RuneStart(s[at-back]) {
 			r, n := utf8.DecodeRuneInString(s[at-back:])
-			return !(r == utf8.RuneError && n == 1) && n > back
+			return !invalidByte(r, n) && n > back
 		}
 	}
 	return false

@@ -28,16 +28,17 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 func TestDecodeRefusesCorruptInput(t *testing.T) {
 	good := Encode(Attribution{{Len: 3, Revision: 2}, {Len: 4, Revision: 1}})
 	cases := map[string][]byte{
-		"empty":          {},
-		"unknown format": append([]byte{9}, good[1:]...),
-		"truncated":      good[:len(good)-1],
-		"trailing byte":  append(append([]byte{}, good...), 0),
-		"count too big":  {format, 100, 3, 2},
-		"empty span":     {format, 1, 0, 2},
-		"revision zero":  {format, 1, 3, 0},
-		"same revision":  {format, 2, 3, 2, 3, 0},
-		"negative":       {format, 2, 3, 2, 3, 3},
-		"huge varint":    {format, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 2},
+		"empty":           {},
+		"unknown format":  append([]byte{9}, good[1:]...),
+		"truncated":       good[:len(good)-1],
+		"trailing byte":   append(append([]byte{}, good...), 0),
+		"count too big":   {format, 100, 3, 2},
+		"empty span":      {format, 1, 0, 2},
+		"revision zero":   {format, 1, 3, 0},
+		"same revision":   {format, 2, 3, 2, 3, 0},
+		"negative":        {format, 2, 3, 2, 3, 3},
+		"overlong varint": {format, 1, 0x83, 0x00, 2},
+		"huge varint":     {format, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 2},
 	}
 	for name, b := range cases {
 		if _, err := Decode(b); !errors.Is(err, ErrCorrupt) {

@@ -6,16 +6,25 @@ package authorship
 // once in each (so a big rewrite costs near linear time, not quadratic) and
 // matches between the anchors.
 func matchSeq(a, b []uint64, pair func(i, j int)) {
-	matchRange(a, b, 0, 0, pair)
+	m := matcher{pair: pair, budget: 16*(len(a)+len(b)) + dpCells}
+	m.matchRange(a, b, 0, 0)
+}
+
+// matcher carries the output and a budget of work: each anchoring pass
+// spends the size of its region, and a history built to make anchors
+// scarce (one found per pass) stops matching instead of going quadratic.
+type matcher struct {
+	pair   func(i, j int)
+	budget int
 }
 
 // dpCells bounds the table of the exact algorithm: 64 K cells of 4 bytes.
 const dpCells = 1 << 16
 
-func matchRange(a, b []uint64, offA, offB int, pair func(i, j int)) {
+func (m *matcher) matchRange(a, b []uint64, offA, offB int) {
 	// Common ends first: an edit usually leaves both ends alone.
 	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
-		pair(offA, offB)
+		m.pair(offA, offB)
 		a, b, offA, offB = a[1:], b[1:], offA+1, offB+1
 	}
 	n := 0
@@ -26,16 +35,16 @@ func matchRange(a, b []uint64, offA, offB int, pair func(i, j int)) {
 	switch {
 	case endA == 0 || endB == 0:
 	case endA*endB <= dpCells:
-		lcs(a[:endA], b[:endB], offA, offB, pair)
+		lcs(a[:endA], b[:endB], offA, offB, m.pair)
 	default:
-		anchored(a[:endA], b[:endB], offA, offB, pair)
+		m.anchored(a[:endA], b[:endB], offA, offB)
 	}
 	for k := range n {
-		pair(offA+endA+k, offB+endB+k)
+		m.pair(offA+endA+k, offB+endB+k)
 	}
 }
 
-// lcs is the textbook dynamic programme, walked from the front so the pairs
+// lcs is the textbook dynamic programming algorithm, walked from the front so the pairs
 // come out in order.
 func lcs(a, b []uint64, offA, offB int, pair func(i, j int)) {
 	w := len(b) + 1
@@ -69,18 +78,21 @@ func lcs(a, b []uint64, offA, offB int, pair func(i, j int)) {
 // (the longest increasing run of their positions, as in patience diff), then
 // recurses into the gaps between them. With no anchor the region is left
 // unmatched: its words count as new, which errs on the side of the editor.
-func anchored(a, b []uint64, offA, offB int, pair func(i, j int)) {
+func (m *matcher) anchored(a, b []uint64, offA, offB int) {
+	if m.budget -= len(a) + len(b); m.budget < 0 {
+		return
+	}
 	anchors := uniqueAnchors(a, b)
 	if len(anchors) == 0 {
 		return
 	}
 	prevA, prevB := 0, 0
 	for _, p := range anchors {
-		matchRange(a[prevA:p.i], b[prevB:p.j], offA+prevA, offB+prevB, pair)
-		pair(offA+p.i, offB+p.j)
+		m.matchRange(a[prevA:p.i], b[prevB:p.j], offA+prevA, offB+prevB)
+		m.pair(offA+p.i, offB+p.j)
 		prevA, prevB = p.i+1, p.j+1
 	}
-	matchRange(a[prevA:], b[prevB:], offA+prevA, offB+prevB, pair)
+	m.matchRange(a[prevA:], b[prevB:], offA+prevA, offB+prevB)
 }
 
 type ij struct{ i, j int }

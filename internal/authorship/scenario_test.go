@@ -1,6 +1,8 @@
 package authorship
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,7 +23,7 @@ const (
 func tagged(text string, rev int) string {
 	var parts []string
 	for _, t := range tokenize(text) {
-		parts = append(parts, text[t.start:t.end]+":"+itoa(rev))
+		parts = append(parts, text[t.start:t.end]+":"+strconv.Itoa(rev))
 	}
 	return strings.Join(parts, " ")
 }
@@ -160,14 +162,55 @@ func wrap(text string, width int) string {
 	return b.String()
 }
 
-func equal(a, b Attribution) bool {
-	if len(a) != len(b) {
-		return false
+func equal(a, b Attribution) bool { return slices.Equal(a, b) }
+
+func TestRewrittenSentenceKeepsNoStrayWords(t *testing.T) {
+	h := &history{t: t}
+	h.save("Le jardin ouvre le samedi.\n\nLes outils sont dans la cabane.")
+	h.save("Les enfants de l'école viennent le mercredi.\n\nLes outils sont dans la cabane.")
+	want := tagged("Les enfants de l'école viennent le mercredi", 2) + " .:1 " + tagged("Les outils sont dans la cabane.", 1)
+	check(t, h, want)
+}
+
+func TestUndoGivesWordsBack(t *testing.T) {
+	const (
+		s1  = "Le jardin ouvre le samedi matin."
+		s1B = "Le jardin ouvre le dimanche soir."
+		s2  = "Chacun peut venir arroser les semis."
+		s2C = "Chacun peut venir arroser les semis et les jeunes pousses."
+	)
+	h := &history{t: t}
+	h.save(s1 + " " + s2)                   // A
+	h.save(s1B + " " + s2)                  // B changes the first sentence
+	h.save(s1B + " " + s2C + "\n\n" + parE) // C extends the second, adds a paragraph
+	// Undo of B, merged onto the head: the store passes B's parent.
+	h.save(s1+" "+s2C+"\n\n"+parE, 1)
+	// Words only: after C's edit, the point that closes the paragraph may be
+	// A's old one or C's new one; either reading is fair.
+	want := tagged("Le jardin ouvre le samedi matin Chacun peut venir arroser les semis", 1) + " " +
+		tagged("et les jeunes pousses "+parE[:len(parE)-1], 3)
+	if got := h.wordOwners(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+}
+
+func TestMarkdownListItemEdit(t *testing.T) {
+	h := &history{t: t}
+	h.save("## Horaires\n\n- Lundi : fermé\n- Mercredi : 14 h à 18 h\n- Samedi : 9 h à 12 h\n")
+	h.save("## Horaires\n\n- Lundi : fermé\n- Samedi : 9 h à 13 h\n- Mercredi : 14 h à 18 h\n")
+	want := tagged("## Horaires - Lundi : fermé - Samedi : 9 h à", 1) + " 13:2 h:1 " +
+		tagged("- Mercredi : 14 h à 18 h", 1)
+	check(t, h, want)
+}
+
+func TestSplitAndMergedParagraphsKeepTheirAuthors(t *testing.T) {
+	h := &history{t: t}
+	h.save(parE + "\n\n" + parA)
+	// B splits parA after its first sentence, then C joins it back and
+	// moves it first.
+	first, second, _ := strings.Cut(parA, " Chacun")
+	h.save(parE + "\n\n" + first + "\n\nChacun" + second)
+	check(t, h, tagged(parE+" "+parA, 1))
+	h.save(parA + "\n\n" + parE)
+	check(t, h, tagged(parA+" "+parE, 1))
 }

@@ -92,6 +92,20 @@ func sameTokens(d *doc, a seg, e *doc, b seg) bool {
 // ref names segment seg of source src.
 type ref struct{ src, seg int }
 
+// bucket lists one source's segments of one hash, in order, and where the
+// first one not yet consumed may be: a segment once consumed stays so, so
+// the cursor only moves forward, and a sheet of a thousand identical list
+// items costs linear time, not quadratic.
+type bucket struct {
+	segs []int
+	next int
+}
+
+type unitKey struct {
+	hash uint64
+	src  int
+}
+
 // matchSegments gives each segment of the new text whose tokens are all
 // still open the revisions of an equal, wholly unused segment of a source:
 // the one with the oldest attribution (the lowest sum of revisions, the
@@ -100,24 +114,34 @@ type ref struct{ src, seg int }
 // segment is consumed in every source that has one, so that what is left
 // for the token diff has the same shape in all of them.
 func matchSegments(cur *doc, curSegs []seg, srcs []*doc, srcSegs [][]seg) {
-	index := make(map[uint64][]ref)
+	index := make(map[unitKey]*bucket)
 	for s, segs := range srcSegs {
 		for k, g := range segs {
-			index[g.hash] = append(index[g.hash], ref{s, k})
+			key := unitKey{g.hash, s}
+			b := index[key]
+			if b == nil {
+				b = &bucket{}
+				index[key] = b
+			}
+			b.segs = append(b.segs, k)
 		}
 	}
 	picks := make([]ref, 0, len(srcs))
 	for _, c := range curSegs {
-		refs := index[c.hash]
-		if len(refs) == 0 || !cur.allOpen(c) {
+		if !cur.allOpen(c) {
 			continue
 		}
 		picks = picks[:0]
-		for _, r := range refs {
-			g := srcSegs[r.src][r.seg]
-			if (len(picks) == 0 || picks[len(picks)-1].src != r.src) &&
-				srcs[r.src].allFree(g) && sameTokens(cur, c, srcs[r.src], g) {
-				picks = append(picks, r)
+		for s, src := range srcs {
+			b := index[unitKey{c.hash, s}]
+			if b == nil {
+				continue
+			}
+			for b.next < len(b.segs) && !src.allFree(srcSegs[s][b.segs[b.next]]) {
+				b.next++
+			}
+			if b.next < len(b.segs) && sameTokens(cur, c, src, srcSegs[s][b.segs[b.next]]) {
+				picks = append(picks, ref{s, b.segs[b.next]})
 			}
 		}
 		if len(picks) > 0 {

@@ -31,20 +31,31 @@ type token struct {
 
 // tokenize cuts s into words and punctuation runs. It decodes UTF-8 rune by
 // rune (an invalid byte counts as one punctuation rune), so no token
-// boundary ever falls inside a rune.
+// boundary ever falls inside a rune. ASCII, most of a French text, goes
+// through a table: this runs on every version Attribute is given.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/6+1)
+	return appendTokens(make([]token, 0, len(s)/6+1), s)
+}
+
+// appendTokens is tokenize into a buffer of the caller's.
+func appendTokens(toks []token, s string) []token {
 	gap := gapPara // the start of the text starts a paragraph
 	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && asciiClass[c] == classBlank {
+			gap = widenGap(gap, rune(c))
+			i++
+			continue
+		}
 		r, n := decodeAt(s, i)
-		if isBlank(r, n) {
+		if c >= utf8.RuneSelf && isBlank(r, n) {
 			gap = widenGap(gap, r)
 			i += n
 			continue
 		}
 		start, kind := i, kindPunct
 		if isWordRune(r, n) {
-			i, kind = wordEnd(s, i+n), kindWord
+			i, kind = wordEnd(s, i+n, r), kindWord
 		} else {
 			i = punctEnd(s, i+n, r)
 		}
@@ -53,6 +64,25 @@ func tokenize(s string) []token {
 	}
 	return toks
 }
+
+// Classes of ASCII bytes.
+const (
+	classPunct uint8 = iota
+	classBlank
+	classWord
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			t[c] = classBlank
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			t[c] = classWord
+		}
+	}
+	return t
+}()
 
 // widenGap records one more blank rune: only '\n' counts as a line break,
 // so "\r\n" and "\n" make the same gap.
@@ -75,18 +105,21 @@ func decodeAt(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
 }
 
+// invalidByte tells whether decoding gave up on one byte of broken UTF-8.
+func invalidByte(r rune, n int) bool { return r == utf8.RuneError && n == 1 }
+
 func isBlank(r rune, n int) bool {
 	if r < utf8.RuneSelf {
-		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v'
+		return asciiClass[r] == classBlank
 	}
-	return !(r == utf8.RuneError && n == 1) && unicode.IsSpace(r)
+	return !invalidByte(r, n) && unicode.IsSpace(r)
 }
 
 func isWordRune(r rune, n int) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return asciiClass[r] == classWord
 	}
-	if r == utf8.RuneError && n == 1 {
+	if invalidByte(r, n) {
 		return false
 	}
 	// Marks too: a French text in NFD spells "é" as "e" and a combining accent.
@@ -106,10 +139,13 @@ func isJoiner(r, prev rune) bool {
 	return false
 }
 
-// wordEnd returns where the word that goes on at i ends.
-func wordEnd(s string, i int) int {
-	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+// wordEnd returns where the word that goes on at i, after rune prev, ends.
+func wordEnd(s string, i int, prev rune) int {
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf && asciiClass[c] == classWord {
+			prev, i = rune(c), i+1
+			continue
+		}
 		r, n := decodeAt(s, i)
 		if isWordRune(r, n) {
 			prev, i = r, i+n
@@ -119,7 +155,7 @@ func wordEnd(s string, i int) int {
 			break
 		}
 		next, m := decodeAt(s, i+n)
-		if !isWordRune(next, m) || (r == '.' || r == ',') && !('0' <= next && next <= '9') {
+		if !isWordRune(next, m) || (r == '.' || r == ',') && (next < '0' || next > '9') {
 			break
 		}
 		prev, i = next, i+n+m
