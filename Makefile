@@ -121,9 +121,9 @@ bench-pictures:
 	$(GO) build -o bin/bench-run ./bench/run
 	taskset -c 1 bin/bench-run -seconds $(BENCH_SECONDS) -pictures
 
-## bench-go: Go micro-benchmarks (delta, diff, merge, render, revision storage, saves, search, map)
+## bench-go: Go micro-benchmarks (delta, diff, merge, render, revision storage, saves, blame, search, map)
 bench-go:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/delta ./internal/diff ./internal/render ./internal/store ./internal/sheet ./internal/web
+	$(GO) test -run='^$$' -bench=. -benchmem ./internal/delta ./internal/diff ./internal/render ./internal/store ./internal/read ./internal/sheet ./internal/web
 
 ## migration NAME=x: create the pair of migration files with the next number
 migration:

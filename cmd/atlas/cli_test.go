@@ -180,7 +180,7 @@ func TestImportExportAndRestore(t *testing.T) {
 		if out := a.ok(t, "", "import", md); out != md+": unchanged grainotheque-de-bellevue (revision 1)\n" {
 			t.Errorf("importing the same file again printed %q", out)
 		}
-		if out := a.ok(t, "", "reindex"); out != "1 sheets reindexed\n" {
+		if out := a.ok(t, "", "reindex"); out != "1 sheets reindexed, 0 revisions attributed\n" {
 			t.Errorf("reindex printed %q", out)
 		}
 
@@ -221,7 +221,7 @@ func TestDemoAndBackup(t *testing.T) {
 	if err := os.Rename(copyFile, filepath.Join(filepath.Dir(copyFile), "atlas.db")); err != nil {
 		t.Fatal(err)
 	}
-	if out := restored.ok(t, "", "reindex"); out != "4 sheets reindexed\n" {
+	if out := restored.ok(t, "", "reindex"); out != "4 sheets reindexed, 0 revisions attributed\n" {
 		t.Errorf("the backup does not hold the demo's sheets: reindex printed %q", out)
 	}
 }

@@ -255,18 +255,25 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger, st
 		return err
 	}
 	defer closeApp(a, &err)
-	n := 0
+	n, attributed := 0, 0
 	err = store.Each(ctx, a.Store, func(list []model.Sheet) error {
 		for i := range list {
 			if err := a.Sheets.RefreshVisible(ctx, &list[i]); err != nil {
 				return err
 			}
-			n++
+			// Who wrote which words, for revisions saved before the
+			// atlas computed it: each sheet in revision order, each
+			// revision from the one before.
+			added, err := a.Store.FillAuthorship(ctx, list[i].ID, list[i].HeadNumber)
+			if err != nil {
+				return err
+			}
+			n, attributed = n+1, attributed+added
 		}
 		return nil
 	})
 	if err == nil {
-		_, err = fmt.Fprintf(stdout, "%d sheets reindexed\n", n)
+		_, err = fmt.Fprintf(stdout, "%d sheets reindexed, %d revisions attributed\n", n, attributed)
 	}
 	return err
 }

@@ -60,6 +60,7 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 				return st.EachRevision(ctx, store.BySheet, fn)
 			}, nil)
 		},
+		func() error { return writeCredits(ctx, st, zw, m.Counts) },
 		func() error { return dump[model.BoardMember](ctx, st, zw, m.Counts, "board_members", nil) },
 		func() error { return dump[model.BoardRule](ctx, st, zw, m.Counts, "board_rules", nil) },
 		func() error { return dump[model.Review](ctx, st, zw, m.Counts, "reviews", nil) },

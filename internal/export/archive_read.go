@@ -76,6 +76,9 @@ func archiveEntries(zr *zip.Reader, size int64) (map[string]*zip.File, error) {
 	for _, t := range archiveTables {
 		known[t+".jsonl"] = maxArchiveBytes
 	}
+	// Computed on export for readers of the archive, recomputed on
+	// restore: never read.
+	known[creditsEntry] = maxArchiveBytes
 	files := map[string]*zip.File{}
 	type span struct {
 		name       string

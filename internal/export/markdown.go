@@ -29,6 +29,9 @@ type SheetFile struct {
 	Revision int
 	SHA256   string
 	Updated  time.Time
+	// Authors are the people whose words are in the body, by their share
+	// of them, most first (the licence's attribution); written when known.
+	Authors []string
 }
 
 // WriteMarkdown writes a sheet with YAML front matter. Values are written
@@ -65,6 +68,9 @@ func WriteMarkdown(w io.Writer, f SheetFile) error {
 		}
 	}
 	fmt.Fprintf(&b, "website: %s\ncontact: %s\nlegal_status: %s\nlicence: %s\n", q(m.Website), q(m.Contact), q(m.LegalStatus), q(m.Licence))
+	if len(f.Authors) > 0 {
+		fmt.Fprintf(&b, "authors: %s\n", list(f.Authors))
+	}
 	b.WriteString("---\n\n# " + f.Title + "\n\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -89,6 +95,8 @@ type frontMatter struct {
 	Revision int    `yaml:"revision"`
 	SHA256   string `yaml:"sha256"`
 	Updated  string `yaml:"updated"`
+	// Computed from history on export; ignored on import.
+	Authors []string `yaml:"authors"`
 }
 
 // ErrNoTitle means a file gives no title, neither in front matter nor as

@@ -10,7 +10,7 @@ import "slices"
 // new-2), and a slug asked for by name is refused. A test in internal/web
 // checks that every word of the routes is here. Sorted.
 var reservedSlugs = []string{
-	"account", "admin", "amend", "amendments", "api", "approve", "archive", "audit", "board",
+	"account", "admin", "amend", "amendments", "api", "approve", "archive", "audit", "blame", "board",
 	"changes", "comments", "contributions", "delete", "diff", "draft", "drafts", "edit", "events",
 	"export", "feed", "forgot", "healthz", "hide", "history", "inbox", "lang", "live", "login", "logout",
 	"map", "media", "meetings", "merge", "metrics", "minutes", "new", "password", "people", "preview",

@@ -19,6 +19,11 @@ var summaryColumns = []string{"id", "sheet_id", "number", "parent", "author_id",
 //
 // The body is stored as a delta or a keyframe (revision_storage.go); its
 // SHA-256 must match it, or nothing is written.
+//
+// Every revision comes through here (saves, merges, restores, amendments,
+// imports, archives), so here its attribution is computed and stored, in
+// the caller's transaction: which earlier revision introduced each part of
+// its body (authorship.go).
 func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
 	row, err := s.encodeRevision(ctx, r)
 	if err != nil {
@@ -28,6 +33,9 @@ func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
 		return translate(err, "create revision %d of sheet %d", r.Number, r.SheetID)
 	}
 	r.ID = row.ID
+	if err := s.attributeNew(ctx, r); err != nil {
+		return err
+	}
 	// The next save of this sheet deltas against this body: keep it at hand.
 	// A copy: the caller's string may live in a request buffer the web
 	// server reuses once the handler returns.

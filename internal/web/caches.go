@@ -70,6 +70,9 @@ type caches struct {
 	searchSlots *workSlots
 	diffs       *keptWork[*diffBody]
 	apiDiffs    *keptWork[[]byte]
+	// credits are the authors of revisions by share of words, as ids
+	// (see handler.credits).
+	credits *cache.LRU[string, []int64]
 }
 
 func newCaches(build string) *caches {
@@ -83,6 +86,7 @@ func newCaches(build string) *caches {
 		markdown: newRenderCache(render.New(), renderCacheBytes),
 		rows:     newSheetRows(),
 		flashes:  newFlashTokens(),
+		credits:  newCreditsCache(),
 	}
 	cs.diffSlots = newWorkSlots(diffSlotsFor(), diffSlotWait, errDiffBusy)
 	cs.searchSlots = newWorkSlots(searchSlotsFor(), searchSlotWait, errSearchBusy)

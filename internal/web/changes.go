@@ -146,7 +146,10 @@ type atomEntry struct {
 	Updated string     `xml:"updated"`
 	Link    atomLink   `xml:"link"`
 	Author  atomAuthor `xml:"author"`
-	Summary string     `xml:"summary"`
+	// Contributors are the authors of the revision's text by their share
+	// of its words, as the licence asks.
+	Contributors []atomAuthor `xml:"contributor"`
+	Summary      string       `xml:"summary"`
 }
 
 type atomAuthor struct {
@@ -184,10 +187,15 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 	if len(items) > 0 {
 		feed.Updated = items[0].At.Format(time.RFC3339)
 	}
-	for _, it := range items {
+	contributors, err := h.feedContributors(c, items)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
 		title := it.Title + " — " + it.Label
 		feed.Entries = append(feed.Entries, atomEntry{Title: title, ID: ids.entry(it), Updated: it.At.Format(time.RFC3339),
-			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: cmp.Or(it.Author, i18n.T(lang, "changes.board"))}, Summary: it.Summary})
+			Link: atomLink{Href: base + it.URL}, Author: atomAuthor{Name: cmp.Or(it.Author, i18n.T(lang, "changes.board"))},
+			Contributors: contributors[i], Summary: it.Summary})
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {
@@ -195,4 +203,35 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
 	return c.Send(append([]byte(xml.Header), out...))
+}
+
+// feedContributors are, for each revision among items, the authors of its
+// text by share of words (handler.credits), named in one lookup.
+func (h *handler) feedContributors(c *fiber.Ctx, items []changeItem) ([][]atomAuthor, error) {
+	ctx := c.UserContext()
+	lists := make([][]int64, len(items))
+	var all []int64
+	for i, it := range items {
+		if it.Type != "revision" || it.Revision == nil {
+			continue
+		}
+		ids, err := h.credits(ctx, it.SheetID, *it.Revision)
+		if err != nil {
+			return nil, err
+		}
+		lists[i], all = ids, append(all, ids...)
+	}
+	users, err := h.store.UsersByIDs(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]atomAuthor, len(items))
+	for i, ids := range lists {
+		for _, id := range ids {
+			if u := users[id]; u != nil {
+				out[i] = append(out[i], atomAuthor{Name: u.Name()})
+			}
+		}
+	}
+	return out, nil
 }

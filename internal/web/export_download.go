@@ -25,9 +25,17 @@ func (h *handler) exportMarkdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	people, err := h.creditPeople(ctx, sh.ID, rev.Number)
+	if err != nil {
+		return err
+	}
+	authors := make([]string, len(people))
+	for i, p := range people {
+		authors[i] = p.Name
+	}
 	var buf bytes.Buffer
 	if err := export.WriteMarkdown(&buf, export.SheetFile{Slug: sh.Slug, Title: rev.Title, Body: rev.Body, Meta: rev.Meta,
-		Revision: rev.Number, SHA256: rev.SHA256, Updated: rev.CreatedAt}); err != nil {
+		Revision: rev.Number, SHA256: rev.SHA256, Updated: rev.CreatedAt, Authors: authors}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")

@@ -108,7 +108,7 @@ func TestProvenanceNamesStarterAndCoWriters(t *testing.T) {
 			}
 			return html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1], ""))
 		}
-		if got := line("fr"); !strings.Contains(got, "par marie · mise à jour le") || strings.Contains(got, "rédigée avec") || !strings.HasSuffix(got, "· 1 version") {
+		if got := line("fr"); !strings.Contains(got, "par marie · mise à jour le") || strings.Contains(got, "rédigée avec") || !strings.Contains(got, "· 1 versionAuteurs et autrices : marie · Qui a écrit quoi") {
 			t.Errorf("one writer: %q", got)
 		}
 		base := 1
@@ -148,7 +148,8 @@ func TestProvenanceNamesStarterAndCoWriters(t *testing.T) {
 					t.Errorf("five writers: %q", got)
 				}
 			case "dewi":
-				if got := line("fr"); !strings.Contains(got, "rédigée avec yann, anne, bleuenn et 2 autres ·") || !strings.HasSuffix(got, "· 6 versions") {
+				if got := line("fr"); !strings.Contains(got, "rédigée avec yann, anne, bleuenn et 2 autres ·") || !strings.Contains(got, "· 6 versions") ||
+					!strings.HasSuffix(got, "Auteurs et autrices : marie et dewi · Qui a écrit quoi") {
 					t.Errorf("six writers: %q", got)
 				}
 				if got := line("en"); !strings.Contains(got, "written with yann, anne, bleuenn and 2 others ·") {

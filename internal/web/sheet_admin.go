@@ -140,9 +140,10 @@ func movedTo(c *fiber.Ctx, path string) error {
 }
 
 // mergedHistoryPath reports whether rest is a part of a merged duplicate
-// that stays at its own address: its history, revisions and diffs.
+// that stays at its own address: its history, revisions, diffs and
+// attribution.
 func mergedHistoryPath(rest string) bool {
-	for _, p := range []string{"/history", "/revisions", "/diff"} {
+	for _, p := range []string{"/history", "/revisions", "/diff", "/blame"} {
 		if rest == p || strings.HasPrefix(rest, p+"/") {
 			return true
 		}

@@ -87,6 +87,9 @@ type provenanceView struct {
 	Provenance provenance
 	Slug       string
 	ReviewID   int64 // the open submission's, 0 if none
+	// Credits name the authors of the text shown by their share of its
+	// words, as the licence asks (creditLine).
+	Credits template.HTML
 }
 
 // List names people in a sentence ("B, C et 4 autres").
@@ -103,13 +106,15 @@ func (v provenanceView) List(names []personRef, more int) template.HTML {
 // It is kept under the sheet's cache version, which new versions,
 // submissions and decisions all move: history is read and the line
 // rendered once per change, not at each signed-in reading.
-func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, open *model.Review) (template.HTML, error) {
+//
+// It names the authors of revision shown, the one the reader sees.
+func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, shown int, open *model.Review) (template.HTML, error) {
 	lang := langOf(c)
 	view := provenanceView{Base: Base{Lang: lang}, Slug: sh.Slug}
-	variant := ""
+	variant := strconv.Itoa(shown)
 	if open != nil {
 		view.ReviewID = open.ID
-		variant = strconv.FormatInt(open.ID, 10)
+		variant += "|" + strconv.FormatInt(open.ID, 10)
 	}
 	return h.part(pageKey("provenance", sh, lang, h.build, variant), func() ([]byte, error) {
 		prov, err := h.provenance(c, sh)
@@ -120,6 +125,11 @@ func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, open *model.Revi
 			prov.AwaitingSince = &open.SubmittedAt
 		}
 		view.Provenance = prov
+		people, err := h.creditPeople(c.UserContext(), sh.ID, shown)
+		if err != nil {
+			return nil, err
+		}
+		view.Credits = creditLine(view.Base, people)
 		return h.views.fragment(pageSheetShow, "provenance", view)
 	})
 }
@@ -200,7 +210,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		p.Board = append(p.Board, personOf(&u))
 	}
 	p.OpenReview = view.OpenReview
-	if p.ProvenanceLine, err = h.provenanceLine(c, sh, p.OpenReview); err != nil {
+	if p.ProvenanceLine, err = h.provenanceLine(c, sh, rev.Number, p.OpenReview); err != nil {
 		return sheetPage{}, err
 	}
 	if p.Pending {

@@ -28,6 +28,7 @@ const (
 	tabRead    = "read"
 	tabEdit    = "edit"
 	tabHistory = "history"
+	tabBlame   = "blame"
 	tabReviews = "reviews"
 )
 
@@ -46,6 +47,7 @@ func newSheetTabs(lang, slug, current string, canEdit bool) sheetTabs {
 		add(tabEdit, "/edit", "tabs.edit")
 	}
 	add(tabHistory, "/history", "tabs.history")
+	add(tabBlame, "/blame", "tabs.blame")
 	add(tabReviews, "/reviews", "tabs.reviews")
 	// Every part is escaped above: the slug for a path and an attribute,
 	// the labels (the catalogue's) for text.

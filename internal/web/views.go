@@ -53,6 +53,7 @@ const (
 	pageBoardMeetings = "board_meetings"
 	pageBoardMinutes  = "board_minutes"
 	pageUndo          = "revision_undo"
+	pageBlame         = "sheet_blame"
 )
 
 // pageNames is the registry; a test fails if a file in views/pages is not
@@ -66,6 +67,7 @@ var pageNames = []string{
 	pageSetup, pagePasswordLink, pageForgot, pageSignup,
 	pageBoardMeetings, pageBoardMinutes,
 	pageUndo,
+	pageBlame,
 }
 
 type views struct {
