@@ -115,12 +115,26 @@ func (r *Reader) Blame(ctx context.Context, sh *model.Sheet, n int) (*Blame, err
 	if err != nil {
 		return nil, err
 	}
+	// A version written together in a live session credits every
+	// co-writer with its words (its passages name its author).
+	coauthors, err := r.store.CoauthorsByNumber(ctx, sh.ID, numbers)
+	if err != nil {
+		return nil, err
+	}
 	ids := make([]int64, 0, 16)
 	seenID := map[int64]bool{}
 	for _, id := range authors {
 		if !seenID[id] {
 			seenID[id] = true
 			ids = append(ids, id)
+		}
+	}
+	for _, list := range coauthors {
+		for _, id := range list {
+			if !seenID[id] {
+				seenID[id] = true
+				ids = append(ids, id)
+			}
 		}
 	}
 	users, err := r.store.UsersByIDs(ctx, ids)
@@ -146,13 +160,33 @@ func (r *Reader) Blame(ctx context.Context, sh *model.Sheet, n int) (*Blame, err
 			a.Words += words[p.Revision]
 			b.Words += words[p.Revision]
 			seen[p.Revision] = true
+			for _, id := range coauthors[p.Revision] {
+				if id != p.AuthorID {
+					credit(b, byAuthor, users, id, p.Revision, words[p.Revision])
+				}
+			}
 		}
+		a = &b.Authors[byAuthor[p.AuthorID]]
 		a.First, a.Last = min(a.First, p.Revision), max(a.Last, p.Revision)
 	}
 	slices.SortStableFunc(b.Authors, func(x, y BlameAuthor) int {
 		return cmp.Or(cmp.Compare(y.Words, x.Words), cmp.Compare(x.First, y.First))
 	})
 	return b, nil
+}
+
+// credit counts a co-writer's share of a revision written together: the
+// revision's words, as for its author (b.Words counts them once).
+func credit(b *Blame, byAuthor map[int64]int, users map[int64]*model.User, id int64, revision, words int) {
+	k, ok := byAuthor[id]
+	if !ok {
+		k = len(b.Authors)
+		byAuthor[id] = k
+		b.Authors = append(b.Authors, BlameAuthor{User: users[id], AuthorID: id, First: revision, Last: revision})
+	}
+	a := &b.Authors[k]
+	a.Words += words
+	a.First, a.Last = min(a.First, revision), max(a.Last, revision)
 }
 
 // passages cuts body along an attribution, merging neighbors introduced

@@ -336,3 +336,39 @@ func TestUndoGivesWordsBack(t *testing.T) {
 		}
 	})
 }
+
+// A version written together credits every co-writer with its words in
+// the list of authors (its passages name the one who saved it).
+func TestBlameCreditsCoauthors(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ana := testutil.User(t, w.store, "ana", model.RoleContributor)
+		bruno := testutil.User(t, w.store, "bruno", model.RoleContributor)
+		chloe := testutil.User(t, w.store, "chloe", model.RoleContributor)
+		sh, _, err := w.sheets.Create(w.ctx, ana, sheet.CreateInput{Title: "Fête", Body: "Une fête de quartier.\n", Summary: "début"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.sheets.Save(w.ctx, bruno, sh.Slug, sheet.SaveInput{Base: 1, Title: "Fête", Body: "Une fête de quartier.\n\nLes voisins apportent à manger et de la musique.\n", Summary: "ensemble"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.store.AddCoauthors(w.ctx, res.Revision.ID, []int64{bruno.ID, chloe.ID}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := read.New(w.store).Blame(w.ctx, sh, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, a := range b.Authors {
+			got[a.User.Username] = a.Words
+		}
+		if got["chloe"] == 0 || got["chloe"] != got["bruno"] || got["ana"] == 0 {
+			t.Fatalf("authors %v: chloe co-wrote revision 2 and counts as bruno does", got)
+		}
+		if b.Words != got["ana"]+got["bruno"] {
+			t.Errorf("the text's words %d counted a co-written revision twice (%v)", b.Words, got)
+		}
+	})
+}

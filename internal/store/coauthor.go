@@ -44,3 +44,27 @@ func (s *Store) Coauthors(ctx context.Context, revisionIDs []int64) (map[int64][
 	}
 	return out, rows.Err()
 }
+
+// CoauthorsByNumber returns the co-authors' account ids of some revisions
+// of a sheet, by revision number; revisions of one writer are absent.
+func (s *Store) CoauthorsByNumber(ctx context.Context, sheetID int64, numbers []int) (map[int][]int64, error) {
+	out := map[int][]int64{}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	rows, err := s.conn(ctx).Raw(`SELECT r.number, c.user_id FROM revision_coauthors c JOIN revisions r ON r.id = c.revision_id
+		WHERE r.sheet_id = ? AND r.number IN ? ORDER BY r.number, c.user_id`, sheetID, numbers).Rows()
+	if err != nil {
+		return nil, translate(err, "coauthors of sheet %d", sheetID)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var n int
+		var id int64
+		if err := rows.Scan(&n, &id); err != nil {
+			return nil, err
+		}
+		out[n] = append(out[n], id)
+	}
+	return out, rows.Err()
+}
