@@ -108,6 +108,18 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 			if err := conn.Exec(m.SQL).Error; err != nil {
 				return err
 			}
+			if d.Dialect == SQLite && strings.Contains(m.SQL, "writable_schema") {
+				// A definition edited in place (0023) is read again only
+				// once the schema's version moves, which that edit does
+				// not do by itself.
+				var v int64
+				if err := conn.Raw("PRAGMA schema_version").Row().Scan(&v); err != nil {
+					return err
+				}
+				if err := conn.Exec("PRAGMA schema_version = " + strconv.FormatInt(v+1, 10)).Error; err != nil {
+					return err
+				}
+			}
 			return conn.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)).Error
 		})

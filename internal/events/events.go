@@ -27,6 +27,10 @@ const (
 	// KindChanged is sent by the database itself (migration 0006) when a
 	// sheet row changes. It goes to change watchers, not to browsers.
 	KindChanged = "changed"
+	// KindLive carries a live co-writing session's news between instances
+	// (a stored update's seq, a participant come or gone, a moved base).
+	// It goes to the live handler (OnLive), not to browsers.
+	KindLive = "live"
 )
 
 // Event is one piece of news about a sheet.
@@ -38,6 +42,13 @@ type Event struct {
 	Name     string    `json:"name,omitempty"`
 	State    string    `json:"state,omitempty"`
 	At       time.Time `json:"at"`
+	// Session names the live session an event comes from: a revision
+	// saved from a session carries it (the session knows it already), and
+	// KindLive events are about it. Seq is a stored update's number or a
+	// Yjs client; Data a small payload (an awareness update).
+	Session int64  `json:"session,omitempty"`
+	Seq     int64  `json:"seq,omitempty"`
+	Data    string `json:"data,omitempty"`
 }
 
 // Hub fans events out to the subscribers of each sheet.
@@ -49,6 +60,17 @@ type Hub struct {
 	// notify sends an event to every instance; nil publishes locally.
 	notify func(ctx context.Context, payload string) error
 	log    *slog.Logger
+	// live hears every KindLive event and every revision (see OnLive).
+	live []func(Event)
+}
+
+// OnLive registers f to hear every KindLive and KindRevision event of every
+// sheet, from every instance. f is called with the hub's lock held: it
+// must not block nor publish.
+func (h *Hub) OnLive(f func(Event)) {
+	h.mu.Lock()
+	h.live = append(h.live, f)
+	h.mu.Unlock()
 }
 
 // ChangeWatcher is told when a sheet row changed anywhere, and whether the
@@ -128,6 +150,14 @@ func (h *Hub) deliver(e Event) {
 			w.SheetChanged(e.SheetID)
 		}
 		return
+	}
+	if e.Kind == KindLive || e.Kind == KindRevision {
+		for _, f := range h.live {
+			f(e)
+		}
+		if e.Kind == KindLive {
+			return
+		}
 	}
 	for ch := range h.subs[e.SheetID] {
 		select {

@@ -57,6 +57,9 @@ const (
 	OriginRestore   = "restore"
 	OriginAmendment = "amendment"
 	OriginImport    = "import"
+	// OriginLive is a version a live session saved by itself, when its last
+	// participant left or at start-up (see internal/live).
+	OriginLive = "live"
 )
 
 // Revision is one immutable version of a sheet. The database refuses to

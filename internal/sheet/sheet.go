@@ -255,6 +255,14 @@ type SaveInput struct {
 	// was written from: saving spends that draft, and only that one (not
 	// one another tab wrote since). nil names none, and the draft is kept.
 	Draft *time.Time
+	// Coauthors credits a version written together (a live session): the
+	// accounts of every writer, the author among them; empty for one
+	// writer. Session names the live session it comes from, so that the
+	// session is not told of it as an edit made outside; Saved, when set,
+	// runs inside the save's transaction with the new revision.
+	Coauthors []int64
+	Session   int64
+	Saved     func(ctx context.Context, rev *model.Revision) error
 }
 
 // SaveResult says what a save did.
@@ -333,12 +341,23 @@ func (s *Service) Save(ctx context.Context, author *model.User, slug string, in 
 			origin = model.OriginMerge
 		}
 		result.Revision, queued, err = s.append(ctx, sh, head, author, summary, origin, in.Minor, next)
-		return err
+		if err != nil {
+			return err
+		}
+		if len(in.Coauthors) > 1 {
+			if err := s.store.AddCoauthors(ctx, result.Revision.ID, in.Coauthors); err != nil {
+				return err
+			}
+		}
+		if in.Saved != nil {
+			return in.Saved(ctx, result.Revision)
+		}
+		return nil
 	})
 	if err == nil {
 		s.mail(ctx, queued)
 		if !result.Unchanged {
-			s.published(ctx, result.Revision, author)
+			s.publishedFrom(ctx, result.Revision, author, in.Session)
 		}
 	}
 	return result, err
@@ -399,8 +418,13 @@ func (s *Service) mail(ctx context.Context, queued []model.Notification) {
 
 // published tells live editors about a committed revision.
 func (s *Service) published(ctx context.Context, rev *model.Revision, author *model.User) {
+	s.publishedFrom(ctx, rev, author, 0)
+}
+
+// publishedFrom is published for a revision saved from a live session.
+func (s *Service) publishedFrom(ctx context.Context, rev *model.Revision, author *model.User, session int64) {
 	if s.events != nil && rev != nil && !db.InTx(ctx) {
-		s.events.Publish(ctx, events.Event{Kind: events.KindRevision, SheetID: rev.SheetID, Revision: rev.Number, UserID: author.ID, Name: author.Name()})
+		s.events.Publish(ctx, events.Event{Kind: events.KindRevision, SheetID: rev.SheetID, Revision: rev.Number, UserID: author.ID, Name: author.Name(), Session: session})
 	}
 }
 

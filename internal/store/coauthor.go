@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"slices"
+)
+
+// AddCoauthors credits a revision written together to its writers (the
+// author among them), inside the save's transaction.
+func (s *Store) AddCoauthors(ctx context.Context, revisionID int64, users []int64) error {
+	users = slices.Clone(users)
+	slices.Sort(users)
+	for _, u := range slices.Compact(users) {
+		if err := s.conn(ctx).Exec(`INSERT INTO revision_coauthors (revision_id, user_id) VALUES (?, ?)`, revisionID, u).Error; err != nil {
+			return translate(err, "add coauthor of revision %d", revisionID)
+		}
+	}
+	return nil
+}
+
+// Coauthors returns the usernames of the co-authors of each of the given
+// revisions (by revision id), sorted; a revision of one writer has none.
+func (s *Store) Coauthors(ctx context.Context, revisionIDs []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(revisionIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.conn(ctx).Raw(`SELECT c.revision_id, u.username FROM revision_coauthors c JOIN users u ON u.id = c.user_id
+		WHERE c.revision_id IN ? ORDER BY c.revision_id, u.username`, revisionIDs).Rows()
+	if err != nil {
+		return nil, translate(err, "coauthors")
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], name)
+	}
+	return out, rows.Err()
+}
