@@ -79,7 +79,7 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 	tab2 := marie.tab(t, "marie (tab 2)")
 	tab2.open(t, edit+"?draft=1")
 	caretAtEnd(t, tab1)
-	tab1.typeInto(t, "#body", "Écrit dans le premier onglet.\n")
+	tab1.keys(t, "Écrit dans le premier onglet.\n")
 	waitFor(t, tab1, "the first tab's autosave", `document.getElementById('draft-status').textContent.includes('Brouillon enregistré')`, 15*time.Second)
 	// The second tab goes back to the sentence as it was, and adds a line.
 	setBody(t, tab2, body+"Écrit dans le second onglet.\n")

@@ -77,6 +77,8 @@ type server struct {
 	url string
 	bin string
 	env []string
+	// kill stops the process at once (SIGKILL), as a crash would.
+	kill func()
 }
 
 func freePort(t *testing.T) int {
@@ -129,6 +131,10 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
+	s.kill = func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited

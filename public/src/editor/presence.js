@@ -156,11 +156,13 @@ export function presence(opts) {
         const flush = () => {
           if (run && run.to > run.from && run.client !== SEED_CLIENT) {
             const a = authors[String(run.client)];
-            const name = a ? a.name || a.username : opts.names.msgMergedAuthor;
+            // A client the session never saw joining: a merge of an
+            // outside edit, made by the leader on a copy of the text.
+            const title = a ? fill(opts.names.msgWrittenBy, a.name || a.username) : opts.names.msgMergedAuthor;
             decos.push(
               Decoration.mark({
                 class: "cm-live-author " + (a ? colourClass(a.color) : "live-c-none"),
-                attributes: { title: fill(opts.names.msgWrittenBy, name) },
+                attributes: { title },
               }).range(run.from, Math.min(run.to, len))
             );
           }
