@@ -36,7 +36,22 @@ func Merge3(base, mine, theirs string) (merged string, conflicts []Conflict) {
 	case theirs == base:
 		return mine, nil
 	}
-	return merge3(base, mine, theirs)
+	return merge3(base, mine, theirs, false)
+}
+
+// Merge3Both is Merge3 for a text nobody reviews before it is used (a live
+// session's shared text): in a conflicting region merged holds mine's text
+// followed by theirs, so that neither side's words are lost.
+func Merge3Both(base, mine, theirs string) (merged string, conflicts []Conflict) {
+	switch {
+	case mine == theirs:
+		return mine, nil
+	case mine == base:
+		return theirs, nil
+	case theirs == base:
+		return mine, nil
+	}
+	return merge3(base, mine, theirs, true)
 }
 
 // mergeText is one version cut in lines. A last line without a line ending
@@ -168,9 +183,12 @@ func (m *merger) write(t *mergeText, l0, l1 int) {
 	}
 }
 
-func merge3(base, mine, theirs string) (string, []Conflict) {
+func merge3(base, mine, theirs string, both bool) (string, []Conflict) {
 	cd := newCodec()
 	if !cd.room(3 + strings.Count(base, "\n") + strings.Count(mine, "\n") + strings.Count(theirs, "\n")) {
+		if both {
+			return mine + theirs, []Conflict{{Base: base, Mine: mine, Theirs: theirs}}
+		}
 		return mine, []Conflict{{Base: base, Mine: mine, Theirs: theirs}}
 	}
 	b, x, y := newMergeText(base, cd), newMergeText(mine, cd), newMergeText(theirs, cd)
@@ -228,6 +246,9 @@ func merge3(base, mine, theirs string) (string, []Conflict) {
 				Theirs:  y.text(ys, ye),
 			})
 			m.write(&x, xs, xe)
+			if both {
+				m.write(&y, ys, ye)
+			}
 		}
 		pos = ge
 	}

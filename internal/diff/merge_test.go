@@ -78,7 +78,7 @@ func TestMerge3(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, f := range []func(b, x, y string) (string, []Conflict){Merge3, merge3} {
+			for _, f := range []func(b, x, y string) (string, []Conflict){Merge3, func(b, x, y string) (string, []Conflict) { return merge3(b, x, y, false) }} {
 				got, conflicts := f(tt.base, tt.mine, tt.theirs)
 				if got != tt.want {
 					t.Errorf("merged:\n got %q\nwant %q", got, tt.want)
@@ -148,13 +148,13 @@ func checkMergeProperties(t testing.TB, base, x, y string) {
 		{"merge(b,x,x)=x", base, x, x, x},
 	} {
 		// merge3 skips Merge3's shortcuts, so the real algorithm is checked.
-		got, conflicts := merge3(c.b, c.mine, c.them)
+		got, conflicts := merge3(c.b, c.mine, c.them, false)
 		if len(conflicts) > 0 || got != c.want {
 			t.Fatalf("%s broken for b=%q x=%q:\n got %q (%d conflicts)\nwant %q", c.name, c.b, c.mine, got, len(conflicts), c.want)
 		}
 	}
-	m1, c1 := merge3(base, x, y)
-	m2, c2 := merge3(base, y, x)
+	m1, c1 := merge3(base, x, y, false)
+	m2, c2 := merge3(base, y, x, false)
 	// Where both sides rewrote the line endings of an unchanged line
 	// differently, each order keeps its saver's: the texts then agree
 	// once line endings are read alike.
@@ -192,11 +192,11 @@ func FuzzMerge3(f *testing.F) {
 		// of the three written LF or CRLF, the merge has the same
 		// conflicts and the same text once line endings are read alike.
 		lb, lx, ly := pureLF(base), pureLF(x), pureLF(y)
-		want, wantConflicts := merge3(lb, lx, ly)
+		want, wantConflicts := merge3(lb, lx, ly, false)
 		for v := 1; v < 8; v++ {
 			vb, vx, vy := ending(lb, v&1 != 0), ending(lx, v&2 != 0), ending(ly, v&4 != 0)
 			checkMergeProperties(t, vb, vx, vy)
-			got, gotConflicts := merge3(vb, vx, vy)
+			got, gotConflicts := merge3(vb, vx, vy, false)
 			if len(gotConflicts) != len(wantConflicts) || lf(got) != lf(want) {
 				t.Fatalf("variant %d of b=%q x=%q y=%q:\n got %q (%d conflicts)\nwant %q (%d conflicts)",
 					v, base, x, y, got, len(gotConflicts), want, len(wantConflicts))
@@ -258,7 +258,7 @@ func TestMerge3LineEndings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, f := range []func(b, x, y string) (string, []Conflict){Merge3, merge3} {
+			for _, f := range []func(b, x, y string) (string, []Conflict){Merge3, func(b, x, y string) (string, []Conflict) { return merge3(b, x, y, false) }} {
 				got, conflicts := f(tt.base, tt.mine, tt.theirs)
 				if got != tt.want || len(conflicts) != tt.conflicts {
 					t.Fatalf("merged %q (%d conflicts)\nwant   %q (%d)", got, len(conflicts), tt.want, tt.conflicts)
@@ -280,5 +280,17 @@ func TestMerge3LineEndings(t *testing.T) {
 				t.Fatalf("disjoint edits with CRLF on one side: %d conflicts, merged %q\nwant %q", len(conflicts), got, want)
 			}
 		}
+	}
+}
+
+func TestMerge3BothKeepsEachSideOfAConflict(t *testing.T) {
+	base := "a\nb\nc\n"
+	got, conflicts := Merge3Both(base, "a\nB1\nc\n", "a\nB2\nc\n")
+	if len(conflicts) != 1 || got != "a\nB1\nB2\nc\n" {
+		t.Fatalf("got %q, %d conflicts", got, len(conflicts))
+	}
+	got, conflicts = Merge3Both("x\ny\nz", "X\ny\nz", "x\ny\nZ")
+	if len(conflicts) != 0 || got != "X\ny\nZ" {
+		t.Fatalf("clean merge: got %q, %d conflicts", got, len(conflicts))
 	}
 }

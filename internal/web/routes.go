@@ -15,7 +15,7 @@ func (h *handler) routes(app *fiber.App) {
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
 	app.Use(h.observe, h.closeUnreadBodies, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
-		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
+		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") || strings.HasSuffix(c.Path(), "/live/socket") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
 	app.Get("/metrics", h.publicMetrics())
@@ -39,6 +39,7 @@ func (h *handler) routes(app *fiber.App) {
 	api.Get("/sheets/:slug", h.apiShowSheet)
 	api.Put("/sheets/:slug", h.requireLogin, h.apiUpdateSheet)
 	api.Patch("/sheets/:slug", h.requireLogin, h.apiPatchSheet)
+	api.Get("/sheets/:slug/live", h.requireLogin, h.apiLive)
 	api.Get("/sheets/:slug/revisions", h.apiListRevisions)
 	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
 	api.Get("/sheets/:slug/diff", h.apiDiff)
@@ -103,6 +104,7 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Get("/sheets/:slug/edit", h.requireLogin, h.showEditSheetPage)
 	pages.Post("/sheets/:slug/media", h.requireLogin, h.uploadPicture)
 	pages.Get("/sheets/:slug/events", h.requireLogin, h.sheetEvents)
+	pages.Get("/sheets/:slug/live/socket", h.liveSocket)
 	pages.Post("/sheets/:slug/edit", h.requireLogin, h.updateSheet)
 	pages.Get("/sheets/:slug/history", h.showHistoryPage)
 	pages.Get("/sheets/:slug/revisions/:number", h.showRevisionPage)

@@ -4,6 +4,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"atlas/internal/cache"
 	"atlas/internal/config"
 	"atlas/internal/events"
+	"atlas/internal/live"
 	"atlas/internal/media"
 	"atlas/internal/notify"
 	"atlas/internal/read"
@@ -33,6 +35,9 @@ type Deps struct {
 	Reviews *review.Service
 	Notify  *notify.Service
 	Events  *events.Hub // nil: no live events
+	// Live runs the live co-writing sessions; nil: one is made here and
+	// runs until Stopping closes.
+	Live *live.Service
 	Log     *slog.Logger
 	// AccessLog receives a line per request when Config.AccessLog is on;
 	// nil: Log does.
@@ -91,6 +96,7 @@ type handler struct {
 	media                         *media.Service
 	mediaFiles                    *cache.LRU[mediaKey, mediaFile] // see serveMedia
 	pictureSizes                  *pictureSizes
+	live                          *live.Service
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -137,6 +143,11 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 		h.diskFree = diskFree
 	}
 	h.read = read.New(d.Store)
+	h.live = d.Live
+	if h.live == nil {
+		h.live = live.New(d.Store, d.Sheets, d.Events, d.Log)
+		go h.live.Run(contextUntil(d.Stopping))
+	}
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
 	}
@@ -180,6 +191,18 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	})
 	h.routes(app)
 	return app, h.metricsHTTP(), nil
+}
+
+// contextUntil is a context that ends when stop closes (never if nil).
+func contextUntil(stop <-chan struct{}) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		if stop != nil {
+			<-stop
+			cancel()
+		}
+	}()
+	return ctx
 }
 
 func trustedProxies(proxy string) []string {

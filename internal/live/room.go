@@ -1,0 +1,239 @@
+package live
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"atlas/internal/diff"
+	"atlas/internal/events"
+)
+
+var errNoRows = sql.ErrNoRows
+
+// Close codes of refusals (the protocol's 4000s).
+const (
+	CloseNotAllowed = 4001
+	CloseDisabled   = 4003
+	CloseTooMany    = 4009
+	CloseTooBig     = 4013
+	CloseMalformed  = 4022
+	CloseEnded      = 4010
+)
+
+type msg map[string]any
+
+// room is the connections of one session on this instance. mu orders
+// appends and deliveries: every connection sees updates in seq order.
+type room struct {
+	s       *Service
+	id      int64
+	sheetID int64
+
+	mu      sync.Mutex
+	conns   map[*Conn]struct{}
+	lastSeq int64 // the last seq delivered here
+	asked   int64 // the log size at which a state was last asked
+}
+
+func (r *room) list() []*Conn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*Conn, 0, len(r.conns))
+	for c := range r.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+func (r *room) sendAll(m msg) {
+	data, _ := json.Marshal(m)
+	for _, c := range r.list() {
+		c.send(data)
+	}
+}
+
+func (r *room) closeAll(code int, errCode, message string) {
+	for _, c := range r.list() {
+		c.fail(code, errCode, message)
+	}
+}
+
+// deliverLocked sends update u to every connection that has not had it.
+func (r *room) deliverLocked(u Update, by string) {
+	data, _ := json.Marshal(msg{"t": "update", "seq": u.Seq, "u": base64.StdEncoding.EncodeToString(u.Data), "by": by})
+	for c := range r.conns {
+		if u.Seq > c.seen {
+			c.seen = u.Seq
+			c.send(data)
+		}
+	}
+	if u.Seq > r.lastSeq {
+		r.lastSeq = u.Seq
+	}
+}
+
+// catchUpLocked reads and delivers what other instances stored up to seq.
+func (r *room) catchUpLocked(ctx context.Context, upTo int64) {
+	if upTo <= r.lastSeq {
+		return
+	}
+	us, err := r.s.rows.updates(ctx, r.id, r.lastSeq)
+	if err != nil {
+		r.s.log.Warn("live updates not read", "session", r.id, "error", err.Error())
+		return
+	}
+	names := r.s.usernames(ctx, us)
+	for _, u := range us {
+		by := ""
+		if u.User != nil {
+			by = names[*u.User]
+		}
+		r.deliverLocked(u, by)
+	}
+}
+
+func (r *room) catchUp(ctx context.Context, upTo int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.catchUpLocked(ctx, upTo)
+}
+
+// appendUpdate stores c's update and delivers it, sender included.
+func (r *room) appendUpdate(ctx context.Context, c *Conn, data []byte) error {
+	r.mu.Lock()
+	seq, err := r.s.rows.appendUpdate(ctx, r.id, c.user.ID, data)
+	if err != nil {
+		r.mu.Unlock()
+		return err
+	}
+	r.catchUpLocked(ctx, seq-1)
+	r.deliverLocked(Update{Seq: seq, Data: data}, c.user.Username)
+	ask := seq-r.asked >= compactEvery
+	if ask {
+		r.asked = seq
+	}
+	r.mu.Unlock()
+	if r.s.hub != nil {
+		r.s.hub.Publish(ctx, events.Event{Kind: events.KindLive, SheetID: r.sheetID, Session: r.id, State: "update", Seq: seq, Name: r.s.instance})
+	}
+	if ask {
+		if n, err := r.s.rows.logRows(ctx, r.id); err == nil && n >= compactEvery {
+			r.toLeader(msg{"t": "compact"})
+		}
+	}
+	return nil
+}
+
+func (r *room) relayAwareness(from *Conn, u string) {
+	data, _ := json.Marshal(msg{"t": "awareness", "u": u})
+	for _, c := range r.list() {
+		if c != from {
+			c.send(data)
+		}
+	}
+}
+
+func (r *room) toLeader(m msg) {
+	data, _ := json.Marshal(m)
+	for _, c := range r.list() {
+		if c.isLeader() {
+			c.send(data)
+		}
+	}
+}
+
+// external tells the leader (if it is here) of a revision made outside
+// the session.
+func (r *room) external(rev int) {
+	r.toLeader(msg{"t": "external", "revision": rev})
+}
+
+func (r *room) participantsMsg(ctx context.Context) (msg, error) {
+	ps, err := r.s.rows.participants(ctx, r.id)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]msg, 0, len(ps))
+	for _, p := range ps {
+		list = append(list, msg{"username": p.Username, "name": p.Name, "color": Color(p.UserID), "client": p.Client})
+	}
+	cl, err := r.s.rows.clients(ctx, r.id)
+	if err != nil {
+		return nil, err
+	}
+	authors := msg{}
+	for id, p := range cl {
+		authors[strconv.FormatInt(id, 10)] = msg{"username": p.Username, "name": p.Name, "color": Color(p.UserID)}
+	}
+	return msg{"t": "participants", "list": list, "authors": authors}, nil
+}
+
+func (r *room) sendParticipants(ctx context.Context) {
+	m, err := r.participantsMsg(ctx)
+	if err != nil {
+		r.s.log.Warn("live participants not read", "error", err.Error())
+		return
+	}
+	r.sendAll(m)
+}
+
+// checkLeader renews the lease of a leader connected here, or makes one
+// of this instance's connections the leader when the session has none.
+func (r *room) checkLeader(ctx context.Context) {
+	conns := r.list()
+	for _, c := range conns {
+		if c.isLeader() {
+			ok, err := r.s.rows.claimLeader(ctx, r.id, c.id, leaderLease)
+			if err == nil && !ok {
+				c.setLeader(false) // lost it (a long pause): another leads
+			}
+			return
+		}
+	}
+	for _, c := range conns {
+		if c.closing() {
+			continue
+		}
+		ok, err := r.s.rows.claimLeader(ctx, r.id, c.id, leaderLease)
+		if err != nil || !ok {
+			return
+		}
+		c.setLeader(true)
+		c.sendMsg(msg{"t": "leader"})
+		return
+	}
+}
+
+// mergeBoth is the three-way merge of the session: both sides of a
+// conflicting region are kept, the session's first.
+func mergeBoth(base, mine, theirs string) (string, int) {
+	m, conflicts := diff.Merge3Both(base, mine, theirs)
+	return m, len(conflicts)
+}
+
+func (s *Service) usernames(ctx context.Context, us []Update) map[int64]string {
+	out := map[int64]string{}
+	for _, u := range us {
+		if u.User == nil {
+			continue
+		}
+		if _, ok := out[*u.User]; ok {
+			continue
+		}
+		if user, err := s.store.UserByID(ctx, *u.User); err == nil {
+			out[*u.User] = user.Username
+		}
+	}
+	return out
+}
+
+var errTimeout = errors.New("live: timeout")
+
+var _ = time.Second
+var _ = errTimeout
