@@ -55,6 +55,7 @@ export function startLive(panel, form, area, editor) {
   let authors = {};
   let list = [];
   let unacked = []; // our updates sent on this socket, not yet echoed
+  let unackedSince = 0;
   let offlineDirty = false; // local changes made while not joined
   let retry = 0;
   let retryTimer = null;
@@ -136,6 +137,9 @@ export function startLive(panel, form, area, editor) {
   function sendUpdate(u) {
     const b = toBase64(u);
     if (send({ t: "update", u: b })) {
+      if (!unacked.length) {
+        unackedSince = Date.now();
+      }
       unacked.push(b);
       return true;
     }
@@ -169,7 +173,14 @@ export function startLive(panel, form, area, editor) {
 
   // --- Leader duties -------------------------------------------------------
 
+  // settled: every update we sent has come back numbered, so the text is
+  // exactly the log up to lastSeq. An echo missing for long (it should not
+  // happen) stops holding the leader's duties back: a state or text that
+  // holds one update more than its seq is harmless, Yjs skipping repeats.
   function settled() {
+    if (unacked.length && Date.now() - unackedSince > 10000) {
+      unacked = [];
+    }
     return joined && unacked.length === 0;
   }
   function scheduleText() {
