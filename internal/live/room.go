@@ -114,7 +114,7 @@ func (r *room) appendUpdate(ctx context.Context, c *Conn, data []byte) error {
 	}
 	r.catchUpLocked(ctx, seq-1)
 	r.deliverLocked(Update{Seq: seq, Data: data}, c.user.Username)
-	ask := seq-r.asked >= compactEvery
+	ask := seq-r.asked >= r.s.CompactEvery
 	if ask {
 		r.asked = seq
 	}
@@ -123,7 +123,7 @@ func (r *room) appendUpdate(ctx context.Context, c *Conn, data []byte) error {
 		r.s.hub.Publish(ctx, events.Event{Kind: events.KindLive, SheetID: r.sheetID, Session: r.id, State: "update", Seq: seq, Name: r.s.instance})
 	}
 	if ask {
-		if n, err := r.s.rows.logRows(ctx, r.id); err == nil && n >= compactEvery {
+		if n, err := r.s.rows.logRows(ctx, r.id); err == nil && n >= r.s.CompactEvery {
 			r.toLeader(msg{"t": "compact"})
 		}
 	}

@@ -74,6 +74,9 @@ type Service struct {
 	// Heartbeat is how often leaders' leases, participants' rows and
 	// accounts' rights are checked.
 	Heartbeat time.Duration
+	// CompactEvery is how many rows a session's log holds before its
+	// leader is asked for a state that replaces them.
+	CompactEvery int64
 
 	mu       sync.Mutex
 	rooms    map[int64]*room // by session id
@@ -93,7 +96,7 @@ func New(st *store.Store, sheets *sheet.Service, hub *events.Hub, log *slog.Logg
 	}
 	s := &Service{
 		rows: rows{d: st.DB()}, store: st, sheets: sheets, hub: hub, log: log, instance: hex.EncodeToString(b),
-		Grace: defaultGrace, Heartbeat: defaultHeartbeat,
+		Grace: defaultGrace, Heartbeat: defaultHeartbeat, CompactEvery: compactEvery,
 		rooms: map[int64]*room{}, sockets: map[int64]int{}, inbox: make(chan events.Event, 4096), timers: map[int64]*time.Timer{},
 		stopped: make(chan struct{}),
 	}

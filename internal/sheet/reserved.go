@@ -12,10 +12,10 @@ import "slices"
 var reservedSlugs = []string{
 	"account", "admin", "amend", "amendments", "api", "approve", "archive", "audit", "board",
 	"changes", "comments", "contributions", "delete", "diff", "draft", "drafts", "edit", "events",
-	"export", "feed", "forgot", "healthz", "hide", "history", "inbox", "lang", "login", "logout",
+	"export", "feed", "forgot", "healthz", "hide", "history", "inbox", "lang", "live", "login", "logout",
 	"map", "media", "meetings", "merge", "metrics", "minutes", "new", "password", "people", "preview",
 	"read", "record", "refuse", "rename", "reset-link", "restore", "reviews", "revisions", "search",
-	"setup", "sheets", "signup", "static", "suggest", "tokens", "unarchive", "unwatch", "users", "v1",
+	"setup", "sheets", "signup", "socket", "static", "suggest", "tokens", "unarchive", "unwatch", "users", "v1",
 	"votes", "watch", "withdraw",
 }
 

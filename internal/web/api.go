@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -83,6 +84,9 @@ type apiRevision struct {
 	SHA256    string    `json:"sha256"`
 	Minor     bool      `json:"minor"`
 	State     string    `json:"state"`
+	// Coauthors: every writer of a version written together (a live
+	// session), the author among them; empty for a single author.
+	Coauthors []string `json:"coauthors"`
 }
 
 // apiRevisionFull adds the content.
@@ -101,7 +105,23 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 	return apiRevision{
 		Number: r.Number, Author: name, Summary: r.Summary, CreatedAt: r.CreatedAt.UTC(),
 		Parent: r.Parent, Origin: r.Origin, Size: r.Size, SHA256: r.SHA256, Minor: r.Minor, State: state,
+		Coauthors: []string{},
 	}
+}
+
+// withCoauthors fills the co-authors of revision summaries, by the
+// revisions' ids, in one query.
+func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []int64) error {
+	found, err := h.store.Coauthors(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if names := found[id]; len(names) > 0 {
+			list[i].Coauthors = names
+		}
+	}
+	return nil
 }
 
 // apiMeta is metadata as programs send it: every key optional.

@@ -31,9 +31,14 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 			return nil, err
 		}
 		list := make([]apiRevision, 0, len(page.Revisions))
+		ids := make([]int64, 0, len(page.Revisions))
 		for i := range page.Revisions {
 			r := &page.Revisions[i]
 			list = append(list, toAPIRevision(r, page.Authors[r.AuthorID], page.States.Of(r.Number)))
+			ids = append(ids, r.ID)
+		}
+		if err := h.withCoauthors(ctx, list, ids); err != nil {
+			return nil, err
 		}
 		var next any
 		if page.Next > 0 {
@@ -62,10 +67,11 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 			return nil, err
 		}
 		rev := got.Revision
-		return apiRevisionFull{
-			apiRevision: toAPIRevision(rev, got.Author, got.State),
-			Title:       rev.Title, Body: rev.Body, Meta: rev.Meta,
-		}, nil
+		summary := []apiRevision{toAPIRevision(rev, got.Author, got.State)}
+		if err := h.withCoauthors(ctx, summary, []int64{rev.ID}); err != nil {
+			return nil, err
+		}
+		return apiRevisionFull{apiRevision: summary[0], Title: rev.Title, Body: rev.Body, Meta: rev.Meta}, nil
 	})
 }
 

@@ -156,7 +156,11 @@ func (h *handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) erro
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"revision": toAPIRevision(res.Revision, author, state), "merged": res.Merged}
+	summary := []apiRevision{toAPIRevision(res.Revision, author, state)}
+	if err := h.withCoauthors(c.UserContext(), summary, []int64{res.Revision.ID}); err != nil {
+		return err
+	}
+	out := fiber.Map{"revision": summary[0], "merged": res.Merged}
 	if res.Unchanged {
 		out["unchanged"] = true
 	}

@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +16,9 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"atlas/internal/app/apptest"
 	"atlas/internal/db"
+	"atlas/internal/live"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/testutil"
@@ -49,6 +55,8 @@ type liveClient struct {
 	client int64
 	msgs   chan map[string]any
 	closed chan int // the close code
+	// skipped keeps what next passed over, for a later next.
+	skipped []map[string]any
 }
 
 func (a *liveAtlas) cookieOf(username string) string {
@@ -127,6 +135,12 @@ func (c *liveClient) update(b []byte) {
 // next returns the next message of type typ, skipping others.
 func (c *liveClient) next(typ string) map[string]any {
 	c.t.Helper()
+	for i, m := range c.skipped {
+		if m["t"] == typ {
+			c.skipped = append(c.skipped[:i], c.skipped[i+1:]...)
+			return m
+		}
+	}
 	deadline := time.After(5 * time.Second)
 	for {
 		select {
@@ -136,6 +150,9 @@ func (c *liveClient) next(typ string) map[string]any {
 			}
 			if m["t"] == typ {
 				return m
+			}
+			if len(c.skipped) < 10000 {
+				c.skipped = append(c.skipped, m)
 			}
 			if m["t"] == "error" && typ != "error" {
 				c.t.Fatalf("client %d: error while waiting for %q: %v", c.client, typ, m)
@@ -253,4 +270,339 @@ func TestLiveParticipantsSeeEachOthersUpdatesInOneOrder(t *testing.T) {
 			t.Fatalf("gone: %v", m)
 		}
 	})
+}
+
+// quickLive is a live service whose sessions are saved 200 ms after the
+// last participant left.
+func quickLive(t *testing.T) func(*web.Deps) {
+	return func(deps *web.Deps) {
+		svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+		svc.Grace = 200 * time.Millisecond
+		svc.Heartbeat = 200 * time.Millisecond
+		go svc.Run(t.Context())
+		deps.Live = svc
+	}
+}
+
+// postLiveSave posts the edit form from a session, asking for JSON.
+func postLiveSave(t *testing.T, a *liveAtlas, cookie, slug string, session any, base int, body string) response {
+	t.Helper()
+	b := a.browser()
+	b.login("marie")
+	token := b.csrf("/sheets/" + slug + "/edit")
+	form := url.Values{"_csrf": {token}, "title": {"Jardin partagé"}, "body": {body}, "summary": {"ensemble"},
+		"base": {strconv.Itoa(base)}, "live_session": {fmt.Sprint(session)}, "licence": {"CC-BY-SA-4.0"}}
+	req := httptest.NewRequest(http.MethodPost, "/sheets/"+slug+"/edit", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	return b.send(req)
+}
+
+func TestLiveSaveCreditsCoauthorsAndTheLastLeaveSaves(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		sh := liveSheet(t, a, "Premier jet.\n")
+		c1 := a.join(t, sh.Slug, a.cookieOf("marie"), 1001)
+		h := c1.next("hello")
+		session := h["session"]
+		c2 := a.join(t, sh.Slug, a.cookieOf("admin"), 1002)
+		c2.next("hello")
+		c1.update([]byte("m"))
+		c2.update([]byte("a"))
+		c1.next("update")
+		c1.next("update")
+		// The leader's text is the session's draft.
+		c1.send(map[string]any{"t": "text", "seq": 2, "text": "Premier jet, à deux.\n"})
+		// A non-leader may not send it: refused and closed, others unharmed.
+		info := a.api(http.MethodGet, "/sheets/"+sh.Slug+"/live", "marie", nil)
+		if info.status != http.StatusOK {
+			t.Fatalf("live info: %d %s", info.status, info.body)
+		}
+		resp := postLiveSave(t, a, "", sh.Slug, session, 1, "Premier jet, à deux.\n")
+		if resp.status != http.StatusCreated {
+			t.Fatalf("save: %d %s", resp.status, resp.body)
+		}
+		got := resp.json(t)
+		if got["revision"] != float64(2) || fmt.Sprint(got["coauthors"]) != "[admin marie]" || got["url"] != "/sheets/"+sh.Slug {
+			t.Fatalf("save answer: %v", got)
+		}
+		if m := c2.next("base"); m["revision"] != float64(2) || m["saved"] != true || m["by"] != "marie" {
+			t.Fatalf("base: %v", m)
+		}
+		revs := a.api(http.MethodGet, "/sheets/"+sh.Slug+"/revisions", "", nil).json(t)["revisions"].([]any)
+		if c := revs[0].(map[string]any)["coauthors"]; fmt.Sprint(c) != "[admin marie]" {
+			t.Fatalf("history coauthors: %v", c)
+		}
+		if c := revs[1].(map[string]any)["coauthors"]; fmt.Sprint(c) != "[]" {
+			t.Fatalf("single author coauthors: %v", c)
+		}
+		// A stranger's session id is refused.
+		if resp := postLiveSave(t, a, "", sh.Slug, 999999, 2, "x\n"); resp.status != http.StatusUnprocessableEntity {
+			t.Fatalf("unknown session: %d %s", resp.status, resp.body)
+		}
+		// More typing, then everyone leaves: saved by itself.
+		c2.update([]byte("b"))
+		c1.update([]byte("c"))
+		c1.next("update")
+		c1.next("update")
+		c1.send(map[string]any{"t": "text", "seq": 4, "text": "Premier jet, à deux, et plus.\n"})
+		c1.send(map[string]any{"t": "ping"})
+		c1.next("pong")
+		_ = c1.ws.Close()
+		_ = c2.ws.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			sh2, err := a.store.SheetByID(t.Context(), sh.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sh2.HeadNumber == 3 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no automatic save")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		rev, err := a.store.Revision(t.Context(), sh.ID, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rev.Origin != model.OriginLive || rev.Body != "Premier jet, à deux, et plus.\n" || !strings.HasPrefix(rev.Summary, "co-écriture : ") || !strings.Contains(rev.Summary, " et ") {
+			t.Fatalf("automatic save: %+v", rev)
+		}
+		info = a.api(http.MethodGet, "/sheets/"+sh.Slug+"/live", "marie", nil)
+		if m := info.json(t); m["base"] != float64(3) || m["dirty"] != false || len(m["participants"].([]any)) != 0 {
+			t.Fatalf("after the session: %v", m)
+		}
+	})
+}
+
+func TestLiveExternalEditReachesTheLeaderAndMerges(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		sh := liveSheet(t, a, "Un.\n\nDeux.\n\nTrois.\n")
+		c1 := a.join(t, sh.Slug, a.cookieOf("marie"), 2001)
+		c1.next("hello")
+		// An API save of another paragraph lands.
+		resp := a.api(http.MethodPut, "/sheets/"+sh.Slug, "admin", map[string]any{"base": 1, "title": "Jardin partagé", "body": "Un.\n\nDeux.\n\nTrois, dit l'API.\n", "summary": "api"})
+		if resp.status != http.StatusOK {
+			t.Fatalf("api save: %d %s", resp.status, resp.body)
+		}
+		ext := c1.next("external")
+		if ext["revision"] != float64(2) {
+			t.Fatalf("external: %v", ext)
+		}
+		c1.send(map[string]any{"t": "merge", "revision": 2, "text": "Un, tapé ensemble.\n\nDeux.\n\nTrois.\n"})
+		m := c1.next("merged")
+		if m["text"] != "Un, tapé ensemble.\n\nDeux.\n\nTrois, dit l'API.\n" || m["conflicts"] != float64(0) {
+			t.Fatalf("merged: %v", m)
+		}
+		c1.send(map[string]any{"t": "rebased", "revision": 2})
+		if b := c1.next("base"); b["revision"] != float64(2) || b["saved"] != false {
+			t.Fatalf("base: %v", b)
+		}
+		// A revision of another sheet is refused.
+		c1.send(map[string]any{"t": "merge", "revision": 99, "text": "x"})
+		c1.next("error")
+		if code := c1.closeCode(); code != live.CloseMalformed {
+			t.Fatalf("close code %d", code)
+		}
+	})
+}
+
+func TestLiveRefusesWhoMayNotWriteAndHostileMessages(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		paul := testutil.User(t, a.store, "paul", model.RoleContributor)
+		sh := liveSheet(t, a, "Texte.\n")
+		other := liveSheet(t, a, "Autre.\n")
+		marie := a.cookieOf("marie")
+		// Nobody signed in, or another site's page: refused at the door.
+		if _, resp, err := a.dial(t, sh.Slug, "", 1, ""); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("anonymous: %v %v", err, resp)
+		}
+		if _, resp, err := a.dial(t, sh.Slug, marie, 1, "http://evil.example"); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-origin: %v %v", err, resp)
+		}
+		if _, resp, err := a.dial(t, sh.Slug, marie, 0, ""); err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("no client: %v %v", err, resp)
+		}
+		// A good participant stays through everything below.
+		good := a.join(t, sh.Slug, marie, 10)
+		good.next("hello")
+		// Hostile messages close only their own connection.
+		for _, tc := range []struct {
+			name string
+			msg  string
+			code int
+		}{
+			{"not JSON", "{nope", live.CloseMalformed},
+			{"unknown type", `{"t":"shout"}`, live.CloseMalformed},
+			{"bad base64", `{"t":"update","u":"@@@"}`, live.CloseMalformed},
+			{"text from a non-leader", `{"t":"text","seq":0,"text":"pris"}`, live.CloseMalformed},
+			{"state from a non-leader", `{"t":"state","seq":0,"u":"AA=="}`, live.CloseMalformed},
+			{"too big", `{"t":"update","u":"` + base64.StdEncoding.EncodeToString(make([]byte, live.MaxUpdateBytes+1)) + `"}`, live.CloseTooBig},
+		} {
+			c := a.join(t, sh.Slug, a.cookieOf("paul"), 20)
+			c.next("hello")
+			if err := c.ws.WriteMessage(websocket.TextMessage, []byte(tc.msg)); err != nil {
+				t.Fatal(err)
+			}
+			if e := c.next("error"); e["message"] == "" {
+				t.Fatalf("%s: error without message", tc.name)
+			}
+			if code := c.closeCode(); code != tc.code {
+				t.Fatalf("%s: close code %d, want %d", tc.name, code, tc.code)
+			}
+		}
+		// Another sheet's session cannot be saved into this one.
+		oc := a.join(t, other.Slug, marie, 30)
+		oh := oc.next("hello")
+		if resp := postLiveSave(t, a, "", sh.Slug, oh["session"], 1, "x\n"); resp.status != http.StatusUnprocessableEntity {
+			t.Fatalf("other sheet's session: %d %s", resp.status, resp.body)
+		}
+		good.update([]byte("toujours là"))
+		if m := good.next("update"); decodeU(t, m) != "toujours là" {
+			t.Fatalf("good participant: %v", m)
+		}
+		// A disabled account is dropped.
+		pc := a.join(t, sh.Slug, a.cookieOf("paul"), 40)
+		pc.next("hello")
+		if err := a.auth.SetRole(t.Context(), a.admin, paul.ID, model.RoleContributor, true); err != nil {
+			t.Fatal(err)
+		}
+		if code := pc.closeCode(); code != live.CloseDisabled {
+			t.Fatalf("disabled: close code %d", code)
+		}
+		// An archived sheet drops its participants and takes no one.
+		if resp := a.api(http.MethodPost, "/sheets/"+sh.Slug+"/archive", "admin", map[string]any{"reason": "doublon"}); resp.status >= 300 {
+			t.Fatalf("archive: %d %s", resp.status, resp.body)
+		}
+		if code := good.closeCode(); code != live.CloseNotAllowed {
+			t.Fatalf("archived: close code %d", code)
+		}
+		if _, resp, err := a.dial(t, sh.Slug, marie, 50, ""); err == nil || resp == nil || resp.StatusCode < 400 {
+			t.Fatalf("archived sheet joined: %v", resp)
+		}
+	})
+}
+
+// secondInstance is another atlas process on the same database.
+func secondInstance(t *testing.T, d *db.DB, tune func(*web.Deps)) *liveAtlas {
+	t.Helper()
+	atlas := apptest.New(t, d)
+	deps := atlas.WebDeps()
+	if tune != nil {
+		tune(&deps)
+	}
+	app, err := web.New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	return &liveAtlas{testAtlas: &testAtlas{t: t, app: app, store: atlas.Store, auth: atlas.Auth, events: atlas.Events, sheets: atlas.Sheets}, addr: ln.Addr().String()}
+}
+
+func TestLiveLogSurvivesARestartAndCompacts(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		compacting := func(deps *web.Deps) {
+			svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+			svc.CompactEvery = 10
+			go svc.Run(t.Context())
+			deps.Live = svc
+		}
+		a := newLiveAtlas(t, d, compacting)
+		sh := liveSheet(t, a, "Texte.\n")
+		marie := a.cookieOf("marie")
+		c := a.join(t, sh.Slug, marie, 5)
+		c.next("hello")
+		for i := range 12 {
+			c.update([]byte{byte(i)})
+		}
+		for range 12 {
+			c.next("update")
+		}
+		c.next("compact")
+		c.send(map[string]any{"t": "state", "seq": 10, "u": base64.StdEncoding.EncodeToString([]byte("état"))})
+		c.send(map[string]any{"t": "ping"})
+		c.next("pong")
+		_ = c.ws.Close()
+		// Another process on the same database (the restarted server)
+		// replays the compacted log.
+		b := secondInstance(t, d, compacting)
+		c2 := b.join(t, sh.Slug, marie, 6)
+		h := c2.next("hello")
+		ups := h["updates"].([]any)
+		if len(ups) != 3 {
+			t.Fatalf("replayed %d rows: %v", len(ups), ups)
+		}
+		first := ups[0].(map[string]any)
+		if got, _ := base64.StdEncoding.DecodeString(first["u"].(string)); string(got) != "état" || first["seq"] != float64(10) {
+			t.Fatalf("state row: %v", first)
+		}
+		if last := ups[2].(map[string]any); last["seq"] != float64(12) {
+			t.Fatalf("last row: %v", last)
+		}
+		c2.update([]byte("suite"))
+		if m := c2.next("update"); m["seq"] != float64(13) {
+			t.Fatalf("next seq: %v", m)
+		}
+	})
+}
+
+// Two instances on one PostgreSQL: participants on each see the others'
+// updates, in one order, and only one of them leads.
+func TestLiveCrossesInstancesOnPostgres(t *testing.T) {
+	d, dsn := testutil.NewPostgresURL(t)
+	listen := func(deps *web.Deps) {
+		deps.Events.ListenPostgres(t.Context(), dsn, func(ctx context.Context, sql string, args ...any) error {
+			return d.Conn(ctx).Exec(sql, args...).Error
+		})
+	}
+	a := newLiveAtlas(t, d, listen)
+	b := secondInstance(t, d, listen)
+	time.Sleep(300 * time.Millisecond) // both listening
+	sh := liveSheet(t, a, "Texte.\n")
+	c1 := a.join(t, sh.Slug, a.cookieOf("marie"), 71)
+	h1 := c1.next("hello")
+	c2 := b.join(t, sh.Slug, a.cookieOf("admin"), 72)
+	h2 := c2.next("hello")
+	if h1["leader"] != true || h2["leader"] != false || h1["session"] != h2["session"] {
+		t.Fatalf("hellos: %v / %v", h1, h2)
+	}
+	for p := c1.next("participants"); len(p["list"].([]any)) != 2; p = c1.next("participants") {
+	}
+	for i := range 10 {
+		c1.update([]byte("a" + strconv.Itoa(i)))
+		c2.update([]byte("b" + strconv.Itoa(i)))
+	}
+	var o1, o2 []string
+	for range 20 {
+		m1, m2 := c1.next("update"), c2.next("update")
+		o1 = append(o1, fmt.Sprint(m1["seq"], decodeU(t, m1)))
+		o2 = append(o2, fmt.Sprint(m2["seq"], decodeU(t, m2)))
+	}
+	if strings.Join(o1, ",") != strings.Join(o2, ",") {
+		t.Fatalf("orders differ:\n%v\n%v", o1, o2)
+	}
+	c2.send(map[string]any{"t": "awareness", "u": base64.StdEncoding.EncodeToString([]byte("ici"))})
+	if m := c1.next("awareness"); decodeU(t, m) != "ici" {
+		t.Fatalf("awareness across instances: %v", m)
+	}
+	// An external save on instance B reaches the leader on A.
+	if _, err := b.sheets.Save(t.Context(), a.admin, sh.Slug, sheet.SaveInput{Base: 1, Title: "Jardin partagé", Body: "Texte, ailleurs.\n"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := c1.next("external"); m["revision"] != float64(2) {
+		t.Fatalf("external: %v", m)
+	}
+	// The leader leaves: the other instance's participant leads.
+	_ = c1.ws.Close()
+	c2.next("leader")
 }

@@ -15,7 +15,9 @@ func (h *handler) routes(app *fiber.App) {
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
 	app.Use(h.observe, h.closeUnreadBodies, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
-		Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") || strings.HasSuffix(c.Path(), "/live/socket") }}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
+		Next: func(c *fiber.Ctx) bool {
+			return strings.HasSuffix(c.Path(), "/events") || strings.HasSuffix(c.Path(), "/live/socket")
+		}}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
 	app.Get("/healthz", h.health)
 	app.Get("/metrics", h.publicMetrics())

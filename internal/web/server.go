@@ -38,7 +38,7 @@ type Deps struct {
 	// Live runs the live co-writing sessions; nil: one is made here and
 	// runs until Stopping closes.
 	Live *live.Service
-	Log     *slog.Logger
+	Log  *slog.Logger
 	// AccessLog receives a line per request when Config.AccessLog is on;
 	// nil: Log does.
 	AccessLog *slog.Logger

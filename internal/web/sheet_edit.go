@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/document"
+	"atlas/internal/live"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 )
@@ -302,8 +303,30 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		in.Body = h.bodyOnBase(ctx, sh.ID, base, in.Body)
 	}
 
+	// A version saved from a live session credits its co-writers and
+	// moves the session's base; its script asks for JSON to stay in the
+	// editor.
+	var session int64
+	var coauthors []string
+	if raw := c.FormValue("live_session"); raw != "" {
+		if session, err = strconv.ParseInt(raw, 10, 64); err != nil || session <= 0 {
+			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
+		}
+		if coauthors, err = h.live.SaveFrom(ctx, sh.ID, session, &in); err != nil {
+			if errors.Is(err, live.ErrNoSession) {
+				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
+			}
+			return err
+		}
+	}
 	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
 	h.countSave(res, err)
+	if session > 0 && err == nil && !res.Unchanged {
+		h.live.Saved(ctx, sh.ID, session, res.Revision, userOf(c).Username)
+	}
+	if wantsJSON(c) {
+		return h.answerLiveSave(c, slug, res, err, coauthors)
+	}
 	var conflict *sheet.ConflictError
 	switch {
 	case errors.As(err, &conflict):
@@ -332,6 +355,36 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		}
 	}
 	return redirect(c, "/sheets/"+slug)
+}
+
+// wantsJSON: the live editor posts the form asking for JSON.
+func wantsJSON(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON)
+}
+
+// answerLiveSave is the edit form's answer in JSON: 201 with the revision,
+// its address and co-authors; a conflict as the API's save; other errors
+// as the API's.
+func (h *handler) answerLiveSave(c *fiber.Ctx, slug string, res sheet.SaveResult, err error, coauthors []string) error {
+	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
+		return sendConflict(c, conflict)
+	}
+	if err != nil {
+		he, internal := classify(err)
+		if internal {
+			return err
+		}
+		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(langOf(c))})
+	}
+	if coauthors == nil || res.Unchanged {
+		coauthors = []string{}
+	}
+	h.markSpent(c)
+	status := fiber.StatusCreated
+	if res.Unchanged {
+		status = fiber.StatusOK
+	}
+	return c.Status(status).JSON(fiber.Map{"revision": res.Revision.Number, "url": "/sheets/" + slug, "coauthors": coauthors})
 }
 
 // renderEditError shows the editor again with the user's text and a
