@@ -111,6 +111,11 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 	t.Helper()
 	bin := testutil.AtlasBinary(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	for _, kv := range extraEnv { // a restarted server keeps its address
+		if a, ok := strings.CutPrefix(kv, "ATLAS_ADDR="); ok {
+			addr = a
+		}
+	}
 	s := &server{url: "http://" + addr, bin: bin}
 	s.env = append(os.Environ(),
 		"ATLAS_ADDR="+addr,

@@ -487,7 +487,8 @@ export function startLive(panel, form, area, editor) {
       const body = new URLSearchParams(new FormData(form));
       body.set("live_session", String(sessionId));
       body.delete("action");
-      fetch(form.action, {
+      // Not form.action: the preview button, named "action", hides it.
+      fetch(form.getAttribute("action"), {
         method: "POST",
         body,
         credentials: "same-origin",
