@@ -34,6 +34,15 @@ func (b *browser) noCSPViolation(t *testing.T, where string) {
 	}
 }
 
+// withoutJavaScript turns scripts off in this browser's tab.
+func (b *browser) withoutJavaScript(t *testing.T) {
+	t.Helper()
+	b.do(t, "disable JavaScript", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+}
+
 // editorText is the text of the page's editor: CodeMirror's document, and
 // the hidden textarea that the form submits, which must say the same.
 func editorText(t *testing.T, b *browser) string {
@@ -238,10 +247,7 @@ func codeEditorJourney(t *testing.T, srv *server) {
 
 	// Without JavaScript the textarea is the editor, and saves.
 	nojs := newBrowser(t, chromium, srv, "marie-nojs")
-	nojs.do(t, "disable JavaScript", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-		return err
-	}))
+	nojs.withoutJavaScript(t)
 	nojs.login(t, "marie")
 	nojs.open(t, "/sheets/"+slug+"/edit")
 	if nojs.has(t, ".cm-editor") || !eval[bool](t, nojs, `!!document.getElementById('body').offsetParent`) || eval[bool](t, nojs, `!!document.getElementById('live-editor').offsetParent`) {

@@ -146,8 +146,11 @@ func browserJourney(t *testing.T, srv *server) {
 	shot.take(t, marie, "section-saved")
 
 	step("4a")
-	// 4a. Two editors open at once, different sections: merged.
+	// 4a. Two editors open at once, different sections: merged. Yann has
+	// no JavaScript: with it on both sides they would write live together
+	// (TestLiveCoWriting) and never meet a merge or a conflict.
 	yann := newBrowser(t, chromium, srv, "yann")
+	yann.withoutJavaScript(t)
 	yann.login(t, "yann")
 	marie.open(t, sheetPath+"/edit")
 	wantNoFlash(t, marie, "the editor opened after saving")
