@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -180,6 +181,10 @@ func browserJourney(t *testing.T, srv *server) {
 	// 4b. Same line changed by both: conflict, Yann's text kept intact.
 	marie.open(t, sheetPath+"/edit")
 	yann.open(t, sheetPath+"/edit")
+	// Marie's live editor takes in Yann's version, saved outside it, first.
+	token := srv.run(t, "", "token", "create", "--username", "marie")
+	head := fmt.Sprint(srv.api(t, token, http.MethodGet, "/sheets/"+slug, nil, http.StatusOK)["head"])
+	waitFor(t, marie, "the editor on version "+head, `document.querySelector('input[name=base]').value === '`+head+`'`, 10*time.Second)
 	const line = "Une trentaine de voisins du quartier de Recouvrance."
 	marie.setValue(t, "#body", replaceOnce(t, marie.value(t, "#body"), line,
 		"Une trentaine de voisins et deux écoles du quartier."))

@@ -23,6 +23,7 @@ import (
 // PostgreSQL with two servers on one database (one person on the other).
 func TestLiveCoWriting(t *testing.T) {
 	needChromium(t)
+	needEditorBundle(t)
 	t.Run("sqlite", func(t *testing.T) {
 		srv := startServer(t)
 		liveJourney(t, srv, nil)

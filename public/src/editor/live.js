@@ -591,9 +591,10 @@ export function startLive(panel, form, area, editor) {
     retryTimer = setTimeout(connect, wait);
   }
 
+  // The editor stays writable while the session answers: what is typed
+  // meanwhile goes into the shared text once joined (typedEarly).
   newDoc();
   panel.hidden = false;
   say(d.msgConnecting);
-  editor.setReadOnly(true);
   connect();
 }
