@@ -39,6 +39,10 @@ type room struct {
 	conns   map[*Conn]struct{}
 	lastSeq int64 // the last seq delivered here
 	asked   int64 // the log size at which a state was last asked
+
+	qmu     sync.Mutex
+	queue   []pendingUpdate // updates waiting for the writer
+	writing bool            // a writer runs
 }
 
 func (r *room) list() []*Conn {
@@ -104,30 +108,63 @@ func (r *room) catchUp(ctx context.Context, upTo int64) {
 	r.catchUpLocked(ctx, upTo)
 }
 
-// appendUpdate stores c's update and delivers it, sender included.
+// appendUpdate queues c's update; the room's writer stores the queue in
+// one transaction and delivers it, sender included (group commit: one
+// commit carries every keystroke that came while the last one ran).
 func (r *room) appendUpdate(ctx context.Context, c *Conn, data []byte) error {
-	r.mu.Lock()
-	seq, err := r.s.rows.appendUpdate(ctx, r.id, c.user.ID, data)
-	if err != nil {
-		r.mu.Unlock()
-		return err
-	}
-	r.catchUpLocked(ctx, seq-1)
-	r.deliverLocked(Update{Seq: seq, Data: data}, c.user.Username)
-	ask := seq-r.asked >= r.s.CompactEvery
-	if ask {
-		r.asked = seq
-	}
-	r.mu.Unlock()
-	if r.s.hub != nil {
-		r.s.hub.Publish(ctx, events.Event{Kind: events.KindLive, SheetID: r.sheetID, Session: r.id, State: "update", Seq: seq, Name: r.s.instance})
-	}
-	if ask {
-		if n, err := r.s.rows.logRows(ctx, r.id); err == nil && n >= r.s.CompactEvery {
-			r.toLeader(msg{"t": "compact"})
-		}
+	r.qmu.Lock()
+	r.queue = append(r.queue, pendingUpdate{conn: c, user: c.user.ID, data: data})
+	start := !r.writing
+	r.writing = true
+	r.qmu.Unlock()
+	if start {
+		go r.writeQueue() //nolint:gosec // G118: the writer outlives the message that started it
 	}
 	return nil
+}
+
+// writeQueue stores and delivers queued updates until the queue is empty.
+func (r *room) writeQueue() {
+	ctx := context.Background()
+	for {
+		r.qmu.Lock()
+		batch := r.queue
+		r.queue = nil
+		if len(batch) == 0 {
+			r.writing = false
+			r.qmu.Unlock()
+			return
+		}
+		r.qmu.Unlock()
+		r.mu.Lock()
+		last, err := r.s.rows.appendUpdates(ctx, r.id, batch)
+		if err != nil {
+			r.mu.Unlock()
+			r.s.log.Warn("live updates not stored", "session", r.id, "error", err.Error())
+			for _, u := range batch {
+				u.conn.refuse(err)
+			}
+			continue
+		}
+		first := last - int64(len(batch)) + 1
+		r.catchUpLocked(ctx, first-1)
+		for i, u := range batch {
+			r.deliverLocked(Update{Seq: first + int64(i), Data: u.data}, u.conn.user.Username)
+		}
+		ask := last-r.asked >= r.s.CompactEvery
+		if ask {
+			r.asked = last
+		}
+		r.mu.Unlock()
+		if r.s.hub != nil {
+			r.s.hub.Publish(ctx, events.Event{Kind: events.KindLive, SheetID: r.sheetID, Session: r.id, State: "update", Seq: last, Name: r.s.instance})
+		}
+		if ask {
+			if n, err := r.s.rows.logRows(ctx, r.id); err == nil && n >= r.s.CompactEvery {
+				r.toLeader(msg{"t": "compact"})
+			}
+		}
+	}
 }
 
 func (r *room) relayAwareness(from *Conn, u string) {

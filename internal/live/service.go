@@ -46,18 +46,18 @@ const (
 
 var errBadSeq = errors.New("live: seq beyond the log")
 
-// Palette is the participants' colours, each readable as text on white
+// Palette is the participants' colors, each readable as text on white
 // (contrast 4.5:1 or more). An account always gets the same one.
 var Palette = []string{
 	"#b91c1c", "#c2410c", "#a16207", "#15803d", "#0f766e", "#0369a1",
 	"#1d4ed8", "#6d28d9", "#a21caf", "#be123c", "#4d7c0f", "#475569",
 }
 
-// Color is an account's colour.
+// Color is an account's color.
 func Color(userID int64) string {
 	h := fnv.New32a()
 	_, _ = fmt.Fprintf(h, "%d", userID)
-	return Palette[h.Sum32()%uint32(len(Palette))]
+	return Palette[h.Sum32()%uint32(len(Palette))] //nolint:gosec // G115: the palette has 12 entries
 }
 
 // Service holds the sessions this instance serves.

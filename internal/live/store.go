@@ -108,24 +108,43 @@ func (r rows) open(ctx context.Context, sheetID int64, head int) (*Session, erro
 	return r.session(ctx, sheetID)
 }
 
-// appendUpdate stores an update as the session's next seq. The session
-// row's update serializes writers on every instance, so seqs are
-// contiguous and a seq handed out means every lower one is committed.
-func (r rows) appendUpdate(ctx context.Context, session, user int64, data []byte) (int64, error) {
-	var seq int64
+// pendingUpdate is an update waiting to be stored.
+type pendingUpdate struct {
+	conn *Conn
+	user int64
+	data []byte
+}
+
+// appendUpdates stores updates as the session's next seqs, in one
+// transaction, and returns the seq of the last. The session row's update
+// serializes writers on every instance, so seqs are contiguous and a seq
+// handed out means every lower one is committed.
+func (r rows) appendUpdates(ctx context.Context, session int64, batch []pendingUpdate) (int64, error) {
+	var last int64
 	err := r.d.WithTx(ctx, func(ctx context.Context) error {
 		now := millis(time.Now())
-		if err := r.conn(ctx).Raw(`UPDATE live_sessions SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq`, now, session).Row().Scan(&seq); err != nil {
+		if err := r.conn(ctx).Raw(`UPDATE live_sessions SET last_seq = last_seq + ?, updated_at = ? WHERE id = ? RETURNING last_seq`,
+			len(batch), now, session).Row().Scan(&last); err != nil {
 			return err
 		}
-		if err := r.conn(ctx).Exec(`INSERT INTO live_updates (session_id, seq, user_id, state, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			session, seq, user, false, data, now).Error; err != nil {
-			return err
+		counts := map[int64]int{}
+		for i, u := range batch {
+			seq := last - int64(len(batch)-1-i)
+			if err := r.conn(ctx).Exec(`INSERT INTO live_updates (session_id, seq, user_id, state, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				session, seq, u.user, false, u.data, now).Error; err != nil {
+				return err
+			}
+			counts[u.user]++
 		}
-		return r.conn(ctx).Exec(`INSERT INTO live_contributors (session_id, user_id, updates) VALUES (?, ?, 1)
-			ON CONFLICT (session_id, user_id) DO UPDATE SET updates = live_contributors.updates + 1`, session, user).Error
+		for user, n := range counts {
+			if err := r.conn(ctx).Exec(`INSERT INTO live_contributors (session_id, user_id, updates) VALUES (?, ?, ?)
+				ON CONFLICT (session_id, user_id) DO UPDATE SET updates = live_contributors.updates + ?`, session, user, n, n).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	return seq, err
+	return last, err
 }
 
 // updates returns the log after seq, in order.

@@ -63,10 +63,16 @@ func (s *Service) WithClock(now func() time.Time) *Service {
 
 // announce tells live readers of a sheet about a committed board event.
 func (s *Service) announce(ctx context.Context, kind string, r *model.Review, actor *model.User) {
+	s.announceFrom(ctx, kind, r, actor, 0)
+}
+
+// announceFrom is announce for a revision saved from a live session,
+// which knows of it already.
+func (s *Service) announceFrom(ctx context.Context, kind string, r *model.Review, actor *model.User, session int64) {
 	if s.events == nil || r == nil {
 		return
 	}
-	e := events.Event{Kind: kind, SheetID: r.SheetID, Revision: r.RevisionNumber, State: r.State}
+	e := events.Event{Kind: kind, SheetID: r.SheetID, Revision: r.RevisionNumber, State: r.State, Session: session}
 	if actor != nil {
 		e.UserID, e.Name = actor.ID, actor.Name()
 	}
@@ -322,6 +328,9 @@ type AmendInput struct {
 	Body    string
 	Summary string
 	Meta    *model.Meta
+	// Live carries a live session's part of the save (co-authors, the
+	// session, its hook): see sheet.SaveInput. Zero for a plain amendment.
+	Live sheet.SaveInput
 }
 
 // Amend saves an edit of the submitted version as a revision of origin
@@ -344,6 +353,7 @@ func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, 
 		}
 		res, err := s.sheets.Save(ctx, actor, sh.Slug, sheet.SaveInput{
 			Base: in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Origin: model.OriginAmendment,
+			Coauthors: in.Live.Coauthors, Session: in.Live.Session, Saved: in.Live.Saved,
 		})
 		if err != nil {
 			return err
@@ -372,7 +382,7 @@ func (s *Service) Amend(ctx context.Context, actor *model.User, reviewID int64, 
 	})
 	if err == nil {
 		s.notify.Mail(queued)
-		s.announce(ctx, events.KindRevision, r, actor)
+		s.announceFrom(ctx, events.KindRevision, r, actor, in.Live.Session)
 	}
 	return r, rev, s.closeIfDue(ctx, reviewID, err)
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"slices"
+
+	"atlas/internal/model"
 )
 
 // AddCoauthors credits a revision written together to its writers (the
@@ -18,14 +20,15 @@ func (s *Store) AddCoauthors(ctx context.Context, revisionID int64, users []int6
 	return nil
 }
 
-// Coauthors returns the usernames of the co-authors of each of the given
-// revisions (by revision id), sorted; a revision of one writer has none.
-func (s *Store) Coauthors(ctx context.Context, revisionIDs []int64) (map[int64][]string, error) {
-	out := map[int64][]string{}
+// Coauthors returns the co-authors of each of the given revisions (by
+// revision id), by username; a revision of one writer has none. Only
+// Username and DisplayName are read.
+func (s *Store) Coauthors(ctx context.Context, revisionIDs []int64) (map[int64][]model.User, error) {
+	out := map[int64][]model.User{}
 	if len(revisionIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.conn(ctx).Raw(`SELECT c.revision_id, u.username FROM revision_coauthors c JOIN users u ON u.id = c.user_id
+	rows, err := s.conn(ctx).Raw(`SELECT c.revision_id, u.username, u.display_name FROM revision_coauthors c JOIN users u ON u.id = c.user_id
 		WHERE c.revision_id IN ? ORDER BY c.revision_id, u.username`, revisionIDs).Rows()
 	if err != nil {
 		return nil, translate(err, "coauthors")
@@ -33,11 +36,11 @@ func (s *Store) Coauthors(ctx context.Context, revisionIDs []int64) (map[int64][
 	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var u model.User
+		if err := rows.Scan(&id, &u.Username, &u.DisplayName); err != nil {
 			return nil, err
 		}
-		out[id] = append(out[id], name)
+		out[id] = append(out[id], u)
 	}
 	return out, rows.Err()
 }

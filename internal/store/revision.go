@@ -128,9 +128,11 @@ func (s *Store) Contributors(ctx context.Context, sheetID int64) ([]Contributor,
 		Revisions   int
 	}
 	var rows []row
-	err := s.conn(ctx).Model(&model.Revision{}).
-		Select("author_id, MIN(number) AS first_number, COUNT(*) AS revisions").
-		Where("sheet_id = ?", sheetID).Group("author_id").Order("first_number").
+	// A version written together counts for each of its co-authors.
+	err := s.conn(ctx).Raw(`SELECT author_id, MIN(number) AS first_number, COUNT(*) AS revisions FROM (
+			SELECT author_id, number FROM revisions WHERE sheet_id = ?
+			UNION SELECT c.user_id, r.number FROM revision_coauthors c JOIN revisions r ON r.id = c.revision_id WHERE r.sheet_id = ?
+		) w GROUP BY author_id ORDER BY first_number, author_id`, sheetID, sheetID).
 		Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err, "contributors of sheet %d", sheetID)

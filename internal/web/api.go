@@ -117,8 +117,12 @@ func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []i
 		return err
 	}
 	for i, id := range ids {
-		if names := found[id]; len(names) > 0 {
-			list[i].Coauthors = names
+		if i >= len(list) {
+			break
+		}
+		r := &list[i]
+		for _, u := range found[id] {
+			r.Coauthors = append(r.Coauthors, u.Username)
 		}
 	}
 	return nil

@@ -70,7 +70,7 @@ func (a *liveAtlas) cookieOf(username string) string {
 }
 
 // dial opens slug's socket with the cookie; origin "" sends the site's.
-func (a *liveAtlas) dial(t *testing.T, slug, cookie string, client int64, origin string) (*liveClient, *http.Response, error) {
+func (a *liveAtlas) dial(t *testing.T, slug, cookie string, client int64, origin string) (*liveClient, int, error) {
 	t.Helper()
 	h := http.Header{}
 	if cookie != "" {
@@ -81,8 +81,13 @@ func (a *liveAtlas) dial(t *testing.T, slug, cookie string, client int64, origin
 	}
 	h.Set("Origin", origin)
 	ws, resp, err := websocket.DefaultDialer.Dial("ws://"+a.addr+"/sheets/"+slug+"/live/socket?client="+strconv.FormatInt(client, 10), h)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+		_ = resp.Body.Close()
+	}
 	if err != nil {
-		return nil, resp, err
+		return nil, status, err
 	}
 	c := &liveClient{t: t, ws: ws, client: client, msgs: make(chan map[string]any, 10000), closed: make(chan int, 1)}
 	go func() {
@@ -104,17 +109,13 @@ func (a *liveAtlas) dial(t *testing.T, slug, cookie string, client int64, origin
 		}
 	}()
 	t.Cleanup(func() { _ = ws.Close() })
-	return c, resp, nil
+	return c, status, nil
 }
 
 func (a *liveAtlas) join(t *testing.T, slug, cookie string, client int64) *liveClient {
 	t.Helper()
-	c, resp, err := a.dial(t, slug, cookie, client, "")
+	c, status, err := a.dial(t, slug, cookie, client, "")
 	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		t.Fatalf("dial: %v (%d)", err, status)
 	}
 	return c
@@ -336,6 +337,18 @@ func TestLiveSaveCreditsCoauthorsAndTheLastLeaveSaves(t *testing.T) {
 		if c := revs[1].(map[string]any)["coauthors"]; fmt.Sprint(c) != "[]" {
 			t.Fatalf("single author coauthors: %v", c)
 		}
+		page := a.browser().get("/sheets/" + sh.Slug + "/history")
+		if !strings.Contains(string(page.body), `<span class="coauthors">avec <a`) || !strings.Contains(string(page.body), ">admin</a></span>") {
+			t.Fatalf("history page without co-authors: %s", page.body)
+		}
+		editor := a.browser()
+		editor.login("marie")
+		if e := editor.get("/sheets/" + sh.Slug + "/edit"); !strings.Contains(string(e.body), `data-live-socket="/sheets/`+sh.Slug+`/live/socket"`) {
+			t.Fatalf("editor without its socket address")
+		}
+		if e := editor.get("/sheets/" + sh.Slug + "/edit?section=0"); strings.Contains(string(e.body), "data-live-socket") {
+			t.Fatalf("a section's editor offers the live socket")
+		}
 		// A stranger's session id is refused.
 		if resp := postLiveSave(t, a, "", sh.Slug, 999999, 2, "x\n"); resp.status != http.StatusUnprocessableEntity {
 			t.Fatalf("unknown session: %d %s", resp.status, resp.body)
@@ -419,14 +432,14 @@ func TestLiveRefusesWhoMayNotWriteAndHostileMessages(t *testing.T) {
 		other := liveSheet(t, a, "Autre.\n")
 		marie := a.cookieOf("marie")
 		// Nobody signed in, or another site's page: refused at the door.
-		if _, resp, err := a.dial(t, sh.Slug, "", 1, ""); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("anonymous: %v %v", err, resp)
+		if _, status, err := a.dial(t, sh.Slug, "", 1, ""); err == nil || status != http.StatusUnauthorized {
+			t.Fatalf("anonymous: %v %d", err, status)
 		}
-		if _, resp, err := a.dial(t, sh.Slug, marie, 1, "http://evil.example"); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("cross-origin: %v %v", err, resp)
+		if _, status, err := a.dial(t, sh.Slug, marie, 1, "http://evil.example"); err == nil || status != http.StatusForbidden {
+			t.Fatalf("cross-origin: %v %d", err, status)
 		}
-		if _, resp, err := a.dial(t, sh.Slug, marie, 0, ""); err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
-			t.Fatalf("no client: %v %v", err, resp)
+		if _, status, err := a.dial(t, sh.Slug, marie, 0, ""); err == nil || status != http.StatusBadRequest {
+			t.Fatalf("no client: %v %d", err, status)
 		}
 		// A good participant stays through everything below.
 		good := a.join(t, sh.Slug, marie, 10)
@@ -482,8 +495,8 @@ func TestLiveRefusesWhoMayNotWriteAndHostileMessages(t *testing.T) {
 		if code := good.closeCode(); code != live.CloseNotAllowed {
 			t.Fatalf("archived: close code %d", code)
 		}
-		if _, resp, err := a.dial(t, sh.Slug, marie, 50, ""); err == nil || resp == nil || resp.StatusCode < 400 {
-			t.Fatalf("archived sheet joined: %v", resp)
+		if _, status, err := a.dial(t, sh.Slug, marie, 50, ""); err == nil || status < 400 {
+			t.Fatalf("archived sheet joined: %d", status)
 		}
 	})
 }
@@ -605,4 +618,56 @@ func TestLiveCrossesInstancesOnPostgres(t *testing.T) {
 	// The leader leaves: the other instance's participant leads.
 	_ = c1.ws.Close()
 	c2.next("leader")
+}
+
+// A board amendment written in a session credits its co-writers and the
+// review moves onto the revision it saves.
+func TestLiveAmendmentMovesTheReview(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, quickLive(t))
+		sh := liveSheet(t, a, "Statuts du jardin.\n")
+		withBoard(t, a.testAtlas, sh.Slug)
+		r := a.api(http.MethodPost, "/sheets/"+sh.Slug+"/reviews", "marie", map[string]any{"revision": 1})
+		if r.status != http.StatusCreated {
+			t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		id := int(r.json(t)["id"].(float64))
+		c1 := a.join(t, sh.Slug, a.cookieOf("marie"), 3001)
+		session := c1.next("hello")["session"]
+		c2 := a.join(t, sh.Slug, a.cookieOf("admin"), 3002)
+		c2.next("hello")
+		c1.update([]byte("m"))
+		c2.update([]byte("a"))
+		c1.next("update")
+		c1.next("update")
+
+		b := a.browser()
+		b.login("marie")
+		amend := "/sheets/" + sh.Slug + "/reviews/" + itoa(id) + "/amend"
+		page := b.get(amend)
+		if !strings.Contains(string(page.body), "data-live-socket") {
+			t.Fatal("the amendment editor has no live socket")
+		}
+		form := editorForm(t, page.body)
+		form.Set("body", "Statuts du jardin, amendés ensemble.\n")
+		form.Set("live_session", fmt.Sprint(session))
+		req := httptest.NewRequest(http.MethodPost, amend, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		resp := b.send(req)
+		if resp.status != http.StatusCreated || fmt.Sprint(resp.json(t)["coauthors"]) != "[admin marie]" {
+			t.Fatalf("amend: %d %s", resp.status, resp.body)
+		}
+		if m := c2.next("base"); m["revision"] != float64(2) || m["saved"] != true {
+			t.Fatalf("base: %v", m)
+		}
+		rv := a.api(http.MethodGet, "/reviews/"+itoa(id), "marie", nil).json(t)
+		if rv["revision"] != float64(2) {
+			t.Fatalf("review stayed on %v", rv["revision"])
+		}
+		rev := apiBody(t, a.testAtlas, sh.Slug, "2")
+		if rev["origin"] != "amendment" || fmt.Sprint(rev["coauthors"]) != "[admin marie]" {
+			t.Fatalf("amendment revision: %v", rev)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
+	"atlas/internal/live"
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
@@ -232,10 +233,33 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	// A revision stored with CRLF comes back from the browser with LF:
 	// unchanged, as a save of it would be (bodyOnBase).
 	body := h.bodyOnBase(c.UserContext(), b.Sheet.ID, base, form.Body)
-	_, _, err = h.reviews.Amend(c.UserContext(), userOf(c), b.Review.ID, review.AmendInput{
-		Base: base, Title: form.Title, Body: body, Summary: form.Summary, Meta: &meta,
-	})
+	in := review.AmendInput{Base: base, Title: form.Title, Body: body, Summary: form.Summary, Meta: &meta}
+	// An amendment written together in a live session (the board at its
+	// meeting) credits its co-writers; the review moves onto it as onto
+	// any amendment.
+	var session int64
+	var coauthors []string
+	if raw := c.FormValue("live_session"); raw != "" {
+		if session, err = strconv.ParseInt(raw, 10, 64); err != nil || session <= 0 {
+			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
+		}
+		in.Live.Base = base
+		if coauthors, err = h.live.SaveFrom(c.UserContext(), b.Sheet.ID, session, &in.Live); err != nil {
+			if errors.Is(err, live.ErrNoSession) {
+				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
+			}
+			return err
+		}
+	}
+	_, rev, err := h.reviews.Amend(c.UserContext(), userOf(c), b.Review.ID, in)
 	h.countChange(err)
+	if session > 0 && err == nil {
+		h.live.Saved(c.UserContext(), b.Sheet.ID, session, rev, userOf(c).Username)
+	}
+	if wantsJSON(c) {
+		res := sheet.SaveResult{Revision: rev}
+		return h.answerLiveSave(c, b.Sheet.Slug, res, err, coauthors)
+	}
 	var conflict *sheet.ConflictError
 	switch {
 	case errors.As(err, &conflict):

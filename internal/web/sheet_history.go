@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,16 +49,37 @@ type historyRow struct {
 	FromLabel, ToLabel string
 	ISO, When          string
 	Author             personRef
-	Summary            string
-	Minor              bool
-	Origin             string // how the revision came, unless by a plain edit
-	DiffLink           string // to the change from its parent, if it has one
-	Size               string
-	Delta, DeltaClass  string // the size change from the previous revision, as wikis show it
-	State, StateLabel  string
+	// Coauthors: "avec A et B", the other writers of a version written
+	// together, as links.
+	Coauthors         template.HTML
+	Summary           string
+	Minor             bool
+	Origin            string // how the revision came, unless by a plain edit
+	DiffLink          string // to the change from its parent, if it has one
+	Size              string
+	Delta, DeltaClass string // the size change from the previous revision, as wikis show it
+	State, StateLabel string
 }
 
 const historyPageSize = 50
+
+// withOthers is "avec A et B": the co-authors but the author, as links.
+func withOthers(lang, author string, all []model.User) template.HTML {
+	var links []string
+	for i := range all {
+		if all[i].Username != author {
+			links = append(links, string(personOf(&all[i]).Link()))
+		}
+	}
+	if len(links) == 0 {
+		return ""
+	}
+	list := links[0]
+	if n := len(links); n > 1 {
+		list = strings.Join(links[:n-1], ", ") + " " + template.HTMLEscapeString(i18n.T(lang, "history.and")) + " " + links[n-1]
+	}
+	return template.HTML(template.HTMLEscapeString(i18n.T(lang, "history.with")) + " " + list) //nolint:gosec // escaped parts
+}
 
 func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 	sh, err := h.sheetForPage(c)
@@ -104,6 +126,14 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			t.Next = revs[len(revs)-1].Number
 		}
 		lang, base := b.Lang, "/sheets/"+sh.Slug
+		ids := make([]int64, len(revs))
+		for i := range revs {
+			ids[i] = revs[i].ID
+		}
+		coauthors, err := h.store.Coauthors(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
 		for i := range revs {
 			r := &revs[i]
 			n := strconv.Itoa(r.Number)
@@ -119,6 +149,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			if u := authors[r.AuthorID]; u != nil {
 				row.Author = personOf(u)
 			}
+			row.Coauthors = withOthers(lang, row.Author.Username, coauthors[r.ID])
 			if r.Origin != "edit" {
 				row.Origin = i18n.T(lang, "origin."+r.Origin)
 			}
