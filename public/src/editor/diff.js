@@ -28,7 +28,7 @@ export function applyTextDiff(a, b, edit) {
   const midB = b.slice(start, b.length - suf);
   const la = midA.split("\n");
   const lb = midB.split("\n");
-  if (la.length * lb.length > 2000000 || la.length < 3 || lb.length < 3) {
+  if (la.length * lb.length > 2000000 || la.length < 2 || lb.length < 2) {
     charBlock(midA, midB, start, edit);
     return;
   }
@@ -97,7 +97,54 @@ function charBlock(x, y, at, edit) {
   if (p === x.length - s && p === y.length - s) {
     return;
   }
-  edit(at + p, at + x.length - s, y.slice(p, y.length - s));
+  const cx = x.slice(p, x.length - s);
+  const cy = y.slice(p, y.length - s);
+  if (cx.length === 0 || cy.length === 0 || cx.length * cy.length > 250000) {
+    edit(at + p, at + p + cx.length, cy);
+    return;
+  }
+  // Small enough: characters in common by dynamic programming, so that a
+  // word added here and one there stay two edits.
+  const n = cx.length;
+  const m = cy.length;
+  const w = m + 1;
+  const dp = new Uint16Array((n + 1) * w);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      dp[i * w + j] = cx.charCodeAt(i) === cy.charCodeAt(j) ? dp[(i + 1) * w + j + 1] + 1 : Math.max(dp[(i + 1) * w + j], dp[i * w + j + 1]);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  let from = -1;
+  let ins = "";
+  const base = at + p;
+  const flush = () => {
+    if (from >= 0) {
+      edit(base + from, base + i, ins);
+      from = -1;
+      ins = "";
+    }
+  };
+  while (i < n || j < m) {
+    if (i < n && j < m && cx.charCodeAt(i) === cy.charCodeAt(j)) {
+      flush();
+      i++;
+      j++;
+    } else if (j < m && (i >= n || dp[i * w + j + 1] >= dp[(i + 1) * w + j])) {
+      if (from < 0) {
+        from = i;
+      }
+      ins += cy[j];
+      j++;
+    } else {
+      if (from < 0) {
+        from = i;
+      }
+      i++;
+    }
+  }
+  flush();
 }
 
 // applyToYText makes the edits on a Y.Text, last first so that earlier

@@ -9,9 +9,9 @@ import * as Y from "yjs";
 import { Awareness, encodeAwarenessUpdate, applyAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import { keymap } from "@codemirror/view";
-import { Prec } from "@codemirror/state";
+import { Prec, ChangeSet } from "@codemirror/state";
 import { toBase64, fromBase64 } from "lib0/buffer";
-import { applyToYText } from "./diff.js";
+import { applyToYText, applyTextDiff } from "./diff.js";
 import { presence, colourClass, refreshDecorations } from "./presence.js";
 
 const REMOTE = "remote"; // origin of what came from the server
@@ -162,6 +162,33 @@ export function startLive(panel, form, area, editor) {
     );
   }
 
+  // typedOnto puts what was typed before joining (initialText -> typed)
+  // into the shared text, moved over what the session changed meanwhile
+  // (initialText -> shared): the two change sets are rebased one on the
+  // other, so that neither side's words are lost.
+  function typedOnto(typed) {
+    const shared = ytext.toString();
+    const changes = (to) => {
+      const specs = [];
+      applyTextDiff(initialText, to, (from, end, insert) => specs.push({ from, to: end, insert }));
+      return ChangeSet.of(specs, initialText.length);
+    };
+    const mine = changes(typed).map(changes(shared));
+    const edits = [];
+    mine.iterChanges((fromA, toA, fromB, toB, inserted) => edits.push([fromA, toA, inserted.toString()]));
+    doc.transact(() => {
+      for (let k = edits.length - 1; k >= 0; k--) {
+        const [from, to, insert] = edits[k];
+        if (to > from) {
+          ytext.delete(from, to - from);
+        }
+        if (insert) {
+          ytext.insert(from, insert);
+        }
+      }
+    });
+  }
+
   function seedUpdate(seed) {
     const s = new Y.Doc();
     s.clientID = SEED_CLIENT;
@@ -281,7 +308,7 @@ export function startLive(panel, form, area, editor) {
       // Text typed before the session answered (a slow network: the
       // editor is writable after a few failed tries) goes in now.
       if (typedEarly !== null && typedEarly !== initialText) {
-        applyToYText(ytext, ytext.toString(), typedEarly);
+        typedOnto(typedEarly);
       }
     }
     editor.setReadOnly(false);
