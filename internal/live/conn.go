@@ -183,6 +183,13 @@ func (c *Conn) join(ctx context.Context, sh *model.Sheet) error {
 		r = &room{s: s, id: sess.ID, sheetID: sh.ID, conns: map[*Conn]struct{}{}, lastSeq: sess.LastSeq}
 		s.rooms[sess.ID] = r
 	}
+	// The room stays while this connection joins (see leave).
+	r.joining++
+	defer func() {
+		s.mu.Lock()
+		r.joining--
+		s.mu.Unlock()
+	}()
 	if t := s.timers[sess.ID]; t != nil {
 		t.Stop()
 		delete(s.timers, sess.ID)
@@ -241,17 +248,15 @@ func (c *Conn) leave() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s, r := c.s, c.room
+	s.mu.Lock()
 	r.mu.Lock()
 	delete(r.conns, c)
-	empty := len(r.conns) == 0
+	empty := len(r.conns) == 0 && r.joining == 0
 	r.mu.Unlock()
-	if empty {
-		s.mu.Lock()
-		if len(r.conns) == 0 && s.rooms[r.id] == r {
-			delete(s.rooms, r.id)
-		}
-		s.mu.Unlock()
+	if empty && s.rooms[r.id] == r {
+		delete(s.rooms, r.id)
 	}
+	s.mu.Unlock()
 	if err := s.rows.removeParticipant(ctx, r.id, c.id); err != nil {
 		s.log.Warn("live participant not removed", "error", err.Error())
 	}

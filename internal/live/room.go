@@ -37,6 +37,7 @@ type room struct {
 
 	mu      sync.Mutex
 	conns   map[*Conn]struct{}
+	joining int   // connections joining (Service.mu)
 	lastSeq int64 // the last seq delivered here
 	asked   int64 // the log size at which a state was last asked
 

@@ -337,7 +337,7 @@ func (s *Service) heartbeat(ctx context.Context) {
 	for _, r := range rooms {
 		for _, c := range r.list() {
 			conns = append(conns, c.id)
-			if err := c.authorize(ctx, true); err != nil {
+			if err := c.authorizeFn(ctx); err != nil {
 				c.refuse(err)
 			}
 		}

@@ -19,7 +19,9 @@ import (
 // internal/live and docs/LIVE.md). Only a signed-in browser of this site
 // that may edit the sheet joins; the right is checked again on every
 // write and every few seconds, so a disabled account, a closed session or
-// an archived sheet is dropped.
+// an archived sheet is dropped. A refusal after the upgrade is an error
+// frame and a close code (4001 not allowed, 4003 account disabled), which
+// a browser's script can read, unlike an HTTP status.
 func (h *handler) liveSocket(c *fiber.Ctx) error {
 	user := userOf(c)
 	if user == nil {
@@ -34,9 +36,6 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
-	}
-	if !mayEdit(user, sh) {
-		return newError(fiber.StatusForbidden, "not_allowed", "error.live_not_allowed")
 	}
 	client, err := strconv.ParseInt(c.Query("client"), 10, 64)
 	if err != nil || client <= 0 || client > 1<<53 {
