@@ -577,6 +577,7 @@ func TestLiveCrossesInstancesOnPostgres(t *testing.T) {
 		deps.Events.ListenPostgres(t.Context(), dsn, func(ctx context.Context, sql string, args ...any) error {
 			return d.Conn(ctx).Exec(sql, args...).Error
 		})
+		quickLive(t)(deps)
 	}
 	a := newLiveAtlas(t, d, listen)
 	b := secondInstance(t, d, listen)

@@ -35,8 +35,8 @@ type Deps struct {
 	Reviews *review.Service
 	Notify  *notify.Service
 	Events  *events.Hub // nil: no live events
-	// Live runs the live co-writing sessions; nil: one is made here and
-	// runs until Stopping closes.
+	// Live runs the live co-writing sessions; nil: one is made here, and
+	// its loop runs until Stopping closes (none without Stopping).
 	Live *live.Service
 	Log  *slog.Logger
 	// AccessLog receives a line per request when Config.AccessLog is on;
@@ -146,7 +146,12 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.live = d.Live
 	if h.live == nil {
 		h.live = live.New(d.Store, d.Sheets, d.Events, d.Log)
-		go h.live.Run(contextUntil(d.Stopping))
+		// Its loop (news from other instances, heartbeat, saving idle
+		// sessions) runs with the server, until Stopping closes; an app
+		// without Stopping (tests) runs none, or starts it itself.
+		if d.Stopping != nil {
+			go h.live.Run(contextUntil(d.Stopping))
+		}
 	}
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
