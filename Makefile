@@ -52,19 +52,21 @@ assets:
 
 ## test: every test with the race detector, on SQLite and on PostgreSQL
 ## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip).
+## It builds the front-end assets first, so the browser suite walks the
+## CodeMirror editor and live co-writing rather than skipping them.
 ## Needs Chromium at /usr/bin/chromium for the browser suite. A suite that
 ## could not run here (tests record it through testutil.SkipSuite) is
 ## listed in a banner at the end; CI (.ci/run) fails on it instead.
 ## The time limit is per package: the stress suite (crash loops, instances,
 ## hostile load on both databases) runs longer than go test's default 10 min
 ## on a loaded two-core machine.
-test:
+test: assets
 	$(GO) vet $(PKG)
 	@echo '$(GO) test -race -count=1 -timeout 30m $(PKG)'
 	$(call with_skips_banner,$(GO) test -race -count=1 -timeout 30m $(PKG))
 
 ## test-sqlite: the same suite on SQLite only
-test-sqlite:
+test-sqlite: assets
 	@echo 'ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 -timeout 30m $(PKG)'
 	$(call with_skips_banner,ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 -timeout 30m $(PKG))
 

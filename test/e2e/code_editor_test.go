@@ -38,10 +38,14 @@ func (b *browser) noCSPViolation(t *testing.T, where string) {
 
 // needEditorBundle skips a journey of the CodeMirror editor when
 // `make assets` has not built it (no npm): the atlas then has the plain
-// textarea, which the other journeys walk.
+// textarea, which the other journeys walk. With ATLAS_E2E_REQUIRED=1 (CI)
+// a missing bundle fails the journey instead: `make test` builds it first.
 func needEditorBundle(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(moduleRoot(t), "public", "vendor", "editor", "editor.js")); err != nil {
+		if os.Getenv("ATLAS_E2E_REQUIRED") == "1" {
+			t.Fatalf("ATLAS_E2E_REQUIRED=1 but the editor is not built (run make assets): %v", err)
+		}
 		t.Skip("the editor is not built (make assets): the atlas has the plain text field")
 	}
 }
