@@ -238,6 +238,9 @@ func (c *Conn) join(ctx context.Context, sh *model.Sheet) error {
 	c.sendMsg(hello)
 	r.conns[c] = struct{}{}
 	r.mu.Unlock()
+	if leads {
+		r.catchUpBase(ctx, c)
+	}
 	s.broadcast(ctx, sh.ID, sess.ID, "participants", 0, "")
 	return nil
 }
