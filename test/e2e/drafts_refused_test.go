@@ -43,13 +43,18 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 	asked := marie.acceptLeaving(t)
 
 	// (a) Yann saves the same sentence meanwhile; marie saves at once,
-	// before any autosave: a conflict.
-	if st := marie.open(t, edit); st != http.StatusOK {
-		t.Fatalf("GET %s: %d", edit, st)
+	// before any autosave: a conflict. Marie edits the section: the whole
+	// sheet's editor writes live, and would take Yann's version in.
+	if st := marie.open(t, edit+"?section=1"); st != http.StatusOK {
+		t.Fatalf("GET %s?section=1: %d", edit, st)
+	}
+	section := marie.value(t, "#body")
+	if !strings.HasPrefix(section, "## La communauté") || strings.Contains(section, "## Les ressources") {
+		t.Fatalf("the section's editor holds:\n%s", section)
 	}
 	srv.api(t, other, http.MethodPut, "/sheets/"+slug, map[string]any{"base": 1, "title": "Jardin du Moulin", "body": strings.Replace(body, "vingtaine", "dizaine", 1)}, http.StatusOK)
 	typed := strings.Replace(body, "Une vingtaine", "Une bonne trentaine", 1)
-	setBody(t, marie, typed)
+	setBody(t, marie, strings.Replace(section, "Une vingtaine", "Une bonne trentaine", 1))
 	marie.typeInto(t, "#summary", "plus de monde")
 	resp := marie.submit(t, "form.editor button[type=submit]")
 	if resp.Status != http.StatusConflict {

@@ -245,6 +245,11 @@ export function startLive(panel, form, area, editor) {
     send({ t: "state", seq: lastSeq, u: toBase64(Y.encodeStateAsUpdate(doc)) });
   }
   function startMerge(revision) {
+    // The server may ask again (a newcomer found the session behind the
+    // sheet): one merge per revision, and none of a version already in.
+    if (merges.has(revision) || (baseField && Number(baseField.value) >= revision)) {
+      return;
+    }
     const c = new Y.Doc();
     Y.applyUpdate(c, Y.encodeStateAsUpdate(doc));
     merges.set(revision, c);
@@ -617,6 +622,32 @@ export function startLive(panel, form, area, editor) {
     }
     retryTimer = setTimeout(connect, wait);
   }
+
+  // A page left for another (kept in the browser's back-forward cache or
+  // not) leaves the session at once: a hidden page would otherwise stay
+  // its leader, deaf to the versions the others' merges wait for. Coming
+  // back to it joins again.
+  window.addEventListener("pagehide", () => {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    const s = ws;
+    if (!s) {
+      return;
+    }
+    ws = null;
+    clearInterval(pingTimer);
+    if (joined && unacked.length) {
+      offlineDirty = true;
+    }
+    joined = false;
+    unacked = [];
+    s.close(1000);
+  });
+  window.addEventListener("pageshow", (ev) => {
+    if (ev.persisted && !ws && !retryTimer) {
+      connect();
+    }
+  });
 
   // The editor stays writable while the session answers: what is typed
   // meanwhile goes into the shared text once joined (typedEarly).
