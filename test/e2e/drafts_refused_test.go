@@ -98,7 +98,10 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 		t.Errorf("the second tab's text is not kept in the browser")
 	}
 	// The second tab saves (a merge onto yann's version): the first tab's
-	// draft stays, and the browser copy that save stored is dropped.
+	// draft stays, and the browser copy that save stored is dropped. The
+	// first tab is closed first: both write live in one session, and an
+	// open first tab would keep its own browser copy of the shared text.
+	tab1.close()
 	resp = tab2.submit(t, "form.editor button[type=submit]")
 	if resp.Status != http.StatusOK || tab2.path(t) != "/sheets/"+slug {
 		t.Fatalf("second tab's save: %d at %s:\n%s", resp.Status, tab2.path(t), tab2.pageText(t))
@@ -114,6 +117,5 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 		t.Errorf("the browser copy of a stored save is kept or offered")
 	}
 	shot.save(t, tab2, "drafts-after-other-tab-1280")
-	tab1.close()
 	tab2.close()
 }
