@@ -5,10 +5,13 @@
 FROM node:24-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
+COPY public/src ./public/src
 RUN npm ci --no-audit --no-fund \
     && mkdir -p public/vendor/leaflet public/vendor/geoman \
     && cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/ \
-    && cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css public/vendor/geoman/
+    && cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css public/vendor/geoman/ \
+    && node_modules/.bin/esbuild public/src/editor/main.js --bundle --format=iife --minify --target=es2020 \
+       --log-level=warning --outfile=public/vendor/editor/editor.js
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -17,6 +20,7 @@ RUN go mod download
 COPY . .
 COPY --from=assets /src/public/vendor/leaflet ./public/vendor/leaflet
 COPY --from=assets /src/public/vendor/geoman ./public/vendor/geoman
+COPY --from=assets /src/public/vendor/editor ./public/vendor/editor
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/atlas ./cmd/atlas
 
 FROM debian:bookworm-slim

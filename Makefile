@@ -18,44 +18,55 @@ run: assets
 build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/atlas
 
-## assets: install the npm packages (package-lock.json) and copy their built
+## assets: install the npm packages (package-lock.json), copy their built
 ## files into public/vendor, which the binary embeds (Leaflet for the maps,
-## Leaflet-Geoman for drawing a place's outline or route in the editor); skipped when they are
-## already newer than package-lock.json. Without npm, or when npm cannot
-## reach its registry, the atlas still builds and runs: the map page falls
-## back to its list of places, and a message says so.
+## Leaflet-Geoman for drawing a place's outline or route in the editor),
+## and bundle our editor (public/src/editor: CodeMirror 6, Yjs for live
+## co-writing) with esbuild into public/vendor/editor. Skipped when the
+## copies are newer than package-lock.json and the bundle newer than every
+## file of public/src. Without npm, or when npm cannot reach its registry,
+## the atlas still builds and runs: the map page falls back to its list of
+## places, the editor is the plain text field, and a message says so.
 LEAFLET := public/vendor/leaflet/leaflet.js
+EDITOR  := public/vendor/editor/editor.js
 assets:
-	@if [ -f $(LEAFLET) ] && [ $(LEAFLET) -nt package-lock.json ]; then exit 0; fi; \
+	@if [ -f $(LEAFLET) ] && [ $(LEAFLET) -nt package-lock.json ] && [ -f $(EDITOR) ] && \
+		[ -z "$$(find public/src package-lock.json -newer $(EDITOR) -print -quit)" ]; then exit 0; fi; \
 	if ! command -v npm >/dev/null 2>&1; then \
-		echo "assets: npm not found: the map will show as a list of places (install Node.js for the interactive map)"; \
-	elif npm ci --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=20000; then \
-		rm -rf public/vendor/leaflet public/vendor/geoman && mkdir -p public/vendor/leaflet public/vendor/geoman && \
+		echo "assets: npm not found: the map will show as a list of places and the editor as a plain text field, without live co-writing (install Node.js for both)"; \
+	elif { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+		npm ci --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=20000; }; then \
+		rm -rf public/vendor/leaflet public/vendor/geoman public/vendor/editor && mkdir -p public/vendor/leaflet public/vendor/geoman && \
 		cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/ && \
 		cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css public/vendor/geoman/ && \
-		touch $(LEAFLET); \
+		touch $(LEAFLET) && \
+		node_modules/.bin/esbuild public/src/editor/main.js --bundle --format=iife --minify --target=es2020 \
+			--log-level=warning --outfile=$(EDITOR); \
 	else \
 		echo; \
 		echo "assets: npm ci failed (is the npm registry reachable?). The atlas builds anyway:"; \
-		echo "assets: the map will show as a list of places. Run 'make assets' again once npm works."; \
+		echo "assets: the map will show as a list of places, the editor as a plain text field without"; \
+		echo "assets: live co-writing. Run 'make assets' again once npm works."; \
 		echo; \
 	fi
 
 ## test: every test with the race detector, on SQLite and on PostgreSQL
 ## (the local server, or ATLAS_TEST_DATABASE_URL; set it to "off" to skip).
+## It builds the front-end assets first, so the browser suite walks the
+## CodeMirror editor and live co-writing rather than skipping them.
 ## Needs Chromium at /usr/bin/chromium for the browser suite. A suite that
 ## could not run here (tests record it through testutil.SkipSuite) is
 ## listed in a banner at the end; CI (.ci/run) fails on it instead.
 ## The time limit is per package: the stress suite (crash loops, instances,
 ## hostile load on both databases) runs longer than go test's default 10 min
 ## on a loaded two-core machine.
-test:
+test: assets
 	$(GO) vet $(PKG)
 	@echo '$(GO) test -race -count=1 -timeout 30m $(PKG)'
 	$(call with_skips_banner,$(GO) test -race -count=1 -timeout 30m $(PKG))
 
 ## test-sqlite: the same suite on SQLite only
-test-sqlite:
+test-sqlite: assets
 	@echo 'ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 -timeout 30m $(PKG)'
 	$(call with_skips_banner,ATLAS_TEST_DATABASE_URL=off $(GO) test -count=1 -timeout 30m $(PKG))
 

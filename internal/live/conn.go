@@ -238,6 +238,9 @@ func (c *Conn) join(ctx context.Context, sh *model.Sheet) error {
 	c.sendMsg(hello)
 	r.conns[c] = struct{}{}
 	r.mu.Unlock()
+	// A newcomer may find the session behind the sheet: its leader, new
+	// or not, is asked to merge the head.
+	r.catchUpBase(ctx, nil)
 	s.broadcast(ctx, sh.ID, sess.ID, "participants", 0, "")
 	return nil
 }

@@ -192,6 +192,32 @@ func (r *room) external(rev int) {
 	r.toLeader(msg{"t": "external", "revision": rev})
 }
 
+// catchUpBase asks the leader to merge the sheet's head when the
+// session's base is behind it: the versions after the base were made
+// outside the session (a save from it moves the base in the same
+// transaction) at a moment no leader heard of them: while the session
+// waited without participants, or between two leaders. c is a connection
+// that just became the leader; nil asks the leader wherever it is.
+func (r *room) catchUpBase(ctx context.Context, c *Conn) {
+	sess, err := r.s.rows.sessionByID(ctx, r.id)
+	if err != nil {
+		return
+	}
+	sh, err := r.s.store.SheetByID(ctx, r.sheetID)
+	if err != nil {
+		r.s.log.Warn("live sheet not read", "error", err.Error())
+		return
+	}
+	if sess.Base >= sh.HeadNumber {
+		return
+	}
+	if c == nil {
+		r.s.broadcast(ctx, r.sheetID, r.id, "external", int64(sh.HeadNumber), "")
+	} else if c.isLeader() {
+		c.sendMsg(msg{"t": "external", "revision": sh.HeadNumber})
+	}
+}
+
 func (r *room) participantsMsg(ctx context.Context) (msg, error) {
 	ps, err := r.s.rows.participants(ctx, r.id)
 	if err != nil {
@@ -244,6 +270,7 @@ func (r *room) checkLeader(ctx context.Context) {
 		}
 		c.setLeader(true)
 		c.sendMsg(msg{"t": "leader"})
+		r.catchUpBase(ctx, c)
 		return
 	}
 }

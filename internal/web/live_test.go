@@ -424,6 +424,82 @@ func TestLiveExternalEditReachesTheLeaderAndMerges(t *testing.T) {
 	})
 }
 
+// TestLiveJoinCatchesUpWithTheHead: versions made while the session had
+// nobody to hear of them (it waited for its grace without participants)
+// or while its leader left without merging reach the next leader as
+// "external" for the head, so the session does not stay on an old base.
+func TestLiveJoinCatchesUpWithTheHead(t *testing.T) {
+	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
+		a := newLiveAtlas(t, d, func(deps *web.Deps) {
+			svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+			svc.Grace = time.Minute // the empty session stays for the test
+			svc.Heartbeat = 200 * time.Millisecond
+			go svc.Run(t.Context())
+			deps.Live = svc
+		})
+		sh := liveSheet(t, a, "Un.\n\nDeux.\n\nTrois.\n")
+		marie, admin := a.cookieOf("marie"), a.cookieOf("admin")
+		c1 := a.join(t, sh.Slug, marie, 3001)
+		h := c1.next("hello")
+		session := h["session"]
+		_ = c1.ws.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			info := a.api(http.MethodGet, "/sheets/"+sh.Slug+"/live", "marie", nil).json(t)
+			if len(info["participants"].([]any)) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the session did not stay empty: %v", info)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// Saved while nobody is connected: no room hears of it.
+		if resp := a.api(http.MethodPut, "/sheets/"+sh.Slug, "admin", map[string]any{"base": 1, "title": "Jardin partagé", "body": "Un.\n\nDeux.\n\nTrois, dit l'API.\n", "summary": "api"}); resp.status != http.StatusOK {
+			t.Fatalf("api save: %d %s", resp.status, resp.body)
+		}
+		c2 := a.join(t, sh.Slug, marie, 3002)
+		h = c2.next("hello")
+		if h["session"] != session || h["base"] != float64(1) || h["leader"] != true {
+			t.Fatalf("hello: %v", h)
+		}
+		if ext := c2.next("external"); ext["revision"] != float64(2) {
+			t.Fatalf("external: %v", ext)
+		}
+		c2.send(map[string]any{"t": "merge", "revision": 2, "text": "Un.\n\nDeux.\n\nTrois.\n"})
+		if m := c2.next("merged"); m["text"] != "Un.\n\nDeux.\n\nTrois, dit l'API.\n" || m["conflicts"] != float64(0) {
+			t.Fatalf("merged: %v", m)
+		}
+		c2.send(map[string]any{"t": "rebased", "revision": 2})
+		if b := c2.next("base"); b["revision"] != float64(2) {
+			t.Fatalf("base: %v", b)
+		}
+		// A session on its head: the next leader is not asked anything.
+		c3 := a.join(t, sh.Slug, admin, 3003)
+		if h := c3.next("hello"); h["base"] != float64(2) || h["leader"] != false {
+			t.Fatalf("second hello: %v", h)
+		}
+		// The leader hears of version 3 and leaves without merging it:
+		// the next leader is asked for it.
+		if resp := a.api(http.MethodPut, "/sheets/"+sh.Slug, "admin", map[string]any{"base": 2, "title": "Jardin partagé", "body": "Un, dit l'API.\n\nDeux.\n\nTrois, dit l'API.\n", "summary": "api"}); resp.status != http.StatusOK {
+			t.Fatalf("api save: %d %s", resp.status, resp.body)
+		}
+		if ext := c2.next("external"); ext["revision"] != float64(3) {
+			t.Fatalf("external to the leader: %v", ext)
+		}
+		_ = c2.ws.Close()
+		c3.next("leader")
+		if ext := c3.next("external"); ext["revision"] != float64(3) {
+			t.Fatalf("external to the new leader: %v", ext)
+		}
+		for _, m := range c3.skipped {
+			if m["t"] == "external" && m["revision"] != float64(3) {
+				t.Fatalf("a stale external: %v", m)
+			}
+		}
+	})
+}
+
 func TestLiveRefusesWhoMayNotWriteAndHostileMessages(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		a := newLiveAtlas(t, d, quickLive(t))

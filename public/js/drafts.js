@@ -6,6 +6,15 @@
 // a changed editor asks first. The page works without this script: the
 // server offers an existing draft above the editor, and keeps the text of
 // a save refused because the session ended.
+//
+// Live co-writing (vendor/editor/editor.js, "atlas:live" events on the
+// form): the session keeps the shared text on the server as it is typed,
+// and saves it when the last writer leaves. So while this page is joined
+// to a session the text is not what leaving would lose, and while others
+// write in it too the session IS the draft: no draft of one's own is sent
+// or kept in the browser then (it would hold everyone's words under one
+// name, and offer them back against a text that moved on). Alone in a
+// session, drafts go on as without it.
 (function () {
   "use strict";
   var status = document.getElementById("draft-status");
@@ -29,7 +38,8 @@
   // so that another tab's newer draft is not written over, and a save
   // spends that draft and no other.
   var mine = form.elements.namedItem("draft_saved_at");
-  var NOT_FIELDS = { _csrf: 1, draft_saved_at: 1, copy: 1 };
+  var NOT_FIELDS = { _csrf: 1, draft_saved_at: 1, copy: 1, live_session: 1 };
+  var live = "off"; // "off", or joined "alone" or "shared" with others
 
   // fields are the form's values but its CSRF token, in order.
   function fields() {
@@ -43,6 +53,10 @@
   }
   function same(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
+  }
+  // notBody: the fields without the text, which a joined session keeps.
+  function notBody(pairs) {
+    return pairs.filter(function (p) { return p[0] !== "body"; });
   }
 
   var initial = fields();
@@ -114,7 +128,7 @@
     timer = null;
     firstUnsent = 0;
     var now = fields();
-    if (same(now, sent) || submitting) {
+    if (same(now, sent) || submitting || live === "shared") {
       return;
     }
     var body = new URLSearchParams(new FormData(form));
@@ -160,6 +174,9 @@
   }
 
   function changed() {
+    if (live === "shared") {
+      return;
+    }
     clearTimeout(localTimer);
     localTimer = setTimeout(function () {
       writeLocal(false);
@@ -173,6 +190,22 @@
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
+  form.addEventListener("atlas:live", function (e) {
+    var state = e.detail && e.detail.state;
+    if (state === "joined" && live === "off") {
+      // The editor now shows the session's text: that is the starting point.
+      initial = fields();
+      sent = initial;
+    }
+    live = state === "joined" ? (live === "off" ? "alone" : live) : state;
+    if (live === "shared") {
+      clearTimeout(timer);
+      clearTimeout(localTimer);
+      timer = null;
+      removeLocal();
+      say("");
+    }
+  });
 
   // A save leaves without asking. A draft still on its way is waited for,
   // so that it cannot land after the save that spends it.
@@ -213,7 +246,8 @@
     }, 0);
   });
   window.addEventListener("beforeunload", function (e) {
-    if (!submitting && (unsaved || !same(fields(), initial))) {
+    var changedNow = live === "off" ? !same(fields(), initial) : !same(notBody(fields()), notBody(initial));
+    if (!submitting && (unsaved || changedNow)) {
       e.preventDefault();
       e.returnValue = "";
     }
@@ -230,6 +264,9 @@
         el.checked = values.indexOf(el.value) >= 0;
       } else if (values.length) {
         el.value = values[0];
+        if (el.atlasEditor) {
+          el.atlasEditor.setText(values[0]);
+        }
       }
     });
   }
@@ -263,7 +300,9 @@
           box.hidden = true;
           changed();
           var body = form.querySelector("textarea[name=body]");
-          if (body) {
+          if (body && body.atlasEditor) {
+            body.atlasEditor.focus();
+          } else if (body) {
             body.focus();
           }
         });

@@ -3,6 +3,9 @@
 // place ("Écrire / Aperçu") drawn by POST /api/v1/preview. The page works
 // without it: the toolbar and the modes stay hidden, and "Prévisualiser"
 // submits the form to the server, which shows the rendering below the text.
+// When the CodeMirror editor is there (public/src/editor, bundled into
+// vendor/editor/editor.js), the textarea is hidden and reached through its
+// atlasEditor object; otherwise the textarea is the editor.
 (function () {
   "use strict";
   var form = document.querySelector("form.editor");
@@ -20,12 +23,35 @@
   // Must match previewIDPrefix in internal/web/preview.go.
   var idPrefix = "apercu-";
 
+  // --- The text and its selection, in whichever editor -------------------
+
+  function ed() {
+    return area.atlasEditor || null;
+  }
+  function val() {
+    return ed() ? ed().value() : val();
+  }
+  function sel() {
+    return ed() ? ed().selection() : { start: sel().start, end: sel().end };
+  }
+  function focusText() {
+    if (ed()) {
+      ed().focus();
+    } else {
+      area.focus();
+    }
+  }
+
   // --- Inserting Markdown -------------------------------------------------
 
   // replace puts text in place of value[start:end] through the browser's
   // own editing, so that Ctrl+Z takes it back, then selects
   // [start+from, start+to) of the result.
   function replace(start, end, text, from, to) {
+    if (ed()) {
+      ed().replace(start, end, text, from, to);
+      return;
+    }
     area.focus();
     area.setSelectionRange(start, end);
     var done = false;
@@ -73,9 +99,9 @@
   // wrap surrounds the selection (spaces left outside) with a marker, or
   // inserts the sample, selected so that typing replaces it.
   function wrap(marker, sample) {
-    var v = area.value;
-    var s = area.selectionStart;
-    var e = area.selectionEnd;
+    var v = val();
+    var s = sel().start;
+    var e = sel().end;
     while (s < e && /\s/.test(v.charAt(s))) {
       s++;
     }
@@ -87,9 +113,9 @@
   }
 
   function link(sample) {
-    var v = area.value;
-    var s = area.selectionStart;
-    var e = area.selectionEnd;
+    var v = val();
+    var s = sel().start;
+    var e = sel().end;
     var label = v.slice(s, e);
     var address = "https://";
     if (label) {
@@ -104,10 +130,10 @@
   // prefixLines puts prefix before each non-empty line of the selection, or
   // starts a new line with the sample when the cursor is on an empty one.
   function prefixLines(prefix, sample, strip) {
-    var v = area.value;
-    var s = lineStart(v, area.selectionStart);
-    var end = area.selectionEnd;
-    if (end > area.selectionStart && v.charAt(end - 1) === "\n") {
+    var v = val();
+    var s = lineStart(v, sel().start);
+    var end = sel().end;
+    if (end > sel().start && v.charAt(end - 1) === "\n") {
       end--;
     }
     var e = lineEnd(v, end);
@@ -125,9 +151,9 @@
   }
 
   function heading(sample) {
-    var v = area.value;
-    var s = lineStart(v, area.selectionStart);
-    var e = lineEnd(v, area.selectionStart);
+    var v = val();
+    var s = lineStart(v, sel().start);
+    var e = lineEnd(v, sel().start);
     var line = v.slice(s, e).replace(/^\s*#*\s*/, "");
     var before = blankBefore(v, s);
     var after = e < v.length && v.slice(e, e + 2) !== "\n\n" ? "\n" : "";
@@ -136,9 +162,9 @@
   }
 
   function table(skeleton) {
-    var v = area.value;
-    var s = area.selectionStart;
-    var e = area.selectionEnd;
+    var v = val();
+    var s = sel().start;
+    var e = sel().end;
     if (s > 0 && v.charAt(s - 1) !== "\n") {
       // Tables start on a line of their own: after the current line.
       s = e = lineEnd(v, e);
@@ -157,13 +183,13 @@
     var n = 0;
     var re = /\[\^(\d+)\]/g;
     var m;
-    while ((m = re.exec(area.value)) !== null) {
+    while ((m = re.exec(val())) !== null) {
       n = Math.max(n, parseInt(m[1], 10));
     }
     var mark = "[^" + (n + 1) + "]";
-    var at = area.selectionEnd;
+    var at = sel().end;
     replace(at, at, mark, mark.length, mark.length);
-    var v = area.value;
+    var v = val();
     var sep = /\n\n$/.test(v) ? "" : /\n$/.test(v) ? "\n" : "\n\n";
     var def = sep + mark + ": " + sample + "\n";
     replace(v.length, v.length, def, sep.length + mark.length + 2, sep.length + mark.length + 2 + sample.length);
@@ -207,7 +233,8 @@
       buttons[next].tabIndex = 0;
       buttons[next].focus();
     });
-    area.addEventListener("keydown", function (ev) {
+    // Caught on the way down, before CodeMirror's own keys (Ctrl+I).
+    (ed() ? ed().dom : area).addEventListener("keydown", function (ev) {
       if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.shiftKey) {
         return;
       }
@@ -215,9 +242,10 @@
       var b = key && toolbar.querySelector('button[data-md="' + key + '"]');
       if (b) {
         ev.preventDefault();
+        ev.stopPropagation();
         tools[key](b);
       }
-    });
+    }, true);
     toolbar.hidden = false;
   }
 
@@ -249,7 +277,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf ? csrf.value : "" },
-      body: JSON.stringify({ body: area.value })
+      body: JSON.stringify({ body: val() })
     }).then(function (resp) {
       if (!resp.ok) {
         throw resp.status;
@@ -279,7 +307,11 @@
         b.setAttribute("aria-pressed", String((b.dataset.mode === "preview") === preview));
       });
     }
-    area.hidden = preview;
+    if (ed()) {
+      ed().setHidden(preview);
+    } else {
+      area.hidden = preview;
+    }
     if (toolbar) {
       toolbar.hidden = preview;
     }
@@ -297,7 +329,7 @@
       }
       setMode(b.dataset.mode === "preview");
       if (b.dataset.mode === "write") {
-        area.focus();
+        focusText();
       }
     });
     modes.hidden = false;

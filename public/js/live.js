@@ -12,6 +12,11 @@
   var news = "";
 
   function render() {
+    // The page joined live co-writing: its own panel says who is there.
+    if (el.dataset.cowriting === "1") {
+      el.hidden = true;
+      return;
+    }
     var lines = news ? [news] : [];
     var now = Date.now();
     Object.keys(editors).forEach(function (id) {

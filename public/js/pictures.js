@@ -5,6 +5,8 @@
 // its CSRF token), and the Markdown that shows the picture goes in the text
 // at the cursor. A file dropped on the text fills the form: the picture
 // is sent once it has a description, which blind readers hear instead.
+// With the CodeMirror editor (vendor/editor/editor.js), the text is reached
+// through the hidden textarea's atlasEditor object.
 (function () {
   "use strict";
   var section = document.getElementById("pictures");
@@ -18,15 +20,21 @@
   var status = form.querySelector(".picture-status");
   var list = section.querySelector("[data-picture-list]");
   var data = section.dataset;
+  var ed = area.atlasEditor || null;
+  // The element people type in: the editor's, or the textarea.
+  var target = ed ? ed.dom : area;
+  function val() {
+    return ed ? ed.value() : area.value;
+  }
   // Where the picture goes: the cursor when the text was left.
-  var at = { start: area.value.length, end: area.value.length };
+  var at = { start: val().length, end: val().length };
 
   function remember() {
-    at = { start: area.selectionStart, end: area.selectionEnd };
+    at = ed ? ed.selection() : { start: area.selectionStart, end: area.selectionEnd };
   }
-  area.addEventListener("blur", remember);
-  area.addEventListener("keyup", remember);
-  area.addEventListener("click", remember);
+  target.addEventListener(ed ? "focusout" : "blur", remember);
+  target.addEventListener("keyup", remember);
+  target.addEventListener("click", remember);
 
   function say(text) {
     status.textContent = text;
@@ -36,13 +44,19 @@
   // own paragraph, through the browser's editing so that Ctrl+Z takes it
   // back; editor.js and drafts.js hear the input event.
   function insert(markdown) {
-    var v = area.value;
+    var v = val();
     var start = Math.min(at.start, v.length);
     var end = Math.min(at.end, v.length);
     var before = start === 0 || v.slice(Math.max(0, start - 2), start) === "\n\n" ? "" : v.charAt(start - 1) === "\n" ? "\n" : "\n\n";
     var next = v.slice(end, end + 2);
     var after = next === "\n\n" ? "" : next.charAt(0) === "\n" || end === v.length ? "\n" : "\n\n";
     var text = before + markdown + after;
+    var caret = start + text.length;
+    if (ed) {
+      ed.replace(start, end, text);
+      at = { start: caret, end: caret };
+      return;
+    }
     area.focus();
     area.setSelectionRange(start, end);
     var done = false;
@@ -55,7 +69,6 @@
       area.setRangeText(text, start, end, "end");
       area.dispatchEvent(new Event("input", { bubbles: true }));
     }
-    var caret = start + text.length;
     area.setSelectionRange(caret, caret);
     at = { start: caret, end: caret };
   }
@@ -157,25 +170,35 @@
   function hasFiles(e) {
     return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, "Files") >= 0;
   }
-  area.addEventListener("dragover", function (e) {
+  // Caught on the way down: CodeMirror would put a dropped file's bytes
+  // in the text.
+  target.addEventListener("dragover", function (e) {
     if (hasFiles(e)) {
       e.preventDefault();
+      e.stopPropagation();
       e.dataTransfer.dropEffect = "copy";
     }
-  });
-  area.addEventListener("drop", function (e) {
+  }, true);
+  target.addEventListener("drop", function (e) {
     if (!hasFiles(e) || e.dataTransfer.files.length === 0) {
       return;
     }
     e.preventDefault();
-    remember();
+    e.stopPropagation();
+    if (ed) {
+      var pos = ed.view.posAtCoords({ x: e.clientX, y: e.clientY });
+      at = pos === null ? ed.selection() : { start: pos, end: pos };
+    } else {
+      remember();
+    }
     file.files = e.dataTransfer.files;
     file.dispatchEvent(new Event("change"));
-  });
-  area.setAttribute("aria-describedby", (area.getAttribute("aria-describedby") || "") + " picture-drop-hint");
+  }, true);
+  var described = ed ? ed.view.contentDOM : area;
+  described.setAttribute("aria-describedby", ((described.getAttribute("aria-describedby") || "") + " picture-drop-hint").trim());
   var hint = document.createElement("span");
   hint.className = "hint";
   hint.id = "picture-drop-hint";
   hint.textContent = data.drop;
-  area.insertAdjacentElement("afterend", hint);
+  target.insertAdjacentElement("afterend", hint);
 }());

@@ -43,13 +43,18 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 	asked := marie.acceptLeaving(t)
 
 	// (a) Yann saves the same sentence meanwhile; marie saves at once,
-	// before any autosave: a conflict.
-	if st := marie.open(t, edit); st != http.StatusOK {
-		t.Fatalf("GET %s: %d", edit, st)
+	// before any autosave: a conflict. Marie edits the section: the whole
+	// sheet's editor writes live, and would take Yann's version in.
+	if st := marie.open(t, edit+"?section=1"); st != http.StatusOK {
+		t.Fatalf("GET %s?section=1: %d", edit, st)
+	}
+	section := marie.value(t, "#body")
+	if !strings.HasPrefix(section, "## La communauté") || strings.Contains(section, "## Les ressources") {
+		t.Fatalf("the section's editor holds:\n%s", section)
 	}
 	srv.api(t, other, http.MethodPut, "/sheets/"+slug, map[string]any{"base": 1, "title": "Jardin du Moulin", "body": strings.Replace(body, "vingtaine", "dizaine", 1)}, http.StatusOK)
 	typed := strings.Replace(body, "Une vingtaine", "Une bonne trentaine", 1)
-	setBody(t, marie, typed)
+	setBody(t, marie, strings.Replace(section, "Une vingtaine", "Une bonne trentaine", 1))
 	marie.typeInto(t, "#summary", "plus de monde")
 	resp := marie.submit(t, "form.editor button[type=submit]")
 	if resp.Status != http.StatusConflict {
@@ -79,7 +84,7 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 	tab2 := marie.tab(t, "marie (tab 2)")
 	tab2.open(t, edit+"?draft=1")
 	caretAtEnd(t, tab1)
-	tab1.typeInto(t, "#body", "Écrit dans le premier onglet.\n")
+	tab1.keys(t, "Écrit dans le premier onglet.\n")
 	waitFor(t, tab1, "the first tab's autosave", `document.getElementById('draft-status').textContent.includes('Brouillon enregistré')`, 15*time.Second)
 	// The second tab goes back to the sentence as it was, and adds a line.
 	setBody(t, tab2, body+"Écrit dans le second onglet.\n")
@@ -93,7 +98,10 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 		t.Errorf("the second tab's text is not kept in the browser")
 	}
 	// The second tab saves (a merge onto yann's version): the first tab's
-	// draft stays, and the browser copy that save stored is dropped.
+	// draft stays, and the browser copy that save stored is dropped. The
+	// first tab is closed first: both write live in one session, and an
+	// open first tab would keep its own browser copy of the shared text.
+	tab1.close()
 	resp = tab2.submit(t, "form.editor button[type=submit]")
 	if resp.Status != http.StatusOK || tab2.path(t) != "/sheets/"+slug {
 		t.Fatalf("second tab's save: %d at %s:\n%s", resp.Status, tab2.path(t), tab2.pageText(t))
@@ -109,6 +117,5 @@ func refusedDraftsJourney(t *testing.T, srv *server) {
 		t.Errorf("the browser copy of a stored save is kept or offered")
 	}
 	shot.save(t, tab2, "drafts-after-other-tab-1280")
-	tab1.close()
 	tab2.close()
 }

@@ -28,7 +28,7 @@ func (b *browser) tab(t *testing.T, name string) *browser {
 // person adds a paragraph.
 func caretAtEnd(t *testing.T, b *browser) {
 	t.Helper()
-	eval[bool](t, b, `(() => { const b = document.getElementById('body'); b.focus(); b.setSelectionRange(b.value.length, b.value.length); return true; })()`)
+	caretAt(t, b, "", 0, 0)
 }
 
 // waitFor polls a JavaScript condition until it holds.
@@ -95,7 +95,7 @@ func draftsJourney(t *testing.T, srv *server) {
 		t.Fatal("a draft is offered before anything was typed")
 	}
 	caretAtEnd(t, first)
-	first.typeInto(t, "#body", "Un four à pain collectif.\n")
+	first.keys(t, "Un four à pain collectif.\n")
 	first.typeInto(t, "#summary", "le four")
 	typed := first.value(t, "#body")
 	if !strings.HasSuffix(typed, "Un four à pain collectif.\n") {
@@ -149,7 +149,7 @@ func draftsJourney(t *testing.T, srv *server) {
 		t.Fatalf("going offline: %v", err)
 	}
 	caretAtEnd(t, second)
-	second.typeInto(t, "#body", "Écrit hors ligne.\n")
+	second.keys(t, "Écrit hors ligne.\n")
 	offline := second.value(t, "#body")
 	waitFor(t, second, "the offline notice", `document.getElementById('draft-status').textContent.includes('ne répond pas')`, 15*time.Second)
 	if !eval[bool](t, second, fmt.Sprintf(`(JSON.parse(localStorage.getItem(%q) || '{}').fields || []).some(f => f[0] === 'body' && f[1].includes('Écrit hors ligne.'))`, key)) {
@@ -186,7 +186,7 @@ func draftsJourney(t *testing.T, srv *server) {
 	other.submit(t, `form[action="/logout"] button`)
 	other.close()
 	caretAtEnd(t, marie)
-	marie.typeInto(t, "#body", "Ajouté après la déconnexion.\n")
+	marie.keys(t, "Ajouté après la déconnexion.\n")
 	eval[bool](t, marie, `(() => { document.getElementById('summary').value = ''; return true; })()`)
 	marie.typeInto(t, "#summary", "texte sauvé")
 	final := marie.value(t, "#body")

@@ -75,21 +75,26 @@ func endingsJourney(t *testing.T, srv *server, dbName string) {
 	shot.save(t, marie, name("01-diff-one-word"))
 
 	// 2. An API edit and a browser edit of different paragraphs merge.
-	marie.open(t, sheet+"/edit")
+	// Marie's stale forms come from a tab without JavaScript (here and in
+	// 4): the editor's live co-writing would take the API's version in
+	// before she saves, and such a browser sends the text as typed.
+	plain := marie.tab(t, "marie (sans JavaScript)")
+	plain.withoutJavaScript(t)
+	plain.open(t, sheet+"/edit")
 	srv.api(t, yann, http.MethodPut, sheet, map[string]any{
 		"base": 2, "title": "Jardin des Capucins", "summary": "la serre",
 		"body": strings.Replace(strings.Replace(endingsBody, "le samedi", "le dimanche", 1), "une cabane", "une serre", 1),
 	}, http.StatusOK)
-	marie.setValue(t, "#body", replaceOnce(t, marie.value(t, "#body"), "Ils partagent les outils", "Ils prêtent les outils"))
-	marie.typeInto(t, "#summary", "prêter")
-	if resp := marie.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusOK {
-		t.Fatalf("stale save: status %d:\n%s", resp.Status, marie.pageText(t))
+	plain.setValue(t, "#body", replaceOnce(t, plain.value(t, "#body"), "Ils partagent les outils", "Ils prêtent les outils"))
+	plain.typeInto(t, "#summary", "prêter")
+	if resp := plain.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusOK {
+		t.Fatalf("stale save: status %d:\n%s", resp.Status, plain.pageText(t))
 	}
-	wantFlash(t, marie, "fusionn")
-	if body := marie.text(t, ".sheet-body"); !strings.Contains(body, "une serre") || !strings.Contains(body, "Ils prêtent les outils") {
+	wantFlash(t, plain, "fusionn")
+	if body := plain.text(t, ".sheet-body"); !strings.Contains(body, "une serre") || !strings.Contains(body, "Ils prêtent les outils") {
 		t.Errorf("merged sheet lacks an edit:\n%s", body)
 	}
-	shot.save(t, marie, name("02-merged"))
+	shot.save(t, plain, name("02-merged"))
 
 	// 3. A section edit conflicts with Yann, who meanwhile changed the
 	// title, the place, the same paragraph and another section.
@@ -169,45 +174,45 @@ func endingsJourney(t *testing.T, srv *server, dbName string) {
 	// 4. The whole sheet: Marie changes the subtitle, the contact and a
 	// paragraph; Yann meanwhile the title, the place and that paragraph.
 	// The screen's form holds his title and place with her fields.
-	marie.open(t, sheet+"/edit")
+	plain.open(t, sheet+"/edit")
 	head = revision(6)["body"].(string)
 	srv.api(t, yann, http.MethodPut, sheet, map[string]any{
 		"base": 6, "title": "Jardin partagé du plateau des Capucins", "summary": "nom du jardin",
 		"body": strings.Replace(head, "Une assemblée par mois", "Une assemblée chaque mois", 1),
 		"meta": endingsMeta("Jardin des Capucins", "1 rue de la Porte", 48.384, -4.504),
 	}, http.StatusOK)
-	marie.setValue(t, "#body", replaceOnce(t, marie.value(t, "#body"), "Une assemblée par mois", "Une assemblée tous les mois"))
-	marie.setValue(t, "#subtitle", "Le jardin du plateau")
-	marie.setValue(t, "#contact", "bonjour@jardin.example.org")
-	marie.typeInto(t, "#summary", "sous-titre et contact")
-	if resp := marie.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusConflict {
-		t.Fatalf("conflicting save: status %d, want 409:\n%s", resp.Status, marie.pageText(t))
+	plain.setValue(t, "#body", replaceOnce(t, plain.value(t, "#body"), "Une assemblée par mois", "Une assemblée tous les mois"))
+	plain.setValue(t, "#subtitle", "Le jardin du plateau")
+	plain.setValue(t, "#contact", "bonjour@jardin.example.org")
+	plain.typeInto(t, "#summary", "sous-titre et contact")
+	if resp := plain.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusConflict {
+		t.Fatalf("conflicting save: status %d, want 409:\n%s", resp.Status, plain.pageText(t))
 	}
 	for sel, want := range map[string]string{
 		"#title": "Jardin partagé du plateau des Capucins", "#place_address": "1 rue de la Porte", "#subtitle": "Le jardin du plateau",
 		"#contact": "bonjour@jardin.example.org", "#legal_status": "association", "#tags": "jardin, graines", "#summary": "sous-titre et contact",
 	} {
-		if got := marie.value(t, sel); got != want {
+		if got := plain.value(t, sel); got != want {
 			t.Errorf("conflict screen %s = %q, want %q", sel, got, want)
 		}
 	}
-	if !marie.has(t, "#cat-semences:checked") || !marie.has(t, "#cat-jardins-nature:checked") {
+	if !plain.has(t, "#cat-semences:checked") || !plain.has(t, "#cat-jardins-nature:checked") {
 		t.Errorf("conflict screen lost the categories")
 	}
-	if table := marie.text(t, "section.conflict table.meta-diff"); !strings.Contains(table, "Le jardin du plateau") || strings.Contains(table, "Jardin partagé") || strings.Contains(table, "Porte") {
+	if table := plain.text(t, "section.conflict table.meta-diff"); !strings.Contains(table, "Le jardin du plateau") || strings.Contains(table, "Jardin partagé") || strings.Contains(table, "Porte") {
 		t.Errorf("metadata table of the conflict screen:\n%s", table)
 	}
-	shot.save(t, marie, name("06-conflict-sheet-1280"))
-	marie.do(t, "phone width", chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
-	if w := eval[int](t, marie, "document.documentElement.scrollWidth"); w > 375 {
+	shot.save(t, plain, name("06-conflict-sheet-1280"))
+	plain.do(t, "phone width", chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
+	if w := eval[int](t, plain, "document.documentElement.scrollWidth"); w > 375 {
 		t.Errorf("whole-sheet conflict screen is %d px wide at 375 px", w)
 	}
-	shot.save(t, marie, name("07-conflict-sheet-375"))
-	marie.do(t, "desktop width", chromedp.EmulateViewport(1280, 900))
-	if resp := marie.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusOK {
-		t.Fatalf("saving the conflict screen: status %d:\n%s", resp.Status, marie.pageText(t))
+	shot.save(t, plain, name("07-conflict-sheet-375"))
+	plain.do(t, "desktop width", chromedp.EmulateViewport(1280, 900))
+	if resp := plain.submit(t, "form.editor button[type=submit]"); resp.Status != http.StatusOK {
+		t.Fatalf("saving the conflict screen: status %d:\n%s", resp.Status, plain.pageText(t))
 	}
-	wantFlash(t, marie, "enregistrée")
+	wantFlash(t, plain, "enregistrée")
 	rev = revision(8)
 	meta = rev["meta"].(map[string]any)
 	if rev["title"] != "Jardin partagé du plateau des Capucins" || meta["place"].(map[string]any)["address"] != "1 rue de la Porte" ||

@@ -47,7 +47,7 @@ func firstStepsJourney(t *testing.T, srv *server) {
 		shot.save(t, marie, "first-steps-signed-in-"+strconv.FormatInt(width, 10))
 	}
 	marie.click(t, `.first-steps a[href="/sheets/new"]`)
-	marie.waitFor(t, "#body")
+	marie.waitFor(t, `form.editor label[for=body]`)
 	if p := marie.path(t); p != "/sheets/new" {
 		marie.fatalf(t, "the first-sheet button led to %s", p)
 	}

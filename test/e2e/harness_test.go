@@ -77,6 +77,8 @@ type server struct {
 	url string
 	bin string
 	env []string
+	// kill stops the process at once (SIGKILL), as a crash would.
+	kill func()
 }
 
 func freePort(t *testing.T) int {
@@ -109,6 +111,11 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 	t.Helper()
 	bin := testutil.AtlasBinary(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	for _, kv := range extraEnv { // a restarted server keeps its address
+		if a, ok := strings.CutPrefix(kv, "ATLAS_ADDR="); ok {
+			addr = a
+		}
+	}
 	s := &server{url: "http://" + addr, bin: bin}
 	s.env = append(os.Environ(),
 		"ATLAS_ADDR="+addr,
@@ -129,6 +136,10 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
+	s.kill = func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -146,8 +147,11 @@ func browserJourney(t *testing.T, srv *server) {
 	shot.take(t, marie, "section-saved")
 
 	step("4a")
-	// 4a. Two editors open at once, different sections: merged.
+	// 4a. Two editors open at once, different sections: merged. Yann has
+	// no JavaScript: with it on both sides they would write live together
+	// (TestLiveCoWriting) and never meet a merge or a conflict.
 	yann := newBrowser(t, chromium, srv, "yann")
+	yann.withoutJavaScript(t)
 	yann.login(t, "yann")
 	marie.open(t, sheetPath+"/edit")
 	wantNoFlash(t, marie, "the editor opened after saving")
@@ -177,6 +181,10 @@ func browserJourney(t *testing.T, srv *server) {
 	// 4b. Same line changed by both: conflict, Yann's text kept intact.
 	marie.open(t, sheetPath+"/edit")
 	yann.open(t, sheetPath+"/edit")
+	// Marie's live editor takes in Yann's version, saved outside it, first.
+	token := srv.run(t, "", "token", "create", "--username", "marie")
+	head := fmt.Sprint(srv.api(t, token, http.MethodGet, "/sheets/"+slug, nil, http.StatusOK)["head"])
+	waitFor(t, marie, "the editor on version "+head, `document.querySelector('input[name=base]').value === '`+head+`'`, 10*time.Second)
 	const line = "Une trentaine de voisins du quartier de Recouvrance."
 	marie.setValue(t, "#body", replaceOnce(t, marie.value(t, "#body"), line,
 		"Une trentaine de voisins et deux écoles du quartier."))

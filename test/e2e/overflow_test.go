@@ -60,9 +60,11 @@ const overflowJS = `((W) => {
     return false;
   };
   // Fitting by cutting content off does not count: a box that hides what
-  // does not fit in it, rather than letting it scroll, is reported.
+  // does not fit in it, rather than letting it scroll, is reported. A map
+  // (Leaflet, built by make assets) is a window on tiles laid out around
+  // it, moved by dragging: what it hides is the map beyond its edge.
   for (const el of [de, ...document.body.querySelectorAll('*')]) {
-    if (el.matches('input, select, textarea, .visually-hidden') || el.closest('.visually-hidden')) continue;
+    if (el.matches('input, select, textarea, .visually-hidden') || el.closest('.visually-hidden, .leaflet-container')) continue;
     const o = getComputedStyle(el).overflowX;
     if ((o === 'hidden' || o === 'clip') && el.scrollWidth > el.clientWidth + 1) res.cut.push(path(el) + ' (' + el.scrollWidth + ' px of content in ' + el.clientWidth + ' px)');
     if ((o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) res.scrollers.push(el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : ''));
@@ -331,11 +333,13 @@ func phoneWidthsOn(t *testing.T, dbName string, srv *server) {
 
 	// The conflict screen is the answer to a stale form: the editor is
 	// opened, the same line changes through the API, then the form is sent.
+	// The section's editor: the whole sheet's editor writes live and takes
+	// the API's version in, so its form is never stale.
 	conflicts := 0
 	line := regexp.MustCompile(`(?m)^Ligne disputée.*$`)
 	conflict := func(b *browser) {
 		t.Helper()
-		b.open(t, sheet+"/edit")
+		b.open(t, sheet+"/edit?section=1")
 		body := b.value(t, "#body")
 		if !line.MatchString(body) {
 			b.fatalf(t, "the editor does not hold the disputed line:\n%s", body)

@@ -41,8 +41,8 @@ func picturesJourney(t *testing.T, srv *server) {
 	marie.waitFor(t, `[data-md-toolbar] button[data-picture-add]`)
 
 	// The cursor after the first paragraph; the description, then the file.
-	eval[bool](t, marie, `(() => { const a = document.getElementById('body'); const i = a.value.indexOf('\n');
-		a.focus(); a.setSelectionRange(i, i); a.blur(); return true; })()`)
+	caretAt(t, marie, "\n", 0, 0)
+	eval[bool](t, marie, `(() => { document.activeElement.blur(); return true; })()`)
 	marie.setValue(t, "#picture-alt", "Les carrés de potager au printemps")
 	marie.do(t, "choose the photo", chromedp.SetUploadFiles(chromedp.CSS("#picture-file"), []string{photo}))
 	waitFor(t, marie, "the picture's Markdown in the text", `document.getElementById('body').value.includes('](/media/')`, 15*time.Second)

@@ -75,26 +75,23 @@ func previewJourney(t *testing.T, srv *server) {
 	// Toolbar: bold around a selection; the browser's undo takes it back.
 	marie.waitFor(t, `[data-md-toolbar] button[data-md="bold"]`)
 	original := marie.value(t, "#body")
-	eval[bool](t, marie, `(() => { const a = document.getElementById('body'); const i = a.value.indexOf('samedi');
-		a.focus(); a.setSelectionRange(i, i + 'samedi'.length); return true; })()`)
+	caretAt(t, marie, "samedi", 0, len("samedi"))
 	marie.click(t, `[data-md-toolbar] button[data-md="bold"]`)
 	if got := marie.value(t, "#body"); got != strings.Replace(original, "samedi", "**samedi**", 1) {
 		t.Errorf("bold around the selection gave:\n%q", got)
 	}
-	if sel := eval[string](t, marie, `(() => { const a = document.getElementById('body'); return a.value.slice(a.selectionStart, a.selectionEnd); })()`); sel != "samedi" {
+	if sel := eval[string](t, marie, `(() => { const a = document.getElementById('body'); const e = a.atlasEditor; if (!e) return a.value.slice(a.selectionStart, a.selectionEnd); const s = e.selection(); return e.value().slice(s.start, s.end); })()`); sel != "samedi" {
 		t.Errorf("after bold, the selection is %q, want the word itself", sel)
 	}
-	eval[bool](t, marie, `document.execCommand('undo')`)
+	marie.do(t, "Ctrl+Z", chromedp.KeyEvent("z", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	if got := marie.value(t, "#body"); got != original {
 		t.Errorf("undo after bold gave:\n%q\nwant the original", got)
 	}
-	eval[bool](t, marie, `(() => { const a = document.getElementById('body'); const i = a.value.indexOf('samedi');
-		a.focus(); a.setSelectionRange(i, i + 'samedi'.length); return true; })()`)
+	caretAt(t, marie, "samedi", 0, len("samedi"))
 	marie.click(t, `[data-md-toolbar] button[data-md="bold"]`)
 
 	// A footnote: the mark at the cursor, the note at the end.
-	eval[bool](t, marie, `(() => { const a = document.getElementById('body'); const i = a.value.indexOf('**samedi**') + '**samedi**'.length;
-		a.focus(); a.setSelectionRange(i, i); return true; })()`)
+	caretAt(t, marie, "**samedi**", len("**samedi**"), 0)
 	marie.click(t, `[data-md-toolbar] button[data-md="note"]`)
 	withNote := marie.value(t, "#body")
 	if !strings.Contains(withNote, "**samedi**[^1].") || !strings.HasSuffix(withNote, "\n\n[^1]: Texte de la note.\n") {
@@ -102,8 +99,7 @@ func previewJourney(t *testing.T, srv *server) {
 	}
 	// A table, the cursor at the start of a paragraph: set apart by an
 	// empty line.
-	eval[bool](t, marie, `(() => { const a = document.getElementById('body'); const i = a.value.indexOf('Les membres');
-		a.focus(); a.setSelectionRange(i, i); return true; })()`)
+	caretAt(t, marie, "Les membres", 0, 0)
 	marie.click(t, `[data-md-toolbar] button[data-md="table"]`)
 	withTable := marie.value(t, "#body")
 	if !strings.Contains(withTable, "Texte de la note.\n") || !strings.Contains(withTable, "## Fonctionnement\n\n| Colonne 1 | Colonne 2 |\n|---|---|\n| … | … |\n\nLes membres") {
@@ -140,7 +136,7 @@ func previewJourney(t *testing.T, srv *server) {
 	if !marie.has(t, `#preview .preview-body table`) || !marie.has(t, `#preview .preview-body h2#apercu-fonctionnement`) {
 		t.Errorf("preview lacks the table or the scoped heading:\n%s", eval[string](t, marie, `document.querySelector('#preview').innerHTML`))
 	}
-	if !eval[bool](t, marie, `document.getElementById('body').hidden`) || marie.path(t) != before {
+	if !eval[bool](t, marie, editorHiddenJS) || marie.path(t) != before {
 		t.Error("the preview is not in place of the text")
 	}
 	if eval[string](t, marie, `document.querySelector('[data-mode=preview]').getAttribute('aria-pressed')`) != "true" {
@@ -154,7 +150,7 @@ func previewJourney(t *testing.T, srv *server) {
 	shot.save(t, marie, "preview-04-preview-375")
 	marie.viewport(t, 1280)
 	marie.click(t, `[data-editor-modes] button[data-mode=write]`)
-	if eval[bool](t, marie, `document.getElementById('body').hidden`) || marie.value(t, "#body") != withTable {
+	if eval[bool](t, marie, editorHiddenJS) || marie.value(t, "#body") != withTable {
 		t.Error("back to writing, the text is not there as it was")
 	}
 
