@@ -173,8 +173,8 @@
     });
   }
 
-  function changed() {
-    if (live === "shared") {
+  function changed(e) {
+    if (live === "shared" || (e && e.detail && e.detail.fromSession)) {
       return;
     }
     clearTimeout(localTimer);
@@ -193,9 +193,14 @@
   form.addEventListener("atlas:live", function (e) {
     var state = e.detail && e.detail.state;
     if (state === "joined" && live === "off") {
-      // The editor now shows the session's text: that is the starting point.
+      // The editor now shows the session's text: that is the starting point,
+      // and the changes its arrival fired were nobody's typing.
       initial = fields();
       sent = initial;
+      clearTimeout(timer);
+      clearTimeout(localTimer);
+      timer = null;
+      firstUnsent = 0;
     }
     live = state === "joined" ? (live === "off" ? "alone" : live) : state;
     if (live === "shared") {

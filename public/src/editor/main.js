@@ -15,6 +15,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { syntaxHighlighting, defaultHighlightStyle, HighlightStyle } from "@codemirror/language";
 import { markdown } from "@codemirror/lang-markdown";
 import { tags } from "@lezer/highlight";
+import { ySyncAnnotation } from "y-codemirror.next";
 import { startLive } from "./live.js";
 import { applyTextDiff } from "./diff.js";
 import { styleUnderCSP } from "./styles.js";
@@ -42,7 +43,11 @@ function setup(area) {
     if (area.value !== text) {
       writing = true;
       area.value = text;
-      area.dispatchEvent(new Event("input", { bubbles: true }));
+      // A change that came through the live session (someone else's
+      // typing, a merge the server asked for) is not this person's: the
+      // event says so, for the drafts not to keep it as theirs.
+      const fromSession = u.transactions.length > 0 && u.transactions.every((tr) => tr.annotation(ySyncAnnotation) !== undefined);
+      area.dispatchEvent(new CustomEvent("input", { bubbles: true, detail: { fromSession } }));
       writing = false;
     }
   });
