@@ -160,13 +160,15 @@ func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	return h.answerSave(c, res, err)
 }
 
-type apiRestoreRequest struct {
+// apiRevisionRequest names one earlier revision: the one a restore brings
+// back, or the one whose change an undo takes back.
+type apiRevisionRequest struct {
 	Revision int    `json:"revision"`
 	Summary  string `json:"summary"`
 }
 
 func (h *handler) apiRestore(c *fiber.Ctx) error {
-	var in apiRestoreRequest
+	var in apiRevisionRequest
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -179,27 +181,14 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	state, err := h.read.RevisionState(c.UserContext(), sh, rev.Number)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toAPIRevision(rev, user, state))
-}
-
-type apiUndoRequest struct {
-	Revision int    `json:"revision"`
-	Summary  string `json:"summary"`
+	return h.answerNewRevision(c, user, rev)
 }
 
 // apiUndo is POST /sheets/{slug}/undo: the change of one revision taken
 // back, merged onto the head (sheet.Service.Undo); 409 with the proposed
 // text when later edits overlap it.
 func (h *handler) apiUndo(c *fiber.Ctx) error {
-	var in apiUndoRequest
+	var in apiRevisionRequest
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -215,6 +204,12 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.answerNewRevision(c, user, rev)
+}
+
+// answerNewRevision is 201 with the summary of a revision just written
+// (by a restore or an undo), in the state readers see it in.
+func (h *handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
 	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
