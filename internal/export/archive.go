@@ -60,6 +60,7 @@ func WriteArchive(ctx context.Context, st *store.Store, w io.Writer) (Manifest, 
 				return st.EachRevision(ctx, store.BySheet, fn)
 			}, nil)
 		},
+		func() error { return dump[model.RevisionCoauthor](ctx, st, zw, m.Counts, "revision_coauthors", nil) },
 		func() error { return writeCredits(ctx, st, zw, m.Counts) },
 		func() error { return dump[model.BoardMember](ctx, st, zw, m.Counts, "board_members", nil) },
 		func() error { return dump[model.BoardRule](ctx, st, zw, m.Counts, "board_rules", nil) },
@@ -220,6 +221,11 @@ func RestoreArchive(ctx context.Context, st *store.Store, sheets *sheet.Service,
 					}
 					return nil
 				})
+			},
+			func() error {
+				// Co-writers of live sessions: absent from archives made
+				// before them.
+				return loadOptional(files, "revision_coauthors", maxRowBytes, nil, func(rows []model.RevisionCoauthor) error { return store.InsertRows(ctx, st, rows) })
 			},
 			func() error { return load[model.BoardMember](ctx, st, files, "board_members", nil) },
 			func() error {

@@ -41,7 +41,7 @@ const (
 )
 
 // archiveTables are the tables of an archive, parents first.
-var archiveTables = []string{"users", "sheets", "sheet_redirects", "revisions", "board_members", "board_rules", "reviews", "votes", "review_amendments", "audit_log", "comments", "watches",
+var archiveTables = []string{"users", "sheets", "sheet_redirects", "revisions", "revision_coauthors", "board_members", "board_rules", "reviews", "votes", "review_amendments", "audit_log", "comments", "watches",
 	"media", "media_variants", "sheet_media"}
 
 // EntryError is an archive refused because of one of its entries.

@@ -108,6 +108,7 @@ func snapshot(t *testing.T, s services) map[string]any {
 	grab("comments", func() (any, error) { return collect[model.Comment](ctx, s.store) })
 	grab("board", func() (any, error) { return collect[model.BoardMember](ctx, s.store) })
 	grab("redirects", func() (any, error) { return collect[model.SheetRedirect](ctx, s.store) })
+	grab("coauthors", func() (any, error) { return collect[model.RevisionCoauthor](ctx, s.store) })
 	return out
 }
 
@@ -146,12 +147,21 @@ func TestArchiveRestoresExactly(t *testing.T) {
 		if rev, err := src.sheets.Undo(ctx, admin, four.Slug, sheet.UndoInput{Revision: 2}); err != nil || rev.Reverts == nil {
 			t.Fatalf("undo: %+v %v", rev, err)
 		}
+		// So do the co-writers of a version written together.
+		marie, _ := src.store.UserByUsername(ctx, "marie")
+		together, err := src.store.Revision(ctx, four.ID, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := src.store.AddCoauthors(ctx, together.ID, []int64{admin.ID, marie.ID}); err != nil {
+			t.Fatal(err)
+		}
 		var buf bytes.Buffer
 		m, err := export.WriteArchive(ctx, src.store, &buf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Counts["revisions"] != 9 || m.Counts["users"] != 5 || m.Counts["votes"] != 3 || m.Counts["sheet_redirects"] != 1 {
+		if m.Counts["revisions"] != 9 || m.Counts["revision_coauthors"] != 2 || m.Counts["users"] != 5 || m.Counts["votes"] != 3 || m.Counts["sheet_redirects"] != 1 {
 			t.Errorf("counts = %v", m.Counts)
 		}
 		if bytes.Contains(buf.Bytes(), []byte("$argon2id$")) {
@@ -179,7 +189,7 @@ func TestArchiveRestoresExactly(t *testing.T) {
 		}
 		// Life goes on: the next save is revision 6, the readers' version is
 		// the validated one, search works, new rows get fresh ids.
-		marie, _ := dst.store.UserByUsername(ctx, "marie")
+		marie, _ = dst.store.UserByUsername(ctx, "marie")
 		res, err := dst.sheets.Save(ctx, marie, "grainotheque", sheet.SaveInput{Base: 4, Title: "Grainothèque", Body: "suite"})
 		if err != nil || res.Revision.Number != 5 && res.Revision.Number != 6 {
 			t.Fatalf("save after restore: %+v %v", res, err)

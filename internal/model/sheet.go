@@ -93,6 +93,17 @@ type Revision struct {
 // TableName implements gorm's tabler.
 func (Revision) TableName() string { return "revisions" }
 
+// RevisionCoauthor credits a revision written together (a live session)
+// to one of its writers, the author among them; a revision of one writer
+// has none. Revisions are never updated, so the rows live beside them.
+type RevisionCoauthor struct {
+	RevisionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	UserID     int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+// TableName implements gorm's tabler.
+func (RevisionCoauthor) TableName() string { return "revision_coauthors" }
+
 // Place locates a commons on the map.
 type Place struct {
 	Name    string  `json:"name"`
