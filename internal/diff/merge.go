@@ -28,14 +28,6 @@ const mergeTimeout = time.Second
 // is clean iff conflicts is empty. In a conflicting region merged holds
 // mine's text, so that it is a usable draft for the user who saves last.
 func Merge3(base, mine, theirs string) (merged string, conflicts []Conflict) {
-	switch {
-	case mine == theirs:
-		return mine, nil
-	case mine == base:
-		return theirs, nil
-	case theirs == base:
-		return mine, nil
-	}
 	return merge3(base, mine, theirs, false)
 }
 
@@ -43,14 +35,6 @@ func Merge3(base, mine, theirs string) (merged string, conflicts []Conflict) {
 // session's shared text): in a conflicting region merged holds mine's text
 // followed by theirs, so that neither side's words are lost.
 func Merge3Both(base, mine, theirs string) (merged string, conflicts []Conflict) {
-	switch {
-	case mine == theirs:
-		return mine, nil
-	case mine == base:
-		return theirs, nil
-	case theirs == base:
-		return mine, nil
-	}
 	return merge3(base, mine, theirs, true)
 }
 
@@ -184,6 +168,14 @@ func (m *merger) write(t *mergeText, l0, l1 int) {
 }
 
 func merge3(base, mine, theirs string, both bool) (string, []Conflict) {
+	switch {
+	case mine == theirs:
+		return mine, nil
+	case mine == base:
+		return theirs, nil
+	case theirs == base:
+		return mine, nil
+	}
 	cd := newCodec()
 	if !cd.room(3 + strings.Count(base, "\n") + strings.Count(mine, "\n") + strings.Count(theirs, "\n")) {
 		if both {
