@@ -127,12 +127,13 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 	}
 
 	start := make(chan struct{})
-	var writeMu [typists]sync.Mutex
+	typistSockets := make([]*websocket.Conn, typists)
 	for k := range typists {
 		ws, err := dial(slugs[0], k)
 		if err != nil {
 			t.Fatalf("typist %d: %v", k, err)
 		}
+		typistSockets[k] = ws
 		defer func() { _ = ws.Close() }()
 		ready.Add(1)
 		wg.Add(2)
@@ -195,12 +196,10 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 				binary.BigEndian.PutUint64(u[8:16], uint64(k))                   //nolint:gosec // G115: k is 0..19
 				copy(u[16:], "abcdefgh")
 				frame := `{"t":"update","u":"` + base64.StdEncoding.EncodeToString(u) + `"}`
-				writeMu[k].Lock()
 				err := ws.WriteMessage(websocket.TextMessage, []byte(frame))
 				if pings++; pings%100 == 0 && err == nil {
 					err = ws.WriteMessage(websocket.TextMessage, []byte(`{"t":"ping"}`))
 				}
-				writeMu[k].Unlock()
 				if err != nil {
 					return
 				}
@@ -229,10 +228,13 @@ func TestLiveCoWritingUnderLoad(t *testing.T) {
 	close(stop)
 	time.Sleep(time.Second) // the last updates arrive
 	elapsed := time.Since(began)
-	for k := range typists {
-		writeMu[k].Lock()
-	}
 	rss, hwm := readMemory(status)
+	// Closing the typists' sockets ends their readers; waiting for them
+	// is what lets the results below be read without a race.
+	for _, ws := range typistSockets {
+		_ = ws.Close()
+	}
+	wg.Wait()
 	peakRSS = max(peakRSS, rss, hwm)
 
 	// Every typist saw the same seqs 1..N, in order, without a gap.
