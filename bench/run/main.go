@@ -357,7 +357,9 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	inRoundsWithH(probe{name: "a picture's 640 px copy (JPEG), from the cache", url: s.url + "/media/" + sha + "?w=640"})
 	// "Qui a écrit quoi" of a 50 KB sheet, read anonymously: from the page
 	// cache, as sheet pages are (issue 17 wants ≥ 0.3·H).
-	inRoundsWithH(probe{name: "blame page (Qui a écrit quoi) of a 50 KB sheet, anonymous (page cache)", url: s.url + "/sheets/" + diffed + "/blame"})
+	blame := s.url + "/sheets/" + diffed + "/blame"
+	inRoundsWithH(probe{name: "blame page (Qui a écrit quoi) of a 50 KB sheet, anonymous (page cache)", url: blame},
+		probe{name: "the same blame page, asking for brotli or gzip as browsers do", url: blame, headers: map[string]string{"Accept-Encoding": "gzip, deflate, br"}})
 	// T3 twice: one writer alone gives a save's own latency; fifty at once
 	// give the throughput of one core (their latency is mostly the queue).
 	// Each writer has its own sheet; the second run continues from the
