@@ -41,7 +41,7 @@ func exportCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	}
 	defer closeApp(a, &err)
 	if *gitDir != "" {
-		n, err := export.WriteGit(ctx, a.Store, *gitDir)
+		n, err := export.WriteGit(ctx, a.Store, *gitDir, export.GitOptions{BaseURL: cfg.BaseURL})
 		if err != nil {
 			return err
 		}

@@ -224,7 +224,7 @@ func TestGitExportKeepsEveryRevision(t *testing.T) {
 	s := newServices(t, testutil.NewSQLite(t))
 	fill(t, s)
 	dir := filepath.Join(t.TempDir(), "atlas.git")
-	n, err := export.WriteGit(context.Background(), s.store, dir)
+	n, err := export.WriteGit(context.Background(), s.store, dir, export.GitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,14 +236,14 @@ func TestGitExportKeepsEveryRevision(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "bleuenn|bleuenn@example.org|grainotheque: version 4 (amendment)") {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "bleuenn|bleuenn@atlas.invalid|grainotheque: version 4 (amendment)") {
 		t.Errorf("git log = %q", lines)
 	}
 	body, err := exec.Command("git", "-C", dir, "show", "HEAD:grainotheque.md").CombinedOutput()
 	if err != nil || !strings.Contains(string(body), "ouverte à tous") || !strings.Contains(string(body), "revision: 4") {
 		t.Errorf("file at a revision: %v %s", err, body)
 	}
-	if _, err := export.WriteGit(context.Background(), s.store, dir); err == nil {
+	if _, err := export.WriteGit(context.Background(), s.store, dir, export.GitOptions{}); err == nil {
 		t.Error("export into a non-empty directory accepted")
 	}
 }

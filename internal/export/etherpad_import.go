@@ -136,7 +136,7 @@ func ImportEtherpad(ctx context.Context, st *store.Store, sheets *sheet.Service,
 			return fmt.Errorf("etherpad: the sheet %q has revisions after the pad's last import (its revision %d, the head is %d): the pad's later writing would undo them; nothing imported",
 				target.Slug, at.Number, target.HeadNumber)
 		}
-		in := sheet.HistoryInput{Slug: opt.Slug, Revisions: revs}
+		in := sheet.HistoryInput{Slug: opt.Slug, Revisions: revs, By: opt.Fallback}
 		if target != nil {
 			in.Into = target.Slug
 			if target.ArchivedAt != nil {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -17,12 +19,20 @@ import (
 	"atlas/internal/store"
 )
 
+// GitOptions tunes the git export.
+type GitOptions struct {
+	// BaseURL is the atlas's public address (ATLAS_BASE_URL); its host
+	// makes the writers' addresses (see gitAddress). Empty: atlas.invalid.
+	BaseURL string
+}
+
 // WriteGit makes dir a git repository holding every sheet's history: one
 // commit per revision, in the order they were saved, each changing
-// <slug>.md, with the revision's author and date. It feeds git fast-import,
-// so a large atlas is written in one pass without a commit process per
-// revision.
-func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
+// <slug>.md, with the revision's author and date, and a Co-authored-by
+// trailer for each other writer of a revision written together (a live
+// session). It feeds git fast-import, so a large atlas is written in one
+// pass without a commit process per revision.
+func WriteGit(ctx context.Context, st *store.Store, dir string, opts GitOptions) (int, error) {
 	if _, err := os.Stat(dir); err == nil {
 		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 			return 0, fmt.Errorf("export: %s is not empty", dir)
@@ -41,7 +51,7 @@ func WriteGit(ctx context.Context, st *store.Store, dir string) (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("export: git fast-import: %w", err)
 	}
-	n, writeErr := writeFastImport(ctx, st, stdin)
+	n, writeErr := writeFastImport(ctx, st, stdin, gitMailHost(opts.BaseURL))
 	if err := stdin.Close(); writeErr == nil { // the end of the stream for git
 		writeErr = err
 	}
@@ -65,12 +75,13 @@ func git(ctx context.Context, args ...string) *exec.Cmd {
 	return exec.CommandContext(ctx, "git", args...) //nolint:gosec // G204: the program is always git, see above
 }
 
-func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, error) {
+func writeFastImport(ctx context.Context, st *store.Store, out io.Writer, host string) (int, error) {
 	w := bufio.NewWriter(out)
-	users := map[int64]*model.User{}
+	users, byUsername := map[int64]*model.User{}, map[string]*model.User{}
 	if err := store.Each(ctx, st, func(list []model.User) error {
 		for i := range list {
 			users[list[i].ID] = &list[i]
+			byUsername[list[i].Username] = &list[i]
 		}
 		return nil
 	}); err != nil {
@@ -92,6 +103,14 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 	}
 	n := 0
 	err := st.EachRevision(ctx, store.ByID, func(revs []model.Revision) error {
+		ids := make([]int64, len(revs))
+		for i := range revs {
+			ids[i] = revs[i].ID
+		}
+		together, err := st.Coauthors(ctx, ids)
+		if err != nil {
+			return err
+		}
 		for _, r := range revs {
 			name := files[r.SheetID]
 			var file bytes.Buffer
@@ -101,7 +120,7 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 			}
 			who := "inconnu <inconnu@atlas.invalid>"
 			if u := users[r.AuthorID]; u != nil {
-				who = signature(u.Name(), u.Email)
+				who = signature(u.Name(), gitAddress(u.Username, host))
 			}
 			// The message goes as counted data, which nothing in it can end
 			// early; control characters are still dropped, for the tools
@@ -110,6 +129,7 @@ func writeFastImport(ctx context.Context, st *store.Store, out io.Writer) (int, 
 			if summary := messageText(r.Summary); summary != "" {
 				msg += "\n\n" + summary
 			}
+			msg += coauthorTrailers(together[r.ID], r.AuthorID, byUsername, host)
 			when := fmt.Sprintf("%d +0000", r.CreatedAt.Unix())
 			if err := writeCommit(w, n+1, who+" "+when, msg, name+".md", file.Bytes()); err != nil {
 				return err
@@ -174,6 +194,69 @@ func signature(name, email string) string {
 		name = "inconnu"
 	}
 	return fmt.Sprintf("%s <%s>", name, clean(email, -1))
+}
+
+// coauthorTrailers is the last paragraph of a commit message naming the
+// other writers of a revision written together, one "Co-authored-by:
+// Name <address>" trailer each (the convention git forges read), in
+// username order; "" for a revision of one writer. The author, counted
+// among the writers, is left out.
+func coauthorTrailers(writers []model.User, authorID int64, byUsername map[string]*model.User, host string) string {
+	var b strings.Builder
+	for _, c := range writers {
+		u := byUsername[c.Username]
+		if u == nil || u.ID == authorID {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("\nCo-authored-by: " + signature(u.Name(), gitAddress(u.Username, host)))
+	}
+	return b.String()
+}
+
+// gitAddress is the address that stands for an account in the git
+// history: username@noreply.HOST, HOST being the atlas's public host. An
+// account's e-mail is private (only its owner and the admins see it) and
+// a git repository is made to be copied and published, so no real address
+// goes in; this one is stable across exports and names the atlas the
+// writer belongs to, so the same person is the same address in every
+// commit. Without a base URL the host is atlas.invalid, a name that can
+// never receive mail (RFC 2606).
+func gitAddress(username, host string) string {
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
+		}
+		return '_'
+	}, username)
+	if name == "" {
+		name = "inconnu"
+	}
+	return name + "@" + host
+}
+
+// gitMailHost is the domain of the writers' addresses: noreply.HOST for
+// the base URL's host name, atlas.invalid without one (or for an IP
+// address, which makes no domain).
+func gitMailHost(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Hostname() == "" || net.ParseIP(u.Hostname()) != nil {
+		return "atlas.invalid"
+	}
+	host := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+			return r
+		}
+		return -1
+	}, u.Hostname())
+	if host == "" {
+		return "atlas.invalid"
+	}
+	return "noreply." + strings.ToLower(host)
 }
 
 // messageText drops control characters from a line of a commit message.

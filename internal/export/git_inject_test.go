@@ -25,8 +25,8 @@ func TestGitExportCannotBeInjected(t *testing.T) {
 	ctx := context.Background()
 	s := newServices(t, testutil.NewSQLite(t))
 	author := testutil.User(t, s.store, "marie", model.RoleContributor)
-	if err := s.store.DB().Conn(ctx).Exec(`UPDATE users SET display_name = ?, email = ? WHERE id = ?`,
-		"Marie\nM 100644 inline name.md\x00", "marie@example.org>\ncommit refs/heads/evil", author.ID).Error; err != nil {
+	if err := s.store.DB().Conn(ctx).Exec(`UPDATE users SET display_name = ?, email = ?, username = ? WHERE id = ?`,
+		"Marie\nM 100644 inline name.md\x00", "marie@example.org>\ncommit refs/heads/evil", "marie>\ncommit", author.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	evil := "x.md\ndata 1\nx\nM 100644 inline injected" // before: a file injected.md
@@ -44,7 +44,7 @@ func TestGitExportCannotBeInjected(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "atlas.git")
-	n, err := export.WriteGit(ctx, s.store, dir)
+	n, err := export.WriteGit(ctx, s.store, dir, export.GitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestGitExportCannotBeInjected(t *testing.T) {
 		t.Errorf("%s commits in the repository, want 2", count)
 	}
 	first := git("log", "--format=%an|%ae|%B", "--", fmt.Sprintf("sheet_%d.md", sh.ID))
-	if strings.ContainsRune(first, 0) || !strings.HasPrefix(first, "Marie M 100644 inline name.md|marie@example.orgcommit refs/heads/evil|sheet_") {
+	if strings.ContainsRune(first, 0) || !strings.HasPrefix(first, "Marie M 100644 inline name.md|marie__commit@atlas.invalid|sheet_") {
 		t.Errorf("first commit = %q", first)
 	}
 }

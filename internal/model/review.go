@@ -192,6 +192,7 @@ const (
 	NotifyDecided         = "decided"          // submitter and board: validated, rejected or withdrawn
 	NotifyNewRevision     = "new_revision"     // watchers: someone saved a new version
 	NotifySignupPending   = "signup_pending"   // admins: someone signed up and waits for a yes or no
+	NotifyImported        = "imported"         // watchers: a history written elsewhere (a pad) continued the sheet
 )
 
 // Notification is one item of an account's inbox.

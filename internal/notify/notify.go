@@ -113,8 +113,13 @@ func (s *Service) Compose(ctx context.Context, lang string, n model.Notification
 			return "", "", err
 		}
 		title, link = sh.Title, s.baseURL+"/sheets/"+sh.Slug
-		if n.ReviewID != nil {
+		switch {
+		case n.ReviewID != nil:
 			link = fmt.Sprintf("%s/reviews/%d", link, *n.ReviewID)
+		case n.Kind == model.NotifyImported:
+			// Several versions came in at once: their list, each with
+			// its changes.
+			link += "/history"
 		}
 	}
 	actor := ""

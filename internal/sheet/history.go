@@ -27,6 +27,10 @@ type HistoryInput struct {
 	Slug      string
 	Into      string
 	Revisions []HistoryRevision
+	// By is the account that brings the history in (an import's --as),
+	// named in the watchers' notification and not told of its own import;
+	// nil: the last revision's author.
+	By *model.User
 }
 
 // ErrHistoryBackwards refuses a history older than the sheet it would
@@ -38,7 +42,14 @@ var ErrHistoryBackwards = errors.New("sheet: the history is older than the sheet
 // a refused revision stores nothing. It writes what an archive restore
 // writes, the rows through store.CreateRevision, then moves the sheet's
 // head once and refreshes its card and search entry when readers see the
-// head; watchers are not told (an old history is not news).
+// head.
+//
+// Like a save, it makes each revision's author a watcher of the sheet, and
+// a history that continues a sheet (Into) tells the sheet's watchers: one
+// notification each, of kind imported, for the whole history (a pad's
+// hundred bursts are one piece of news, whose history page lists them),
+// not one per revision. The watchers are those from before the import: a
+// pad writer new to the sheet is not told of their own text.
 func (s *Service) ImportHistory(ctx context.Context, in HistoryInput) (*model.Sheet, []*model.Revision, error) {
 	if len(in.Revisions) == 0 {
 		return nil, nil, errors.New("sheet: no revision to import")
@@ -50,11 +61,16 @@ func (s *Service) ImportHistory(ctx context.Context, in HistoryInput) (*model.Sh
 	}
 	var sh *model.Sheet
 	var out []*model.Revision
+	var queued []model.Notification
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		var head *model.Revision
 		var err error
+		var watchers []int64
 		if in.Into != "" {
 			if sh, err = s.store.LockSheetBySlug(ctx, in.Into); err != nil {
+				return err
+			}
+			if watchers, err = s.store.Watchers(ctx, sh.ID); err != nil {
 				return err
 			}
 			if head, err = s.store.Revision(ctx, sh.ID, sh.HeadNumber); err != nil {
@@ -99,14 +115,43 @@ func (s *Service) ImportHistory(ctx context.Context, in HistoryInput) (*model.Sh
 		sh.HeadNumber, sh.Title = head.Number, head.Title
 		if sh.PublishedNumber == nil {
 			// Readers see the head of a sheet never validated.
-			return s.refresh(ctx, sh, head)
+			if err := s.refresh(ctx, sh, head); err != nil {
+				return err
+			}
 		}
-		return nil
+		queued, err = s.announceHistory(ctx, sh, head, in, watchers)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	s.mail(ctx, queued)
 	return sh, out, nil
+}
+
+// announceHistory makes the history's authors watchers of the sheet and
+// tells the watchers from before it (none for a new sheet), once, inside
+// the import's transaction.
+func (s *Service) announceHistory(ctx context.Context, sh *model.Sheet, head *model.Revision, in HistoryInput, watchers []int64) ([]model.Notification, error) {
+	if s.notify == nil {
+		return nil, nil
+	}
+	now := s.now()
+	for _, r := range in.Revisions {
+		if err := s.store.Watch(ctx, r.Author.ID, sh.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	by := in.By
+	if by == nil {
+		by = in.Revisions[len(in.Revisions)-1].Author
+	}
+	list := make([]model.Notification, 0, len(watchers))
+	for _, id := range watchers {
+		list = append(list, model.Notification{UserID: id, Kind: model.NotifyImported, ActorID: &by.ID,
+			SheetID: &sh.ID, RevisionNumber: &head.Number, CreatedAt: now})
+	}
+	return s.notify.Add(ctx, list)
 }
 
 // newHistorySheet makes the sheet row of a new history, created by the

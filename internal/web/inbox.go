@@ -45,6 +45,8 @@ func (h *handler) showInboxPage(c *fiber.Ctx) error {
 				switch {
 				case n.ReviewID != nil:
 					item.URL += fmt.Sprintf("/reviews/%d", *n.ReviewID)
+				case n.Kind == model.NotifyImported:
+					item.URL += "/history"
 				case n.RevisionNumber != nil && *n.RevisionNumber > 1:
 					item.URL += fmt.Sprintf("/diff?from=%d&to=%d", *n.RevisionNumber-1, *n.RevisionNumber)
 				}

@@ -133,7 +133,7 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 		"audit.action.": {"submit", "vote", "amend", "validate", "reject", "withdraw", "expire", "board_change", "role_change", "password_change", "sheet_rename", "sheet_archive", "sheet_unarchive", "sheet_merge"},
 		"meta.":         {"subtitle", "categories", "tags", "place", "website", "contact", "legal_status", "licence"},
 		"flash.":        {"created", "saved", "merged", "unchanged", "restored", "restore_unchanged", "undone", "logged_in", "logged_out", "password_changed", "password_changed_tokens", "password_reset", "token_deleted", "user_created", "user_updated", "submitted", "voted", "withdrawn", "amended", "commented", "board_updated", "sheet_renamed", "sheet_archived", "sheet_unarchived", "sheet_merged"},
-		"notify.":       {"review_requested.subject", "review_requested.body", "amended.subject", "amended.body", "decided.subject", "decided.body", "new_revision.subject", "new_revision.body"},
+		"notify.":       {"review_requested.subject", "review_requested.body", "amended.subject", "amended.body", "decided.subject", "decided.body", "new_revision.subject", "new_revision.body", "imported.subject", "imported.body"},
 	}
 	for prefix, values := range dynamic {
 		for _, v := range values {

@@ -3,8 +3,10 @@
 // to the editor, whose list shows the Markdown to copy. With it, the form
 // is sent by fetch to POST /api/v1/sheets/{slug}/media (the session and
 // its CSRF token), and the Markdown that shows the picture goes in the text
-// at the cursor. A file dropped on the text fills the form: the picture
-// is sent once it has a description, which blind readers hear instead.
+// at the cursor. A file dropped on the text, or a picture pasted
+// into it (a screenshot, an image copied from another program), fills the
+// form: the picture is sent once it has a description, which blind readers
+// hear instead.
 // With the CodeMirror editor (vendor/editor/editor.js), the text is reached
 // through the hidden textarea's atlasEditor object.
 (function () {
@@ -49,7 +51,9 @@
     var end = Math.min(at.end, v.length);
     var before = start === 0 || v.slice(Math.max(0, start - 2), start) === "\n\n" ? "" : v.charAt(start - 1) === "\n" ? "\n" : "\n\n";
     var next = v.slice(end, end + 2);
-    var after = next === "\n\n" ? "" : next.charAt(0) === "\n" || end === v.length ? "\n" : "\n\n";
+    // Before the text's last line end, nothing more: no blank line left
+    // trailing after the picture.
+    var after = next === "\n\n" || v.slice(end) === "\n" ? "" : next.charAt(0) === "\n" || end === v.length ? "\n" : "\n\n";
     var text = before + markdown + after;
     var caret = start + text.length;
     if (ed) {
@@ -186,12 +190,42 @@
     e.preventDefault();
     e.stopPropagation();
     if (ed) {
+      // The caret goes where the file fell, as for dropped text: the
+      // focus leaving for the description then remembers that place.
       var pos = ed.view.posAtCoords({ x: e.clientX, y: e.clientY });
-      at = pos === null ? ed.selection() : { start: pos, end: pos };
+      if (pos !== null) {
+        ed.view.dispatch({ selection: { anchor: pos } });
+      }
+      at = ed.selection();
     } else {
       remember();
     }
     file.files = e.dataTransfer.files;
+    file.dispatchEvent(new Event("change"));
+  }, true);
+  // A pasted picture behaves as a dropped one, at the cursor. A clipboard
+  // that also holds text (a word processor puts a picture of the copied
+  // cells or lines next to them) is pasted as text, as the person meant.
+  target.addEventListener("paste", function (e) {
+    var cb = e.clipboardData;
+    if (!cb || !cb.files || cb.files.length === 0 || Array.prototype.indexOf.call(cb.types, "text/plain") >= 0) {
+      return;
+    }
+    var picture = null;
+    for (var i = 0; i < cb.files.length && !picture; i++) {
+      if (/^image\//.test(cb.files[i].type)) {
+        picture = cb.files[i];
+      }
+    }
+    if (!picture || typeof DataTransfer !== "function") {
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    remember();
+    var one = new DataTransfer();
+    one.items.add(picture);
+    file.files = one.files;
     file.dispatchEvent(new Event("change"));
   }, true);
   var described = ed ? ed.view.contentDOM : area;
