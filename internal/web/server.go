@@ -153,6 +153,9 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 			go h.live.Run(contextUntil(d.Stopping))
 		}
 	}
+	if h.live.Amend == nil && h.reviews != nil {
+		h.live.Amend = h.liveAmend
+	}
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
 	}
