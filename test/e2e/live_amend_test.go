@@ -119,6 +119,13 @@ func liveAmendJourney(t *testing.T, srv *server) {
 	}
 	// Bruno, still on the amendment page, is told and his form follows.
 	waitFor(t, bruno, "the saved amendment in bruno's form", `document.querySelector('input[name=base]').value === '3'`, 15*time.Second)
+	// The submitter withdraws the review while Bruno is still there: his
+	// page says the amendment may no longer be saved, his text stays.
+	srv.api(t, marieToken, http.MethodPost, fmt.Sprintf("/reviews/%d/withdraw", id), nil, http.StatusOK)
+	waitFor(t, bruno, "the closed review's notice", `document.querySelector('#live-editor [data-live-status]').textContent.includes("L'examen est clos")`, 15*time.Second)
+	if got := editorText(t, bruno); !strings.Contains(got, "sauf le lundi") {
+		t.Errorf("bruno's text after the review closed: %q", got)
+	}
 	for _, b := range people {
 		b.noCSPViolation(t, b.name+" on the amendment page")
 	}
