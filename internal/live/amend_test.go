@@ -131,7 +131,7 @@ func TestAmendmentSessionSavedOnLastLeave(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		w := newAmendWorld(t, d)
 		var calls []string
-		w.svc.Amend = func(ctx context.Context, author *model.User, reviewID int64, in sheet.SaveInput) (*model.Revision, error) {
+		w.svc.SetAmend(func(ctx context.Context, author *model.User, reviewID int64, in sheet.SaveInput) (*model.Revision, error) {
 			calls = append(calls, author.Username)
 			if reviewID != w.review || in.Origin != model.OriginAmendment || in.Base != 1 || len(in.Coauthors) != 2 {
 				t.Errorf("amend: review %d, %+v", reviewID, in)
@@ -141,7 +141,7 @@ func TestAmendmentSessionSavedOnLastLeave(t *testing.T) {
 				return nil, err
 			}
 			return res.Revision, nil
-		}
+		})
 		amend, err := w.svc.rows.open(w.ctx, w.sh.ID, w.review, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -170,10 +170,10 @@ func TestAmendmentSessionSavedOnLastLeave(t *testing.T) {
 
 		// The review closed meanwhile: nobody may amend it any more.
 		calls = nil
-		w.svc.Amend = func(_ context.Context, author *model.User, _ int64, _ sheet.SaveInput) (*model.Revision, error) {
+		w.svc.SetAmend(func(_ context.Context, author *model.User, _ int64, _ sheet.SaveInput) (*model.Revision, error) {
 			calls = append(calls, author.Username)
 			return nil, ErrReviewGone
-		}
+		})
 		amend, err = w.svc.rows.open(w.ctx, w.sh.ID, w.review, 3)
 		if err != nil {
 			t.Fatal(err)

@@ -77,16 +77,9 @@ type Service struct {
 	// CompactEvery is how many rows a session's log holds before its
 	// leader is asked for a state that replaces them.
 	CompactEvery int64
-	// Amend saves an amendment session's text as an amendment of its
-	// review (the review moves onto it), as the board's "Enregistrer
-	// l'amendement" would; set by the web layer, which holds the review
-	// service. It returns ErrReviewGone when the review may no longer be
-	// amended (decided, withdrawn, expired, or nobody of the session may
-	// amend it): the text is then saved as a plain version of the sheet.
-	// Unset, amendment sessions are saved that way too.
-	Amend func(ctx context.Context, author *model.User, reviewID int64, in sheet.SaveInput) (*model.Revision, error)
 
 	mu       sync.Mutex
+	amend    AmendFunc       // see SetAmend
 	rooms    map[int64]*room // by session id
 	sockets  map[int64]int   // open sockets by account
 	inbox    chan events.Event
@@ -274,7 +267,30 @@ func (s *Service) Saved(ctx context.Context, sheetID, session int64, rev *model.
 // ErrNoSession is a live_session that names no session of the sheet.
 var ErrNoSession = errors.New("live: no such session")
 
-// ErrReviewGone is what Amend returns when the review may no longer be
+// AmendFunc saves an amendment session's text as an amendment of its
+// review (the review moves onto it), as the board's "Enregistrer
+// l'amendement" would. It returns ErrReviewGone when author may no longer
+// amend the review (decided, withdrawn, expired, or author off the
+// board).
+type AmendFunc func(ctx context.Context, author *model.User, reviewID int64, in sheet.SaveInput) (*model.Revision, error)
+
+// SetAmend gives the service the way to save amendments (the web layer
+// holds the review service, which this package does not know). Without
+// it, an amendment session left by everyone is saved as a plain version
+// of the sheet, as when its review closed. Set it before Run.
+func (s *Service) SetAmend(f AmendFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.amend = f
+}
+
+func (s *Service) amender() AmendFunc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.amend
+}
+
+// ErrReviewGone is what an AmendFunc returns when the review may no longer be
 // amended by the session's writers.
 var ErrReviewGone = errors.New("live: the review may no longer be amended")
 
@@ -509,7 +525,7 @@ func (s *Service) finish(ctx context.Context, session int64, _ bool) error {
 		plain := in
 		plain.Summary = AmendSummary(sess.ReviewID, names, true)
 		save = func(in sheet.SaveInput) error {
-			if s.Amend != nil {
+			if amendFn := s.amender(); amendFn != nil {
 				amend := in
 				amend.Origin = model.OriginAmendment
 				for _, c := range cs {
@@ -517,7 +533,7 @@ func (s *Service) finish(ctx context.Context, session int64, _ bool) error {
 					if err != nil {
 						return err
 					}
-					_, err = s.Amend(ctx, u, sess.ReviewID, amend)
+					_, err = amendFn(ctx, u, sess.ReviewID, amend)
 					if errors.Is(err, sheet.ErrUnchanged) {
 						return s.endIfIdle(ctx, session)
 					}
