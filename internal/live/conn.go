@@ -53,12 +53,15 @@ func (e *RefusedError) Error() string { return "live: " + e.Err }
 // Refusals an authorizer returns.
 var (
 	ErrNotAllowed = &RefusedError{CloseNotAllowed, "not_allowed", "Vous ne pouvez pas modifier cette fiche."}
-	ErrDisabled   = &RefusedError{CloseDisabled, "account_disabled", "Votre compte est désactivé ou votre session a pris fin."}
-	errTooMany    = &RefusedError{CloseTooMany, "too_many_connections", "Trop de connexions ouvertes : fermez un onglet."}
-	errTooBig     = &RefusedError{CloseTooBig, "message_too_big", "Message trop grand."}
-	errMalformed  = &RefusedError{CloseMalformed, "malformed", "Message illisible."}
-	errNotLeader  = &RefusedError{CloseMalformed, "not_leader", "Ce message est réservé au meneur de la session."}
-	errRate       = &RefusedError{CloseTooMany, "too_many_messages", "Trop de messages : ralentissez."}
+	// ErrReviewClosed: the review of an amendment session was decided,
+	// withdrawn or closed; the amendment may no longer be written.
+	ErrReviewClosed = &RefusedError{CloseNotAllowed, "review_closed", "L'examen est clos : l'amendement ne peut plus être modifié."}
+	ErrDisabled     = &RefusedError{CloseDisabled, "account_disabled", "Votre compte est désactivé ou votre session a pris fin."}
+	errTooMany      = &RefusedError{CloseTooMany, "too_many_connections", "Trop de connexions ouvertes : fermez un onglet."}
+	errTooBig       = &RefusedError{CloseTooBig, "message_too_big", "Message trop grand."}
+	errMalformed    = &RefusedError{CloseMalformed, "malformed", "Message illisible."}
+	errNotLeader    = &RefusedError{CloseMalformed, "not_leader", "Ce message est réservé au meneur de la session."}
+	errRate         = &RefusedError{CloseTooMany, "too_many_messages", "Trop de messages : ralentissez."}
 )
 
 // Conn is one participant's connection.
@@ -92,7 +95,12 @@ type Join struct {
 	Sheet  *model.Sheet
 	User   *model.User
 	Client int64
-	// Authorize says whether the account may still edit the sheet: at
+	// Review, when set, is the open review whose amendment is written:
+	// the connection joins the review's amendment session, seeded with
+	// the reviewed revision, instead of the sheet's own.
+	Review *model.Review
+	// Authorize says whether the account may still edit the sheet (or
+	// amend the review): at
 	// join, on every write (at most once a second) and every heartbeat.
 	// It returns ErrNotAllowed or ErrDisabled.
 	Authorize func(ctx context.Context) error
@@ -116,7 +124,7 @@ func (s *Service) Serve(ws Socket, j Join) {
 		return
 	}
 	defer s.release(c.user.ID)
-	if err := c.join(ctx, j.Sheet); err != nil {
+	if err := c.join(ctx, j.Sheet, j.Review); err != nil {
 		c.refuse(err)
 		return
 	}
@@ -154,10 +162,16 @@ func (c *Conn) authorize(ctx context.Context, now bool) error {
 }
 
 // join registers the connection in the session (made if need be) and
-// sends hello.
-func (c *Conn) join(ctx context.Context, sh *model.Sheet) error {
+// sends hello. A review's amendment session starts from the reviewed
+// revision, the sheet's own from its head.
+func (c *Conn) join(ctx context.Context, sh *model.Sheet, rv *model.Review) error {
 	s := c.s
-	sess, err := s.rows.open(ctx, sh.ID, sh.HeadNumber)
+	var reviewID int64
+	base := sh.HeadNumber
+	if rv != nil {
+		reviewID, base = rv.ID, rv.RevisionNumber
+	}
+	sess, err := s.rows.open(ctx, sh.ID, reviewID, base)
 	if err != nil {
 		return err
 	}
@@ -170,7 +184,7 @@ func (c *Conn) join(ctx context.Context, sh *model.Sheet) error {
 	}
 	if err := s.rows.addParticipant(ctx, sess.ID, Participant{Conn: c.id, UserID: c.user.ID, Client: c.client}); err != nil {
 		// The session ended between open and here: try once more.
-		if sess, err = s.rows.open(ctx, sh.ID, sh.HeadNumber); err != nil {
+		if sess, err = s.rows.open(ctx, sh.ID, reviewID, base); err != nil {
 			return err
 		}
 		if err := s.rows.addParticipant(ctx, sess.ID, Participant{Conn: c.id, UserID: c.user.ID, Client: c.client}); err != nil {
@@ -180,7 +194,7 @@ func (c *Conn) join(ctx context.Context, sh *model.Sheet) error {
 	s.mu.Lock()
 	r := s.rooms[sess.ID]
 	if r == nil {
-		r = &room{s: s, id: sess.ID, sheetID: sh.ID, conns: map[*Conn]struct{}{}, lastSeq: sess.LastSeq}
+		r = &room{s: s, id: sess.ID, sheetID: sh.ID, reviewID: sess.ReviewID, conns: map[*Conn]struct{}{}, lastSeq: sess.LastSeq}
 		s.rooms[sess.ID] = r
 	}
 	// The room stays while this connection joins (see leave).

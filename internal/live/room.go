@@ -34,6 +34,9 @@ type room struct {
 	s       *Service
 	id      int64
 	sheetID int64
+	// reviewID is the review an amendment session amends (0: the sheet's
+	// own session). Its text follows the review's revision, not the head.
+	reviewID int64
 
 	mu      sync.Mutex
 	conns   map[*Conn]struct{}
@@ -192,29 +195,32 @@ func (r *room) external(rev int) {
 	r.toLeader(msg{"t": "external", "revision": rev})
 }
 
-// catchUpBase asks the leader to merge the sheet's head when the
-// session's base is behind it: the versions after the base were made
-// outside the session (a save from it moves the base in the same
-// transaction) at a moment no leader heard of them: while the session
-// waited without participants, or between two leaders. c is a connection
-// that just became the leader; nil asks the leader wherever it is.
+// catchUpBase asks the leader to merge the revision the session follows
+// when its base is behind it: the sheet's head for the sheet's own
+// session, the review's revision for an amendment session (an amendment
+// saved outside it, from the form without JavaScript or the API). Those
+// versions were made outside the session (a save from it moves the base
+// in the same transaction) at a moment no leader heard of them: while
+// the session waited without participants, or between two leaders. c is
+// a connection that just became the leader; nil asks the leader wherever
+// it is.
 func (r *room) catchUpBase(ctx context.Context, c *Conn) {
 	sess, err := r.s.rows.sessionByID(ctx, r.id)
 	if err != nil {
 		return
 	}
-	sh, err := r.s.store.SheetByID(ctx, r.sheetID)
+	target, err := r.s.followed(ctx, r.sheetID, r.reviewID)
 	if err != nil {
 		r.s.log.Warn("live sheet not read", "error", err.Error())
 		return
 	}
-	if sess.Base >= sh.HeadNumber {
+	if sess.Base >= target {
 		return
 	}
 	if c == nil {
-		r.s.broadcast(ctx, r.sheetID, r.id, "external", int64(sh.HeadNumber), "")
+		r.s.broadcast(ctx, r.sheetID, r.id, "external", int64(target), "")
 	} else if c.isLeader() {
-		c.sendMsg(msg{"t": "external", "revision": sh.HeadNumber})
+		c.sendMsg(msg{"t": "external", "revision": target})
 	}
 }
 

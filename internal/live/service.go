@@ -79,6 +79,7 @@ type Service struct {
 	CompactEvery int64
 
 	mu       sync.Mutex
+	amend    AmendFunc       // see SetAmend
 	rooms    map[int64]*room // by session id
 	sockets  map[int64]int   // open sockets by account
 	inbox    chan events.Event
@@ -155,11 +156,11 @@ type PersonColor struct {
 	Color    string `json:"color"`
 }
 
-// Info describes a sheet's session; with none, base is the head and
+// Info describes a sheet's own session (not its amendment sessions); with none, base is the head and
 // nobody is there.
 func (s *Service) Info(ctx context.Context, sh *model.Sheet) (Info, error) {
 	out := Info{Base: sh.HeadNumber, Participants: []PersonColor{}}
-	sess, err := s.rows.session(ctx, sh.ID)
+	sess, err := s.rows.session(ctx, sh.ID, 0)
 	if err != nil {
 		if isNoRows(err) {
 			return out, nil
@@ -210,12 +211,15 @@ func Coauthors(cs []Contributor) []int64 {
 }
 
 // SaveFrom wraps a save made from a session (the edit form's
-// live_session): it credits the session's contributors and, once saved,
+// live_session, reviewID 0, or the amendment form's, reviewID the
+// review's): it credits the session's contributors and, once saved,
 // moves the session's base and tells its participants. It returns the
-// co-authors' usernames.
-func (s *Service) SaveFrom(ctx context.Context, sheetID, session int64, in *sheet.SaveInput) ([]string, error) {
+// co-authors' usernames. A session of another sheet, or of another review
+// (the sheet's own session on an amendment form, or the reverse), is
+// ErrNoSession.
+func (s *Service) SaveFrom(ctx context.Context, sheetID, reviewID, session int64, in *sheet.SaveInput) ([]string, error) {
 	sess, err := s.rows.sessionByID(ctx, session)
-	if err != nil || sess.SheetID != sheetID {
+	if err != nil || sess.SheetID != sheetID || sess.ReviewID != reviewID {
 		return nil, ErrNoSession
 	}
 	cs, err := s.rows.contributors(ctx, session)
@@ -263,6 +267,50 @@ func (s *Service) Saved(ctx context.Context, sheetID, session int64, rev *model.
 // ErrNoSession is a live_session that names no session of the sheet.
 var ErrNoSession = errors.New("live: no such session")
 
+// AmendFunc saves an amendment session's text as an amendment of its
+// review (the review moves onto it), as the board's "Enregistrer
+// l'amendement" would. It returns ErrReviewGone when author may no longer
+// amend the review (decided, withdrawn, expired, or author off the
+// board).
+type AmendFunc func(ctx context.Context, author *model.User, reviewID int64, in sheet.SaveInput) (*model.Revision, error)
+
+// SetAmend gives the service the way to save amendments (the web layer
+// holds the review service, which this package does not know). Without
+// it, an amendment session left by everyone is saved as a plain version
+// of the sheet, as when its review closed. Set it before Run.
+func (s *Service) SetAmend(f AmendFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.amend = f
+}
+
+func (s *Service) amender() AmendFunc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.amend
+}
+
+// ErrReviewGone is what an AmendFunc returns when the review may no longer be
+// amended by the session's writers.
+var ErrReviewGone = errors.New("live: the review may no longer be amended")
+
+// followed is the revision a session's text follows: the sheet's head,
+// or for an amendment session the review's revision.
+func (s *Service) followed(ctx context.Context, sheetID, reviewID int64) (int, error) {
+	if reviewID > 0 {
+		rv, err := s.store.ReviewByID(ctx, reviewID)
+		if err != nil {
+			return 0, err
+		}
+		return rv.RevisionNumber, nil
+	}
+	sh, err := s.store.SheetByID(ctx, sheetID)
+	if err != nil {
+		return 0, err
+	}
+	return sh.HeadNumber, nil
+}
+
 // broadcast delivers a control message to the session's participants on
 // every instance.
 func (s *Service) broadcast(ctx context.Context, sheetID, session int64, what string, n int64, data string) {
@@ -291,6 +339,15 @@ func (s *Service) handleEvent(ctx context.Context, e events.Event) {
 		}
 		s.mu.Unlock()
 		for _, r := range rs {
+			// An amendment session takes in only its review's new
+			// revision (an amendment saved outside it), never the
+			// sheet's ordinary versions: those reach the amendment
+			// when it is saved, merged onto the head.
+			if r.reviewID > 0 {
+				if n, err := s.followed(ctx, r.sheetID, r.reviewID); err != nil || n != e.Revision {
+					continue
+				}
+			}
 			r.external(e.Revision)
 		}
 		return
@@ -455,7 +512,42 @@ func (s *Service) finish(ctx context.Context, session int64, _ bool) error {
 	in := sheet.SaveInput{Base: sess.Base, Title: baseRev.Title, Body: *sess.Text, Meta: nil, Origin: model.OriginLive,
 		Summary: AutoSummary(names), Coauthors: Coauthors(cs), Session: session}
 	in.Saved = func(ctx context.Context, _ *model.Revision) error { return s.endLocked(ctx, session) }
-	_, err = s.sheets.Save(ctx, author, sh.Slug, in)
+	// An amendment session is saved as its review's amendment, by the
+	// first of its writers (most updates first) who may still amend it;
+	// when none may (the review was decided or closed meanwhile), as a
+	// plain version of the sheet, so that nothing typed is lost.
+	save := func(in sheet.SaveInput) error {
+		_, err := s.sheets.Save(ctx, author, sh.Slug, in)
+		return err
+	}
+	if sess.ReviewID > 0 {
+		in.Summary = AmendSummary(sess.ReviewID, names, false)
+		plain := in
+		plain.Summary = AmendSummary(sess.ReviewID, names, true)
+		save = func(in sheet.SaveInput) error {
+			if amendFn := s.amender(); amendFn != nil {
+				amend := in
+				amend.Origin = model.OriginAmendment
+				for _, c := range cs {
+					u, err := s.store.UserByID(ctx, c.UserID)
+					if err != nil {
+						return err
+					}
+					_, err = amendFn(ctx, u, sess.ReviewID, amend)
+					if errors.Is(err, sheet.ErrUnchanged) {
+						return s.endIfIdle(ctx, session)
+					}
+					if !errors.Is(err, ErrReviewGone) {
+						return err
+					}
+				}
+			}
+			in.Summary = plain.Summary
+			_, err := s.sheets.Save(ctx, author, sh.Slug, in)
+			return err
+		}
+	}
+	err = save(in)
 	var conflict *sheet.ConflictError
 	if errors.As(err, &conflict) {
 		// Versions saved meanwhile overlap the session's text: save the
@@ -466,7 +558,7 @@ func (s *Service) finish(ctx context.Context, session int64, _ bool) error {
 		}
 		in.Base = conflict.Head
 		in.Body, _ = mergeBoth(baseRev.Body, *sess.Text, head.Body)
-		_, err = s.sheets.Save(ctx, author, sh.Slug, in)
+		err = save(in)
 	}
 	if errors.Is(err, errNotIdle) {
 		return nil
@@ -513,6 +605,17 @@ func AutoSummary(names []string) string {
 		list = strings.Join(names[:n-1], ", ") + " et " + names[n-1]
 	}
 	return "co-écriture : " + list
+}
+
+// AmendSummary is the summary of an amendment a session saved by itself,
+// "amendement co-écrit (examen n° 4) : A et B", or, when the review could
+// no longer be amended (plain), of the plain version that keeps its text.
+func AmendSummary(reviewID int64, names []string, plain bool) string {
+	list := strings.TrimPrefix(AutoSummary(names), "co-écriture : ")
+	if plain {
+		return fmt.Sprintf("amendement co-écrit, examen n° %d clos entre-temps : %s", reviewID, list)
+	}
+	return fmt.Sprintf("amendement co-écrit (examen n° %d) : %s", reviewID, list)
 }
 
 func isNoRows(err error) bool {

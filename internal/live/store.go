@@ -15,6 +15,7 @@ import (
 type Session struct {
 	ID          int64
 	SheetID     int64
+	ReviewID    int64 // the review an amendment session amends; 0 for the sheet's own session
 	OriginBase  int
 	Base        int
 	LastSeq     int64
@@ -60,23 +61,29 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func (r rows) conn(ctx context.Context) *gorm.DB { return r.d.Conn(ctx) }
 
-const sessionColumns = `id, sheet_id, origin_base, base, last_seq, text, text_seq, leader, leader_until`
+const sessionColumns = `id, sheet_id, review_id, origin_base, base, last_seq, text, text_seq, leader, leader_until`
 
 func scanSession(row interface{ Scan(...any) error }) (*Session, error) {
 	var s Session
 	var text sql.NullString
-	if err := row.Scan(&s.ID, &s.SheetID, &s.OriginBase, &s.Base, &s.LastSeq, &text, &s.TextSeq, &s.Leader, &s.LeaderUntil); err != nil {
+	var review sql.NullInt64
+	if err := row.Scan(&s.ID, &s.SheetID, &review, &s.OriginBase, &s.Base, &s.LastSeq, &text, &s.TextSeq, &s.Leader, &s.LeaderUntil); err != nil {
 		return nil, err
 	}
 	if text.Valid {
 		s.Text = &text.String
 	}
+	s.ReviewID = review.Int64
 	return &s, nil
 }
 
-// session reads a sheet's session; sql.ErrNoRows when there is none.
-func (r rows) session(ctx context.Context, sheetID int64) (*Session, error) {
-	return scanSession(r.conn(ctx).Raw(`SELECT `+sessionColumns+` FROM live_sessions WHERE sheet_id = ?`, sheetID).Row())
+// session reads a sheet's ordinary session (reviewID 0) or a review's
+// amendment session; sql.ErrNoRows when there is none.
+func (r rows) session(ctx context.Context, sheetID, reviewID int64) (*Session, error) {
+	if reviewID > 0 {
+		return scanSession(r.conn(ctx).Raw(`SELECT `+sessionColumns+` FROM live_sessions WHERE review_id = ? AND sheet_id = ?`, reviewID, sheetID).Row())
+	}
+	return scanSession(r.conn(ctx).Raw(`SELECT `+sessionColumns+` FROM live_sessions WHERE sheet_id = ? AND review_id IS NULL`, sheetID).Row())
 }
 
 func (r rows) sessionByID(ctx context.Context, id int64) (*Session, error) {
@@ -93,19 +100,27 @@ func (r rows) lockSession(ctx context.Context, id int64) (*Session, error) {
 	return scanSession(r.conn(ctx).Raw(q, id).Row())
 }
 
-// open returns the sheet's session, making one based on head if there is
-// none (two instances racing make one).
-func (r rows) open(ctx context.Context, sheetID int64, head int) (*Session, error) {
-	s, err := r.session(ctx, sheetID)
+// open returns the sheet's ordinary session (reviewID 0) or the review's
+// amendment session, making one based on base if there is none (two
+// instances racing make one). Each is its own row, keyed apart by the
+// two partial unique indexes of migration 0026.
+func (r rows) open(ctx context.Context, sheetID, reviewID int64, base int) (*Session, error) {
+	s, err := r.session(ctx, sheetID, reviewID)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return s, err
 	}
 	now := millis(time.Now())
-	if err := r.conn(ctx).Exec(`INSERT INTO live_sessions (sheet_id, origin_base, base, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (sheet_id) DO NOTHING`, sheetID, head, head, now, now).Error; err != nil {
+	if reviewID > 0 {
+		err = r.conn(ctx).Exec(`INSERT INTO live_sessions (sheet_id, review_id, origin_base, base, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (review_id) WHERE review_id IS NOT NULL DO NOTHING`, sheetID, reviewID, base, base, now, now).Error
+	} else {
+		err = r.conn(ctx).Exec(`INSERT INTO live_sessions (sheet_id, origin_base, base, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (sheet_id) WHERE review_id IS NULL DO NOTHING`, sheetID, base, base, now, now).Error
+	}
+	if err != nil {
 		return nil, err
 	}
-	return r.session(ctx, sheetID)
+	return r.session(ctx, sheetID, reviewID)
 }
 
 // pendingUpdate is an update waiting to be stored.

@@ -29,7 +29,9 @@ type voteRow struct {
 type amendmentRow struct {
 	From, To int
 	Author   personRef
-	At       time.Time
+	// Coauthors: "avec A et B" for an amendment the board wrote together.
+	Coauthors template.HTML
+	At        time.Time
 }
 
 type reviewPage struct {
@@ -105,8 +107,8 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 			p.MyChoice = v.Choice
 		}
 	}
-	for _, a := range b.Amendments {
-		p.Amendments = append(p.Amendments, amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: personOf(b.Users[a.AuthorID]), At: a.CreatedAt})
+	if err := h.amendmentRows(c, &p); err != nil {
+		return err
 	}
 	p.Compared = 1
 	if b.Sheet.PublishedNumber != nil {
@@ -131,6 +133,38 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	}
 	p.CommentsBlock = newCommentsBlock(p.Base, b.Sheet.Slug, r.ID, r.RevisionNumber, comments)
 	return h.views.render(c, status, pageReviewShow, p)
+}
+
+// amendmentRows lists the review's amendments, each with the co-writers
+// of an amendment written together in a live session.
+func (h *handler) amendmentRows(c *fiber.Ctx, p *reviewPage) error {
+	b := p.Bundle
+	if len(b.Amendments) == 0 {
+		return nil
+	}
+	ctx := c.UserContext()
+	numbers := make([]int, len(b.Amendments))
+	for i, a := range b.Amendments {
+		numbers[i] = a.ToNumber
+	}
+	stamps, err := h.store.RevisionStamps(ctx, b.Sheet.ID, numbers...)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(stamps))
+	for _, st := range stamps {
+		ids = append(ids, st.ID)
+	}
+	coauthors, err := h.store.Coauthors(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, a := range b.Amendments {
+		row := amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: personOf(b.Users[a.AuthorID]), At: a.CreatedAt}
+		row.Coauthors = withOthers(p.Lang, row.Author.Username, coauthors[stamps[a.ToNumber].ID])
+		p.Amendments = append(p.Amendments, row)
+	}
+	return nil
 }
 
 // submitReview is the "Soumettre au CA" form of a sheet page.
@@ -244,7 +278,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
 		}
 		in.Live.Base = base
-		if coauthors, err = h.live.SaveFrom(c.UserContext(), b.Sheet.ID, session, &in.Live); err != nil {
+		if coauthors, err = h.live.SaveFrom(c.UserContext(), b.Sheet.ID, b.Review.ID, session, &in.Live); err != nil {
 			if errors.Is(err, live.ErrNoSession) {
 				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
 			}
@@ -258,7 +292,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	}
 	if wantsJSON(c) {
 		res := sheet.SaveResult{Revision: rev}
-		return h.answerLiveSave(c, b.Sheet.Slug, res, err, coauthors)
+		return h.answerLiveSave(c, fmt.Sprintf("/sheets/%s/reviews/%d", b.Sheet.Slug, b.Review.ID), res, err, coauthors)
 	}
 	var conflict *sheet.ConflictError
 	switch {

@@ -145,6 +145,7 @@ func (h *handler) routes(app *fiber.App) {
 	pages.Post("/sheets/:slug/reviews/:id/votes", h.requireLogin, h.castVote)
 	pages.Get("/sheets/:slug/reviews/:id/amend", h.requireLogin, h.showAmendPage)
 	pages.Post("/sheets/:slug/reviews/:id/amend", h.requireLogin, h.amendReview)
+	pages.Get("/sheets/:slug/reviews/:id/live/socket", h.amendLiveSocket)
 	pages.Post("/sheets/:slug/reviews/:id/withdraw", h.requireLogin, h.withdrawReview)
 	pages.Get("/sheets/:slug/board", h.requireAdmin, h.showBoardPage)
 	pages.Get("/sheets/:slug/board/meetings", h.showMeetingsPage)

@@ -146,12 +146,22 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.live = d.Live
 	if h.live == nil {
 		h.live = live.New(d.Store, d.Sheets, d.Events, d.Log)
+		// An amendment session left by everyone is saved as its review's
+		// amendment (before Run: idle sessions are saved at start-up).
+		if h.reviews != nil {
+			h.live.SetAmend(h.liveAmend)
+		}
 		// Its loop (news from other instances, heartbeat, saving idle
 		// sessions) runs with the server, until Stopping closes; an app
 		// without Stopping (tests) runs none, or starts it itself.
 		if d.Stopping != nil {
 			go h.live.Run(contextUntil(d.Stopping))
 		}
+	}
+	if d.Live != nil && h.reviews != nil {
+		// A service made by the caller (tests, a second instance)
+		// learns the same.
+		h.live.SetAmend(h.liveAmend)
 	}
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)

@@ -328,7 +328,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		if session, err = strconv.ParseInt(raw, 10, 64); err != nil || session <= 0 {
 			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
 		}
-		if coauthors, err = h.live.SaveFrom(ctx, sh.ID, session, &in); err != nil {
+		if coauthors, err = h.live.SaveFrom(ctx, sh.ID, 0, session, &in); err != nil {
 			if errors.Is(err, live.ErrNoSession) {
 				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
 			}
@@ -341,7 +341,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		h.live.Saved(ctx, sh.ID, session, res.Revision, userOf(c).Username)
 	}
 	if wantsJSON(c) {
-		return h.answerLiveSave(c, slug, res, err, coauthors)
+		return h.answerLiveSave(c, "/sheets/"+slug, res, err, coauthors)
 	}
 	var conflict *sheet.ConflictError
 	switch {
@@ -381,7 +381,7 @@ func wantsJSON(c *fiber.Ctx) bool {
 // answerLiveSave is the edit form's answer in JSON: 201 with the revision,
 // its address and co-authors; a conflict as the API's save; other errors
 // as the API's.
-func (h *handler) answerLiveSave(c *fiber.Ctx, slug string, res sheet.SaveResult, err error, coauthors []string) error {
+func (h *handler) answerLiveSave(c *fiber.Ctx, url string, res sheet.SaveResult, err error, coauthors []string) error {
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
 		return sendConflict(c, conflict)
 	}
@@ -400,7 +400,7 @@ func (h *handler) answerLiveSave(c *fiber.Ctx, slug string, res sheet.SaveResult
 	if res.Unchanged {
 		status = fiber.StatusOK
 	}
-	return c.Status(status).JSON(fiber.Map{"revision": res.Revision.Number, "url": "/sheets/" + slug, "coauthors": coauthors})
+	return c.Status(status).JSON(fiber.Map{"revision": res.Revision.Number, "url": url, "coauthors": coauthors})
 }
 
 // renderEditError shows the editor again with the user's text and a

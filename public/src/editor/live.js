@@ -53,6 +53,7 @@ export function startLive(panel, form, area, editor) {
   let leader = false;
   let me = null;
   let authors = {};
+  let refusal = ""; // the code of the last error frame (review_closed: see onclose)
   let list = [];
   let unacked = []; // our updates sent on this socket, not yet echoed
   let unackedSince = 0;
@@ -438,6 +439,7 @@ export function startLive(panel, form, area, editor) {
         sendState();
         break;
       case "error":
+        refusal = msg.code || "";
         say(msg.message || d.msgLost);
         break;
       default:
@@ -597,7 +599,9 @@ export function startLive(panel, form, area, editor) {
         removeAwarenessStates(awareness, others, REMOTE);
       }
       if (FINAL[ev.code]) {
-        say(ev.reason || d.msgRefused);
+        // A review decided or closed while its amendment was written: the
+        // page says what becomes of the shared text.
+        say(ev.reason || (refusal === "review_closed" && d.msgReviewClosed) || d.msgRefused);
         if (saveButton) {
           saveButton.hidden = true;
         }
