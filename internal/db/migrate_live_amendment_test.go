@@ -34,7 +34,7 @@ func TestLiveAmendmentMigrationKeepsOpenSessions(t *testing.T) {
 			}
 			at := -1
 			for i, m := range all {
-				if m.Name == "live_amendment_amendlive" || m.Name == "live_amendment" {
+				if m.Name == "live_amendment" {
 					at = i
 				}
 			}
