@@ -243,23 +243,39 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // Session resolves a cookie value to its session and, when signed in, its
 // live account. A disabled account's session is refused.
 func (s *Service) Session(ctx context.Context, token string) (*model.Session, *model.User, error) {
+	sess, u, _, err := s.SessionAndSheet(ctx, token, "")
+	return sess, u, err
+}
+
+// SessionAndSheet is Session that also brings the row of the sheet named
+// slug, read in the same query (see store.SessionWithUserAndSheet): nil
+// when slug is empty or names no sheet, or when the session is refused.
+func (s *Service) SessionAndSheet(ctx context.Context, token, slug string) (*model.Session, *model.User, *model.Sheet, error) {
 	if token == "" {
-		return nil, nil, ErrNoSession
+		return nil, nil, nil, ErrNoSession
 	}
-	sess, u, err := s.store.SessionWithUser(ctx, HashToken(token), s.now())
+	var sess *model.Session
+	var u *model.User
+	var sh *model.Sheet
+	var err error
+	if slug == "" {
+		sess, u, err = s.store.SessionWithUser(ctx, HashToken(token), s.now())
+	} else {
+		sess, u, sh, err = s.store.SessionWithUserAndSheet(ctx, HashToken(token), s.now(), slug)
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, ErrNoSession
+		return nil, nil, nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if sess.UserID == nil {
-		return sess, nil, nil
+		return sess, nil, sh, nil
 	}
 	if !u.CanSignIn() {
-		return nil, nil, ErrNoSession
+		return nil, nil, nil, ErrNoSession
 	}
-	return sess, u, nil
+	return sess, u, sh, nil
 }
 
 // CreateAPIToken makes a bearer token for a user and returns its value,
@@ -278,25 +294,42 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string)
 
 // UserForToken resolves a bearer token to its live account.
 func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, error) {
-	t, u, err := s.store.APITokenWithUser(ctx, HashToken(token))
+	u, _, err := s.UserAndSheetForToken(ctx, token, "")
+	return u, err
+}
+
+// UserAndSheetForToken is UserForToken that also brings the row of the
+// sheet named slug, read in the same query (see
+// store.APITokenWithUserAndSheet): nil when slug is empty or names no
+// sheet.
+func (s *Service) UserAndSheetForToken(ctx context.Context, token, slug string) (*model.User, *model.Sheet, error) {
+	var t *model.APIToken
+	var u *model.User
+	var sh *model.Sheet
+	var err error
+	if slug == "" {
+		t, u, err = s.store.APITokenWithUser(ctx, HashToken(token))
+	} else {
+		t, u, sh, err = s.store.APITokenWithUserAndSheet(ctx, HashToken(token), slug)
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrBadCredentials
+		return nil, nil, ErrBadCredentials
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !u.CanSignIn() {
-		return nil, ErrBadCredentials
+		return nil, nil, ErrBadCredentials
 	}
 	// The last use is kept to the minute: a busy program must not turn
 	// every read into a write.
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= time.Minute {
 		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return u, nil
+	return u, sh, nil
 }
 
 // ChangePassword sets a new password after checking the current one and

@@ -41,23 +41,55 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 //	SELECT s.…, u.… FROM sessions s LEFT JOIN users u ON u.id = s.user_id
 //	WHERE s.id = ? AND s.expires_at > ?
 func (s *Store) SessionWithUser(ctx context.Context, id string, now time.Time) (*model.Session, *model.User, error) {
-	row, err := s.queryRow(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.expires_at, `+userColumns("u")+`
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`, id, now.UTC())
-	if err != nil {
-		return nil, nil, translate(err, "prepare session lookup")
-	}
+	sess, u, _, err := s.sessionLookup(ctx, id, now, "")
+	return sess, u, err
+}
+
+// SessionWithUserAndSheet is SessionWithUser that also reads the row of
+// the sheet named slug, in the same query: a signed-in reader's sheet page
+// then costs one lookup before its own work, not two. The sheet is nil
+// when no sheet has that name (an old address, a mistyped one); the
+// session's errors are SessionWithUser's.
+//
+//	SELECT s.…, u.…, sh.… FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+//	LEFT JOIN sheets sh ON sh.slug = ? WHERE s.id = ? AND s.expires_at > ?
+func (s *Store) SessionWithUserAndSheet(ctx context.Context, id string, now time.Time, slug string) (*model.Session, *model.User, *model.Sheet, error) {
+	return s.sessionLookup(ctx, id, now, slug)
+}
+
+// The session lookups' statements, written once: the store keys its
+// prepared statements by their text.
+var (
+	sessionColumns        = `SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.expires_at, ` + userColumns("u")
+	sessionWithUserQuery  = sessionColumns + ` FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`
+	sessionWithSheetQuery = sessionColumns + `, ` + sheetColumns("sh") + ` FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN sheets sh ON sh.slug = ? WHERE s.id = ? AND s.expires_at > ?`
+)
+
+func (s *Store) sessionLookup(ctx context.Context, id string, now time.Time, slug string) (*model.Session, *model.User, *model.Sheet, error) {
 	var sess model.Session
 	var userID sql.NullInt64
 	var u nullableUser
-	err = row.Scan(append([]any{&sess.ID, &userID, &sess.CSRFToken, &sess.CreatedAt, &sess.ExpiresAt}, u.targets()...)...)
+	var sh nullableSheet
+	targets := append([]any{&sess.ID, &userID, &sess.CSRFToken, &sess.CreatedAt, &sess.ExpiresAt}, u.targets()...)
+	q, args := sessionWithUserQuery, []any{id, now.UTC()}
+	if slug != "" {
+		q, args = sessionWithSheetQuery, []any{slug, id, now.UTC()}
+		targets = append(targets, sh.targets()...)
+	}
+	row, err := s.queryRow(ctx, q, args...)
+	if err != nil {
+		return nil, nil, nil, translate(err, "prepare session lookup")
+	}
+	err = row.Scan(targets...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}
 	if err != nil {
-		return nil, nil, translate(err, "session")
+		return nil, nil, nil, translate(err, "session")
 	}
 	if userID.Valid {
 		sess.UserID = &userID.Int64
 	}
-	return &sess, u.user(), nil
+	return &sess, u.user(), sh.sheet(), nil
 }

@@ -26,6 +26,7 @@ func BenchmarkAPIReads(b *testing.B) {
 				rc.Request.SetRequestURI(path)
 				rc.Request.Header.SetHost("atlas.test")
 				rc.Request.Header.Set("Authorization", "Bearer "+a.tokens["marie"])
+				defer cpuPerOp(b)()
 				for b.Loop() {
 					rc.Response.Reset()
 					handler(&rc)

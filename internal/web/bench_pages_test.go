@@ -51,6 +51,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 			if ctx.Response.StatusCode() != 200 || !strings.Contains(string(ctx.Response.Body()), `href="/account">marie<`) {
 				b.Fatalf("history page for a signed-in reader: %d", ctx.Response.StatusCode())
 			}
+			defer cpuPerOp(b)()
 			for b.Loop() {
 				ctx.Response.Reset()
 				handler(&ctx)
