@@ -54,8 +54,8 @@ func sheetColumns(alias string) string {
 // from an outer join where they may all be NULL.
 type nullableSheet struct {
 	id, head, published, cacheVersion, createdBy, archivedBy, mergedInto sql.NullInt64
-	slug, title, archiveReason                                          sql.NullString
-	createdAt, updatedAt, archivedAt                                    sql.NullTime
+	slug, title, archiveReason                                           sql.NullString
+	createdAt, updatedAt, archivedAt                                     sql.NullTime
 }
 
 func (n *nullableSheet) targets() []any {
