@@ -243,39 +243,45 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // Session resolves a cookie value to its session and, when signed in, its
 // live account. A disabled account's session is refused.
 func (s *Service) Session(ctx context.Context, token string) (*model.Session, *model.User, error) {
-	sess, u, _, err := s.SessionAndSheet(ctx, token, "")
-	return sess, u, err
+	if token == "" {
+		return nil, nil, ErrNoSession
+	}
+	sess, u, err := s.store.SessionWithUser(ctx, HashToken(token), s.now())
+	return s.live(store.Visit{Session: sess, User: u}, err)
 }
 
-// SessionAndSheet is Session that also brings the row of the sheet named
-// slug, read in the same query (see store.SessionWithUserAndSheet): nil
-// when slug is empty or names no sheet, or when the session is refused.
-func (s *Service) SessionAndSheet(ctx context.Context, token, slug string) (*model.Session, *model.User, *model.Sheet, error) {
+// Visit is Session for a page: it also brings the account's unread
+// notifications (up to maxUnread) and the row of the sheet named slug (""
+// for none), read in the same query (see store.Visit). A refused session
+// is ErrNoSession, as from Session.
+func (s *Service) Visit(ctx context.Context, token, slug string, maxUnread int) (store.Visit, error) {
 	if token == "" {
-		return nil, nil, nil, ErrNoSession
+		return store.Visit{}, ErrNoSession
 	}
-	var sess *model.Session
-	var u *model.User
-	var sh *model.Sheet
-	var err error
-	if slug == "" {
-		sess, u, err = s.store.SessionWithUser(ctx, HashToken(token), s.now())
-	} else {
-		sess, u, sh, err = s.store.SessionWithUserAndSheet(ctx, HashToken(token), s.now(), slug)
+	v, err := s.store.Visit(ctx, HashToken(token), s.now(), slug, maxUnread)
+	sess, u, err := s.live(v, err)
+	if err != nil {
+		return store.Visit{}, err
 	}
+	v.Session, v.User = sess, u
+	return v, nil
+}
+
+// live keeps a found session whose account, if any, may sign in.
+func (s *Service) live(v store.Visit, err error) (*model.Session, *model.User, error) {
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, nil, ErrNoSession
+		return nil, nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if sess.UserID == nil {
-		return sess, nil, sh, nil
+	if v.Session.UserID == nil {
+		return v.Session, nil, nil
 	}
-	if !u.CanSignIn() {
-		return nil, nil, nil, ErrNoSession
+	if !v.User.CanSignIn() {
+		return nil, nil, ErrNoSession
 	}
-	return sess, u, sh, nil
+	return v.Session, v.User, nil
 }
 
 // CreateAPIToken makes a bearer token for a user and returns its value,

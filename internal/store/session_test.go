@@ -82,10 +82,11 @@ func TestHandScannedLookups(t *testing.T) {
 	})
 }
 
-// TestLookupsBringTheSheet: the session and token lookups that also read
-// the addressed sheet's row give the row SheetBySlug gives (an archived,
-// published one, so every nullable column is set), nil for a name no sheet
-// has, and the lookup's own errors unchanged.
+// TestLookupsBringTheSheet: a browser's visit (session, account, unread
+// count, sheet) and the token lookup that also reads the addressed
+// sheet's row give the row SheetBySlug gives (an archived, published one,
+// so every nullable column is set), nil for a name no sheet has, the
+// unread count bounded as asked, and the lookup's own errors unchanged.
 func TestLookupsBringTheSheet(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -110,7 +111,22 @@ func TestLookupsBringTheSheet(t *testing.T) {
 		if err := st.CreateSession(ctx, &model.Session{ID: "s1", UserID: &u.ID, CSRFToken: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
+		if err := st.CreateSession(ctx, &model.Session{ID: "s2", CSRFToken: "c2", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
 		if err := st.CreateAPIToken(ctx, &model.APIToken{UserID: u.ID, Name: "script", TokenHash: "th", CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		// Three notifications for marie, one read, and one for someone else.
+		anne := testutil.User(t, st, "anne", model.RoleContributor)
+		var notes []model.Notification
+		for i, to := range []int64{u.ID, u.ID, u.ID, anne.ID} {
+			notes = append(notes, model.Notification{UserID: to, Kind: model.NotifySignupPending, CreatedAt: now})
+			if i == 0 {
+				notes[i].ReadAt = &now
+			}
+		}
+		if err := st.CreateNotifications(ctx, notes); err != nil {
 			t.Fatal(err)
 		}
 		sameSheet := func(t *testing.T, what string, got *model.Sheet) {
@@ -123,15 +139,21 @@ func TestLookupsBringTheSheet(t *testing.T) {
 			}
 		}
 		check := func(t *testing.T, ctx context.Context) {
-			sess, user, got, err := st.SessionWithUserAndSheet(ctx, "s1", now, "jardin")
-			if err != nil || sess.CSRFToken != "c1" || user == nil || user.ID != u.ID {
-				t.Fatalf("session with sheet: %+v %+v %v", sess, user, err)
+			v, err := st.Visit(ctx, "s1", now, "jardin", 100)
+			if err != nil || v.Session.CSRFToken != "c1" || v.User == nil || v.User.ID != u.ID || v.Unread != 2 {
+				t.Fatalf("visit with sheet: %+v %v", v, err)
 			}
-			sameSheet(t, "session's sheet", got)
-			if _, _, got, err := st.SessionWithUserAndSheet(ctx, "s1", now, "inconnue"); err != nil || got != nil {
-				t.Errorf("session with an unknown sheet: %+v %v", got, err)
+			sameSheet(t, "visit's sheet", v.Sheet)
+			if v, err := st.Visit(ctx, "s1", now, "", 1); err != nil || v.Sheet != nil || v.User == nil || v.Unread != 1 {
+				t.Errorf("visit without a sheet, unread up to 1: %+v %v", v, err)
 			}
-			if _, _, _, err := st.SessionWithUserAndSheet(ctx, "s1", now.Add(time.Hour), "jardin"); !errors.Is(err, store.ErrNotFound) {
+			if v, err := st.Visit(ctx, "s1", now, "inconnue", 100); err != nil || v.Sheet != nil || v.Unread != 2 {
+				t.Errorf("visit with an unknown sheet: %+v %v", v, err)
+			}
+			if v, err := st.Visit(ctx, "s2", now, "jardin", 100); err != nil || v.User != nil || v.Unread != 0 || v.Sheet == nil {
+				t.Errorf("anonymous visit: %+v %v", v, err)
+			}
+			if _, err := st.Visit(ctx, "s1", now.Add(time.Hour), "jardin", 100); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("expired session with a sheet: %v", err)
 			}
 			tok, owner, got, err := st.APITokenWithUserAndSheet(ctx, "th", "jardin")

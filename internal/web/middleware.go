@@ -122,7 +122,8 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 	token := c.Cookies(h.sessionCookieName())
 	if token != "" {
 		_, slug, _ := addressedSlug(c) // its row comes in the same query
-		sess, user, sh, err := h.auth.SessionAndSheet(c.UserContext(), token, slug)
+		v, err := h.auth.Visit(c.UserContext(), token, slug, maxUnread)
+		sess, user := v.Session, v.User
 		switch {
 		case errors.Is(err, auth.ErrNoSession):
 			h.clearSessionCookie(c)
@@ -131,9 +132,10 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 		default:
 			c.Locals(localSession, sess)
 			c.Locals(localSessionToken, token)
-			c.Locals(localBroughtSheet, sh)
+			c.Locals(localBroughtSheet, v.Sheet)
 			if user != nil {
 				c.Locals(localUser, user)
+				c.Locals(unreadKey{}, v.Unread) // see unreadOf
 			}
 		}
 	}
