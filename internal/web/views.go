@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/cache"
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	atlasviews "atlas/views"
@@ -79,10 +80,20 @@ type views struct {
 	sizes       sync.Map // page name → length of its last rendering
 	assets      *assets
 	fingerprint string // hash of every template file
+	// parts keeps the partials pages print with {{part}}, see part.
+	parts *cache.LRU[string, template.HTML]
 }
 
+// viewPartsBytes bounds the partials kept by part: tabs and the like, a
+// few hundred bytes each.
+const viewPartsBytes = 1 << 20
+
+// keptPart is data a partial renders the same way whenever its key is the
+// same: the key names everything the partial shows.
+type keptPart interface{ partKey() string }
+
 func newViews(dev bool, a *assets) (*views, error) {
-	v := &views{dev: dev, assets: a}
+	v := &views{dev: dev, assets: a, parts: cache.New[string](viewPartsBytes, func(h template.HTML) int { return len(h) })}
 	return v, v.parse()
 }
 
@@ -126,7 +137,8 @@ func (v *views) parse() error {
 	for _, lang := range i18n.Languages {
 		sets[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
-			t := template.New(name).Funcs(v.funcs())
+			t := template.New(name)
+			t.Funcs(v.funcs()).Funcs(template.FuncMap{"part": v.part(t, lang)})
 			for _, f := range files {
 				if strings.HasPrefix(f, "pages/") && f != "pages/"+name+".html" {
 					continue
@@ -175,6 +187,27 @@ func (v *views) static(lang, src string) string {
 		}
 		return html.EscapeString(value)
 	})
+}
+
+// part is the {{part "name" data}} of the templates of one page's set in
+// lang: the partial name executed with data, through html/template's
+// escaping like any other, then kept under data's key, so the pages of
+// every reader share one rendering (a template costs a reflective call or
+// two per action; a kept part, one lookup).
+func (v *views) part(t *template.Template, lang string) func(string, keptPart) (template.HTML, error) {
+	return func(name string, data keptPart) (template.HTML, error) {
+		key := name + "|" + lang + "|" + v.fingerprint + "|" + data.partKey()
+		if html, ok := v.parts.Get(key); ok {
+			return html, nil
+		}
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+			return "", err
+		}
+		html := template.HTML(buf.String()) //nolint:gosec // G203: html/template's own output
+		v.parts.Put(key, html)
+		return html, nil
+	}
 }
 
 func (v *views) funcs() template.FuncMap {
