@@ -247,19 +247,41 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 		return nil, nil, ErrNoSession
 	}
 	sess, u, err := s.store.SessionWithUser(ctx, HashToken(token), s.now())
+	return s.live(store.Visit{Session: sess, User: u}, err)
+}
+
+// Visit is Session for a page: it also brings the account's unread
+// notifications (up to maxUnread) and the row of the sheet named slug (""
+// for none), read in the same query (see store.Visit). A refused session
+// is ErrNoSession, as from Session.
+func (s *Service) Visit(ctx context.Context, token, slug string, maxUnread int) (store.Visit, error) {
+	if token == "" {
+		return store.Visit{}, ErrNoSession
+	}
+	v, err := s.store.Visit(ctx, HashToken(token), s.now(), slug, maxUnread)
+	sess, u, err := s.live(v, err)
+	if err != nil {
+		return store.Visit{}, err
+	}
+	v.Session, v.User = sess, u
+	return v, nil
+}
+
+// live keeps a found session whose account, if any, may sign in.
+func (s *Service) live(v store.Visit, err error) (*model.Session, *model.User, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, ErrNoSession
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if sess.UserID == nil {
-		return sess, nil, nil
+	if v.Session.UserID == nil {
+		return v.Session, nil, nil
 	}
-	if !u.CanSignIn() {
+	if !v.User.CanSignIn() {
 		return nil, nil, ErrNoSession
 	}
-	return sess, u, nil
+	return v.Session, v.User, nil
 }
 
 // CreateAPIToken makes a bearer token for a user and returns its value,
@@ -278,25 +300,42 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string)
 
 // UserForToken resolves a bearer token to its live account.
 func (s *Service) UserForToken(ctx context.Context, token string) (*model.User, error) {
-	t, u, err := s.store.APITokenWithUser(ctx, HashToken(token))
+	u, _, err := s.UserAndSheetForToken(ctx, token, "")
+	return u, err
+}
+
+// UserAndSheetForToken is UserForToken that also brings the row of the
+// sheet named slug, read in the same query (see
+// store.APITokenWithUserAndSheet): nil when slug is empty or names no
+// sheet.
+func (s *Service) UserAndSheetForToken(ctx context.Context, token, slug string) (*model.User, *model.Sheet, error) {
+	var t *model.APIToken
+	var u *model.User
+	var sh *model.Sheet
+	var err error
+	if slug == "" {
+		t, u, err = s.store.APITokenWithUser(ctx, HashToken(token))
+	} else {
+		t, u, sh, err = s.store.APITokenWithUserAndSheet(ctx, HashToken(token), slug)
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrBadCredentials
+		return nil, nil, ErrBadCredentials
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !u.CanSignIn() {
-		return nil, ErrBadCredentials
+		return nil, nil, ErrBadCredentials
 	}
 	// The last use is kept to the minute: a busy program must not turn
 	// every read into a write.
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= time.Minute {
 		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return u, nil
+	return u, sh, nil
 }
 
 // ChangePassword sets a new password after checking the current one and

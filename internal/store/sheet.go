@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,34 +22,70 @@ func (s *Store) CreateSheet(ctx context.Context, sh *model.Sheet) error {
 // SheetBySlug loads a sheet by its URL name. Every page of a sheet starts
 // with it, so it is a prepared statement scanned by hand (see queryRow).
 func (s *Store) SheetBySlug(ctx context.Context, slug string) (*model.Sheet, error) {
-	row, err := s.queryRow(ctx, `SELECT id, slug, title, head_number, published_number, cache_version, created_by, created_at, updated_at, archived_at, archived_by, archive_reason, merged_into FROM sheets WHERE slug = ?`, slug)
+	row, err := s.queryRow(ctx, sheetBySlugQuery, slug)
 	if err != nil {
 		return nil, translate(err, "prepare sheet lookup")
 	}
-	var sh model.Sheet
-	var published, archivedBy, mergedInto sql.NullInt64
-	var archivedAt sql.NullTime
-	err = row.Scan(&sh.ID, &sh.Slug, &sh.Title, &sh.HeadNumber, &published,
-		&sh.CacheVersion, &sh.CreatedBy, &sh.CreatedAt, &sh.UpdatedAt,
-		&archivedAt, &archivedBy, &sh.ArchiveReason, &mergedInto)
+	var n nullableSheet
+	err = row.Scan(n.targets()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}
-	if published.Valid {
-		n := int(published.Int64)
-		sh.PublishedNumber = &n
+	if err != nil {
+		return nil, translate(err, "sheet %q", slug)
 	}
-	if archivedAt.Valid {
-		at := archivedAt.Time
+	return n.sheet(), nil
+}
+
+var sheetBySlugQuery = `SELECT ` + sheetColumns("sheets") + ` FROM sheets WHERE slug = ?`
+
+// sheetColumns are the columns of a sheet row that nullableSheet scans,
+// in its order, each prefixed with alias.
+func sheetColumns(alias string) string {
+	cols := []string{"id", "slug", "title", "head_number", "published_number", "cache_version", "created_by",
+		"created_at", "updated_at", "archived_at", "archived_by", "archive_reason", "merged_into"}
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// nullableSheet receives a sheet row's columns, from its own table or
+// from an outer join where they may all be NULL.
+type nullableSheet struct {
+	id, head, published, cacheVersion, createdBy, archivedBy, mergedInto sql.NullInt64
+	slug, title, archiveReason                                           sql.NullString
+	createdAt, updatedAt, archivedAt                                     sql.NullTime
+}
+
+func (n *nullableSheet) targets() []any {
+	return []any{&n.id, &n.slug, &n.title, &n.head, &n.published, &n.cacheVersion, &n.createdBy,
+		&n.createdAt, &n.updatedAt, &n.archivedAt, &n.archivedBy, &n.archiveReason, &n.mergedInto}
+}
+
+// sheet is the row scanned, or nil when the join found none.
+func (n *nullableSheet) sheet() *model.Sheet {
+	if !n.id.Valid {
+		return nil
+	}
+	sh := &model.Sheet{ID: n.id.Int64, Slug: n.slug.String, Title: n.title.String, HeadNumber: int(n.head.Int64),
+		CacheVersion: n.cacheVersion.Int64, CreatedBy: n.createdBy.Int64, CreatedAt: n.createdAt.Time, UpdatedAt: n.updatedAt.Time,
+		ArchiveReason: n.archiveReason.String}
+	if n.published.Valid {
+		p := int(n.published.Int64)
+		sh.PublishedNumber = &p
+	}
+	if n.archivedAt.Valid {
+		at := n.archivedAt.Time
 		sh.ArchivedAt = &at
 	}
-	if archivedBy.Valid {
-		sh.ArchivedBy = &archivedBy.Int64
+	if n.archivedBy.Valid {
+		sh.ArchivedBy = &n.archivedBy.Int64
 	}
-	if mergedInto.Valid {
-		sh.MergedInto = &mergedInto.Int64
+	if n.mergedInto.Valid {
+		sh.MergedInto = &n.mergedInto.Int64
 	}
-	return &sh, translate(err, "sheet %q", slug)
+	return sh
 }
 
 // SheetsByTitle returns the sheets of that title, oldest first: a map

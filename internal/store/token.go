@@ -50,23 +50,48 @@ func (s *Store) DeleteUserAPITokens(ctx context.Context, userID int64) (int64, e
 //
 //	SELECT t.id, t.user_id, t.last_used_at, u.… FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?
 func (s *Store) APITokenWithUser(ctx context.Context, hash string) (*model.APIToken, *model.User, error) {
-	row, err := s.queryRow(ctx, `SELECT t.id, t.user_id, t.name, t.created_at, t.last_used_at, `+userColumns("u")+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash)
-	if err != nil {
-		return nil, nil, translate(err, "prepare api token lookup")
-	}
+	t, u, _, err := s.tokenLookup(ctx, hash, "")
+	return t, u, err
+}
+
+// APITokenWithUserAndSheet is APITokenWithUser that also reads the row of
+// the sheet named slug in the same query, as SessionWithUserAndSheet does
+// for a browser: nil when no sheet has that name.
+func (s *Store) APITokenWithUserAndSheet(ctx context.Context, hash, slug string) (*model.APIToken, *model.User, *model.Sheet, error) {
+	return s.tokenLookup(ctx, hash, slug)
+}
+
+var (
+	tokenColumns        = `SELECT t.id, t.user_id, t.name, t.created_at, t.last_used_at, ` + userColumns("u")
+	tokenWithUserQuery  = tokenColumns + ` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
+	tokenWithSheetQuery = tokenColumns + `, ` + sheetColumns("sh") + ` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		LEFT JOIN sheets sh ON sh.slug = ? WHERE t.token_hash = ?`
+)
+
+func (s *Store) tokenLookup(ctx context.Context, hash, slug string) (*model.APIToken, *model.User, *model.Sheet, error) {
 	t := model.APIToken{TokenHash: hash}
 	var lastUsed sql.NullTime
 	var u nullableUser
-	err = row.Scan(append([]any{&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &lastUsed}, u.targets()...)...)
+	var sh nullableSheet
+	targets := append([]any{&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &lastUsed}, u.targets()...)
+	q, args := tokenWithUserQuery, []any{hash}
+	if slug != "" {
+		q, args = tokenWithSheetQuery, []any{slug, hash}
+		targets = append(targets, sh.targets()...)
+	}
+	row, err := s.queryRow(ctx, q, args...)
+	if err != nil {
+		return nil, nil, nil, translate(err, "prepare api token lookup")
+	}
+	err = row.Scan(targets...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}
 	if err != nil {
-		return nil, nil, translate(err, "api token")
+		return nil, nil, nil, translate(err, "api token")
 	}
 	if lastUsed.Valid {
 		t.LastUsedAt = &lastUsed.Time
 	}
-	return &t, u.user(), nil
+	return &t, u.user(), sh.sheet(), nil
 }

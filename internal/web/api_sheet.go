@@ -88,7 +88,7 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 
 func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.sheetForPage(c) // found by sheetAddress
 	if err != nil {
 		return err
 	}

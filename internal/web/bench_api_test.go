@@ -26,7 +26,9 @@ func BenchmarkAPIReads(b *testing.B) {
 				rc.Request.SetRequestURI(path)
 				rc.Request.Header.SetHost("atlas.test")
 				rc.Request.Header.Set("Authorization", "Bearer "+a.tokens["marie"])
+				defer cpuPerOp(b)()
 				for b.Loop() {
+					rc.ResetUserValues() // as fasthttp does between requests
 					rc.Response.Reset()
 					handler(&rc)
 					if rc.Response.StatusCode() != 200 {

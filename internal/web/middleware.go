@@ -121,7 +121,9 @@ func (h *handler) sessionCookieName() string {
 func (h *handler) loadSession(c *fiber.Ctx) error {
 	token := c.Cookies(h.sessionCookieName())
 	if token != "" {
-		sess, user, err := h.auth.Session(c.UserContext(), token)
+		_, slug, _ := addressedSlug(c) // its row comes in the same query
+		v, err := h.auth.Visit(c.UserContext(), token, slug, maxUnread)
+		sess, user := v.Session, v.User
 		switch {
 		case errors.Is(err, auth.ErrNoSession):
 			h.clearSessionCookie(c)
@@ -130,8 +132,10 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 		default:
 			c.Locals(localSession, sess)
 			c.Locals(localSessionToken, token)
+			c.Locals(localBroughtSheet, v.Sheet)
 			if user != nil {
 				c.Locals(localUser, user)
+				c.Locals(unreadKey{}, v.Unread) // see unreadOf
 			}
 		}
 	}
@@ -151,7 +155,8 @@ func (h *handler) bearer(c *fiber.Ctx) error {
 	if !ok || token == "" {
 		return newError(fiber.StatusUnauthorized, "unauthorized", "error.bearer_expected")
 	}
-	user, err := h.auth.UserForToken(c.UserContext(), strings.TrimSpace(token))
+	_, slug, _ := addressedSlug(c) // its row comes in the same query
+	user, sh, err := h.auth.UserAndSheetForToken(c.UserContext(), strings.TrimSpace(token), slug)
 	if errors.Is(err, auth.ErrBadCredentials) {
 		return newError(fiber.StatusUnauthorized, "unauthorized", "error.token_unknown")
 	}
@@ -159,6 +164,7 @@ func (h *handler) bearer(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(localUser, user)
+	c.Locals(localBroughtSheet, sh)
 	c.Locals(localSession, nil) // a token request is not a browser session
 	return c.Next()
 }

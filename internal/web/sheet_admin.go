@@ -28,27 +28,16 @@ const localAddressed = "addressed_sheet"
 //     which stays readable at its own address;
 //   - an archived sheet answers 410 with the reason to everyone but admins.
 func (h *handler) sheetAddress(c *fiber.Ctx) error {
-	prefix := "/sheets/"
-	if isAPI(c) {
-		prefix = "/api/v1/sheets/"
-	}
-	path := c.Path()
-	if !strings.HasPrefix(path, prefix) {
+	prefix, slug, rest := addressedSlug(c)
+	if slug == "" {
 		return c.Next()
-	}
-	slug, rest, _ := strings.Cut(path[len(prefix):], "/")
-	if slug == "" || sheet.ReservedSlug(slug) {
-		return c.Next()
-	}
-	if rest != "" {
-		rest = "/" + rest
 	}
 	ctx := c.UserContext()
 	var sh *model.Sheet
 	var err error
 	if h.anonymousCacheable(c) {
 		sh, err = h.caches.sheet(ctx, slug, h.store.SheetBySlug)
-	} else {
+	} else if sh, _ = c.Locals(localBroughtSheet).(*model.Sheet); sh == nil || sh.Slug != slug {
 		sh, err = h.store.SheetBySlug(ctx, slug)
 	}
 	if errors.Is(err, store.ErrNotFound) {
@@ -90,6 +79,32 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	}
 	c.Locals(localAddressed, sh)
 	return c.Next()
+}
+
+// localBroughtSheet holds the row of the addressed sheet that the
+// session's or token's lookup read in the same query (see loadSession).
+const localBroughtSheet = "brought_sheet"
+
+// addressedSlug reads the path as sheetAddress does: the sheet's name
+// under /sheets/ or /api/v1/sheets/ and what follows it, or an empty slug
+// when the path names no sheet.
+func addressedSlug(c *fiber.Ctx) (prefix, slug, rest string) {
+	prefix = "/sheets/"
+	if isAPI(c) {
+		prefix = "/api/v1/sheets/"
+	}
+	path := c.Path()
+	if !strings.HasPrefix(path, prefix) {
+		return prefix, "", ""
+	}
+	slug, rest, _ = strings.Cut(path[len(prefix):], "/")
+	if slug == "" || sheet.ReservedSlug(slug) {
+		return prefix, "", ""
+	}
+	if rest != "" {
+		rest = "/" + rest
+	}
+	return prefix, slug, rest
 }
 
 // archivedOf is what the API says of an archive, which only admins see:

@@ -10,12 +10,14 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/cache"
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	atlasviews "atlas/views"
@@ -79,10 +81,20 @@ type views struct {
 	sizes       sync.Map // page name → length of its last rendering
 	assets      *assets
 	fingerprint string // hash of every template file
+	// parts keeps the partials pages print with {{part}}, see part.
+	parts *cache.LRU[string, template.HTML]
 }
 
+// viewPartsBytes bounds the partials kept by part: tabs (a few hundred
+// bytes) and site headers (1.5 KB; one per signed-in reader and section).
+const viewPartsBytes = 2 << 20
+
+// keptPart is data a partial renders the same way whenever its key is the
+// same: the key names everything the partial shows.
+type keptPart interface{ partKey() string }
+
 func newViews(dev bool, a *assets) (*views, error) {
-	v := &views{dev: dev, assets: a}
+	v := &views{dev: dev, assets: a, parts: cache.New[string](viewPartsBytes, func(h template.HTML) int { return len(h) })}
 	return v, v.parse()
 }
 
@@ -126,7 +138,8 @@ func (v *views) parse() error {
 	for _, lang := range i18n.Languages {
 		sets[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
-			t := template.New(name).Funcs(v.funcs())
+			t := template.New(name)
+			t.Funcs(v.funcs()).Funcs(template.FuncMap{"part": v.part(t, lang)})
 			for _, f := range files {
 				if strings.HasPrefix(f, "pages/") && f != "pages/"+name+".html" {
 					continue
@@ -175,6 +188,27 @@ func (v *views) static(lang, src string) string {
 		}
 		return html.EscapeString(value)
 	})
+}
+
+// part is the {{part "name" data}} of the templates of one page's set in
+// lang: the partial name executed with data, through html/template's
+// escaping like any other, then kept under data's key, so the pages of
+// every reader share one rendering (a template costs a reflective call or
+// two per action; a kept part, one lookup).
+func (v *views) part(t *template.Template, lang string) func(string, keptPart) (template.HTML, error) {
+	return func(name string, data keptPart) (template.HTML, error) {
+		key := name + "|" + lang + "|" + v.fingerprint + "|" + data.partKey()
+		if html, ok := v.parts.Get(key); ok {
+			return html, nil
+		}
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+			return "", err
+		}
+		html := template.HTML(buf.String()) //nolint:gosec // G203: html/template's own output
+		v.parts.Put(key, html)
+		return html, nil
+	}
 }
 
 func (v *views) funcs() template.FuncMap {
@@ -363,6 +397,49 @@ func (b Base) OtherLang() string {
 
 // IsAdmin is for the navigation's admin link.
 func (b Base) IsAdmin() bool { return b.User.IsAdmin() }
+
+// Header is the data of the site's header for this page (see siteHeader).
+func (b Base) Header() siteHeader {
+	h := siteHeader{Lang: b.Lang}
+	switch b.Path {
+	case "/sheets", "/map", "/changes":
+		h.Current = b.Path
+	}
+	if b.User != nil {
+		h.SignedIn, h.Admin, h.Name, h.CSRF = true, b.User.IsAdmin(), b.User.Name(), b.CSRF
+		if h.UnreadBadge = b.UnreadBadge(); h.UnreadBadge != "" {
+			h.UnreadText = b.N("nav.unread", b.Unread)
+		}
+	}
+	return h
+}
+
+// siteHeader is what the site_header partial shows: the same for every
+// anonymous reader of a section in a language, and for a signed-in one on
+// every page of that section until their name, role or unread count
+// changes, so it is rendered once and kept ({{part}}).
+type siteHeader struct {
+	Lang    string
+	Current string // the section whose link is the current page, if any
+	// The signed-in reader's links: their name, unread notifications and
+	// the logout form's CSRF token.
+	SignedIn, Admin         bool
+	Name, CSRF              string
+	UnreadBadge, UnreadText string
+}
+
+// partKey names everything the header shows. The CSRF token comes first
+// and the name is counted: no other session can name the same entry.
+func (h siteHeader) partKey() string {
+	return h.CSRF + "|" + h.Lang + "|" + h.Current + "|" + strconv.FormatBool(h.SignedIn) + "|" + strconv.FormatBool(h.Admin) + "|" +
+		h.UnreadBadge + "|" + strconv.Itoa(len(h.Name)) + ":" + h.Name
+}
+
+// T translates a message key into the header's language.
+func (h siteHeader) T(key string, args ...any) string { return i18n.T(h.Lang, key, args...) }
+
+// OtherLang is the language the switcher offers.
+func (h siteHeader) OtherLang() string { return Base{Lang: h.Lang}.OtherLang() }
 
 func (h *handler) base(c *fiber.Ctx, title string) Base {
 	b := Base{Lang: langOf(c), Title: title, User: userOf(c), Path: c.Path(), assets: h.assets, maps: h.maps}
