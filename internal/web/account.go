@@ -14,7 +14,7 @@ type accountPage struct {
 }
 
 func (h *handler) renderAccount(c *fiber.Ctx, status int, newToken, message string) error {
-	tokens, err := h.store.APITokensOfUser(c.UserContext(), userOf(c).ID)
+	tokens, err := h.read.APITokensOfUser(c.UserContext(), userOf(c).ID)
 	if err != nil {
 		return err
 	}

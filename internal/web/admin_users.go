@@ -29,7 +29,7 @@ func (h *handler) renderAdminUsers(c *fiber.Ctx, status int, form auth.NewUser, 
 }
 
 func (h *handler) renderAdminUsersPage(c *fiber.Ctx, status int, p adminUsersPage) error {
-	users, err := h.store.ListUsers(c.UserContext())
+	users, err := h.read.ListUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (h *handler) resetUserPassword(c *fiber.Ctx) error {
 	if int64(id) == actor.ID {
 		return newError(fiber.StatusUnprocessableEntity, "self", "error.self_password")
 	}
-	target, err := h.store.UserByID(c.UserContext(), int64(id))
+	target, err := h.read.UserByID(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 // withCoauthors fills the co-authors of revision summaries, by the
 // revisions' ids, in one query.
 func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []int64) error {
-	found, err := h.store.Coauthors(ctx, ids)
+	found, err := h.read.Coauthors(ctx, ids)
 	if err != nil {
 		return err
 	}

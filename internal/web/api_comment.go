@@ -37,7 +37,7 @@ const (
 // "next_before" is the ?before= of the page before, null on the first.
 func (h *handler) apiComments(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (h *handler) apiComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.CommentPage(ctx, sh.ID, nil, int64(before), limit+1)
+	list, err := h.read.CommentPage(ctx, sh.ID, nil, int64(before), limit+1)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (h *handler) apiComments(c *fiber.Ctx) error {
 			ids = append(ids, *cm.HiddenBy)
 		}
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (h *handler) apiHideComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	users, err := h.store.UsersByIDs(c.UserContext(), []int64{cm.AuthorID, user.ID})
+	users, err := h.read.UsersByIDs(c.UserContext(), []int64{cm.AuthorID, user.ID})
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (h *handler) apiShowReview(c *fiber.Ctx) error {
 
 func (h *handler) apiListReviews(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

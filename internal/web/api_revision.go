@@ -10,7 +10,7 @@ import (
 
 func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 
 func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ type apiMetaChange struct {
 }
 
 func (h *handler) apiDiff(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.Cards(c.UserContext(), f)
+	list, err := h.read.Cards(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 
 func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 // answerNewRevision is 201 with the summary of a revision just written
 // (by a restore or an undo), in the state readers see it in.
 func (h *handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

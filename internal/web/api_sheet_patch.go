@@ -53,13 +53,13 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 		return sheet.ErrBaseRequired
 	}
 	input := sheet.SaveInput{Base: *in.Base, Summary: in.Summary, Minor: in.Minor, Draft: in.DraftSavedAt}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	// A base that names no revision is left for Save to refuse, as for PUT.
 	if input.Base >= 1 && input.Base <= sh.HeadNumber {
-		base, err := h.store.Revision(c.UserContext(), sh.ID, input.Base)
+		base, err := h.read.RevisionAt(c.UserContext(), sh.ID, input.Base)
 		if err != nil {
 			return err
 		}
@@ -144,11 +144,11 @@ func (h *handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) erro
 	if err != nil {
 		return err
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	author, err := h.store.UserByID(c.UserContext(), res.Revision.AuthorID)
+	author, err := h.read.UserByID(c.UserContext(), res.Revision.AuthorID)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (h *handler) loadMinutes(c *fiber.Ctx, lang string) (*minutesDoc, error) {
 		return nil, err
 	}
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ type agendaItem struct {
 // printable) and the form asking for the minutes of a period.
 func (h *handler) showMeetingsPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ type boardOption struct {
 
 func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *ruleForm, message string) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *
 		form = &f
 	}
 	if checked == nil {
-		board, err := h.store.BoardOf(ctx, sh.ID)
+		board, err := h.read.BoardOf(ctx, sh.ID)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *
 			checked = append(checked, u.Username)
 		}
 	}
-	users, err := h.store.ListUsers(ctx)
+	users, err := h.read.ListUsers(ctx)
 	if err != nil {
 		return err
 	}

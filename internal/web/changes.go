@@ -161,7 +161,7 @@ func (h *handler) atomFeed(c *fiber.Ctx) error {
 }
 
 func (h *handler) sheetAtomFeed(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (h *handler) feedContributors(c *fiber.Ctx, items []changeItem) ([][]atomAu
 		}
 		lists[i], all = ids, append(all, ids...)
 	}
-	users, err := h.store.UsersByIDs(ctx, all)
+	users, err := h.read.UsersByIDs(ctx, all)
 	if err != nil {
 		return nil, err
 	}

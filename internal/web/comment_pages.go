@@ -105,7 +105,7 @@ func (h *handler) commentItems(c *fiber.Ctx, sh *model.Sheet, reviewID *int64, b
 
 // commentList loads a page of a discussion with the names it shows.
 func (h *handler) commentList(ctx context.Context, d discussionRef, before int64, lang string) (commentList, error) {
-	comments, err := h.store.CommentPage(ctx, d.Sheet.ID, d.Review, before, commentsPerPage+1)
+	comments, err := h.read.CommentPage(ctx, d.Sheet.ID, d.Review, before, commentsPerPage+1)
 	if err != nil {
 		return commentList{}, err
 	}
@@ -121,7 +121,7 @@ func (h *handler) commentList(ctx context.Context, d discussionRef, before int64
 			ids = append(ids, *cm.HiddenBy)
 		}
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return commentList{}, err
 	}
@@ -176,7 +176,7 @@ func (h *handler) withCommentControls(c *fiber.Ctx, sh *model.Sheet, items templ
 		return items, nil
 	}
 	now := time.Now().UTC()
-	own, err := h.store.OwnCommentsSince(c.UserContext(), sh.ID, user.ID, now.Add(-sheet.CommentEditWindow))
+	own, err := h.read.OwnCommentsSince(c.UserContext(), sh.ID, user.ID, now.Add(-sheet.CommentEditWindow))
 	if err != nil {
 		return "", err
 	}
@@ -266,11 +266,11 @@ func (h *handler) hideComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cm, err := h.store.CommentByID(c.UserContext(), int64(id))
+	cm, err := h.read.CommentByID(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"atlas/internal/geo"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 // draftState is what an editor page knows of its account's draft of the
@@ -81,7 +80,7 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 	p.Drafts.Spent = spentCopies(c)
 	_, discard := draftURLs(slug)
 	d, err := h.sheets.Draft(c.UserContext(), user, slug)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -171,11 +170,11 @@ func formFromDraft(d *model.Draft) editForm {
 func (h *handler) draftFromForm(ctx context.Context, slug string, base, section int, form editForm) (sheet.DraftInput, error) {
 	in := sheet.DraftInput{Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary}
 	if slug != "" && section >= 0 {
-		sh, err := h.store.SheetBySlug(ctx, slug)
+		sh, err := h.read.SheetBySlug(ctx, slug)
 		if err != nil {
 			return in, err
 		}
-		baseRev, err := h.store.Revision(ctx, sh.ID, base)
+		baseRev, err := h.read.RevisionAt(ctx, sh.ID, base)
 		if err != nil {
 			return in, newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}
@@ -256,7 +255,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 func (h *handler) discardDraft(c *fiber.Ctx) error {
 	slug := draftSlug(c)
 	err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), slug)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	h.flash(c, "info", "draft_discarded")

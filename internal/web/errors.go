@@ -12,9 +12,9 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
 	"atlas/internal/media"
+	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 // httpError is an error with what the client may see: a status, a stable
@@ -76,7 +76,7 @@ func classify(err error) (*httpError, bool) {
 	case errors.As(err, &fe):
 		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
 	}
-	if errors.Is(err, store.ErrCorruptRevision) {
+	if errors.Is(err, model.ErrCorruptRevision) {
 		// A stored revision no longer matches its SHA-256: the atlas's
 		// fault, logged, and said plainly rather than shown as a wrong text.
 		return newError(fiber.StatusInternalServerError, "revision_corrupt", "error.revision_corrupt"), true
@@ -96,7 +96,7 @@ var knownErrors = []struct {
 	status int
 	code   string
 }{
-	{store.ErrNotFound, fiber.StatusNotFound, "not_found"},
+	{model.ErrNotFound, fiber.StatusNotFound, "not_found"},
 	{auth.ErrBusy, fiber.StatusServiceUnavailable, "busy"},
 	{auth.ErrForbidden, fiber.StatusForbidden, "forbidden"},
 	{auth.ErrLastAdmin, fiber.StatusConflict, "last_admin"},
@@ -108,7 +108,7 @@ var knownErrors = []struct {
 	{review.ErrStaleRevision, fiber.StatusConflict, "stale_revision"},
 	{review.ErrInvalidChoice, fiber.StatusBadRequest, "invalid_choice"},
 	{review.ErrInvalidRule, fiber.StatusUnprocessableEntity, "invalid_rule"},
-	{store.ErrConflict, fiber.StatusConflict, "conflict"},
+	{model.ErrConflict, fiber.StatusConflict, "conflict"},
 	{auth.ErrLinkDead, fiber.StatusGone, "link_dead"},
 	{auth.ErrSetupDone, fiber.StatusConflict, "setup_done"},
 	{auth.ErrSignupClosed, fiber.StatusNotFound, "not_found"},

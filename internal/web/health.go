@@ -55,7 +55,7 @@ func (h *handler) health(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), healthPingTimeout)
 	defer cancel()
 	database := "ok"
-	if err := h.store.DB().Ping(ctx); err != nil {
+	if err := h.db.Ping(ctx); err != nil {
 		// The driver's words may name hosts and accounts: logged, not
 		// shown to whoever asks.
 		h.log.Warn("health: database unreachable", "error", err.Error())
@@ -100,7 +100,7 @@ func (h *handler) slowChecks(ctx context.Context, databaseUp bool) (disk, migrat
 		s.migrations = "ok"
 		var behind *db.BehindError
 		var ahead *db.AheadError
-		switch err := h.store.DB().CheckCurrent(ctx); {
+		switch err := h.db.CheckCurrent(ctx); {
 		case errors.As(err, &behind), errors.As(err, &ahead):
 			s.migrations = err.Error()
 		case err != nil:

@@ -122,7 +122,7 @@ func (h *handler) createResetLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	target, err := h.store.UserByID(c.UserContext(), int64(id))
+	target, err := h.read.UserByID(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ type shownLink struct {
 // apiCreateResetLink is createResetLink for programs:
 // POST /api/v1/users/{username}/reset-link → 201 {"url", "expires_at"}.
 func (h *handler) apiCreateResetLink(c *fiber.Ctx) error {
-	target, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	target, err := h.read.UserByUsername(c.UserContext(), c.Params("username"))
 	if err != nil {
 		return err
 	}

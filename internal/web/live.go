@@ -12,7 +12,6 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/live"
 	"atlas/internal/model"
-	"atlas/internal/store"
 )
 
 // liveSocket is a sheet's live co-writing session over a WebSocket (see
@@ -33,7 +32,7 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 	if !h.sameOrigin(c) {
 		return newError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -45,7 +44,7 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 	token = strings.Clone(token)
 	u, sheetID := *user, sh.ID
 	sheetCopy := *sh
-	authSvc, st := h.auth, h.store
+	authSvc, st := h.auth, h.read
 	authorize := func(ctx context.Context) error {
 		_, now, err := authSvc.Session(ctx, token)
 		if errors.Is(err, auth.ErrNoSession) || (err == nil && (now == nil || now.ID != u.ID || !now.CanSignIn())) {
@@ -55,7 +54,7 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 			return err
 		}
 		cur, err := st.SheetByID(ctx, sheetID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !mayEdit(now, cur)) {
+		if errors.Is(err, model.ErrNotFound) || (err == nil && !mayEdit(now, cur)) {
 			return live.ErrNotAllowed
 		}
 		return err
@@ -75,7 +74,7 @@ func mayEdit(u *model.User, sh *model.Sheet) bool {
 // apiLive tells who is co-writing a sheet and whether the shared text
 // differs from its base.
 func (h *handler) apiLive(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -304,7 +304,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 		p.New, p.Title = true, b.T("sheet.new")
 		return p, nil
 	}
-	sh, err := h.store.SheetBySlug(ctx, k.Slug)
+	sh, err := h.read.SheetBySlug(ctx, k.Slug)
 	if err != nil {
 		return p, err
 	}
@@ -322,7 +322,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 		return p, nil
 	}
 	if k.Section >= 0 {
-		baseRev, err := h.store.Revision(ctx, sh.ID, k.Base)
+		baseRev, err := h.read.RevisionAt(ctx, sh.ID, k.Base)
 		if err != nil {
 			return p, err
 		}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 // geoFeature is one commons on the map, in GeoJSON. "name" and
@@ -54,7 +54,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 			return newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 	}
-	version, err := h.caches.cardsVersion(c.UserContext(), h.store.CardsVersion)
+	version, err := h.caches.cardsVersion(c.UserContext(), h.read.CardsVersion)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 }
 
 func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
-	cards, err := h.store.MapCards(c.UserContext(), category)
+	cards, err := h.read.MapCards(c.UserContext(), category)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
 
 type mapPage struct {
 	Base
-	Places     []store.CardRow
+	Places     []model.CardRow
 	Categories []categoryOption
 	Category   string
 	Source     string
@@ -121,7 +121,7 @@ func (h *handler) showMapPage(c *fiber.Ctx) error {
 			return fiber.ErrNotFound
 		}
 	}
-	cards, err := h.store.MapCards(c.UserContext(), category)
+	cards, err := h.read.MapCards(c.UserContext(), category)
 	if err != nil {
 		return err
 	}

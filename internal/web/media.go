@@ -12,7 +12,8 @@ import (
 
 	"atlas/internal/cache"
 	"atlas/internal/media"
-	"atlas/internal/store"
+	"atlas/internal/model"
+	"atlas/internal/read"
 )
 
 // Pictures: uploaded into a sheet through the API (the editor's script,
@@ -47,7 +48,7 @@ type apiMedia struct {
 	Alt    string `json:"alt"`
 }
 
-func toAPIMedia(m store.SheetMedia) apiMedia {
+func toAPIMedia(m model.SheetMedia) apiMedia {
 	return apiMedia{SHA256: m.SHA256, URL: mediaURL(m.SHA256), Type: m.Type, Width: m.Width, Height: m.Height, Bytes: m.Bytes, Alt: m.Alt}
 }
 
@@ -73,30 +74,30 @@ func (h *handler) uploadPicture(c *fiber.Ctx) error {
 	return c.Redirect("/sheets/"+c.Params("slug")+"/edit#picture-"+m.SHA256[:12], fiber.StatusSeeOther)
 }
 
-func (h *handler) uploadMedia(c *fiber.Ctx) (store.SheetMedia, error) {
+func (h *handler) uploadMedia(c *fiber.Ctx) (model.SheetMedia, error) {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
-		return store.SheetMedia{}, err
+		return model.SheetMedia{}, err
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return store.SheetMedia{}, newError(fiber.StatusUnprocessableEntity, "file_required", "error.picture_file")
+		return model.SheetMedia{}, newError(fiber.StatusUnprocessableEntity, "file_required", "error.picture_file")
 	}
 	if fh.Size > media.MaxFileBytes {
-		return store.SheetMedia{}, newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		return model.SheetMedia{}, newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return store.SheetMedia{}, newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
+		return model.SheetMedia{}, newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
 	}
 	data, err := io.ReadAll(io.LimitReader(f, media.MaxFileBytes+1))
 	_ = f.Close() // read whole; a close error changes nothing
 	if err != nil {
-		return store.SheetMedia{}, newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
+		return model.SheetMedia{}, newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
 	}
 	if len(data) > media.MaxFileBytes {
-		return store.SheetMedia{}, newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		return model.SheetMedia{}, newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	}
 	m, err := h.media.Upload(ctx, media.Upload{SheetID: sh.ID, UserID: userOf(c).ID, Data: data, Alt: c.FormValue("alt")})
 	return m, mediaError(c, err)
@@ -184,7 +185,7 @@ func (h *handler) serveMedia(c *fiber.Ctx) error {
 	}
 	f, ok := h.mediaFiles.Get(mediaKey{sha, width})
 	if !ok {
-		typ, data, err := h.store.MediaFile(c.UserContext(), sha, width)
+		typ, data, err := h.read.MediaFile(c.UserContext(), sha, width)
 		if err != nil {
 			return err
 		}
@@ -214,7 +215,7 @@ func (h *handler) serveMedia(c *fiber.Ctx) error {
 // text shows. A picture never changes, so what is known is kept; an
 // unknown one is asked again next time (it may be uploaded since).
 type pictureSizes struct {
-	store *store.Store
+	read  *read.Reader
 	known *cache.LRU[string, [2]int]
 }
 
@@ -225,8 +226,8 @@ const pictureSizeEntries = 20000
 // of its own to wait on.
 const pictureSizeWait = 2 * time.Second
 
-func newPictureSizes(st *store.Store) *pictureSizes {
-	return &pictureSizes{store: st, known: cache.New[string](pictureSizeEntries, func([2]int) int { return 1 })}
+func newPictureSizes(r *read.Reader) *pictureSizes {
+	return &pictureSizes{read: r, known: cache.New[string](pictureSizeEntries, func([2]int) int { return 1 })}
 }
 
 func (p *pictureSizes) get(shas []string) map[string][2]int {
@@ -244,7 +245,7 @@ func (p *pictureSizes) get(shas []string) map[string][2]int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pictureSizeWait)
 	defer cancel()
-	found, err := p.store.MediaSizes(ctx, missing)
+	found, err := p.read.MediaSizes(ctx, missing)
 	if err != nil {
 		return out // shown without sizes; nothing is wrong with the text
 	}

@@ -50,10 +50,10 @@ func newMetrics(h *handler) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.registry.MustRegister(newCacheCollector(func() map[string]cache.Stats {
 		all := h.caches.stats()
-		all["revision_bodies"] = h.store.BodyCacheStats()
+		all["revision_bodies"] = h.read.BodyCacheStats()
 		return all
 	}))
-	if sqlDB, err := h.store.DB().SQL(); err == nil {
+	if sqlDB, err := h.db.SQL(); err == nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, "atlas"))
 	}
 	return m

@@ -95,7 +95,7 @@ func previewAsked(c *fiber.Ctx) bool { return c.FormValue("action") == "preview"
 func (h *handler) renderPreview(c *fiber.Ctx, p editPage) error {
 	if p.Section >= 0 && p.Sheet != nil {
 		// A section editor names the sheet and the section it started from.
-		if base, err := h.store.Revision(c.UserContext(), p.Sheet.ID, p.BaseNumber); err == nil {
+		if base, err := h.read.RevisionAt(c.UserContext(), p.Sheet.ID, p.BaseNumber); err == nil {
 			p.Form.Title = base.Title
 			if sections := document.Sections(base.Body); p.Section < len(sections) {
 				p.SectionHeading = sections[p.Section].Heading

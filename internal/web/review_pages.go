@@ -74,7 +74,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	}
 	ctx := c.UserContext()
 	r := b.Review
-	rev, err := h.store.Revision(ctx, b.Sheet.ID, r.RevisionNumber)
+	rev, err := h.read.RevisionAt(ctx, b.Sheet.ID, r.RevisionNumber)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 		p.Compared = *b.Sheet.PublishedNumber
 	}
 	if p.Compared != r.RevisionNumber {
-		from, err := h.store.Revision(ctx, b.Sheet.ID, p.Compared)
+		from, err := h.read.RevisionAt(ctx, b.Sheet.ID, p.Compared)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 	if user := userOf(c); !b.IsMember(user) && user.ID != b.Review.SubmittedBy {
 		return auth.ErrForbidden
 	}
-	rev, err := h.store.Revision(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
+	rev, err := h.read.RevisionAt(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
 	if err != nil {
 		return err
 	}
@@ -291,7 +291,7 @@ type reviewListRow struct {
 
 func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

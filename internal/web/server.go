@@ -4,7 +4,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/cache"
 	"atlas/internal/config"
+	"atlas/internal/db"
 	"atlas/internal/events"
 	"atlas/internal/live"
 	"atlas/internal/media"
@@ -23,20 +23,24 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/search"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 // Deps is what the web layer needs from the rest of the atlas.
 type Deps struct {
-	Config  config.Config
-	Store   *store.Store
+	Config config.Config
+	// DB is pinged by /healthz and its pool counted by /metrics.
+	DB *db.DB
+	// Read is the read side every page and API answer shows.
+	Read    *read.Reader
+	Search  search.Searcher
+	Media   *media.Service
 	Auth    *auth.Service
 	Sheets  *sheet.Service
 	Reviews *review.Service
 	Notify  *notify.Service
 	Events  *events.Hub // nil: no live events
-	// Live runs the live co-writing sessions; nil: one is made here, and
-	// its loop runs until Stopping closes (none without Stopping).
+	// Live runs the live co-writing sessions; whoever builds it runs its
+	// loop (see app.Handler).
 	Live *live.Service
 	Log  *slog.Logger
 	// AccessLog receives a line per request when Config.AccessLog is on;
@@ -63,7 +67,7 @@ type Deps struct {
 // its methods, one per file.
 type handler struct {
 	cfg      config.Config
-	store    *store.Store
+	db       *db.DB
 	read     *read.Reader // what pages and the API show
 	auth     *auth.Service
 	sheets   *sheet.Service
@@ -126,7 +130,7 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 		return nil, nil, err
 	}
 	h := &handler{
-		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
+		cfg: d.Config, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), db: d.DB, searcher: d.Search,
 		views: v, assets: a, headers: securityHeaders(buildCSP(d.Config.TileOrigin(), d.Config.GeocoderOrigin()), d.Config.SecureCookies()), build: releaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.maps = newMapSettings(d.Config, a)
@@ -134,25 +138,16 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
 	h.bodies = newBodyBudgets()
-	h.media = media.New(d.Store)
+	h.media = d.Media
 	h.mediaFiles = newMediaCache()
-	h.pictureSizes = newPictureSizes(d.Store)
+	h.read = d.Read
+	h.pictureSizes = newPictureSizes(d.Read)
 	h.markdown.renderer = render.NewWithPictures(h.pictureSizes.get)
 	h.diskFree = d.DiskFree
 	if h.diskFree == nil {
 		h.diskFree = diskFree
 	}
-	h.read = read.New(d.Store)
 	h.live = d.Live
-	if h.live == nil {
-		h.live = live.New(d.Store, d.Sheets, d.Events, d.Log)
-		// Its loop (news from other instances, heartbeat, saving idle
-		// sessions) runs with the server, until Stopping closes; an app
-		// without Stopping (tests) runs none, or starts it itself.
-		if d.Stopping != nil {
-			go h.live.Run(contextUntil(d.Stopping))
-		}
-	}
 	if d.Events != nil {
 		d.Events.WatchChanges(h.caches)
 	}
@@ -196,18 +191,6 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	})
 	h.routes(app)
 	return app, h.metricsHTTP(), nil
-}
-
-// contextUntil is a context that ends when stop closes (never if nil).
-func contextUntil(stop <-chan struct{}) context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		if stop != nil {
-			<-stop
-			cancel()
-		}
-	}()
-	return ctx
 }
 
 func trustedProxies(proxy string) []string {

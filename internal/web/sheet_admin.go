@@ -10,7 +10,6 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 // localAddressed holds the sheet sheetAddress found for the request, which
@@ -47,16 +46,16 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	var sh *model.Sheet
 	var err error
 	if h.anonymousCacheable(c) {
-		sh, err = h.caches.sheet(ctx, slug, h.store.SheetBySlug)
+		sh, err = h.caches.sheet(ctx, slug, h.read.SheetBySlug)
 	} else {
-		sh, err = h.store.SheetBySlug(ctx, slug)
+		sh, err = h.read.SheetBySlug(ctx, slug)
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		id, ok, err := h.store.RedirectOf(ctx, slug)
+	if errors.Is(err, model.ErrNotFound) {
+		id, ok, err := h.read.RedirectOf(ctx, slug)
 		if err != nil || !ok {
 			return cmpErr(err, c.Next)
 		}
-		to, err := h.store.SheetByID(ctx, id)
+		to, err := h.read.SheetByID(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -69,7 +68,7 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	// the merge.
 	undoing := userOf(c).IsAdmin() && adminPath(rest)
 	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !undoing {
-		to, err := h.store.SheetByID(ctx, *sh.MergedInto)
+		to, err := h.read.SheetByID(ctx, *sh.MergedInto)
 		if err != nil {
 			return err
 		}
@@ -233,7 +232,7 @@ type sheetAdminPage struct {
 }
 
 func (h *handler) renderSheetAdmin(c *fiber.Ctx, status int, message string) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -313,12 +312,12 @@ func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
 	if typed == "" {
 		return typed, nil
 	}
-	if _, err := h.store.SheetBySlug(c.UserContext(), typed); err == nil {
+	if _, err := h.read.SheetBySlug(c.UserContext(), typed); err == nil {
 		return typed, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
-	matches, err := h.store.SheetsMatching(c.UserContext(), typed, maxChoices)
+	matches, err := h.read.SheetsMatching(c.UserContext(), typed, maxChoices)
 	if err != nil {
 		return "", err
 	}

@@ -235,11 +235,11 @@ type pictureRefusal struct {
 // refused picture's message when the plain upload form was refused.
 func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused pictureRefusal) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, slug)
+	sh, err := h.read.SheetBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
-	head, err := h.store.Revision(ctx, sh.ID, sh.HeadNumber)
+	head, err := h.read.RevisionAt(ctx, sh.ID, sh.HeadNumber)
 	if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused
 func (h *handler) updateSheet(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	slug := c.Params("slug")
-	sh, err := h.store.SheetBySlug(ctx, slug)
+	sh, err := h.read.SheetBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	if section >= 0 {
 		// A section edit changes only the body: the rest of the sheet is
 		// that of the revision the editor started from.
-		baseRev, err := h.store.Revision(ctx, sh.ID, base)
+		baseRev, err := h.read.RevisionAt(ctx, sh.ID, base)
 		if err != nil {
 			return newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}

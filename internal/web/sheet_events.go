@@ -37,7 +37,7 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	if h.events == nil {
 		return fiber.ErrNotFound
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

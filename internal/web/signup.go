@@ -76,7 +76,7 @@ func (h *handler) decideSignup(approve bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		target, err := h.store.UserByID(c.UserContext(), int64(id))
+		target, err := h.read.UserByID(c.UserContext(), int64(id))
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (h *handler) decideSignup(approve bool) fiber.Handler {
 // POST /api/v1/users/{username}/approve (or /refuse) {"reason"?} → 200 {"username", "state"}.
 func (h *handler) apiDecideSignup(approve bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		target, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+		target, err := h.read.UserByUsername(c.UserContext(), c.Params("username"))
 		if err != nil {
 			return err
 		}
