@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 type accountPage struct {
@@ -32,7 +33,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	user := userOf(c)
 	ended, err := h.auth.ChangePassword(c.UserContext(), user, c.FormValue("current_password"), c.FormValue("password"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -58,7 +59,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 func (h *handler) createToken(c *fiber.Ctx) error {
 	token, err := h.auth.CreateAPIToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type apiComment struct {
@@ -105,7 +106,7 @@ func (h *handler) apiCreateComment(c *fiber.Ctx) error {
 	cm, err := h.sheets.Comment(c.UserContext(), user, c.Params("slug"), sheet.CommentInput{Body: in.Body, Revision: in.Revision})
 	var limited *sheet.RateLimitedError
 	if errors.As(err, &limited) {
-		setRetryAfter(c, limited.RetryAfter)
+		httpx.SetRetryAfter(c, limited.RetryAfter)
 	}
 	if err != nil {
 		return err

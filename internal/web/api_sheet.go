@@ -10,6 +10,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type apiCreateSheetRequest struct {
@@ -173,7 +174,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
 	}
 	user := userOf(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
@@ -193,7 +194,7 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
 	}
 	user := userOf(c)
 	rev, err := h.sheets.Undo(c.UserContext(), user, c.Params("slug"), sheet.UndoInput{Revision: in.Revision, Summary: in.Summary})

@@ -10,6 +10,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // mimeMergePatch is RFC 7396's media type, which PATCH clients may send;
@@ -45,7 +46,7 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 	}
 	if in.Slug != nil || (in.Base == nil && in.Title != nil) {
 		if in.Base != nil || in.Body != nil || len(in.Meta) > 0 || in.Summary != "" || in.Minor || in.DraftSavedAt != nil {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.rename_alone")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.rename_alone")
 		}
 		return h.apiRename(c, apiRenameRequest{Title: in.Title, Slug: in.Slug})
 	}
@@ -87,10 +88,10 @@ func patchMeta(base model.Meta, patch json.RawMessage) (model.Meta, error) {
 	}
 	var p any
 	if err := json.Unmarshal(patch, &p); err != nil {
-		return base, newError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
+		return base, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
 	}
 	if _, ok := p.(map[string]any); !ok {
-		return base, newError(fiber.StatusBadRequest, "bad_request", "error.json_meta_object")
+		return base, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_meta_object")
 	}
 	raw, err := json.Marshal(base)
 	if err != nil {
@@ -108,7 +109,7 @@ func patchMeta(base model.Meta, patch json.RawMessage) (model.Meta, error) {
 	dec := json.NewDecoder(bytes.NewReader(merged))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&out); err != nil {
-		return base, newError(fiber.StatusBadRequest, "bad_request", "error.json_meta_invalid", err.Error())
+		return base, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_meta_invalid", err.Error())
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/review"
+	"atlas/internal/web/httpx"
 )
 
 type boardPage struct {
@@ -130,7 +131,7 @@ func (h *handler) updateBoard(c *fiber.Ctx) error {
 		_, _, err = h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), members, rule)
 	}
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}

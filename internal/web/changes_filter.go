@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // maxChoices bounds the people or sheets a filter or a suggestion lists.
@@ -35,7 +36,7 @@ func (e *ambiguousError) Error() string { return "ambiguous " + e.field + " filt
 func unambiguous(err error) error {
 	var amb *ambiguousError
 	if errors.As(err, &amb) {
-		return newError(fiber.StatusUnprocessableEntity, "ambiguous", "error.filter_ambiguous")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "ambiguous", "error.filter_ambiguous")
 	}
 	return err
 }
@@ -102,7 +103,7 @@ func choicesOf(c *fiber.Ctx, e *ambiguousError) []filterChoice {
 func (h *handler) apiSuggest(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if len([]rune(q)) > 100 {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.suggest_query")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.suggest_query")
 	}
 	find := h.read.SheetsMatching
 	switch c.Query("kind") {
@@ -110,7 +111,7 @@ func (h *handler) apiSuggest(c *fiber.Ctx) error {
 		find = h.read.PeopleMatching
 	case "sheet":
 	default:
-		return newError(fiber.StatusBadRequest, "bad_request", "error.suggest_kind")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.suggest_kind")
 	}
 	out := []fiber.Map{}
 	if len([]rune(q)) >= 2 {

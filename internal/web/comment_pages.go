@@ -12,6 +12,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // commentsPerPage bounds a page of a discussion: a flood of two thousand
@@ -236,7 +237,7 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 	if raw := c.FormValue("revision"); raw != "" {
 		n, err := parsePositive(raw)
 		if err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_revision", "error.unknown_revision")
+			return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_revision", "error.unknown_revision")
 		}
 		in.Revision = &n
 	}
@@ -246,11 +247,12 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &limited):
 		b := h.base(c, "")
-		setRetryAfter(c, limited.RetryAfter)
+		httpx.SetRetryAfter(c, limited.RetryAfter)
 		minutes := int((limited.RetryAfter + time.Minute - 1) / time.Minute)
 		return h.renderDiscussion(c, fiber.StatusTooManyRequests, in, b.N("comments.rate_limited", minutes))
 	case errors.As(err, &invalid) && invalid.Field == "body":
-		return h.renderDiscussion(c, invalidSheetError(invalid).Status, in, h.base(c, "").T(invalid.Key, invalid.Args...))
+		he, _ := httpx.Classify(invalid)
+		return h.renderDiscussion(c, he.Status, in, h.base(c, "").T(invalid.Key, invalid.Args...))
 	case err != nil:
 		return err
 	}

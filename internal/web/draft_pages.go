@@ -15,6 +15,7 @@ import (
 	"atlas/internal/geo"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // draftState is what an editor page knows of its account's draft of the
@@ -176,10 +177,10 @@ func (h *handler) draftFromForm(ctx context.Context, slug string, base, section 
 		}
 		baseRev, err := h.read.RevisionAt(ctx, sh.ID, base)
 		if err != nil {
-			return in, newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
+			return in, httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
-			return in, newError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
+			return in, httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
 		}
 		in.Title, in.Meta = baseRev.Title, baseRev.Meta
 		return in, nil
@@ -206,12 +207,12 @@ func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 	section = -1
 	if raw := c.FormValue("base"); raw != "" {
 		if base, err = parsePositive(raw); err != nil {
-			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "error.base_invalid")
+			return 0, 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.base_invalid")
 		}
 	}
 	if raw := c.FormValue("section"); raw != "" {
 		if section, err = strconv.Atoi(raw); err != nil || section < 0 {
-			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
+			return 0, 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
 		}
 	}
 	return base, section, nil
@@ -243,7 +244,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 			}
 		}
 	}
-	he, internal := classify(draftError(err))
+	he, internal := httpx.Classify(draftError(err))
 	if internal {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type homePage struct {
@@ -113,11 +114,11 @@ func cardFilter(c *fiber.Ctx, limit int, cursorParam string) (model.CardFilter, 
 	f := model.CardFilter{Category: c.Query("category"), Tag: strings.TrimSpace(c.Query("tag")), Limit: limit, After: c.Query(cursorParam)}
 	if f.Category != "" {
 		if _, ok := sheet.CategoryBySlug(f.Category); !ok {
-			return f, newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category_list", categorySlugs())
+			return f, httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category_list", categorySlugs())
 		}
 	}
 	if len(f.Tag) > 60 || len(f.After) > 200 {
-		return f, newError(fiber.StatusBadRequest, "bad_request", "error.filter_too_long")
+		return f, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.filter_too_long")
 	}
 	return f, nil
 }

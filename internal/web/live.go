@@ -12,6 +12,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/live"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // liveSocket is a sheet's live co-writing session over a WebSocket (see
@@ -24,13 +25,13 @@ import (
 func (h *handler) liveSocket(c *fiber.Ctx) error {
 	user := userOf(c)
 	if user == nil {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
+		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}
 	if !websocket.IsWebSocketUpgrade(c) {
-		return newError(fiber.StatusBadRequest, "upgrade_required", "error.live_upgrade_required")
+		return httpx.NewError(fiber.StatusBadRequest, "upgrade_required", "error.live_upgrade_required")
 	}
 	if !h.sameOrigin(c) {
-		return newError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
+		return httpx.NewError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
 	}
 	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
@@ -38,7 +39,7 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 	}
 	client, err := strconv.ParseInt(c.Query("client"), 10, 64)
 	if err != nil || client <= 0 || client > 1<<53 {
-		return newError(fiber.StatusBadRequest, "bad_client", "error.live_bad_client")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_client", "error.live_bad_client")
 	}
 	token, _ := c.Locals(localSessionToken).(string)
 	token = strings.Clone(token)

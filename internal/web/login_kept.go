@@ -15,6 +15,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // A save refused because its session ended (logout in another tab, a
@@ -107,7 +108,7 @@ func (k keptEdit) draftSlug() string {
 // sent by another site must neither replace the visitor's session (which
 // would log them out) nor put its text before them.
 func (h *handler) csrfRefused(c *fiber.Ctx) error {
-	refused := newError(fiber.StatusForbidden, "csrf", "error.csrf_form")
+	refused := httpx.NewError(fiber.StatusForbidden, "csrf", "error.csrf_form")
 	if c.Method() != fiber.MethodPost || !h.sameOrigin(c) {
 		return refused
 	}
@@ -232,7 +233,7 @@ func readKept(c *fiber.Ctx) (*keptEdit, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	bad := newError(fiber.StatusBadRequest, "bad_request", "error.kept_unreadable")
+	bad := httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.kept_unreadable")
 	if len(raw) > maxKeptBytes {
 		return nil, bad
 	}

@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // geoFeature is one commons on the map, in GeoJSON. "name" and
@@ -51,7 +52,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	category := c.Query("category")
 	if category != "" {
 		if _, ok := sheet.CategoryBySlug(category); !ok {
-			return newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
+			return httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 	}
 	version, err := h.caches.cardsVersion(c.UserContext(), h.read.CardsVersion)

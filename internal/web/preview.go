@@ -12,6 +12,7 @@ import (
 	"atlas/internal/document"
 	"atlas/internal/render"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // The editor's preview: the text as readers will see it, before anything
@@ -46,10 +47,10 @@ func (h *handler) apiPreview(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Body == nil {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.json_body_required")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_body_required")
 	}
 	if len(*in.Body) > sheet.MaxBodyBytes {
-		return newError(fiber.StatusRequestEntityTooLarge, "too_large", "error.preview_too_large")
+		return httpx.NewError(fiber.StatusRequestEntityTooLarge, "too_large", "error.preview_too_large")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(previewResponse{HTML: h.markdown.Preview(*in.Body).HTML})
@@ -81,7 +82,7 @@ func (h *handler) browserWrite(c *fiber.Ctx) error {
 	}
 	given := c.Get(csrfHeader)
 	if given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
-		return newError(fiber.StatusForbidden, "csrf", "error.csrf_header")
+		return httpx.NewError(fiber.StatusForbidden, "csrf", "error.csrf_header")
 	}
 	return c.Next()
 }

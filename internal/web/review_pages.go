@@ -15,6 +15,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type voteRow struct {
@@ -138,7 +139,7 @@ func (h *handler) submitReview(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	n, err := parsePositive(c.FormValue("revision"))
 	if err != nil {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.submit_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.submit_revision_required")
 	}
 	r, err := h.reviews.Submit(c.UserContext(), userOf(c), slug, n, c.FormValue("note"))
 	if err != nil {
@@ -159,7 +160,7 @@ func (h *handler) castVote(c *fiber.Ctx) error {
 	n, _ := strconv.Atoi(c.FormValue("revision"))
 	_, err = h.reviews.Vote(c.UserContext(), userOf(c), int64(id), c.FormValue("choice"), n, c.FormValue("comment"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -241,12 +242,12 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	var coauthors []string
 	if raw := c.FormValue("live_session"); raw != "" {
 		if session, err = strconv.ParseInt(raw, 10, 64); err != nil || session <= 0 {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
 		}
 		in.Live.Base = base
 		if coauthors, err = h.live.SaveFrom(c.UserContext(), b.Sheet.ID, session, &in.Live); err != nil {
 			if errors.Is(err, live.ErrNoSession) {
-				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
+				return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
 			}
 			return err
 		}
@@ -266,7 +267,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 		h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
 		return h.renderConflict(c, p, conflict)
 	case err != nil:
-		if _, internal := classify(err); !internal {
+		if _, internal := httpx.Classify(err); !internal {
 			h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
 		}
 		return h.renderEditError(c, p, err)

@@ -14,6 +14,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/search"
+	"atlas/internal/web/httpx"
 )
 
 type searchResult struct {
@@ -38,7 +39,7 @@ const snippetBatch = 20
 func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
-		return q, nil, newError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
+		return q, nil, httpx.NewError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
 	}
 	limit, err := queryInt(c, "limit", 20, 100)
 	if err != nil || q == "" {
@@ -68,7 +69,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	})
 	if errors.Is(err, errSearchBusy) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(searchRetryAfter))
-		return q, nil, newError(fiber.StatusServiceUnavailable, "busy", "error.busy_searches")
+		return q, nil, httpx.NewError(fiber.StatusServiceUnavailable, "busy", "error.busy_searches")
 	}
 	return q, results, err
 }

@@ -10,6 +10,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // localAddressed holds the sheet sheetAddress found for the request, which
@@ -28,7 +29,7 @@ const localAddressed = "addressed_sheet"
 //   - an archived sheet answers 410 with the reason to everyone but admins.
 func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	prefix := "/sheets/"
-	if isAPI(c) {
+	if httpx.IsAPI(c) {
 		prefix = "/api/v1/sheets/"
 	}
 	path := c.Path()
@@ -85,7 +86,7 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 		}
 		// An archive is undone: browsers must ask again, not keep the 410.
 		c.Set(fiber.HeaderCacheControl, "no-cache")
-		return newError(fiber.StatusGone, "archived", "error.sheet_archived", sh.ArchiveReason)
+		return httpx.NewError(fiber.StatusGone, "archived", "error.sheet_archived", sh.ArchiveReason)
 	}
 	c.Locals(localAddressed, sh)
 	return c.Next()
@@ -170,7 +171,7 @@ type apiRenameRequest struct {
 func (h *handler) apiRename(c *fiber.Ctx, in apiRenameRequest) error {
 	u := userOf(c)
 	if !u.IsAdmin() {
-		return newError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
+		return httpx.NewError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
 	}
 	sh, err := h.sheets.Rename(c.UserContext(), u, c.Params("slug"), sheet.RenameInput{Title: in.Title, Slug: in.Slug})
 	if err != nil {
@@ -249,7 +250,7 @@ func (h *handler) showSheetAdminPage(c *fiber.Ctx) error {
 // kept input included, or a flash and the sheet's page.
 func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error {
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -349,6 +350,6 @@ func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err erro
 		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
 		names[i] = sh.Title
 	}
-	msg := newError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
+	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
 	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
 }

@@ -5,6 +5,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // signupPage is the sign-up form, or (Waiting) the word that the account
@@ -49,9 +50,9 @@ func (h *handler) signUp(c *fiber.Ctx) error {
 	}
 	form := auth.NewUser{Username: c.FormValue("username"), Email: c.FormValue("email"), DisplayName: c.FormValue("display_name"),
 		Password: c.FormValue("password")}
-	u, err := h.auth.SignUp(c.UserContext(), h.cfg.Signup, form, h.clientIP(c))
+	u, err := h.auth.SignUp(c.UserContext(), h.cfg.Signup, form, h.client.IP(c))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
