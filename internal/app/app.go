@@ -20,9 +20,13 @@ import (
 	"atlas/internal/config"
 	"atlas/internal/db"
 	"atlas/internal/events"
+	"atlas/internal/live"
+	"atlas/internal/media"
 	"atlas/internal/model"
 	"atlas/internal/notify"
+	"atlas/internal/read"
 	"atlas/internal/review"
+	"atlas/internal/search"
 	"atlas/internal/sheet"
 	"atlas/internal/store"
 	"atlas/internal/web"
@@ -38,7 +42,10 @@ type App struct {
 	Reviews *review.Service
 	Notify  *notify.Service
 	Events  *events.Hub
-	Log     *slog.Logger
+	// Live runs the live co-writing sessions; its loop runs only once
+	// started (Handler starts it with the server, tests when they need it).
+	Live *live.Service
+	Log  *slog.Logger
 	// Ready, when set, is called once the server listens, with the address
 	// a person should open (see OpenURL).
 	Ready func(openURL string)
@@ -93,6 +100,7 @@ func Wire(cfg config.Config, d *db.DB, mailer notify.Mailer, log *slog.Logger) *
 	return &App{
 		Config: cfg, DB: d, Store: st, Auth: authSvc, Sheets: sheets,
 		Reviews: review.NewService(st, sheets, n).WithEvents(hub), Notify: n, Events: hub, Log: log,
+		Live: live.New(st, sheets, hub, log),
 	}
 }
 
@@ -117,13 +125,35 @@ func (a *App) PrepareSchema(ctx context.Context) error {
 func (a *App) Handler(stopping <-chan struct{}, access *slog.Logger) (*fiber.App, http.Handler, error) {
 	deps := a.WebDeps()
 	deps.AccessLog, deps.Stopping = access, stopping
-	return web.NewWithMetrics(deps)
+	app, metrics, err := web.NewWithMetrics(deps)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The live sessions' loop (news from other instances, heartbeat,
+	// saving idle sessions) runs with the server, until stopping closes.
+	// It starts once the web layer has told the service how to save an
+	// amendment session, since idle sessions are saved at start-up.
+	if stopping != nil {
+		go deps.Live.Run(contextUntil(stopping))
+	}
+	return app, metrics, nil
 }
 
-// WebDeps is what the web layer needs of the wired atlas.
+// WebDeps is what the web layer needs of the wired atlas: the read side
+// and the services, never the store.
 func (a *App) WebDeps() web.Deps {
-	return web.Deps{Config: a.Config, Store: a.Store, Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews,
-		Notify: a.Notify, Events: a.Events, Log: a.Log}
+	return web.Deps{Config: a.Config, DB: a.DB, Read: read.New(a.Store), Search: search.New(a.DB), Media: media.New(a.Store),
+		Auth: a.Auth, Sheets: a.Sheets, Reviews: a.Reviews, Notify: a.Notify, Events: a.Events, Live: a.Live, Log: a.Log}
+}
+
+// contextUntil is a context that ends when stop closes.
+func contextUntil(stop <-chan struct{}) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-stop
+		cancel()
+	}()
+	return ctx
 }
 
 // sqlitePollInterval bounds how long anonymous pages on SQLite may lag a

@@ -106,12 +106,30 @@ func (s *Service) SignupPending(ctx context.Context, waiting *model.User) (func(
 
 // Compose writes the subject and text of a notification in a language.
 func (s *Service) Compose(ctx context.Context, lang string, n model.Notification) (string, string, error) {
-	title, link := "", s.baseURL
+	var sh *model.Sheet
 	if n.SheetID != nil {
-		sh, err := s.store.SheetByID(ctx, *n.SheetID)
-		if err != nil {
+		var err error
+		if sh, err = s.store.SheetByID(ctx, *n.SheetID); err != nil {
 			return "", "", err
 		}
+	}
+	var actor *model.User
+	if n.ActorID != nil {
+		if u, err := s.store.UserByID(ctx, *n.ActorID); err == nil {
+			actor = u
+		}
+	}
+	subject, body := s.Words(lang, n, sh, actor)
+	return subject, body, nil
+}
+
+// Words are a notification's subject and body in lang, given its sheet
+// (nil when it names none) and its actor (nil when it names none or the
+// account is gone), read by the caller: the inbox reads those of a whole
+// page at once.
+func (s *Service) Words(lang string, n model.Notification, sh *model.Sheet, actor *model.User) (subject, body string) {
+	title, link := "", s.baseURL
+	if sh != nil {
 		title, link = sh.Title, s.baseURL+"/sheets/"+sh.Slug
 		switch {
 		case n.ReviewID != nil:
@@ -122,18 +140,16 @@ func (s *Service) Compose(ctx context.Context, lang string, n model.Notification
 			link += "/history"
 		}
 	}
-	actor := ""
-	if n.ActorID != nil {
-		if u, err := s.store.UserByID(ctx, *n.ActorID); err == nil {
-			actor = u.Name()
-			if n.Kind == model.NotifySignupPending {
-				// No sheet: the subject names the account, the link is
-				// where admins say yes or no.
-				title, link = u.Username, s.baseURL+"/admin/users#pending"
-			}
+	name := ""
+	if actor != nil {
+		name = actor.Name()
+		if n.Kind == model.NotifySignupPending {
+			// No sheet: the subject names the account, the link is
+			// where admins say yes or no.
+			title, link = actor.Username, s.baseURL+"/admin/users#pending"
 		}
 	}
-	subject := i18n.T(lang, "notify."+n.Kind+".subject", title)
-	body := i18n.T(lang, "notify."+n.Kind+".body", actor, title) + "\n\n" + link + "\n\n-- \n" + i18n.T(lang, "site.name") + "\n"
-	return subject, body, nil
+	subject = i18n.T(lang, "notify."+n.Kind+".subject", title)
+	body = i18n.T(lang, "notify."+n.Kind+".body", name, title) + "\n\n" + link + "\n\n-- \n" + i18n.T(lang, "site.name") + "\n"
+	return subject, body
 }

@@ -18,12 +18,7 @@ func (s *Store) SaveCard(ctx context.Context, c *model.SheetCard) error {
 }
 
 // CardFilter narrows lists and the map.
-type CardFilter struct {
-	Category string
-	Tag      string
-	Limit    int
-	After    string // keyset cursor: the last slug of the previous page
-}
+type CardFilter = model.CardFilter
 
 // cardColumns are what lists read of a card and its sheet: all but the
 // geometry, which can weigh a few hundred kilobytes and only the map
@@ -32,12 +27,7 @@ const cardColumns = "c.sheet_id, c.revision_number, c.title, c.subtitle, c.categ
 	"s.slug, s.published_number, s.head_number"
 
 // CardRow is a card with its sheet's slug and state.
-type CardRow struct {
-	model.SheetCard
-	Slug            string
-	PublishedNumber *int
-	HeadNumber      int
-}
+type CardRow = model.CardRow
 
 // Cards lists sheets as readers see them, in slug order, filtered by
 // category or tag; categories and tags are stored as ",a,b," so a LIKE on

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"atlas/internal/model"
 )
 
 // Pictures live in three tables (migration 0017): media, one row per
@@ -13,15 +15,7 @@ import (
 // Nothing here deletes a picture: a revision may show it for ever.
 
 // Media is a stored picture, without its bytes.
-type Media struct {
-	SHA256    string `gorm:"column:sha256"`
-	Type      string
-	Width     int
-	Height    int
-	Bytes     int64
-	CreatedBy *int64
-	CreatedAt time.Time
-}
+type Media = model.Media
 
 // MediaVariant is a smaller copy of a stored picture.
 type MediaVariant struct {
@@ -31,12 +25,7 @@ type MediaVariant struct {
 }
 
 // SheetMedia is a picture uploaded into a sheet.
-type SheetMedia struct {
-	Media
-	Alt        string
-	UploadedBy *int64
-	UploadedAt time.Time
-}
+type SheetMedia = model.SheetMedia
 
 // SaveMedia stores a picture and its copies unless a picture with the same
 // SHA-256 is there already (same bytes, stored once), and says whether it

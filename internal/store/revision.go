@@ -58,10 +58,7 @@ func (s *Store) Revision(ctx context.Context, sheetID int64, number int) (*model
 }
 
 // RevisionPage is one page of a sheet's history, newest first.
-type RevisionPage struct {
-	Revisions []model.Revision
-	Next      int // number to pass as Before for the next page, 0 at the end
-}
+type RevisionPage = model.RevisionPage
 
 // ListRevisions pages a sheet's history newest first, without bodies. It is
 // a keyset walk on (sheet_id, number), so page 200 costs what page 1 does.
@@ -157,10 +154,7 @@ func (s *Store) Contributors(ctx context.Context, sheetID int64) ([]Contributor,
 }
 
 // RevisionKey names one revision of one sheet.
-type RevisionKey struct {
-	SheetID int64
-	Number  int
-}
+type RevisionKey = model.RevisionKey
 
 // RevisionsByKeys loads several revisions of several sheets in one query.
 //
@@ -188,7 +182,7 @@ func (s *Store) RevisionsByKeys(ctx context.Context, keys []RevisionKey) (map[Re
 		if err != nil {
 			return nil, err
 		}
-		out[RevisionKey{r.SheetID, r.Number}] = r
+		out[RevisionKey{SheetID: r.SheetID, Number: r.Number}] = r
 	}
 	return out, nil
 }

@@ -31,7 +31,7 @@ const deltaCheckBytes = 1 << 10
 
 // ErrCorruptRevision means a stored revision did not rebuild to its own
 // SHA-256. It is never hidden: the caller gets an error, not a wrong text.
-var ErrCorruptRevision = errors.New("revision content does not match its SHA-256")
+var ErrCorruptRevision = model.ErrCorruptRevision
 
 // revisionRow is a revisions row as stored: the revision plus how its body
 // is kept. Only this file sees the difference.

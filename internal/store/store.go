@@ -14,12 +14,13 @@ import (
 
 	"atlas/internal/cache"
 	"atlas/internal/db"
+	"atlas/internal/model"
 )
 
 // Errors the layers above map to HTTP statuses.
 var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
+	ErrNotFound = model.ErrNotFound
+	ErrConflict = model.ErrConflict
 )
 
 // Store is the atlas's data access.

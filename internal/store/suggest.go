@@ -11,10 +11,7 @@ import (
 
 // Match is a person or a sheet found by part of its name: Key is what
 // names it in a query (a username, a slug), Label what people read.
-type Match struct {
-	Key   string
-	Label string
-}
+type Match = model.Match
 
 // PeopleMatching finds accounts whose username or display name contains
 // q, case-insensitively (ASCII on SQLite), exact matches first, at most

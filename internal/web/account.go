@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 type accountPage struct {
@@ -14,7 +15,7 @@ type accountPage struct {
 }
 
 func (h *handler) renderAccount(c *fiber.Ctx, status int, newToken, message string) error {
-	tokens, err := h.store.APITokensOfUser(c.UserContext(), userOf(c).ID)
+	tokens, err := h.read.APITokensOfUser(c.UserContext(), userOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -32,7 +33,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	user := userOf(c)
 	ended, err := h.auth.ChangePassword(c.UserContext(), user, c.FormValue("current_password"), c.FormValue("password"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -58,7 +59,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 func (h *handler) createToken(c *fiber.Ctx) error {
 	token, err := h.auth.CreateAPIToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 type adminUsersPage struct {
@@ -29,7 +30,7 @@ func (h *handler) renderAdminUsers(c *fiber.Ctx, status int, form auth.NewUser, 
 }
 
 func (h *handler) renderAdminUsersPage(c *fiber.Ctx, status int, p adminUsersPage) error {
-	users, err := h.store.ListUsers(c.UserContext())
+	users, err := h.read.ListUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func (h *handler) createUser(c *fiber.Ctx) error {
 		Role: c.FormValue("role"), Password: c.FormValue("password"),
 	}
 	if _, err := h.auth.CreateUser(c.UserContext(), form); err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -77,9 +78,9 @@ func (h *handler) updateUser(c *fiber.Ctx) error {
 	err = h.auth.SetRole(c.UserContext(), userOf(c), int64(id), c.FormValue("role"), c.FormValue("disabled") != "")
 	switch {
 	case errors.Is(err, auth.ErrUnknownRole):
-		return newError(fiber.StatusUnprocessableEntity, "invalid_role", "error.invalid_role")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "invalid_role", "error.invalid_role")
 	case errors.Is(err, auth.ErrOwnRole):
-		return newError(fiber.StatusUnprocessableEntity, "self", "error.self")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "self", "error.self")
 	case err != nil:
 		return err
 	}
@@ -98,14 +99,14 @@ func (h *handler) resetUserPassword(c *fiber.Ctx) error {
 	}
 	actor := userOf(c)
 	if int64(id) == actor.ID {
-		return newError(fiber.StatusUnprocessableEntity, "self", "error.self_password")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "self", "error.self_password")
 	}
-	target, err := h.store.UserByID(c.UserContext(), int64(id))
+	target, err := h.read.UserByID(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
 	if _, err := h.auth.ResetPassword(c.UserContext(), actor, target, c.FormValue("password")); err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}

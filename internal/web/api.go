@@ -15,18 +15,19 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // decodeJSON reads a request body strictly: JSON only, no unknown field, no
 // trailing data. Anything else is a 400 that names the problem.
 func decodeJSON(c *fiber.Ctx, dst any) error {
 	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) && !strings.HasPrefix(ct, mimeMergePatch) {
-		return newError(fiber.StatusUnsupportedMediaType, "unsupported_media_type", messageFor(fiber.StatusUnsupportedMediaType))
+		return httpx.StatusError(fiber.StatusUnsupportedMediaType)
 	}
 	// PostgreSQL stores no NUL character; refusing it here keeps every
 	// field of every request storable.
 	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.json_null_character")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_null_character")
 	}
 	if err := checkJSONText(c.Body()); err != nil {
 		return err
@@ -34,10 +35,10 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.json_trailing_data")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_trailing_data")
 	}
 	return nil
 }
@@ -57,7 +58,7 @@ func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
 		max = maxNumber
 	}
 	if err != nil || n < 1 || n > max {
-		return 0, newError(fiber.StatusBadRequest, "bad_request", "error.param_range", name, max)
+		return 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.param_range", name, max)
 	}
 	return n, nil
 }
@@ -116,7 +117,7 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 // withCoauthors fills the co-authors of revision summaries, by the
 // revisions' ids, in one query.
 func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []int64) error {
-	found, err := h.store.Coauthors(ctx, ids)
+	found, err := h.read.Coauthors(ctx, ids)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ type apiBlameAuthor struct {
 // kept under the sheet's cache version, like the other reads.
 func (h *handler) apiShowBlame(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

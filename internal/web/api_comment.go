@@ -8,6 +8,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type apiComment struct {
@@ -37,7 +38,7 @@ const (
 // "next_before" is the ?before= of the page before, null on the first.
 func (h *handler) apiComments(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func (h *handler) apiComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.CommentPage(ctx, sh.ID, nil, int64(before), limit+1)
+	list, err := h.read.CommentPage(ctx, sh.ID, nil, int64(before), limit+1)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (h *handler) apiComments(c *fiber.Ctx) error {
 			ids = append(ids, *cm.HiddenBy)
 		}
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (h *handler) apiCreateComment(c *fiber.Ctx) error {
 	cm, err := h.sheets.Comment(c.UserContext(), user, c.Params("slug"), sheet.CommentInput{Body: in.Body, Revision: in.Revision})
 	var limited *sheet.RateLimitedError
 	if errors.As(err, &limited) {
-		setRetryAfter(c, limited.RetryAfter)
+		httpx.SetRetryAfter(c, limited.RetryAfter)
 	}
 	if err != nil {
 		return err
@@ -136,7 +137,7 @@ func (h *handler) apiHideComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	users, err := h.store.UsersByIDs(c.UserContext(), []int64{cm.AuthorID, user.ID})
+	users, err := h.read.UsersByIDs(c.UserContext(), []int64{cm.AuthorID, user.ID})
 	if err != nil {
 		return err
 	}

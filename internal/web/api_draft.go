@@ -8,6 +8,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // apiDraft is a draft as the API shows it to its owner.
@@ -106,10 +107,10 @@ func (h *handler) apiListDrafts(c *fiber.Ctx) error {
 // know: an account already at its limit.
 func draftError(err error) error {
 	if errors.Is(err, sheet.ErrDraftChanged) {
-		return newError(fiber.StatusConflict, "draft_changed", "error.draft_changed")
+		return httpx.NewError(fiber.StatusConflict, "draft_changed", "error.draft_changed")
 	}
 	if errors.Is(err, sheet.ErrTooManyDrafts) {
-		return newError(fiber.StatusConflict, "too_many_drafts", "error.too_many_drafts", sheet.MaxDrafts)
+		return httpx.NewError(fiber.StatusConflict, "too_many_drafts", "error.too_many_drafts", sheet.MaxDrafts)
 	}
 	return err
 }

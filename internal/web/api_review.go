@@ -8,6 +8,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type apiBoardRequest struct {
@@ -23,7 +24,7 @@ func (h *handler) apiSetBoard(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Members == nil {
-		return newError(fiber.StatusUnprocessableEntity, "members_required", "error.members_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "members_required", "error.members_required")
 	}
 	members, rule, err := h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), in.Members, in.Rule)
 	if err != nil {
@@ -47,7 +48,7 @@ func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.review_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.review_revision_required")
 	}
 	r, err := h.reviews.Submit(c.UserContext(), userOf(c), c.Params("slug"), in.Revision, in.Note)
 	if err != nil {
@@ -74,7 +75,7 @@ func (h *handler) apiShowReview(c *fiber.Ctx) error {
 
 func (h *handler) apiListReviews(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

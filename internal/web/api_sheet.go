@@ -10,6 +10,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type apiCreateSheetRequest struct {
@@ -67,7 +68,7 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.Cards(c.UserContext(), f)
+	list, err := h.read.Cards(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
 	}
 	user := userOf(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
@@ -193,7 +194,7 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Revision < 1 {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
 	}
 	user := userOf(c)
 	rev, err := h.sheets.Undo(c.UserContext(), user, c.Params("slug"), sheet.UndoInput{Revision: in.Revision, Summary: in.Summary})
@@ -210,7 +211,7 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 // answerNewRevision is 201 with the summary of a revision just written
 // (by a restore or an undo), in the state readers see it in.
 func (h *handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // mimeMergePatch is RFC 7396's media type, which PATCH clients may send;
@@ -45,7 +46,7 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 	}
 	if in.Slug != nil || (in.Base == nil && in.Title != nil) {
 		if in.Base != nil || in.Body != nil || len(in.Meta) > 0 || in.Summary != "" || in.Minor || in.DraftSavedAt != nil {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.rename_alone")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.rename_alone")
 		}
 		return h.apiRename(c, apiRenameRequest{Title: in.Title, Slug: in.Slug})
 	}
@@ -53,13 +54,13 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 		return sheet.ErrBaseRequired
 	}
 	input := sheet.SaveInput{Base: *in.Base, Summary: in.Summary, Minor: in.Minor, Draft: in.DraftSavedAt}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	// A base that names no revision is left for Save to refuse, as for PUT.
 	if input.Base >= 1 && input.Base <= sh.HeadNumber {
-		base, err := h.store.Revision(c.UserContext(), sh.ID, input.Base)
+		base, err := h.read.RevisionAt(c.UserContext(), sh.ID, input.Base)
 		if err != nil {
 			return err
 		}
@@ -87,10 +88,10 @@ func patchMeta(base model.Meta, patch json.RawMessage) (model.Meta, error) {
 	}
 	var p any
 	if err := json.Unmarshal(patch, &p); err != nil {
-		return base, newError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
+		return base, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
 	}
 	if _, ok := p.(map[string]any); !ok {
-		return base, newError(fiber.StatusBadRequest, "bad_request", "error.json_meta_object")
+		return base, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_meta_object")
 	}
 	raw, err := json.Marshal(base)
 	if err != nil {
@@ -108,7 +109,7 @@ func patchMeta(base model.Meta, patch json.RawMessage) (model.Meta, error) {
 	dec := json.NewDecoder(bytes.NewReader(merged))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&out); err != nil {
-		return base, newError(fiber.StatusBadRequest, "bad_request", "error.json_meta_invalid", err.Error())
+		return base, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_meta_invalid", err.Error())
 	}
 	return out, nil
 }
@@ -144,11 +145,11 @@ func (h *handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) erro
 	if err != nil {
 		return err
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	author, err := h.store.UserByID(c.UserContext(), res.Revision.AuthorID)
+	author, err := h.read.UserByID(c.UserContext(), res.Revision.AuthorID)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func (h *handler) showAuditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, err := h.store.AuditPage(ctx, int64(before), auditPageSize+1)
+	entries, err := h.read.AuditPage(ctx, int64(before), auditPageSize+1)
 	if err != nil {
 		return err
 	}
@@ -52,17 +52,23 @@ func (h *handler) showAuditPage(c *fiber.Ctx) error {
 
 func (h *handler) auditRows(c *fiber.Ctx, entries []model.AuditEntry) ([]auditRow, error) {
 	ctx := c.UserContext()
-	var ids []int64
+	var ids, sheetIDs []int64
 	for _, e := range entries {
 		if e.ActorID != nil {
 			ids = append(ids, *e.ActorID)
 		}
+		if e.SheetID != nil {
+			sheetIDs = append(sheetIDs, *e.SheetID)
+		}
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	sheets := map[int64]*model.Sheet{}
+	sheets, err := h.read.SheetsByIDs(ctx, sheetIDs)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]auditRow, 0, len(entries))
 	for _, e := range entries {
 		row := auditRow{Entry: e, Detail: auditDetail(e.Details)}
@@ -70,12 +76,9 @@ func (h *handler) auditRows(c *fiber.Ctx, entries []model.AuditEntry) ([]auditRo
 			row.Actor = users[*e.ActorID].Username
 		}
 		if e.SheetID != nil {
-			sh, ok := sheets[*e.SheetID]
-			if !ok {
-				if sh, err = h.store.SheetByID(ctx, *e.SheetID); err != nil {
-					return nil, err
-				}
-				sheets[*e.SheetID] = sh
+			sh := sheets[*e.SheetID]
+			if sh == nil {
+				return nil, fmt.Errorf("audit entry %d: sheet %d: %w", e.ID, *e.SheetID, model.ErrNotFound)
 			}
 			row.Sheet, row.Slug = sh.Title, sh.Slug
 		}
@@ -119,7 +122,7 @@ func (h *handler) loadRecord(c *fiber.Ctx) (*decisionRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := h.store.AuditOfReview(c.UserContext(), b.Review.ID)
+	entries, err := h.read.AuditOfReview(c.UserContext(), b.Review.ID)
 	if err != nil {
 		return nil, err
 	}

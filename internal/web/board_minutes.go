@@ -10,6 +10,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/httpx"
 )
 
 // maxMinutesDays bounds the period one set of minutes covers.
@@ -18,7 +19,7 @@ const maxMinutesDays = 366
 // minutesPeriod reads ?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included;
 // it returns the period's start and its exclusive end (the day after to).
 func minutesPeriod(c *fiber.Ctx) (time.Time, time.Time, error) {
-	bad := newError(fiber.StatusUnprocessableEntity, "invalid_period", "error.invalid_period", maxMinutesDays)
+	bad := httpx.NewError(fiber.StatusUnprocessableEntity, "invalid_period", "error.invalid_period", maxMinutesDays)
 	from, err := time.Parse(time.DateOnly, c.Query("from"))
 	if err != nil {
 		return time.Time{}, time.Time{}, bad
@@ -75,7 +76,7 @@ func (h *handler) loadMinutes(c *fiber.Ctx, lang string) (*minutesDoc, error) {
 		return nil, err
 	}
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +184,7 @@ type agendaItem struct {
 // printable) and the form asking for the minutes of a period.
 func (h *handler) showMeetingsPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

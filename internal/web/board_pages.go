@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/review"
+	"atlas/internal/web/httpx"
 )
 
 type boardPage struct {
@@ -78,7 +79,7 @@ type boardOption struct {
 
 func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *ruleForm, message string) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *
 		form = &f
 	}
 	if checked == nil {
-		board, err := h.store.BoardOf(ctx, sh.ID)
+		board, err := h.read.BoardOf(ctx, sh.ID)
 		if err != nil {
 			return err
 		}
@@ -99,7 +100,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *
 			checked = append(checked, u.Username)
 		}
 	}
-	users, err := h.store.ListUsers(ctx)
+	users, err := h.read.ListUsers(ctx)
 	if err != nil {
 		return err
 	}
@@ -130,7 +131,7 @@ func (h *handler) updateBoard(c *fiber.Ctx) error {
 		_, _, err = h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), members, rule)
 	}
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}

@@ -120,7 +120,7 @@ func TestHostileBodiesAreNotBuffered(t *testing.T) {
 				t.Errorf("%d of %d posts answered", answered, clients)
 			}
 			// Connection buffers, the budget of anonymous large bodies (see
-			// readBody) and garbage not yet collected; not the bodies.
+			// Bodies.Read) and garbage not yet collected; not the bodies.
 			t.Logf("heap peaked at %d MiB", held>>20)
 			if held > 128<<20 {
 				t.Errorf("%d hostile posts: the heap peaked at %d MiB", clients, held>>20)

@@ -13,6 +13,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // changeItem is one line of recent changes (read.Change), with its label
@@ -56,13 +57,13 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 	if raw := c.Query("before"); raw != "" {
 		ns, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || ns <= 0 {
-			return nil, q, "", newError(fiber.StatusBadRequest, "bad_request", "error.before_cursor")
+			return nil, q, "", httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.before_cursor")
 		}
 		rq.Before = time.Unix(0, ns).UTC()
 	}
 	if q.Category != "" {
 		if _, ok := sheet.CategoryBySlug(q.Category); !ok {
-			return nil, q, "", newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
+			return nil, q, "", httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 		rq.Category = q.Category
 	}
@@ -161,7 +162,7 @@ func (h *handler) atomFeed(c *fiber.Ctx) error {
 }
 
 func (h *handler) sheetAtomFeed(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -177,7 +178,7 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 	if err != nil {
 		return err
 	}
-	base := h.baseURL(c)
+	base := h.client.BaseURLOf(c)
 	lang := langOf(c)
 	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: ids.atlas(), Updated: time.Now().UTC().Format(time.RFC3339),
 		Link: []atomLink{{Href: base + c.OriginalURL(), Rel: "self"}, {Href: base + "/changes"}}}
@@ -221,7 +222,7 @@ func (h *handler) feedContributors(c *fiber.Ctx, items []changeItem) ([][]atomAu
 		}
 		lists[i], all = ids, append(all, ids...)
 	}
-	users, err := h.store.UsersByIDs(ctx, all)
+	users, err := h.read.UsersByIDs(ctx, all)
 	if err != nil {
 		return nil, err
 	}

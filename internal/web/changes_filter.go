@@ -7,7 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/store"
+	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // maxChoices bounds the people or sheets a filter or a suggestion lists.
@@ -25,7 +26,7 @@ type filterChoice struct {
 // sheets; the page lists them, the API answers 422.
 type ambiguousError struct {
 	field   string // "user" or "sheet"
-	choices []store.Match
+	choices []model.Match
 }
 
 func (e *ambiguousError) Error() string { return "ambiguous " + e.field + " filter" }
@@ -35,7 +36,7 @@ func (e *ambiguousError) Error() string { return "ambiguous " + e.field + " filt
 func unambiguous(err error) error {
 	var amb *ambiguousError
 	if errors.As(err, &amb) {
-		return newError(fiber.StatusUnprocessableEntity, "ambiguous", "error.filter_ambiguous")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "ambiguous", "error.filter_ambiguous")
 	}
 	return err
 }
@@ -43,21 +44,21 @@ func unambiguous(err error) error {
 // resolveFilter turns what a reader typed in a filter (a username or a
 // display name; a slug or a title, or part of one) into the key it
 // names: an exact key, else the one exact name, else the one match.
-// Nothing found is store.ErrNotFound; several are *ambiguousError.
+// Nothing found is model.ErrNotFound; several are *ambiguousError.
 func (h *handler) resolveFilter(c *fiber.Ctx, field, typed string) (string, error) {
 	typed = strings.TrimSpace(typed)
 	if typed == "" {
 		return "", nil
 	}
-	find := h.store.SheetsMatching
+	find := h.read.SheetsMatching
 	if field == "user" {
-		find = h.store.PeopleMatching
+		find = h.read.PeopleMatching
 	}
 	matches, err := find(c.UserContext(), typed, maxChoices)
 	if err != nil {
 		return "", err
 	}
-	var named []store.Match
+	var named []model.Match
 	for _, m := range matches {
 		if strings.EqualFold(m.Key, typed) {
 			return m.Key, nil
@@ -74,7 +75,7 @@ func (h *handler) resolveFilter(c *fiber.Ctx, field, typed string) (string, erro
 	case len(matches) == 1:
 		return matches[0].Key, nil
 	case len(matches) == 0:
-		return "", store.ErrNotFound
+		return "", model.ErrNotFound
 	}
 	return "", &ambiguousError{field: field, choices: matches}
 }
@@ -102,15 +103,15 @@ func choicesOf(c *fiber.Ctx, e *ambiguousError) []filterChoice {
 func (h *handler) apiSuggest(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if len([]rune(q)) > 100 {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.suggest_query")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.suggest_query")
 	}
-	find := h.store.SheetsMatching
+	find := h.read.SheetsMatching
 	switch c.Query("kind") {
 	case "person":
-		find = h.store.PeopleMatching
+		find = h.read.PeopleMatching
 	case "sheet":
 	default:
-		return newError(fiber.StatusBadRequest, "bad_request", "error.suggest_kind")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.suggest_kind")
 	}
 	out := []fiber.Map{}
 	if len([]rune(q)) >= 2 {

@@ -7,7 +7,6 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
 )
 
 // discussionPage is a discussion on a page of its own: its older messages
@@ -54,12 +53,12 @@ func (h *handler) discussionOf(c *fiber.Ctx, sh *model.Sheet, raw string) (discu
 	if err != nil {
 		return d, fiber.ErrNotFound
 	}
-	r, err := h.store.ReviewByID(c.UserContext(), int64(id))
+	r, err := h.read.ReviewByID(c.UserContext(), int64(id))
 	if err != nil {
 		return d, err
 	}
 	if r.SheetID != sh.ID {
-		return d, store.ErrNotFound
+		return d, model.ErrNotFound
 	}
 	d.Review = &r.ID
 	return d, nil
@@ -94,7 +93,7 @@ func (h *handler) discussionPageData(c *fiber.Ctx, d discussionRef, before int64
 // renderDiscussion shows the discussion a refused message was for, with
 // the reason and the text as typed.
 func (h *handler) renderDiscussion(c *fiber.Ctx, status int, in sheet.CommentInput, message string) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // commentsPerPage bounds a page of a discussion: a flood of two thousand
@@ -105,7 +106,7 @@ func (h *handler) commentItems(c *fiber.Ctx, sh *model.Sheet, reviewID *int64, b
 
 // commentList loads a page of a discussion with the names it shows.
 func (h *handler) commentList(ctx context.Context, d discussionRef, before int64, lang string) (commentList, error) {
-	comments, err := h.store.CommentPage(ctx, d.Sheet.ID, d.Review, before, commentsPerPage+1)
+	comments, err := h.read.CommentPage(ctx, d.Sheet.ID, d.Review, before, commentsPerPage+1)
 	if err != nil {
 		return commentList{}, err
 	}
@@ -121,7 +122,7 @@ func (h *handler) commentList(ctx context.Context, d discussionRef, before int64
 			ids = append(ids, *cm.HiddenBy)
 		}
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return commentList{}, err
 	}
@@ -176,7 +177,7 @@ func (h *handler) withCommentControls(c *fiber.Ctx, sh *model.Sheet, items templ
 		return items, nil
 	}
 	now := time.Now().UTC()
-	own, err := h.store.OwnCommentsSince(c.UserContext(), sh.ID, user.ID, now.Add(-sheet.CommentEditWindow))
+	own, err := h.read.OwnCommentsSince(c.UserContext(), sh.ID, user.ID, now.Add(-sheet.CommentEditWindow))
 	if err != nil {
 		return "", err
 	}
@@ -236,7 +237,7 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 	if raw := c.FormValue("revision"); raw != "" {
 		n, err := parsePositive(raw)
 		if err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_revision", "error.unknown_revision")
+			return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_revision", "error.unknown_revision")
 		}
 		in.Revision = &n
 	}
@@ -246,11 +247,12 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &limited):
 		b := h.base(c, "")
-		setRetryAfter(c, limited.RetryAfter)
+		httpx.SetRetryAfter(c, limited.RetryAfter)
 		minutes := int((limited.RetryAfter + time.Minute - 1) / time.Minute)
 		return h.renderDiscussion(c, fiber.StatusTooManyRequests, in, b.N("comments.rate_limited", minutes))
 	case errors.As(err, &invalid) && invalid.Field == "body":
-		return h.renderDiscussion(c, invalidSheetError(invalid).Status, in, h.base(c, "").T(invalid.Key, invalid.Args...))
+		he, _ := httpx.Classify(invalid)
+		return h.renderDiscussion(c, he.Status, in, h.base(c, "").T(invalid.Key, invalid.Args...))
 	case err != nil:
 		return err
 	}
@@ -266,11 +268,11 @@ func (h *handler) hideComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cm, err := h.store.CommentByID(c.UserContext(), int64(id))
+	cm, err := h.read.CommentByID(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

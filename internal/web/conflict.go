@@ -66,7 +66,7 @@ const maxConflictOthers = 10
 // metadata are not in the form and stay H's.
 func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.ConflictError) error {
 	ctx := c.UserContext()
-	head, err := h.store.Revision(ctx, p.Sheet.ID, conflict.Head)
+	head, err := h.read.RevisionAt(ctx, p.Sheet.ID, conflict.Head)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.Confl
 	// The user's section in B, to tell it from a neighbor in H.
 	heading := ""
 	if p.Section >= 0 {
-		if base, err := h.store.Revision(ctx, p.Sheet.ID, p.BaseNumber); err == nil {
+		if base, err := h.read.RevisionAt(ctx, p.Sheet.ID, p.BaseNumber); err == nil {
 			if secs := document.Sections(base.Body); p.Section < len(secs) {
 				heading = secs[p.Section].Heading
 			}
@@ -121,7 +121,7 @@ func (h *handler) conflictOthers(c *fiber.Ctx, p editPage, cv *conflictView) err
 		return nil
 	}
 	ctx := c.UserContext()
-	page, err := h.store.ListRevisions(ctx, p.Sheet.ID, cv.Head+1, min(n, maxConflictOthers))
+	page, err := h.read.ListRevisions(ctx, p.Sheet.ID, cv.Head+1, min(n, maxConflictOthers))
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (h *handler) conflictOthers(c *fiber.Ctx, p editPage, cv *conflictView) err
 	for _, r := range page.Revisions {
 		ids = append(ids, r.AuthorID)
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (h *handler) creditPeople(ctx context.Context, sheetID int64, n int) ([]per
 	if err != nil {
 		return nil, err
 	}
-	users, err := h.store.UsersByIDs(ctx, ids)
+	users, err := h.read.UsersByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

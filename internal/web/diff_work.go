@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/cache"
+	"atlas/internal/web/httpx"
 )
 
 // A comparison of two large revisions costs seconds of CPU and tens of
@@ -121,7 +122,7 @@ func (k *keptWork[V]) get(ctx context.Context, key string, compute func() (V, er
 func busyAnswer(c *fiber.Ctx, err error) error {
 	if errors.Is(err, errDiffBusy) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(diffRetryAfter))
-		return newError(fiber.StatusServiceUnavailable, "busy", "error.busy_comparisons")
+		return httpx.NewError(fiber.StatusServiceUnavailable, "busy", "error.busy_comparisons")
 	}
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/cache"
+	"atlas/internal/web/httpx"
 )
 
 // TestKeptWorkBoundsComputationsAtOnce: twenty requests for twenty
@@ -94,7 +95,7 @@ func TestKeptWorkComputesAKeyOnce(t *testing.T) {
 // is told when to come back.
 func TestBusyComparisonIsA503WithRetryAfter(t *testing.T) {
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
-		he, _ := classify(err)
+		he, _ := httpx.Classify(err)
 		return c.Status(he.Status).SendString(he.Code)
 	}})
 	app.Get("/", func(c *fiber.Ctx) error { return busyAnswer(c, errDiffBusy) })

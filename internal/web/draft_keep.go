@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // draftField names, in the editor's form, the account's draft the form
@@ -30,7 +31,7 @@ func readDraftField(c *fiber.Ctx) (at time.Time, present bool, err error) {
 	}
 	at, err = time.Parse(time.RFC3339Nano, raw)
 	if err != nil {
-		return time.Time{}, true, newError(fiber.StatusBadRequest, "bad_request", "error.draft_base_invalid")
+		return time.Time{}, true, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.draft_base_invalid")
 	}
 	return at, true, nil
 }

@@ -15,7 +15,7 @@ import (
 	"atlas/internal/geo"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 // draftState is what an editor page knows of its account's draft of the
@@ -81,7 +81,7 @@ func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *mo
 	p.Drafts.Spent = spentCopies(c)
 	_, discard := draftURLs(slug)
 	d, err := h.sheets.Draft(c.UserContext(), user, slug)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -171,16 +171,16 @@ func formFromDraft(d *model.Draft) editForm {
 func (h *handler) draftFromForm(ctx context.Context, slug string, base, section int, form editForm) (sheet.DraftInput, error) {
 	in := sheet.DraftInput{Base: base, Title: form.Title, Body: form.Body, Summary: form.Summary}
 	if slug != "" && section >= 0 {
-		sh, err := h.store.SheetBySlug(ctx, slug)
+		sh, err := h.read.SheetBySlug(ctx, slug)
 		if err != nil {
 			return in, err
 		}
-		baseRev, err := h.store.Revision(ctx, sh.ID, base)
+		baseRev, err := h.read.RevisionAt(ctx, sh.ID, base)
 		if err != nil {
-			return in, newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
+			return in, httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
-			return in, newError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
+			return in, httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
 		}
 		in.Title, in.Meta = baseRev.Title, baseRev.Meta
 		return in, nil
@@ -207,12 +207,12 @@ func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 	section = -1
 	if raw := c.FormValue("base"); raw != "" {
 		if base, err = parsePositive(raw); err != nil {
-			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "error.base_invalid")
+			return 0, 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.base_invalid")
 		}
 	}
 	if raw := c.FormValue("section"); raw != "" {
 		if section, err = strconv.Atoi(raw); err != nil || section < 0 {
-			return 0, 0, newError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
+			return 0, 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
 		}
 	}
 	return base, section, nil
@@ -244,7 +244,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 			}
 		}
 	}
-	he, internal := classify(draftError(err))
+	he, internal := httpx.Classify(draftError(err))
 	if internal {
 		return err
 	}
@@ -256,7 +256,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 func (h *handler) discardDraft(c *fiber.Ctx) error {
 	slug := draftSlug(c)
 	err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), slug)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	h.flash(c, "info", "draft_discarded")

@@ -1,182 +1,26 @@
 package web
 
 import (
-	"errors"
 	"net/url"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/auth"
-	"atlas/internal/i18n"
 	"atlas/internal/media"
-	"atlas/internal/review"
-	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
-
-// httpError is an error with what the client may see: a status, a stable
-// code for programs, and the catalogue key (with its arguments) of the
-// message for people, translated only when it is shown, into the reader's
-// language.
-type httpError struct {
-	Status int
-	Code   string
-	key    string
-	args   []any
-}
-
-func (e *httpError) Error() string { return e.Code + ": " + e.Message(i18n.Default) }
-
-// Message is the error's text for people, in lang.
-func (e *httpError) Message(lang string) string {
-	args := e.args
-	for i, a := range e.args {
-		if w, ok := a.(waitFor); ok { // said in lang; the error keeps the wait
-			args = slices.Clone(args)
-			args[i] = waitText(lang, time.Duration(w))
-		}
-	}
-	return i18n.T(lang, e.key, args...)
-}
-
-// newError builds an error shown with the message key, formatted with args.
-func newError(status int, code, key string, args ...any) *httpError {
-	return &httpError{Status: status, Code: code, key: key, args: args}
-}
-
-// classify maps any error to what the client sees. Unknown errors become a
-// 500 whose cause is logged once, here, and never shown.
-func classify(err error) (*httpError, bool) {
-	var he *httpError
-	var fe *fiber.Error
-	var invalidSheet *sheet.InvalidError
-	var invalidAccount *auth.InvalidError
-	var unknownMembers *review.UnknownMembersError
-	var throttled *auth.ThrottledError
-	var limited *sheet.RateLimitedError
-	switch {
-	case errors.As(err, &he):
-		return he, false
-	case errors.As(err, &invalidSheet):
-		return invalidSheetError(invalidSheet), false
-	case errors.As(err, &invalidAccount) && strings.HasPrefix(invalidAccount.Key, auth.ControlCharacterKey):
-		return newError(fiber.StatusBadRequest, "control_character", invalidAccount.Key), false
-	case errors.As(err, &invalidAccount):
-		return newError(fiber.StatusUnprocessableEntity, "invalid_"+invalidAccount.Field, invalidAccount.Key, invalidAccount.Args...), false
-	case errors.As(err, &unknownMembers):
-		return newError(fiber.StatusUnprocessableEntity, "unknown_members", "error.unknown_members", strings.Join(unknownMembers.Names, ", ")), false
-	case errors.As(err, &throttled):
-		return newError(fiber.StatusTooManyRequests, "too_many_attempts", "error.too_many_attempts", waitFor(throttled.RetryAfter)), false
-	case errors.As(err, &limited):
-		seconds := int((limited.RetryAfter + time.Second - 1) / time.Second)
-		return newError(fiber.StatusTooManyRequests, "too_many_comments", "error.too_many_comments", seconds), false
-	case errors.As(err, &fe):
-		return newError(fe.Code, codeFor(fe.Code), messageFor(fe.Code)), false
-	}
-	if errors.Is(err, store.ErrCorruptRevision) {
-		// A stored revision no longer matches its SHA-256: the atlas's
-		// fault, logged, and said plainly rather than shown as a wrong text.
-		return newError(fiber.StatusInternalServerError, "revision_corrupt", "error.revision_corrupt"), true
-	}
-	for _, known := range knownErrors {
-		if errors.Is(err, known.err) {
-			return newError(known.status, known.code, "error."+known.code), false
-		}
-	}
-	return newError(fiber.StatusInternalServerError, "internal", "error.internal"), true
-}
-
-// knownErrors are the services' sentinel errors with their status and
-// code; each code's message is the catalogue's "error.<code>".
-var knownErrors = []struct {
-	err    error
-	status int
-	code   string
-}{
-	{store.ErrNotFound, fiber.StatusNotFound, "not_found"},
-	{auth.ErrBusy, fiber.StatusServiceUnavailable, "busy"},
-	{auth.ErrForbidden, fiber.StatusForbidden, "forbidden"},
-	{auth.ErrLastAdmin, fiber.StatusConflict, "last_admin"},
-	{sheet.ErrBaseRequired, fiber.StatusPreconditionRequired, "base_required"},
-	{sheet.ErrUnchanged, fiber.StatusUnprocessableEntity, "unchanged"},
-	{review.ErrNoBoard, fiber.StatusUnprocessableEntity, "no_board"},
-	{review.ErrAlreadyOpen, fiber.StatusConflict, "review_open"},
-	{review.ErrClosed, fiber.StatusConflict, "review_closed"},
-	{review.ErrStaleRevision, fiber.StatusConflict, "stale_revision"},
-	{review.ErrInvalidChoice, fiber.StatusBadRequest, "invalid_choice"},
-	{review.ErrInvalidRule, fiber.StatusUnprocessableEntity, "invalid_rule"},
-	{store.ErrConflict, fiber.StatusConflict, "conflict"},
-	{auth.ErrLinkDead, fiber.StatusGone, "link_dead"},
-	{auth.ErrSetupDone, fiber.StatusConflict, "setup_done"},
-	{auth.ErrSignupClosed, fiber.StatusNotFound, "not_found"},
-	{auth.ErrNotPending, fiber.StatusConflict, "not_pending"},
-}
-
-// invalidSheetError keeps the sheet service's code, except for a body
-// over the size limit, which is the protocol's 413, and a control
-// character, which is a malformed request (400) rather than a rule of
-// the atlas.
-func invalidSheetError(e *sheet.InvalidError) *httpError {
-	switch e.Code {
-	case "body_too_large":
-		return newError(fiber.StatusRequestEntityTooLarge, "too_large", e.Key, e.Args...)
-	case "control_character":
-		return newError(fiber.StatusBadRequest, e.Code, e.Key, e.Args...)
-	case "slug_taken", "already_archived", "not_archived":
-		return newError(fiber.StatusConflict, e.Code, e.Key, e.Args...)
-	}
-	return newError(fiber.StatusUnprocessableEntity, e.Code, e.Key, e.Args...)
-}
-
-func codeFor(status int) string {
-	switch status {
-	case fiber.StatusBadRequest:
-		return "bad_request"
-	case fiber.StatusUnauthorized:
-		return "unauthorized"
-	case fiber.StatusForbidden:
-		return "forbidden"
-	case fiber.StatusNotFound:
-		return "not_found"
-	case fiber.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case fiber.StatusRequestEntityTooLarge:
-		return "too_large"
-	case fiber.StatusTooManyRequests:
-		return "too_many_requests"
-	case fiber.StatusUnsupportedMediaType:
-		return "unsupported_media_type"
-	}
-	return "error"
-}
-
-// messageFor is the message key of a bare status.
-func messageFor(status int) string {
-	switch code := codeFor(status); code {
-	case "forbidden":
-		return "error.forbidden"
-	case "error":
-		return "error.status.other"
-	default:
-		return "error.status." + code
-	}
-}
 
 // handleError is Fiber's single error handler: JSON under /api, a page
 // elsewhere, both in the reader's language.
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
-	he, internal := classify(err)
+	he, internal := httpx.Classify(err)
 	if internal {
 		h.log.Error("request failed",
 			"method", c.Method(), "path", c.Path(), "error", err.Error())
 	}
-	h.headers.set(c)
-	setRetryAfter(c, retryAfter(err))
+	h.headers.Set(c)
+	httpx.SetRetryAfter(c, httpx.RetryAfter(err))
 	lang := h.errorLang(c)
-	if isAPI(c) {
+	if httpx.IsAPI(c) {
 		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(lang)})
 	}
 	c.Locals(localLang, lang)
@@ -186,7 +30,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		// the largest body any route takes): back to the editor with the
 		// reason when the session is known, else the reason and the way
 		// back to the editor's pictures.
-		tooBig := newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		tooBig := httpx.NewError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 		if userOf(c) != nil && h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: tooBig.Message(lang)}) == nil {
 			return nil
 		}
@@ -202,8 +46,4 @@ func (h *handler) errorLang(c *fiber.Ctx) string {
 		return lang
 	}
 	return h.language(c)
-}
-
-func isAPI(c *fiber.Ctx) bool {
-	return strings.HasPrefix(c.Path(), "/api/")
 }

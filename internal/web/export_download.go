@@ -13,7 +13,7 @@ import (
 // a Markdown file with front matter, which `atlas import` reads back.
 func (h *handler) exportMarkdown(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -21,7 +21,7 @@ func (h *handler) exportMarkdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rev, err := h.store.Revision(ctx, sh.ID, number)
+	rev, err := h.read.RevisionAt(ctx, sh.ID, number)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func urnUUID(u [16]byte) string {
 // feedIDs reads the atlas's identity: one indexed row, read per feed so a
 // restore into a running atlas's database is seen at once.
 func (h *handler) feedIDs(c *fiber.Ctx) (feedIDs, error) {
-	id, err := h.store.AtlasID(c.UserContext())
+	id, err := h.read.AtlasID(c.UserContext())
 	if err != nil {
 		return feedIDs{}, err
 	}

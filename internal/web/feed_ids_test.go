@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"encoding/xml"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -12,13 +11,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/auth"
-	"atlas/internal/config"
+	"atlas/internal/app/apptest"
 	"atlas/internal/export"
-	"atlas/internal/notify"
-	"atlas/internal/review"
-	"atlas/internal/sheet"
-	"atlas/internal/store"
 	"atlas/internal/testutil"
 	"atlas/internal/web"
 )
@@ -60,14 +54,11 @@ func TestFeedIDsAreStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	pg := testutil.NewPostgres(t)
-	moved := store.New(pg)
-	n := notify.New(moved, nil, "", "fr", slog.New(slog.DiscardHandler))
-	sheets := sheet.NewService(moved, n)
-	if _, err := export.RestoreArchive(t.Context(), moved, sheets, bytes.NewReader(archive.Bytes()), int64(archive.Len())); err != nil {
+	moved := apptest.New(t, pg)
+	if _, err := export.RestoreArchive(t.Context(), moved.Store, moved.Sheets, bytes.NewReader(archive.Bytes()), int64(archive.Len())); err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Deps{Config: config.Defaults, Store: moved, Auth: auth.NewService(moved), Sheets: sheets,
-		Reviews: review.NewService(moved, sheets, n), Notify: n, Log: slog.New(slog.DiscardHandler)})
+	app, err := web.New(moved.WebDeps())
 	if err != nil {
 		t.Fatal(err)
 	}

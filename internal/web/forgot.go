@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/web/httpx"
 )
 
 // forgotPage asks for a username or an e-mail address, then says the same
@@ -39,9 +41,9 @@ func (h *handler) sendPasswordMail(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	login := c.FormValue("login")
-	u, err := h.auth.PasswordMailFor(c.UserContext(), login, h.clientIP(c))
+	u, err := h.auth.PasswordMailFor(c.UserContext(), login, h.client.IP(c))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}

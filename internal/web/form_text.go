@@ -72,7 +72,7 @@ func keepEndings(base, typed string) string {
 // base that cannot be read leaves typed as it is; the save then reports
 // the unknown base itself.
 func (h *handler) bodyOnBase(ctx context.Context, sheetID int64, base int, typed string) string {
-	rev, err := h.store.Revision(ctx, sheetID, base)
+	rev, err := h.read.RevisionAt(ctx, sheetID, base)
 	if err != nil {
 		return typed
 	}

@@ -7,13 +7,13 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 type homePage struct {
 	Base
 	Recent     []model.Sheet
-	Validated  []store.CardRow
+	Validated  []model.CardRow
 	Changes    []changeItem
 	Categories []categoryCount
 	HasMap     bool
@@ -34,15 +34,15 @@ type categoryCount struct {
 // counts, the latest validated sheets and the latest changes.
 func (h *handler) showHomePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	recent, err := h.store.RecentSheets(ctx, 8)
+	recent, err := h.read.RecentSheets(ctx, 8)
 	if err != nil {
 		return err
 	}
-	validated, err := h.store.RecentlyValidated(ctx, 6)
+	validated, err := h.read.RecentlyValidated(ctx, 6)
 	if err != nil {
 		return err
 	}
-	counts, err := h.store.CategoryCounts(ctx)
+	counts, err := h.read.CategoryCounts(ctx)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (h *handler) showHomePage(c *fiber.Ctx) error {
 // made on the command line until an administrator exists (no account
 // becomes admin by itself), so an atlas without any tells how.
 func (h *handler) firstSteps(c *fiber.Ctx) (string, error) {
-	users, err := h.store.ListUsers(c.UserContext())
+	users, err := h.read.ListUsers(c.UserContext())
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +78,7 @@ func (h *handler) firstSteps(c *fiber.Ctx) (string, error) {
 
 type sheetListPage struct {
 	Base
-	Sheets     []store.CardRow
+	Sheets     []model.CardRow
 	Next       string
 	Category   string
 	Tag        string
@@ -94,7 +94,7 @@ func (h *handler) showSheetListPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.store.Cards(c.UserContext(), f)
+	list, err := h.read.Cards(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -110,15 +110,15 @@ func (h *handler) showSheetListPage(c *fiber.Ctx) error {
 }
 
 // cardFilter reads ?category=&tag= and the keyset cursor.
-func cardFilter(c *fiber.Ctx, limit int, cursorParam string) (store.CardFilter, error) {
-	f := store.CardFilter{Category: c.Query("category"), Tag: strings.TrimSpace(c.Query("tag")), Limit: limit, After: c.Query(cursorParam)}
+func cardFilter(c *fiber.Ctx, limit int, cursorParam string) (model.CardFilter, error) {
+	f := model.CardFilter{Category: c.Query("category"), Tag: strings.TrimSpace(c.Query("tag")), Limit: limit, After: c.Query(cursorParam)}
 	if f.Category != "" {
 		if _, ok := sheet.CategoryBySlug(f.Category); !ok {
-			return f, newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category_list", categorySlugs())
+			return f, httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category_list", categorySlugs())
 		}
 	}
 	if len(f.Tag) > 60 || len(f.After) > 200 {
-		return f, newError(fiber.StatusBadRequest, "bad_request", "error.filter_too_long")
+		return f, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.filter_too_long")
 	}
 	return f, nil
 }

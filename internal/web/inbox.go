@@ -24,32 +24,27 @@ type inboxItem struct {
 func (h *handler) showInboxPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	user := userOf(c)
-	list, err := h.store.NotificationsOf(ctx, user.ID, 100)
+	list, err := h.read.Inbox(ctx, user.ID, 100)
 	if err != nil {
 		return err
 	}
 	p := inboxPage{Base: h.base(c, "")}
 	p.Title = p.T("inbox.title")
 	for _, n := range list {
-		subject, _, err := h.notify.Compose(ctx, p.Lang, n)
-		if err != nil {
-			return err
-		}
+		subject, _ := h.notify.Words(p.Lang, n.Notification, n.Sheet, n.Actor)
 		item := inboxItem{Text: subject, At: n.CreatedAt, Unread: n.ReadAt == nil}
 		if n.Kind == model.NotifySignupPending {
 			item.URL = "/admin/users#pending"
 		}
-		if n.SheetID != nil {
-			if sh, err := h.store.SheetByID(ctx, *n.SheetID); err == nil {
-				item.URL = "/sheets/" + sh.Slug
-				switch {
-				case n.ReviewID != nil:
-					item.URL += fmt.Sprintf("/reviews/%d", *n.ReviewID)
-				case n.Kind == model.NotifyImported:
-					item.URL += "/history"
-				case n.RevisionNumber != nil && *n.RevisionNumber > 1:
-					item.URL += fmt.Sprintf("/diff?from=%d&to=%d", *n.RevisionNumber-1, *n.RevisionNumber)
-				}
+		if n.Sheet != nil {
+			item.URL = "/sheets/" + n.Sheet.Slug
+			switch {
+			case n.ReviewID != nil:
+				item.URL += fmt.Sprintf("/reviews/%d", *n.ReviewID)
+			case n.Kind == model.NotifyImported:
+				item.URL += "/history"
+			case n.RevisionNumber != nil && *n.RevisionNumber > 1:
+				item.URL += fmt.Sprintf("/diff?from=%d&to=%d", *n.RevisionNumber-1, *n.RevisionNumber)
 			}
 		}
 		p.Items = append(p.Items, item)

@@ -4,6 +4,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/web/httpx"
 )
 
 // checkJSONText refuses a JSON body that is not valid UTF-8 or whose
@@ -12,7 +14,7 @@ import (
 // sent. A U+FFFD actually sent is kept.
 func checkJSONText(body []byte) error {
 	if !utf8.Valid(body) || hasLoneSurrogate(body) {
-		return newError(fiber.StatusBadRequest, "invalid_utf8", "error.invalid_utf8")
+		return httpx.NewError(fiber.StatusBadRequest, "invalid_utf8", "error.invalid_utf8")
 	}
 	return nil
 }

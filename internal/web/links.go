@@ -8,6 +8,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // linkPage is the form behind a one-time link: the first admin's account
@@ -27,7 +28,7 @@ func passwordPath(token string) string { return "/password/" + token }
 
 // linkURL is a link's absolute address, for the log, the admin's page,
 // the API and mail.
-func (h *handler) linkURL(c *fiber.Ctx, path string) string { return h.baseURL(c) + path }
+func (h *handler) linkURL(c *fiber.Ctx, path string) string { return h.client.BaseURLOf(c) + path }
 
 func (h *handler) renderLinkPage(c *fiber.Ctx, status int, page, title string, p linkPage) error {
 	p.Base = h.loginBase(c)
@@ -55,7 +56,7 @@ func (h *handler) completeSetup(c *fiber.Ctx) error {
 		Password: c.FormValue("password")}
 	u, err := h.auth.CompleteSetup(c.UserContext(), token, form)
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal || errors.Is(err, auth.ErrLinkDead) {
 			return err
 		}
@@ -85,7 +86,7 @@ func (h *handler) usePasswordLink(c *fiber.Ctx) error {
 	token := c.Params("token")
 	u, err := h.auth.UsePasswordLink(c.UserContext(), token, c.FormValue("password"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal || errors.Is(err, auth.ErrLinkDead) {
 			return err
 		}
@@ -122,7 +123,7 @@ func (h *handler) createResetLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	target, err := h.store.UserByID(c.UserContext(), int64(id))
+	target, err := h.read.UserByID(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ type shownLink struct {
 // apiCreateResetLink is createResetLink for programs:
 // POST /api/v1/users/{username}/reset-link → 201 {"url", "expires_at"}.
 func (h *handler) apiCreateResetLink(c *fiber.Ctx) error {
-	target, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+	target, err := h.read.UserByUsername(c.UserContext(), c.Params("username"))
 	if err != nil {
 		return err
 	}

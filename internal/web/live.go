@@ -12,9 +12,10 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/live"
 	"atlas/internal/model"
+	"atlas/internal/read"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 // liveSocket is a sheet's live co-writing session over a WebSocket (see
@@ -27,15 +28,15 @@ import (
 func (h *handler) liveSocket(c *fiber.Ctx) error {
 	user := userOf(c)
 	if user == nil {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
+		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}
 	if !websocket.IsWebSocketUpgrade(c) {
-		return newError(fiber.StatusBadRequest, "upgrade_required", "error.live_upgrade_required")
+		return httpx.NewError(fiber.StatusBadRequest, "upgrade_required", "error.live_upgrade_required")
 	}
 	if !h.sameOrigin(c) {
-		return newError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
+		return httpx.NewError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -52,13 +53,13 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 func (h *handler) amendLiveSocket(c *fiber.Ctx) error {
 	user := userOf(c)
 	if user == nil {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
+		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}
 	if !websocket.IsWebSocketUpgrade(c) {
-		return newError(fiber.StatusBadRequest, "upgrade_required", "error.live_upgrade_required")
+		return httpx.NewError(fiber.StatusBadRequest, "upgrade_required", "error.live_upgrade_required")
 	}
 	if !h.sameOrigin(c) {
-		return newError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
+		return httpx.NewError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
 	}
 	b, err := h.reviewForPath(c)
 	if err != nil {
@@ -73,13 +74,13 @@ func (h *handler) amendLiveSocket(c *fiber.Ctx) error {
 func (h *handler) joinLive(c *fiber.Ctx, user *model.User, sh *model.Sheet, rv *model.Review) error {
 	client, err := strconv.ParseInt(c.Query("client"), 10, 64)
 	if err != nil || client <= 0 || client > 1<<53 {
-		return newError(fiber.StatusBadRequest, "bad_client", "error.live_bad_client")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_client", "error.live_bad_client")
 	}
 	token, _ := c.Locals(localSessionToken).(string)
 	token = strings.Clone(token)
 	u, sheetID := *user, sh.ID
 	sheetCopy := *sh
-	authSvc, st := h.auth, h.store
+	authSvc, st := h.auth, h.read
 	authorize := func(ctx context.Context) error {
 		_, now, err := authSvc.Session(ctx, token)
 		if errors.Is(err, auth.ErrNoSession) || (err == nil && (now == nil || now.ID != u.ID || !now.CanSignIn())) {
@@ -89,7 +90,7 @@ func (h *handler) joinLive(c *fiber.Ctx, user *model.User, sh *model.Sheet, rv *
 			return err
 		}
 		cur, err := st.SheetByID(ctx, sheetID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !mayEdit(now, cur)) {
+		if errors.Is(err, model.ErrNotFound) || (err == nil && !mayEdit(now, cur)) {
 			return live.ErrNotAllowed
 		}
 		if err != nil || rv == nil {
@@ -105,9 +106,9 @@ func (h *handler) joinLive(c *fiber.Ctx, user *model.User, sh *model.Sheet, rv *
 
 // mayAmendLive is the amendment's rule, read again: the review is open
 // and the account sits on the sheet's board or submitted it.
-func mayAmendLive(ctx context.Context, st *store.Store, u *model.User, reviewID int64) error {
+func mayAmendLive(ctx context.Context, st *read.Reader, u *model.User, reviewID int64) error {
 	cur, err := st.ReviewByID(ctx, reviewID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !review.Open(cur.State)) {
+	if errors.Is(err, model.ErrNotFound) || (err == nil && !review.Open(cur.State)) {
 		return live.ErrReviewClosed
 	}
 	if err != nil {
@@ -128,7 +129,7 @@ func mayAmendLive(ctx context.Context, st *store.Store, u *model.User, reviewID 
 func (h *handler) liveAmend(ctx context.Context, author *model.User, reviewID int64, in sheet.SaveInput) (*model.Revision, error) {
 	_, rev, err := h.reviews.Amend(ctx, author, reviewID, review.AmendInput{Base: in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
 		Live: sheet.SaveInput{Coauthors: in.Coauthors, Session: in.Session, Saved: in.Saved}})
-	if errors.Is(err, review.ErrClosed) || errors.Is(err, auth.ErrForbidden) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, review.ErrClosed) || errors.Is(err, auth.ErrForbidden) || errors.Is(err, model.ErrNotFound) {
 		return nil, live.ErrReviewGone
 	}
 	return rev, err
@@ -143,7 +144,7 @@ func mayEdit(u *model.User, sh *model.Sheet) bool {
 // apiLive tells who is co-writing a sheet and whether the shared text
 // differs from its base.
 func (h *handler) apiLive(c *fiber.Ctx) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}

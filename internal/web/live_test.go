@@ -277,11 +277,10 @@ func TestLiveParticipantsSeeEachOthersUpdatesInOneOrder(t *testing.T) {
 // last participant left.
 func quickLive(t *testing.T) func(*web.Deps) {
 	return func(deps *web.Deps) {
-		svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+		svc := deps.Live
 		svc.Grace = 200 * time.Millisecond
 		svc.Heartbeat = 200 * time.Millisecond
 		go svc.Run(t.Context())
-		deps.Live = svc
 	}
 }
 
@@ -431,11 +430,10 @@ func TestLiveExternalEditReachesTheLeaderAndMerges(t *testing.T) {
 func TestLiveJoinCatchesUpWithTheHead(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		a := newLiveAtlas(t, d, func(deps *web.Deps) {
-			svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+			svc := deps.Live
 			svc.Grace = time.Minute // the empty session stays for the test
 			svc.Heartbeat = 200 * time.Millisecond
 			go svc.Run(t.Context())
-			deps.Live = svc
 		})
 		sh := liveSheet(t, a, "Un.\n\nDeux.\n\nTrois.\n")
 		marie, admin := a.cookieOf("marie"), a.cookieOf("admin")
@@ -601,10 +599,9 @@ func secondInstance(t *testing.T, d *db.DB, tune func(*web.Deps)) *liveAtlas {
 func TestLiveLogSurvivesARestartAndCompacts(t *testing.T) {
 	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
 		compacting := func(deps *web.Deps) {
-			svc := live.New(deps.Store, deps.Sheets, deps.Events, nil)
+			svc := deps.Live
 			svc.CompactEvery = 10
 			go svc.Run(t.Context())
-			deps.Live = svc
 		}
 		a := newLiveAtlas(t, d, compacting)
 		sh := liveSheet(t, a, "Texte.\n")

@@ -3,16 +3,13 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
-	"atlas/internal/i18n"
-	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // The login form needs a CSRF token before there is a session to bind it
@@ -100,53 +97,18 @@ func loginRefusal(c *fiber.Ctx, b Base, err error) (status int, message string, 
 	var throttled *auth.ThrottledError
 	switch {
 	case errors.Is(err, auth.ErrBusy):
-		setRetryAfter(c, auth.BusyRetryAfter)
+		httpx.SetRetryAfter(c, auth.BusyRetryAfter)
 		return fiber.StatusServiceUnavailable, b.T("login.busy"), true
 	case errors.As(err, &throttled) && throttled.Checked:
-		setRetryAfter(c, throttled.RetryAfter)
-		return fiber.StatusUnauthorized, b.T("login.failed_wait", waitText(b.Lang, throttled.RetryAfter)), true
+		httpx.SetRetryAfter(c, throttled.RetryAfter)
+		return fiber.StatusUnauthorized, b.T("login.failed_wait", httpx.WaitText(b.Lang, throttled.RetryAfter)), true
 	case throttled != nil:
-		setRetryAfter(c, throttled.RetryAfter)
-		return fiber.StatusTooManyRequests, b.T("login.throttled", waitText(b.Lang, throttled.RetryAfter)), true
+		httpx.SetRetryAfter(c, throttled.RetryAfter)
+		return fiber.StatusTooManyRequests, b.T("login.throttled", httpx.WaitText(b.Lang, throttled.RetryAfter)), true
 	case errors.Is(err, auth.ErrBadCredentials):
 		return fiber.StatusUnauthorized, b.T("login.failed"), true
 	case errors.Is(err, auth.ErrPending):
 		return fiber.StatusForbidden, b.T("login.pending"), true
 	}
 	return 0, "", false
-}
-
-// retryAfter is the wait an error asks for; 0 when none.
-func retryAfter(err error) time.Duration {
-	var throttled *auth.ThrottledError
-	var limited *sheet.RateLimitedError
-	switch {
-	case errors.As(err, &throttled):
-		return throttled.RetryAfter
-	case errors.As(err, &limited):
-		return limited.RetryAfter
-	case errors.Is(err, auth.ErrBusy):
-		return auth.BusyRetryAfter
-	}
-	return 0
-}
-
-// setRetryAfter sets the header in whole seconds, rounded up.
-func setRetryAfter(c *fiber.Ctx, d time.Duration) {
-	if d > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(d.Seconds()))))
-	}
-}
-
-// waitFor is a wait shown in a message, in the reader's language.
-type waitFor time.Duration
-
-// waitText says a wait for people: seconds under a minute and a half,
-// else whole minutes, rounded up so nobody comes back too early.
-func waitText(lang string, d time.Duration) string {
-	s := int(math.Ceil(d.Seconds()))
-	if s < 90 {
-		return i18n.N(lang, "wait.seconds", max(s, 1))
-	}
-	return i18n.N(lang, "wait.minutes", (s+59)/60)
 }

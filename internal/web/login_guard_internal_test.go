@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 
 // TestRefusalsSayWhenToComeBack: a busy server and a throttled account
 // answer with Retry-After and a message saying the wait in the reader's
-// language, on the login page (loginRefusal) as in JSON (classify).
+// language on the login page (loginRefusal); httpx tests the JSON side.
 func TestRefusalsSayWhenToComeBack(t *testing.T) {
 	for _, tc := range []struct {
 		err        error
@@ -48,15 +47,4 @@ func TestRefusalsSayWhenToComeBack(t *testing.T) {
 		}
 	}
 
-	he, internal := classify(fmt.Errorf("change: %w", &auth.ThrottledError{RetryAfter: 3 * time.Minute}))
-	if internal || he.Status != 429 || he.Code != "too_many_attempts" ||
-		!strings.HasSuffix(he.Message("fr"), "réessayez dans 3 minutes.") || !strings.HasSuffix(he.Message("en"), "try again in 3 minutes.") {
-		t.Errorf("throttled: %+v %q %q", he, he.Message("fr"), he.Message("en"))
-	}
-	if he, _ := classify(auth.ErrBusy); he.Status != 503 || he.Code != "busy" {
-		t.Errorf("busy: %+v", he)
-	}
-	if retryAfter(auth.ErrBusy) != auth.BusyRetryAfter || retryAfter(fiber.ErrNotFound) != 0 {
-		t.Error("retryAfter")
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // A save refused because its session ended (logout in another tab, a
@@ -107,7 +108,7 @@ func (k keptEdit) draftSlug() string {
 // sent by another site must neither replace the visitor's session (which
 // would log them out) nor put its text before them.
 func (h *handler) csrfRefused(c *fiber.Ctx) error {
-	refused := newError(fiber.StatusForbidden, "csrf", "error.csrf_form")
+	refused := httpx.NewError(fiber.StatusForbidden, "csrf", "error.csrf_form")
 	if c.Method() != fiber.MethodPost || !h.sameOrigin(c) {
 		return refused
 	}
@@ -232,7 +233,7 @@ func readKept(c *fiber.Ctx) (*keptEdit, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	bad := newError(fiber.StatusBadRequest, "bad_request", "error.kept_unreadable")
+	bad := httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.kept_unreadable")
 	if len(raw) > maxKeptBytes {
 		return nil, bad
 	}
@@ -304,7 +305,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 		p.New, p.Title = true, b.T("sheet.new")
 		return p, nil
 	}
-	sh, err := h.store.SheetBySlug(ctx, k.Slug)
+	sh, err := h.read.SheetBySlug(ctx, k.Slug)
 	if err != nil {
 		return p, err
 	}
@@ -322,7 +323,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 		return p, nil
 	}
 	if k.Section >= 0 {
-		baseRev, err := h.store.Revision(ctx, sh.ID, k.Base)
+		baseRev, err := h.read.RevisionAt(ctx, sh.ID, k.Base)
 		if err != nil {
 			return p, err
 		}

@@ -7,8 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 // geoFeature is one commons on the map, in GeoJSON. "name" and
@@ -51,10 +52,10 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	category := c.Query("category")
 	if category != "" {
 		if _, ok := sheet.CategoryBySlug(category); !ok {
-			return newError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
+			return httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 	}
-	version, err := h.caches.cardsVersion(c.UserContext(), h.store.CardsVersion)
+	version, err := h.caches.cardsVersion(c.UserContext(), h.read.CardsVersion)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 }
 
 func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
-	cards, err := h.store.MapCards(c.UserContext(), category)
+	cards, err := h.read.MapCards(c.UserContext(), category)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
 
 type mapPage struct {
 	Base
-	Places     []store.CardRow
+	Places     []model.CardRow
 	Categories []categoryOption
 	Category   string
 	Source     string
@@ -121,7 +122,7 @@ func (h *handler) showMapPage(c *fiber.Ctx) error {
 			return fiber.ErrNotFound
 		}
 	}
-	cards, err := h.store.MapCards(c.UserContext(), category)
+	cards, err := h.read.MapCards(c.UserContext(), category)
 	if err != nil {
 		return err
 	}

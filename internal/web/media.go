@@ -12,7 +12,9 @@ import (
 
 	"atlas/internal/cache"
 	"atlas/internal/media"
-	"atlas/internal/store"
+	"atlas/internal/model"
+	"atlas/internal/read"
+	"atlas/internal/web/httpx"
 )
 
 // Pictures: uploaded into a sheet through the API (the editor's script,
@@ -47,7 +49,7 @@ type apiMedia struct {
 	Alt    string `json:"alt"`
 }
 
-func toAPIMedia(m store.SheetMedia) apiMedia {
+func toAPIMedia(m model.SheetMedia) apiMedia {
 	return apiMedia{SHA256: m.SHA256, URL: mediaURL(m.SHA256), Type: m.Type, Width: m.Width, Height: m.Height, Bytes: m.Bytes, Alt: m.Alt}
 }
 
@@ -73,30 +75,30 @@ func (h *handler) uploadPicture(c *fiber.Ctx) error {
 	return c.Redirect("/sheets/"+c.Params("slug")+"/edit#picture-"+m.SHA256[:12], fiber.StatusSeeOther)
 }
 
-func (h *handler) uploadMedia(c *fiber.Ctx) (store.SheetMedia, error) {
+func (h *handler) uploadMedia(c *fiber.Ctx) (model.SheetMedia, error) {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
-		return store.SheetMedia{}, err
+		return model.SheetMedia{}, err
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return store.SheetMedia{}, newError(fiber.StatusUnprocessableEntity, "file_required", "error.picture_file")
+		return model.SheetMedia{}, httpx.NewError(fiber.StatusUnprocessableEntity, "file_required", "error.picture_file")
 	}
 	if fh.Size > media.MaxFileBytes {
-		return store.SheetMedia{}, newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		return model.SheetMedia{}, httpx.NewError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return store.SheetMedia{}, newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
+		return model.SheetMedia{}, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
 	}
 	data, err := io.ReadAll(io.LimitReader(f, media.MaxFileBytes+1))
 	_ = f.Close() // read whole; a close error changes nothing
 	if err != nil {
-		return store.SheetMedia{}, newError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
+		return model.SheetMedia{}, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.form_unreadable")
 	}
 	if len(data) > media.MaxFileBytes {
-		return store.SheetMedia{}, newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		return model.SheetMedia{}, httpx.NewError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	}
 	m, err := h.media.Upload(ctx, media.Upload{SheetID: sh.ID, UserID: userOf(c).ID, Data: data, Alt: c.FormValue("alt")})
 	return m, mediaError(c, err)
@@ -108,20 +110,20 @@ func mediaError(c *fiber.Ctx, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, media.ErrUnsupported):
-		return newError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
+		return httpx.NewError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
 	case errors.Is(err, media.ErrTooManyPixels):
-		return newError(fiber.StatusRequestEntityTooLarge, "too_many_pixels", "error.picture_pixels", media.MaxPixels/1_000_000)
+		return httpx.NewError(fiber.StatusRequestEntityTooLarge, "too_many_pixels", "error.picture_pixels", media.MaxPixels/1_000_000)
 	case errors.Is(err, media.ErrTooHeavy):
-		return newError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
+		return httpx.NewError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	case errors.Is(err, media.ErrNoAlt):
-		return newError(fiber.StatusUnprocessableEntity, "alt_required", "error.picture_alt")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "alt_required", "error.picture_alt")
 	case errors.Is(err, media.ErrBadAlt):
-		return newError(fiber.StatusUnprocessableEntity, "invalid_alt", "error.picture_alt_invalid", media.MaxAltRunes)
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "invalid_alt", "error.picture_alt_invalid", media.MaxAltRunes)
 	case errors.Is(err, media.ErrDailyLimit):
-		return newError(fiber.StatusTooManyRequests, "daily_limit", "error.picture_daily_limit", media.DailyPictures, media.DailyBytes>>20)
+		return httpx.NewError(fiber.StatusTooManyRequests, "daily_limit", "error.picture_daily_limit", media.DailyPictures, media.DailyBytes>>20)
 	case errors.Is(err, media.ErrBusy):
-		c.Set(fiber.HeaderRetryAfter, bodyBudgetRetryAfter)
-		return newError(fiber.StatusServiceUnavailable, "busy", "error.picture_busy")
+		c.Set(fiber.HeaderRetryAfter, httpx.BusyRetryAfter)
+		return httpx.NewError(fiber.StatusServiceUnavailable, "busy", "error.picture_busy")
 	}
 	return err
 }
@@ -179,17 +181,17 @@ func (h *handler) serveMedia(c *fiber.Ctx) error {
 		case "1280":
 			width = 1280
 		default:
-			return newError(fiber.StatusBadRequest, "bad_width", "error.picture_width")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_width", "error.picture_width")
 		}
 	}
 	f, ok := h.mediaFiles.Get(mediaKey{sha, width})
 	if !ok {
-		typ, data, err := h.store.MediaFile(c.UserContext(), sha, width)
+		typ, data, err := h.read.MediaFile(c.UserContext(), sha, width)
 		if err != nil {
 			return err
 		}
 		if _, known := mediaTypes[typ]; !known {
-			return newError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
+			return httpx.NewError(fiber.StatusUnsupportedMediaType, "unsupported_picture", "error.picture_type")
 		}
 		// The key's sha comes from the request's buffer, reused after
 		// the answer: the cache keeps a copy.
@@ -214,7 +216,7 @@ func (h *handler) serveMedia(c *fiber.Ctx) error {
 // text shows. A picture never changes, so what is known is kept; an
 // unknown one is asked again next time (it may be uploaded since).
 type pictureSizes struct {
-	store *store.Store
+	read  *read.Reader
 	known *cache.LRU[string, [2]int]
 }
 
@@ -225,8 +227,8 @@ const pictureSizeEntries = 20000
 // of its own to wait on.
 const pictureSizeWait = 2 * time.Second
 
-func newPictureSizes(st *store.Store) *pictureSizes {
-	return &pictureSizes{store: st, known: cache.New[string](pictureSizeEntries, func([2]int) int { return 1 })}
+func newPictureSizes(r *read.Reader) *pictureSizes {
+	return &pictureSizes{read: r, known: cache.New[string](pictureSizeEntries, func([2]int) int { return 1 })}
 }
 
 func (p *pictureSizes) get(shas []string) map[string][2]int {
@@ -244,7 +246,7 @@ func (p *pictureSizes) get(shas []string) map[string][2]int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pictureSizeWait)
 	defer cancel()
-	found, err := p.store.MediaSizes(ctx, missing)
+	found, err := p.read.MediaSizes(ctx, missing)
 	if err != nil {
 		return out // shown without sizes; nothing is wrong with the text
 	}
@@ -262,11 +264,11 @@ func (p *pictureSizes) get(shas []string) map[string][2]int {
 // where they were. An unknown sheet, or an error of the atlas, is answered
 // as any other.
 func (h *handler) refusePicture(c *fiber.Ctx, slug string, err error) error {
-	he, internal := classify(err)
+	he, internal := httpx.Classify(err)
 	if internal || he.Status == fiber.StatusNotFound || he.Status == fiber.StatusForbidden || userOf(c) == nil {
 		return err
 	}
-	setRetryAfter(c, retryAfter(err))
+	httpx.SetRetryAfter(c, httpx.RetryAfter(err))
 	return h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: he.Message(langOf(c)), Alt: c.FormValue("alt")})
 }
 
@@ -274,7 +276,7 @@ func (h *handler) refusePicture(c *fiber.Ctx, slug string, err error) error {
 // form (POST /sheets/{slug}/media), for refusals made before its route
 // runs (a body over the limit); "" for any other request.
 func pictureFormSlug(c *fiber.Ctx) string {
-	if isAPI(c) || !isMediaPost(c.Method(), c.Path()) {
+	if httpx.IsAPI(c) || !isMediaPost(c.Method(), c.Path()) {
 		return ""
 	}
 	slug, _ := strings.CutSuffix(strings.TrimPrefix(c.Path(), "/sheets/"), "/media")

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"atlas/internal/store"
+	"atlas/internal/model"
 )
 
 // pictureList is a sheet's pictures as its page shows them, or as its
@@ -36,7 +36,7 @@ const thumbWidth = 320
 
 // sheetPictures lists a sheet's pictures for its page or its editor.
 func (h *handler) sheetPictures(ctx context.Context, b Base, slug string, sheetID int64, editor bool) (pictureList, error) {
-	list, err := h.store.MediaOfSheet(ctx, sheetID)
+	list, err := h.read.MediaOfSheet(ctx, sheetID)
 	if err != nil {
 		return pictureList{}, err
 	}
@@ -47,7 +47,7 @@ func (h *handler) sheetPictures(ctx context.Context, b Base, slug string, sheetI
 	return p, nil
 }
 
-func newPictureItem(m store.SheetMedia) pictureItem {
+func newPictureItem(m model.SheetMedia) pictureItem {
 	url := mediaURL(m.SHA256)
 	it := pictureItem{ID: "picture-" + m.SHA256[:12], URL: url, Alt: m.Alt, Width: m.Width, Height: m.Height,
 		Thumb: url, ThumbWidth: m.Width, ThumbHeight: m.Height, Markdown: "![" + markdownAlt(m.Alt) + "](" + url + ")"}

@@ -1,19 +1,18 @@
 package web
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"errors"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // Keys of request-scoped values in fiber's Locals.
@@ -24,85 +23,10 @@ const (
 	localLang         = "lang"
 )
 
-// buildCSP forbids inline script and every third-party origin but the map
-// tiles' images and, when the host set one, the address search service
-// the editor queries. Pages work without JavaScript; the scripts that
-// enhance them are served from 'self'.
-func buildCSP(tileOrigin, geocoderOrigin string) string {
-	img := "img-src 'self' data:"
-	if tileOrigin != "" {
-		img += " " + tileOrigin
-	}
-	connect := ""
-	if geocoderOrigin != "" {
-		connect = "connect-src 'self' " + geocoderOrigin + "; "
-	}
-	return "default-src 'self'; " + img + "; " + connect + "style-src 'self'; script-src 'self'; " +
-		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-}
-
-// responseHeaders are headers every response carries, kept as bytes in
-// their canonical spelling: they are set on every answer.
-type responseHeaders [][2][]byte
-
-// securityHeaders lists the headers of every response: the CSP, no
-// sniffing, no framing, and HSTS when served over https.
-func securityHeaders(csp string, https bool) responseHeaders {
-	list := [][2]string{
-		{"Content-Security-Policy", csp},
-		{"X-Content-Type-Options", "nosniff"},
-		{"Referrer-Policy", "same-origin"},
-		{"X-Frame-Options", "DENY"},
-		{"Cross-Origin-Opener-Policy", "same-origin"},
-	}
-	if https {
-		list = append(list, [2]string{"Strict-Transport-Security", "max-age=31536000; includeSubDomains"})
-	}
-	out := make(responseHeaders, len(list))
-	for i, kv := range list {
-		out[i] = [2][]byte{[]byte(kv[0]), []byte(kv[1])}
-	}
-	return out
-}
-
-func (hs responseHeaders) set(c *fiber.Ctx) {
-	header := &c.Response().Header
-	for _, kv := range hs {
-		header.SetCanonical(kv[0], kv[1])
-	}
-}
-
-// maxFormFields bounds the fields of one request: the largest form (the
-// sheet editor, every category ticked) has about forty.
-const maxFormFields = 200
-
-// cleanInput refuses a request whose path or query holds a NUL character
-// or invalid UTF-8: no database stores them faithfully and PostgreSQL
-// refuses them outright, so they would otherwise surface as a 500 from
-// whatever lookup they reached. Form values get the same check once read
-// (readBody, checkForm).
-func (h *handler) cleanInput(c *fiber.Ctx) error {
-	bad := false
-	check := func(b []byte) {
-		if !bad && (!utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0) {
-			bad = true
-		}
-	}
-	check([]byte(c.Path()))
-	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { check(k); check(v) })
-	if c.Request().URI().QueryArgs().Len() > maxFormFields {
-		return newError(fiber.StatusRequestEntityTooLarge, "too_many_fields", "error.too_many_fields")
-	}
-	if bad {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.invalid_characters")
-	}
-	return c.Next()
-}
-
 // securityHeaders sets the headers on every response, errors included (the
 // error handler sets them again after Fiber resets a failed response).
 func (h *handler) securityHeaders(c *fiber.Ctx) error {
-	h.headers.set(c)
+	h.headers.Set(c)
 	return c.Next()
 }
 
@@ -153,12 +77,12 @@ func (h *handler) bearer(c *fiber.Ctx) error {
 	}
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || token == "" {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "error.bearer_expected")
+		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.bearer_expected")
 	}
 	_, slug, _ := addressedSlug(c) // its row comes in the same query
 	user, sh, err := h.auth.UserAndSheetForToken(c.UserContext(), strings.TrimSpace(token), slug)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "error.token_unknown")
+		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.token_unknown")
 	}
 	if err != nil {
 		return err
@@ -175,11 +99,11 @@ func (h *handler) apiWritesNeedToken(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
 		return c.Next()
 	}
-	if err := h.notAllowed(c); err != nil {
+	if err := h.methods.NotAllowed(c); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
-		return newError(fiber.StatusUnauthorized, "unauthorized", "error.token_required")
+		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.token_required")
 	}
 	return c.Next()
 }
@@ -190,7 +114,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodPost {
 		return c.Next()
 	}
-	if err := h.notAllowed(c); err != nil {
+	if err := h.methods.NotAllowed(c); err != nil {
 		return err
 	}
 	sess := sessionOf(c)
@@ -213,8 +137,8 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 
 func (h *handler) requireLogin(c *fiber.Ctx) error {
 	if userOf(c) == nil {
-		if isAPI(c) {
-			return newError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
+		if httpx.IsAPI(c) {
+			return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
 	}

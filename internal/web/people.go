@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/read"
+	"atlas/internal/web/httpx"
 )
 
 // contributionsPage is the size of a page of a person's contributions.
@@ -20,7 +21,7 @@ func (h *handler) loadContributions(c *fiber.Ctx) (*read.Contributions, error) {
 	}
 	out, err := h.read.Contributions(c.UserContext(), c.Params("username"), c.Query("before"), limit)
 	if errors.Is(err, read.ErrBadCursor) {
-		return nil, newError(fiber.StatusBadRequest, "bad_request", "error.before_cursor")
+		return nil, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.before_cursor")
 	}
 	return out, err
 }

@@ -12,6 +12,7 @@ import (
 	"atlas/internal/document"
 	"atlas/internal/render"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 // The editor's preview: the text as readers will see it, before anything
@@ -46,10 +47,10 @@ func (h *handler) apiPreview(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Body == nil {
-		return newError(fiber.StatusBadRequest, "bad_request", "error.json_body_required")
+		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_body_required")
 	}
 	if len(*in.Body) > sheet.MaxBodyBytes {
-		return newError(fiber.StatusRequestEntityTooLarge, "too_large", "error.preview_too_large")
+		return httpx.NewError(fiber.StatusRequestEntityTooLarge, "too_large", "error.preview_too_large")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(previewResponse{HTML: h.markdown.Preview(*in.Body).HTML})
@@ -81,7 +82,7 @@ func (h *handler) browserWrite(c *fiber.Ctx) error {
 	}
 	given := c.Get(csrfHeader)
 	if given == "" || subtle.ConstantTimeCompare([]byte(given), []byte(sess.CSRFToken)) != 1 {
-		return newError(fiber.StatusForbidden, "csrf", "error.csrf_header")
+		return httpx.NewError(fiber.StatusForbidden, "csrf", "error.csrf_header")
 	}
 	return c.Next()
 }
@@ -95,7 +96,7 @@ func previewAsked(c *fiber.Ctx) bool { return c.FormValue("action") == "preview"
 func (h *handler) renderPreview(c *fiber.Ctx, p editPage) error {
 	if p.Section >= 0 && p.Sheet != nil {
 		// A section editor names the sheet and the section it started from.
-		if base, err := h.store.Revision(c.UserContext(), p.Sheet.ID, p.BaseNumber); err == nil {
+		if base, err := h.read.RevisionAt(c.UserContext(), p.Sheet.ID, p.BaseNumber); err == nil {
 			p.Form.Title = base.Title
 			if sections := document.Sections(base.Body); p.Section < len(sections) {
 				p.SectionHeading = sections[p.Section].Heading

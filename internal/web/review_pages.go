@@ -15,6 +15,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
 
 type voteRow struct {
@@ -76,7 +77,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	}
 	ctx := c.UserContext()
 	r := b.Review
-	rev, err := h.store.Revision(ctx, b.Sheet.ID, r.RevisionNumber)
+	rev, err := h.read.RevisionAt(ctx, b.Sheet.ID, r.RevisionNumber)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 		p.Compared = *b.Sheet.PublishedNumber
 	}
 	if p.Compared != r.RevisionNumber {
-		from, err := h.store.Revision(ctx, b.Sheet.ID, p.Compared)
+		from, err := h.read.RevisionAt(ctx, b.Sheet.ID, p.Compared)
 		if err != nil {
 			return err
 		}
@@ -147,7 +148,7 @@ func (h *handler) amendmentRows(c *fiber.Ctx, p *reviewPage) error {
 	for i, a := range b.Amendments {
 		numbers[i] = a.ToNumber
 	}
-	stamps, err := h.store.RevisionStamps(ctx, b.Sheet.ID, numbers...)
+	stamps, err := h.read.RevisionStamps(ctx, b.Sheet.ID, numbers...)
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func (h *handler) amendmentRows(c *fiber.Ctx, p *reviewPage) error {
 	for _, st := range stamps {
 		ids = append(ids, st.ID)
 	}
-	coauthors, err := h.store.Coauthors(ctx, ids)
+	coauthors, err := h.read.Coauthors(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (h *handler) submitReview(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	n, err := parsePositive(c.FormValue("revision"))
 	if err != nil {
-		return newError(fiber.StatusUnprocessableEntity, "revision_required", "error.submit_revision_required")
+		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.submit_revision_required")
 	}
 	r, err := h.reviews.Submit(c.UserContext(), userOf(c), slug, n, c.FormValue("note"))
 	if err != nil {
@@ -193,7 +194,7 @@ func (h *handler) castVote(c *fiber.Ctx) error {
 	n, _ := strconv.Atoi(c.FormValue("revision"))
 	_, err = h.reviews.Vote(c.UserContext(), userOf(c), int64(id), c.FormValue("choice"), n, c.FormValue("comment"))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -231,7 +232,7 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 	if user := userOf(c); !b.IsMember(user) && user.ID != b.Review.SubmittedBy {
 		return auth.ErrForbidden
 	}
-	rev, err := h.store.Revision(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
+	rev, err := h.read.RevisionAt(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
 	if err != nil {
 		return err
 	}
@@ -275,12 +276,12 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 	var coauthors []string
 	if raw := c.FormValue("live_session"); raw != "" {
 		if session, err = strconv.ParseInt(raw, 10, 64); err != nil || session <= 0 {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
 		}
 		in.Live.Base = base
 		if coauthors, err = h.live.SaveFrom(c.UserContext(), b.Sheet.ID, b.Review.ID, session, &in.Live); err != nil {
 			if errors.Is(err, live.ErrNoSession) {
-				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
+				return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
 			}
 			return err
 		}
@@ -300,7 +301,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 		h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
 		return h.renderConflict(c, p, conflict)
 	case err != nil:
-		if _, internal := classify(err); !internal {
+		if _, internal := httpx.Classify(err); !internal {
 			h.keepRefused(c, &p, b.Sheet.Slug, base, -1, form)
 		}
 		return h.renderEditError(c, p, err)
@@ -325,7 +326,7 @@ type reviewListRow struct {
 
 func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, c.Params("slug"))
+	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -135,7 +135,7 @@ func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side
 		return nil, err
 	}
 	cmp := read.CompareHeader(sh, a, b, diffTimeout)
-	users, err := h.store.UsersByIDs(ctx, []int64{cmp.From.AuthorID, cmp.To.AuthorID})
+	users, err := h.read.UsersByIDs(ctx, []int64{cmp.From.AuthorID, cmp.To.AuthorID})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+
+	"atlas/internal/web/httpx"
 )
 
 // routes lists every route of the atlas, grouped by feature, each group
@@ -14,28 +16,28 @@ func (h *handler) routes(app *fiber.App) {
 	// Compression of text answers for browsers that ask; brotli or gzip.
 	// Event streams are not compressed: compression would hold back the
 	// events it buffers.
-	app.Use(h.observe, h.closeUnreadBodies, h.bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
+	app.Use(h.observer.Observe, h.bodies.CloseUnread, h.deadlines.Bound, compress.New(compress.Config{Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool {
 			return strings.HasSuffix(c.Path(), "/events") || strings.HasSuffix(c.Path(), "/live/socket")
-		}}), h.securityHeaders, h.cleanInput, h.forgetRowsAfterWrites)
+		}}), h.securityHeaders, httpx.CleanInput, h.forgetRowsAfterWrites)
 	app.Get("/static/:hash/*", h.assets.serve)
-	app.Get("/healthz", h.health)
-	app.Get("/metrics", h.publicMetrics())
+	app.Get("/healthz", h.health.Serve)
+	app.Get("/metrics", h.metrics.http.Public(h.cfg.MetricsToken))
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)
 	app.Get("/map.geojson", h.loadSession, h.mapGeoJSON)
 
 	// The editor's preview, which browsers call with their session and its
 	// CSRF token (browserWrite); registered ahead of the API group, whose
 	// other writes take only tokens.
-	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.readBody, h.requireLogin, h.apiPreview)
+	app.Post("/api/v1/preview", h.loadSession, h.bearer, h.browserWrite, h.bodies.Read, h.requireLogin, h.apiPreview)
 	// The editor's picture upload, likewise (the API's own, with a token,
 	// is the same route).
-	app.Post("/api/v1/sheets/:slug/media", h.loadSession, h.bearer, h.browserWrite, h.readBody, h.requireLogin, h.apiUploadMedia)
+	app.Post("/api/v1/sheets/:slug/media", h.loadSession, h.bearer, h.browserWrite, h.bodies.Read, h.requireLogin, h.apiUploadMedia)
 	// Pictures, by their SHA-256: the same bytes for everyone for ever.
 	app.Get("/media/:sha", h.serveMedia)
 
 	// JSON API for programs: bearer tokens, or a browser session for reads.
-	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.readBody, h.sheetAddress)
+	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.bodies.Read, h.sheetAddress)
 	api.Get("/sheets", h.apiListSheets)
 	api.Post("/sheets", h.requireLogin, h.apiCreateSheet)
 	api.Get("/sheets/:slug", h.apiShowSheet)
@@ -81,12 +83,12 @@ func (h *handler) routes(app *fiber.App) {
 	api.Post("/users/:username/reset-link", h.requireAdmin, h.apiCreateResetLink)
 	api.Post("/users/:username/approve", h.requireAdmin, h.apiDecideSignup(true))
 	api.Post("/users/:username/refuse", h.requireAdmin, h.apiDecideSignup(false))
-	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.notAllowed(c), error(fiber.ErrNotFound)) })
+	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.methods.NotAllowed(c), error(fiber.ErrNotFound)) })
 
 	// Pages for people. A route that reads a body must sit in this group
-	// or the API's, or chain readBody itself: bodies are read there, up
+	// or the API's, or chain h.bodies.Read itself: bodies are read there, up
 	// to the route's limit, and nowhere else (see body_limit.go).
-	pages := app.Group("", h.loadSession, h.readBody, h.browserText, h.checkCSRF, h.sheetAddress)
+	pages := app.Group("", h.loadSession, h.bodies.Read, h.browserText, h.checkCSRF, h.sheetAddress)
 	pages.Get("/", h.showHomePage)
 	pages.Get("/login", h.showLoginPage)
 	pages.Post("/login", h.login)
@@ -178,5 +180,5 @@ func (h *handler) routes(app *fiber.App) {
 	admin.Post("/users/:id/refuse", h.decideSignup(false))
 	admin.Get("/audit", h.showAuditPage)
 
-	h.methods = newMethodTable(app)
+	h.methods = httpx.NewMethodTable(app)
 }

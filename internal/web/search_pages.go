@@ -14,7 +14,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/search"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 type searchResult struct {
@@ -39,7 +39,7 @@ const snippetBatch = 20
 func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
-		return q, nil, newError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
+		return q, nil, httpx.NewError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
 	}
 	limit, err := queryInt(c, "limit", 20, 100)
 	if err != nil || q == "" {
@@ -50,7 +50,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if terms == "" {
 		return q, []searchResult{}, nil
 	}
-	version, err := h.caches.cardsVersion(ctx, h.store.CardsVersion)
+	version, err := h.caches.cardsVersion(ctx, h.read.CardsVersion)
 	if err != nil {
 		return q, nil, err
 	}
@@ -69,7 +69,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	})
 	if errors.Is(err, errSearchBusy) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(searchRetryAfter))
-		return q, nil, newError(fiber.StatusServiceUnavailable, "busy", "error.busy_searches")
+		return q, nil, httpx.NewError(fiber.StatusServiceUnavailable, "busy", "error.busy_searches")
 	}
 	return q, results, err
 }
@@ -85,7 +85,7 @@ func (h *handler) searchFresh(ctx context.Context, q, key string, limit int) ([]
 	for i, hit := range hits {
 		ids[i] = hit.SheetID
 	}
-	cards, err := h.store.CardsByIDs(ctx, ids)
+	cards, err := h.read.CardsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -98,15 +98,15 @@ func (h *handler) searchFresh(ctx context.Context, q, key string, limit int) ([]
 	results := make([]searchResult, 0, len(hits))
 	for start := 0; start < len(hits); start += snippetBatch {
 		batch := hits[start:min(start+snippetBatch, len(hits))]
-		var revs map[store.RevisionKey]*model.Revision
+		var revs map[model.RevisionKey]*model.Revision
 		if !snippets.Spent() {
-			keys := make([]store.RevisionKey, 0, len(batch))
+			keys := make([]model.RevisionKey, 0, len(batch))
 			for _, hit := range batch {
 				if card, ok := cards[hit.SheetID]; ok {
-					keys = append(keys, store.RevisionKey{SheetID: card.SheetID, Number: card.RevisionNumber})
+					keys = append(keys, model.RevisionKey{SheetID: card.SheetID, Number: card.RevisionNumber})
 				}
 			}
-			if revs, err = h.store.RevisionsByKeys(ctx, keys); err != nil {
+			if revs, err = h.read.RevisionsByKeys(ctx, keys); err != nil {
 				return nil, err
 			}
 		}
@@ -115,7 +115,7 @@ func (h *handler) searchFresh(ctx context.Context, q, key string, limit int) ([]
 			if !ok {
 				continue
 			}
-			rev := revs[store.RevisionKey{SheetID: hit.SheetID, Number: card.RevisionNumber}]
+			rev := revs[model.RevisionKey{SheetID: hit.SheetID, Number: card.RevisionNumber}]
 			if revs != nil && rev == nil {
 				continue
 			}

@@ -4,7 +4,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/cache"
 	"atlas/internal/config"
+	"atlas/internal/db"
 	"atlas/internal/events"
 	"atlas/internal/live"
 	"atlas/internal/media"
@@ -23,20 +23,25 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/search"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 // Deps is what the web layer needs from the rest of the atlas.
 type Deps struct {
-	Config  config.Config
-	Store   *store.Store
+	Config config.Config
+	// DB is pinged by /healthz and its pool counted by /metrics.
+	DB *db.DB
+	// Read is the read side every page and API answer shows.
+	Read    *read.Reader
+	Search  search.Searcher
+	Media   *media.Service
 	Auth    *auth.Service
 	Sheets  *sheet.Service
 	Reviews *review.Service
 	Notify  *notify.Service
 	Events  *events.Hub // nil: no live events
-	// Live runs the live co-writing sessions; nil: one is made here, and
-	// its loop runs until Stopping closes (none without Stopping).
+	// Live runs the live co-writing sessions; whoever builds it runs its
+	// loop (see app.Handler).
 	Live *live.Service
 	Log  *slog.Logger
 	// AccessLog receives a line per request when Config.AccessLog is on;
@@ -48,7 +53,7 @@ type Deps struct {
 	// WriteTimeout bounds writing one answer; zero means a minute. Event
 	// streams push it back at each write.
 	WriteTimeout time.Duration
-	// RequestTimeout bounds one request (see bound); zero means 15 s.
+	// RequestTimeout bounds one request (see httpx.Deadlines); zero means 15 s.
 	// ExportTimeout bounds a download; zero means two minutes.
 	RequestTimeout, ExportTimeout time.Duration
 	// Stopping closes when the server starts shutting down: event streams
@@ -63,7 +68,7 @@ type Deps struct {
 // its methods, one per file.
 type handler struct {
 	cfg      config.Config
-	store    *store.Store
+	db       *db.DB
 	read     *read.Reader // what pages and the API show
 	auth     *auth.Service
 	sheets   *sheet.Service
@@ -73,30 +78,29 @@ type handler struct {
 	streams  *events.StreamLimit // event streams open per account
 	searcher search.Searcher
 	log      *slog.Logger
-	access   *slog.Logger // the access log, see observe
+	observer *httpx.Observer // counts and logs each request
 	views    *views
 	assets   *assets
 	maps     *mapSettings
-	markdown *renderCache    // the renderer, its output kept in caches
-	headers  responseHeaders // on every answer: securityHeaders
+	markdown *renderCache  // the renderer, its output kept in caches
+	headers  httpx.Headers // on every answer: httpx.SecurityHeaders
 	caches   *caches
-	// build fingerprints the release (releaseID), templates and static
+	// build fingerprints the release (httpx.ReleaseID), templates and static
 	// files, so a page cached by a browser or a proxy does not outlive it.
 	build   string
 	metrics *metrics
 	stream  time.Duration
 	// stopping: see Deps.Stopping.
-	stopping <-chan struct{}
-	methods  *methodTable // see notAllowed
-	// requestTimeout and exportTimeout: see Deps and bound.
-	requestTimeout, exportTimeout time.Duration
-	bodies                        *bodyBudgets // see readBody
-	diskFree                      func(dir string) (uint64, error)
-	healthState                   healthState // see health
-	media                         *media.Service
-	mediaFiles                    *cache.LRU[mediaKey, mediaFile] // see serveMedia
-	pictureSizes                  *pictureSizes
-	live                          *live.Service
+	stopping     <-chan struct{}
+	methods      *httpx.MethodTable // see MethodTable.NotAllowed
+	deadlines    *httpx.Deadlines   // see Deps.RequestTimeout
+	client       httpx.Client       // who asks, and at which address
+	bodies       *httpx.Bodies      // see bodyLimit
+	health       *httpx.Health
+	media        *media.Service
+	mediaFiles   *cache.LRU[mediaKey, mediaFile] // see serveMedia
+	pictureSizes *pictureSizes
+	live         *live.Service
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -105,7 +109,7 @@ const writeBufferBytes = 64 << 10
 
 // maxRequestBytes bounds any request. A 1 MiB sheet body can grow up to six
 // times once JSON-escaped, so the transport allows more and handlers check
-// the sheet's own limit. Each route reads only what it needs (readBody).
+// the sheet's own limit. Each route reads only what it needs (httpx.Bodies).
 const maxRequestBytes = 8 << 20
 
 // New builds the Fiber app with every route.
@@ -126,41 +130,29 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 		return nil, nil, err
 	}
 	h := &handler{
-		cfg: d.Config, store: d.Store, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, access: cmp.Or(d.AccessLog, d.Log), searcher: search.New(d.Store.DB()),
-		views: v, assets: a, headers: securityHeaders(buildCSP(d.Config.TileOrigin(), d.Config.GeocoderOrigin()), d.Config.SecureCookies()), build: releaseID() + v.fingerprint + a.fingerprint(),
+		cfg: d.Config, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, db: d.DB, searcher: d.Search,
+		views: v, assets: a, headers: httpx.SecurityHeaders(httpx.BuildCSP(d.Config.TileOrigin(), d.Config.GeocoderOrigin()), d.Config.SecureCookies()), build: httpx.ReleaseID() + v.fingerprint + a.fingerprint(),
 	}
 	h.maps = newMapSettings(d.Config, a)
 	h.caches = newCaches(h.build)
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
-	h.bodies = newBodyBudgets()
-	h.media = media.New(d.Store)
+	h.observer = &httpx.Observer{Metrics: h.metrics.http, HandleError: h.handleError}
+	if d.Config.AccessLog {
+		h.observer.Access = cmp.Or(d.AccessLog, d.Log)
+	}
+	h.bodies = httpx.NewBodies(bodyLimit, largestBodyBytes, func(c *fiber.Ctx) bool { return userOf(c) != nil })
+	h.media = d.Media
 	h.mediaFiles = newMediaCache()
-	h.pictureSizes = newPictureSizes(d.Store)
+	h.read = d.Read
+	h.pictureSizes = newPictureSizes(d.Read)
 	h.markdown.renderer = render.NewWithPictures(h.pictureSizes.get)
-	h.diskFree = d.DiskFree
-	if h.diskFree == nil {
-		h.diskFree = diskFree
-	}
-	h.read = read.New(d.Store)
+	h.health = &httpx.Health{DB: d.DB, DataDir: d.Config.DataDir, DiskFree: d.DiskFree, Log: d.Log}
 	h.live = d.Live
-	if h.live == nil {
-		h.live = live.New(d.Store, d.Sheets, d.Events, d.Log)
-		// An amendment session left by everyone is saved as its review's
-		// amendment (before Run: idle sessions are saved at start-up).
-		if h.reviews != nil {
-			h.live.SetAmend(h.liveAmend)
-		}
-		// Its loop (news from other instances, heartbeat, saving idle
-		// sessions) runs with the server, until Stopping closes; an app
-		// without Stopping (tests) runs none, or starts it itself.
-		if d.Stopping != nil {
-			go h.live.Run(contextUntil(d.Stopping))
-		}
-	}
-	if d.Live != nil && h.reviews != nil {
-		// A service made by the caller (tests, a second instance)
-		// learns the same.
+	// An amendment session left by everyone is saved as its review's
+	// amendment. Set before the service's loop runs (app.Handler starts
+	// it after New): idle sessions are saved at start-up.
+	if h.live != nil && h.reviews != nil {
 		h.live.SetAmend(h.liveAmend)
 	}
 	if d.Events != nil {
@@ -168,8 +160,8 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	}
 	h.stream, h.stopping = d.StreamLifetime, d.Stopping
 	h.streams = events.NewStreamLimit(streamsPerAccount)
-	h.requestTimeout = cmp.Or(d.RequestTimeout, defaultRequestTimeout)
-	h.exportTimeout = cmp.Or(d.ExportTimeout, defaultExportTimeout)
+	h.deadlines = &httpx.Deadlines{Request: d.RequestTimeout, Export: d.ExportTimeout, Log: d.Log}
+	h.client = httpx.Client{TrustedProxy: d.Config.TrustedProxy, BaseURL: d.Config.BaseURL}
 	if h.stream == 0 {
 		h.stream = 10 * time.Minute
 	}
@@ -178,15 +170,15 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 		ErrorHandler: h.handleError,
 		BodyLimit:    largestBodyBytes,
 		// Bodies are read by the route that takes them, up to its own
-		// limit, once the person is known (readBody); the server only
+		// limit, once the person is known (httpx.Bodies); the server only
 		// buffers their first 8 KB. Multipart forms likewise wait for
-		// readBody rather than being parsed whole on arrival.
+		// httpx.Bodies rather than being parsed whole on arrival.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 		// Fiber's own Protocol, Hostname and IP believe X-Forwarded-*
-		// headers from the trusted proxy only (see baseURL, clientIP).
+		// headers from the trusted proxy only (see httpx.Client).
 		EnableTrustedProxyCheck: true,
-		TrustedProxies:          trustedProxies(d.Config.TrustedProxy),
+		TrustedProxies:          httpx.TrustedProxies(d.Config.TrustedProxy),
 		ReadTimeout:             30 * time.Second,
 		WriteTimeout:            cmp.Or(d.WriteTimeout, time.Minute),
 		IdleTimeout:             120 * time.Second,
@@ -205,24 +197,5 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 		Immutable: false,
 	})
 	h.routes(app)
-	return app, h.metricsHTTP(), nil
-}
-
-// contextUntil is a context that ends when stop closes (never if nil).
-func contextUntil(stop <-chan struct{}) context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		if stop != nil {
-			<-stop
-			cancel()
-		}
-	}()
-	return ctx
-}
-
-func trustedProxies(proxy string) []string {
-	if proxy == "" {
-		return nil
-	}
-	return []string{proxy}
+	return app, h.metrics.http.Handler(), nil
 }

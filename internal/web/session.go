@@ -47,7 +47,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user, err := h.auth.SignIn(c.UserContext(), username, password, h.clientIP(c))
+	user, err := h.auth.SignIn(c.UserContext(), username, password, h.client.IP(c))
 	if err != nil {
 		b := h.loginBase(c)
 		status, message, refused := loginRefusal(c, b, err)

@@ -10,7 +10,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/store"
+	"atlas/internal/web/httpx"
 )
 
 // localAddressed holds the sheet sheetAddress found for the request, which
@@ -36,16 +36,16 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	var sh *model.Sheet
 	var err error
 	if h.anonymousCacheable(c) {
-		sh, err = h.caches.sheet(ctx, slug, h.store.SheetBySlug)
+		sh, err = h.caches.sheet(ctx, slug, h.read.SheetBySlug)
 	} else if sh, _ = c.Locals(localBroughtSheet).(*model.Sheet); sh == nil || sh.Slug != slug {
-		sh, err = h.store.SheetBySlug(ctx, slug)
+		sh, err = h.read.SheetBySlug(ctx, slug)
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		id, ok, err := h.store.RedirectOf(ctx, slug)
+	if errors.Is(err, model.ErrNotFound) {
+		id, ok, err := h.read.RedirectOf(ctx, slug)
 		if err != nil || !ok {
 			return cmpErr(err, c.Next)
 		}
-		to, err := h.store.SheetByID(ctx, id)
+		to, err := h.read.SheetByID(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	// the merge.
 	undoing := userOf(c).IsAdmin() && adminPath(rest)
 	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !undoing {
-		to, err := h.store.SheetByID(ctx, *sh.MergedInto)
+		to, err := h.read.SheetByID(ctx, *sh.MergedInto)
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 		}
 		// An archive is undone: browsers must ask again, not keep the 410.
 		c.Set(fiber.HeaderCacheControl, "no-cache")
-		return newError(fiber.StatusGone, "archived", "error.sheet_archived", sh.ArchiveReason)
+		return httpx.NewError(fiber.StatusGone, "archived", "error.sheet_archived", sh.ArchiveReason)
 	}
 	c.Locals(localAddressed, sh)
 	return c.Next()
@@ -90,7 +90,7 @@ const localBroughtSheet = "brought_sheet"
 // when the path names no sheet.
 func addressedSlug(c *fiber.Ctx) (prefix, slug, rest string) {
 	prefix = "/sheets/"
-	if isAPI(c) {
+	if httpx.IsAPI(c) {
 		prefix = "/api/v1/sheets/"
 	}
 	path := c.Path()
@@ -186,7 +186,7 @@ type apiRenameRequest struct {
 func (h *handler) apiRename(c *fiber.Ctx, in apiRenameRequest) error {
 	u := userOf(c)
 	if !u.IsAdmin() {
-		return newError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
+		return httpx.NewError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
 	}
 	sh, err := h.sheets.Rename(c.UserContext(), u, c.Params("slug"), sheet.RenameInput{Title: in.Title, Slug: in.Slug})
 	if err != nil {
@@ -248,7 +248,7 @@ type sheetAdminPage struct {
 }
 
 func (h *handler) renderSheetAdmin(c *fiber.Ctx, status int, message string) error {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (h *handler) showSheetAdminPage(c *fiber.Ctx) error {
 // kept input included, or a flash and the sheet's page.
 func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error {
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -328,12 +328,12 @@ func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
 	if typed == "" {
 		return typed, nil
 	}
-	if _, err := h.store.SheetBySlug(c.UserContext(), typed); err == nil {
+	if _, err := h.read.SheetBySlug(c.UserContext(), typed); err == nil {
 		return typed, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
-	matches, err := h.store.SheetsMatching(c.UserContext(), typed, maxChoices)
+	matches, err := h.read.SheetsMatching(c.UserContext(), typed, maxChoices)
 	if err != nil {
 		return "", err
 	}
@@ -365,6 +365,6 @@ func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err erro
 		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
 		names[i] = sh.Title
 	}
-	msg := newError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
+	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
 	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
 }

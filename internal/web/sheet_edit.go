@@ -13,34 +13,8 @@ import (
 	"atlas/internal/live"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/httpx"
 )
-
-// editForm is the sheet editor's fields, as typed.
-type editForm struct {
-	Title        string
-	Body         string
-	Summary      string
-	Minor        bool
-	Subtitle     string
-	Categories   []string
-	Tags         string
-	PlaceName    string
-	PlaceAddress string
-	Lat          string
-	Lon          string
-	// Geometry is the place's shape as GeoJSON text (place_geometry).
-	Geometry    string
-	Website     string
-	Contact     string
-	LegalStatus string
-	Licence     string
-}
-
-type categoryOption struct {
-	Slug    string
-	Name    string
-	Checked bool
-}
 
 type editPage struct {
 	Base
@@ -71,97 +45,6 @@ type editPage struct {
 	Similar []model.Sheet
 	// Pictures: the sheet's, and the form to upload one.
 	Pictures pictureList
-}
-
-// formFromRevision fills the editor with a stored text. Control
-// characters a save would now refuse (stored before they were) are taken
-// out: invisible in the form, they would otherwise make every save of the
-// sheet fail.
-func formFromRevision(r *model.Revision) editForm {
-	line := func(s string) string { return document.WithoutControls(s, false) }
-	tags := make([]string, len(r.Meta.Tags))
-	for i, tag := range r.Meta.Tags {
-		tags[i] = line(tag)
-	}
-	f := editForm{
-		Title: line(r.Title), Body: document.WithoutControls(r.Body, true), Subtitle: line(r.Meta.Subtitle), Categories: r.Meta.Categories,
-		Tags: strings.Join(tags, ", "), Website: line(r.Meta.Website), Contact: line(r.Meta.Contact),
-		LegalStatus: line(r.Meta.LegalStatus), Licence: line(r.Meta.Licence),
-	}
-	if p := r.Meta.Place; p != nil {
-		f.PlaceName, f.PlaceAddress = line(p.Name), line(p.Address)
-		f.Lat = strconv.FormatFloat(p.Lat, 'f', -1, 64)
-		f.Lon = strconv.FormatFloat(p.Lon, 'f', -1, 64)
-		f.Geometry = string(p.Geometry)
-	}
-	return f
-}
-
-// readEditForm reads the posted editor. Its line endings are already LF:
-// browserText normalized every page form on arrival.
-func readEditForm(c *fiber.Ctx) editForm {
-	f := editForm{
-		Title: c.FormValue("title"), Body: c.FormValue("body"), Summary: c.FormValue("summary"),
-		Minor: c.FormValue("minor") != "", Subtitle: c.FormValue("subtitle"), Tags: c.FormValue("tags"),
-		PlaceName: c.FormValue("place_name"), PlaceAddress: c.FormValue("place_address"),
-		Lat: strings.TrimSpace(c.FormValue("lat")), Lon: strings.TrimSpace(c.FormValue("lon")),
-		Geometry: strings.TrimSpace(c.FormValue("place_geometry")),
-		Website:  c.FormValue("website"), Contact: c.FormValue("contact"),
-		LegalStatus: c.FormValue("legal_status"), Licence: sheet.LicenceFromForm(c.FormValue("licence"), c.FormValue("licence_other")),
-	}
-	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
-		f.Categories = append(f.Categories, string(v))
-	}
-	return f
-}
-
-// meta turns the form's fields into metadata, or names the field at fault.
-func (f editForm) meta() (model.Meta, error) {
-	m := model.Meta{
-		Subtitle: f.Subtitle, Categories: f.Categories, Website: f.Website, Contact: f.Contact,
-		LegalStatus: f.LegalStatus, Licence: f.Licence,
-	}
-	for _, t := range strings.Split(f.Tags, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			m.Tags = append(m.Tags, t)
-		}
-	}
-	hasPlace := strings.TrimSpace(f.PlaceName+f.PlaceAddress+f.Lat+f.Lon+f.Geometry) != ""
-	if hasPlace {
-		lat, errLat := parseCoordinate(f.Lat)
-		lon, errLon := parseCoordinate(f.Lon)
-		// A shape without a marker is a place: the service puts the
-		// marker on the shape (0, 0 says "none").
-		if f.Geometry != "" && f.Lat == "" && f.Lon == "" {
-			lat, lon, errLat, errLon = 0, 0, nil, nil
-		}
-		if errLat != nil || errLon != nil {
-			return m, &sheet.InvalidError{Field: "meta.place", Code: "coordinates_required",
-				Key: "error.coordinates_required"}
-		}
-		m.Place = &model.Place{Name: f.PlaceName, Address: f.PlaceAddress, Lat: lat, Lon: lon}
-		if f.Geometry != "" {
-			m.Place.Geometry = model.Geometry(f.Geometry)
-		}
-	}
-	return m, nil
-}
-
-// parseCoordinate accepts a French decimal comma as well as a point.
-func parseCoordinate(s string) (float64, error) {
-	return strconv.ParseFloat(strings.Replace(strings.TrimSpace(s), ",", ".", 1), 64)
-}
-
-func (h *handler) categoryOptions(lang string, checked []string) []categoryOption {
-	opts := make([]categoryOption, 0, len(sheet.Categories))
-	for _, cat := range sheet.Categories {
-		on := false
-		for _, c := range checked {
-			on = on || c == cat.Slug
-		}
-		opts = append(opts, categoryOption{Slug: cat.Slug, Name: categoryName(lang, cat), Checked: on})
-	}
-	return opts
 }
 
 func (h *handler) showNewSheetPage(c *fiber.Ctx) error {
@@ -215,7 +98,7 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 	b := h.base(c, "")
 	b.Title = b.T("sheet.new")
 	p := editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories)}
-	if _, internal := classify(err); !internal {
+	if _, internal := httpx.Classify(err); !internal {
 		h.keepRefused(c, &p, "", 0, -1, form)
 	}
 	return h.renderEditError(c, p, err)
@@ -235,11 +118,11 @@ type pictureRefusal struct {
 // refused picture's message when the plain upload form was refused.
 func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused pictureRefusal) error {
 	ctx := c.UserContext()
-	sh, err := h.store.SheetBySlug(ctx, slug)
+	sh, err := h.read.SheetBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
-	head, err := h.store.Revision(ctx, sh.ID, sh.HeadNumber)
+	head, err := h.read.RevisionAt(ctx, sh.ID, sh.HeadNumber)
 	if err != nil {
 		return err
 	}
@@ -273,7 +156,7 @@ func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused
 func (h *handler) updateSheet(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	slug := c.Params("slug")
-	sh, err := h.store.SheetBySlug(ctx, slug)
+	sh, err := h.read.SheetBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -282,7 +165,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	section := -1
 	if raw := c.FormValue("section"); raw != "" {
 		if section, err = strconv.Atoi(raw); err != nil {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.section_invalid")
 		}
 	}
 	p := editPage{Base: h.base(c, form.Title), Sheet: sh, BaseNumber: base, Section: section, Form: form,
@@ -299,12 +182,12 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	if section >= 0 {
 		// A section edit changes only the body: the rest of the sheet is
 		// that of the revision the editor started from.
-		baseRev, err := h.store.Revision(ctx, sh.ID, base)
+		baseRev, err := h.read.RevisionAt(ctx, sh.ID, base)
 		if err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
+			return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_base", "error.unknown_base")
 		}
 		if in.Body, err = document.ReplaceSection(baseRev.Body, section, form.Body); err != nil {
-			return newError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
+			return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_section", "error.unknown_section")
 		}
 		in.Body = keepEndings(baseRev.Body, in.Body)
 		in.Title = baseRev.Title
@@ -326,11 +209,11 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 	var coauthors []string
 	if raw := c.FormValue("live_session"); raw != "" {
 		if session, err = strconv.ParseInt(raw, 10, 64); err != nil || session <= 0 {
-			return newError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
+			return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.live_session_invalid")
 		}
 		if coauthors, err = h.live.SaveFrom(ctx, sh.ID, 0, session, &in); err != nil {
 			if errors.Is(err, live.ErrNoSession) {
-				return newError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
+				return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_live_session", "error.live_session_invalid")
 			}
 			return err
 		}
@@ -349,7 +232,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		h.keepRefused(c, &p, slug, base, section, form)
 		return h.renderConflict(c, p, conflict)
 	case err != nil:
-		if _, internal := classify(err); !internal {
+		if _, internal := httpx.Classify(err); !internal {
 			h.keepRefused(c, &p, slug, base, section, form)
 		}
 		return h.renderEditError(c, p, err)
@@ -386,7 +269,7 @@ func (h *handler) answerLiveSave(c *fiber.Ctx, url string, res sheet.SaveResult,
 		return sendConflict(c, conflict)
 	}
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -406,7 +289,7 @@ func (h *handler) answerLiveSave(c *fiber.Ctx, url string, res sheet.SaveResult,
 // renderEditError shows the editor again with the user's text and a
 // message naming what to fix.
 func (h *handler) renderEditError(c *fiber.Ctx, p editPage, err error) error {
-	he, internal := classify(err)
+	he, internal := httpx.Classify(err)
 	if internal {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/events"
+	"atlas/internal/web/httpx"
 )
 
 // presenceInterval is how often an open editor says it is still there.
@@ -37,7 +38,7 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	if h.events == nil {
 		return fiber.ErrNotFound
 	}
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	release, ok := h.streams.Acquire(user.ID)
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, streamRetryAfter)
-		return newError(fiber.StatusTooManyRequests, "too_many_streams", "error.too_many_streams")
+		return httpx.NewError(fiber.StatusTooManyRequests, "too_many_streams", "error.too_many_streams")
 	}
 	// Copies: the stream outlives this handler and Fiber reuses its values.
 	self, name, editing, sheetID := user.ID, strings.Clone(user.Name()), c.Query("editing") == "1", sh.ID

@@ -131,7 +131,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 		for i := range revs {
 			ids[i] = revs[i].ID
 		}
-		coauthors, err := h.store.Coauthors(ctx, ids)
+		coauthors, err := h.read.Coauthors(ctx, ids)
 		if err != nil {
 			return nil, err
 		}

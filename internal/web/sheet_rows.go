@@ -173,7 +173,7 @@ func (h *handler) sheetForPage(c *fiber.Ctx) (*model.Sheet, error) {
 		return sh, nil // found by sheetAddress for this request
 	}
 	if h.anonymousCacheable(c) {
-		return h.caches.sheet(c.UserContext(), c.Params("slug"), h.store.SheetBySlug)
+		return h.caches.sheet(c.UserContext(), c.Params("slug"), h.read.SheetBySlug)
 	}
-	return h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	return h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 }

@@ -216,12 +216,12 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 	if p.Pending {
 		p.PendingNotice, p.PendingTo = pendingNotice(p.Lang, sh, p.OpenReview)
 	}
-	if p.MergedFrom, err = h.store.MergedInto(c.UserContext(), sh.ID); err != nil {
+	if p.MergedFrom, err = h.read.MergedInto(c.UserContext(), sh.ID); err != nil {
 		return sheetPage{}, err
 	}
 	p.IsAdmin = user.IsAdmin()
 	if user != nil {
-		if p.Watching, err = h.store.Watching(c.UserContext(), user.ID, sh.ID); err != nil {
+		if p.Watching, err = h.read.Watching(c.UserContext(), user.ID, sh.ID); err != nil {
 			return sheetPage{}, err
 		}
 	}

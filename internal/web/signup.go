@@ -5,6 +5,7 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 )
 
 // signupPage is the sign-up form, or (Waiting) the word that the account
@@ -49,9 +50,9 @@ func (h *handler) signUp(c *fiber.Ctx) error {
 	}
 	form := auth.NewUser{Username: c.FormValue("username"), Email: c.FormValue("email"), DisplayName: c.FormValue("display_name"),
 		Password: c.FormValue("password")}
-	u, err := h.auth.SignUp(c.UserContext(), h.cfg.Signup, form, h.clientIP(c))
+	u, err := h.auth.SignUp(c.UserContext(), h.cfg.Signup, form, h.client.IP(c))
 	if err != nil {
-		he, internal := classify(err)
+		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
@@ -76,7 +77,7 @@ func (h *handler) decideSignup(approve bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		target, err := h.store.UserByID(c.UserContext(), int64(id))
+		target, err := h.read.UserByID(c.UserContext(), int64(id))
 		if err != nil {
 			return err
 		}
@@ -96,7 +97,7 @@ func (h *handler) decideSignup(approve bool) fiber.Handler {
 // POST /api/v1/users/{username}/approve (or /refuse) {"reason"?} → 200 {"username", "state"}.
 func (h *handler) apiDecideSignup(approve bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		target, err := h.store.UserByUsername(c.UserContext(), c.Params("username"))
+		target, err := h.read.UserByUsername(c.UserContext(), c.Params("username"))
 		if err != nil {
 			return err
 		}

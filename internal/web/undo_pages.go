@@ -60,7 +60,7 @@ func (h *handler) showUndoPage(c *fiber.Ctx) error {
 	for _, cf := range plan.Conflicts {
 		p.Places = append(p.Places, conflictPlace(b.Lang, cf.Section))
 	}
-	users, err := h.store.UsersByIDs(ctx, []int64{plan.Target.AuthorID})
+	users, err := h.read.UsersByIDs(ctx, []int64{plan.Target.AuthorID})
 	if err != nil {
 		return err
 	}

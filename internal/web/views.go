@@ -20,6 +20,7 @@ import (
 	"atlas/internal/cache"
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/httpx"
 	atlasviews "atlas/views"
 )
 
@@ -468,11 +469,11 @@ type errorPage struct {
 	Back string
 }
 
-func (h *handler) renderErrorPage(c *fiber.Ctx, he *httpError) error {
+func (h *handler) renderErrorPage(c *fiber.Ctx, he *httpx.Error) error {
 	return h.renderErrorPageBack(c, he, "")
 }
 
-func (h *handler) renderErrorPageBack(c *fiber.Ctx, he *httpError, back string) error {
+func (h *handler) renderErrorPageBack(c *fiber.Ctx, he *httpx.Error, back string) error {
 	b := h.base(c, "")
 	b.Title = b.T("error.title")
 	return h.views.render(c, he.Status, pageError, errorPage{Base: b, Status: he.Status, Message: he.Message(b.Lang), Back: back})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -18,17 +17,11 @@ import (
 // audited; logging it would hand admins a list of what each reader follows
 // and account for nothing.
 func (h *handler) setWatch(c *fiber.Ctx, on bool) (string, error) {
-	sh, err := h.store.SheetBySlug(c.UserContext(), c.Params("slug"))
+	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return "", err
 	}
-	user := userOf(c)
-	if on {
-		err = h.store.Watch(c.UserContext(), user.ID, sh.ID, time.Now().UTC())
-	} else {
-		err = h.store.Unwatch(c.UserContext(), user.ID, sh.ID)
-	}
-	return sh.Slug, err
+	return sh.Slug, h.notify.SetWatch(c.UserContext(), userOf(c).ID, sh.ID, on)
 }
 
 func (h *handler) watchSheet(c *fiber.Ctx) error {
@@ -81,7 +74,7 @@ func (h *handler) unreadOf(c *fiber.Ctx) int {
 	if n, ok := c.Locals(unreadKey{}).(int); ok {
 		return n
 	}
-	n, err := h.store.UnreadCount(c.UserContext(), user.ID, maxUnread)
+	n, err := h.read.UnreadCount(c.UserContext(), user.ID, maxUnread)
 	if err != nil {
 		h.log.Warn("unread count", "error", err.Error())
 		n = 0

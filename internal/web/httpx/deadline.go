@@ -1,8 +1,10 @@
-package web
+package httpx
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -16,12 +18,19 @@ import (
 // held, a pool exhausted) then fails a request with a 503 after this long
 // instead of holding it and its connection for ever.
 const (
-	defaultRequestTimeout = 15 * time.Second
+	DefaultRequestTimeout = 15 * time.Second
 	// Exports write a whole revision or decision record; they get longer.
-	defaultExportTimeout = 2 * time.Minute
+	DefaultExportTimeout = 2 * time.Minute
 )
 
-// bound gives the request a context with a deadline, which every handler
+// Deadlines bound requests: Request each one, Export the downloads
+// (zero: the defaults above). Log receives a line per request cut short.
+type Deadlines struct {
+	Request, Export time.Duration
+	Log             *slog.Logger
+}
+
+// Bound gives the request a context with a deadline, which every handler
 // passes down through c.UserContext() to services and store, so queries,
 // pool waits and transaction retries stop when it passes.
 //
@@ -32,8 +41,8 @@ const (
 // deadline bounds only its opening lookup. A wait for a lock ends with the
 // deadline too, or earlier with the database's own lock timeout (see
 // db.IsBusy).
-func (h *handler) bound(c *fiber.Ctx) error {
-	ctx := newRequestContext(time.Now().Add(h.timeoutFor(c.Path())))
+func (d *Deadlines) Bound(c *fiber.Ctx) error {
+	ctx := newRequestContext(time.Now().Add(d.timeoutFor(c.Path())))
 	defer ctx.end()
 	c.SetUserContext(ctx)
 	err := c.Next()
@@ -41,18 +50,18 @@ func (h *handler) bound(c *fiber.Ctx) error {
 		// Whatever the driver made of the cancellation ("interrupted",
 		// "timeout: context deadline exceeded"), the cause is the
 		// deadline; a lock wait that gave up first (SQLite's busy timeout)
-		// is the same stall. Logged here, as classify logs the 500s.
-		h.log.Warn("request deadline exceeded", "method", c.Method(), "path", c.Path(), "error", err.Error())
-		return deadlineError(c)
+		// is the same stall. Logged here, as the error handler logs the 500s.
+		d.Log.Warn("request deadline exceeded", "method", c.Method(), "path", c.Path(), "error", err.Error())
+		return DeadlineError(c)
 	}
 	return err
 }
 
-func (h *handler) timeoutFor(path string) time.Duration {
+func (d *Deadlines) timeoutFor(path string) time.Duration {
 	if isExport(path) {
-		return h.exportTimeout
+		return cmp.Or(d.Export, DefaultExportTimeout)
 	}
-	return h.requestTimeout
+	return cmp.Or(d.Request, DefaultRequestTimeout)
 }
 
 // isExport names the download routes: a sheet as Markdown, a decision
@@ -61,11 +70,11 @@ func isExport(path string) bool {
 	return strings.HasSuffix(path, "/export.md") || strings.HasSuffix(path, "/record.json") || strings.HasSuffix(path, "/record.md")
 }
 
-// deadlineError is what the client sees: a 503, as nothing was saved (a
+// DeadlineError is what the client sees: a 503, as nothing was saved (a
 // transaction cut short rolls back) and the request may be tried again.
-func deadlineError(c *fiber.Ctx) *httpError {
+func DeadlineError(c *fiber.Ctx) *Error {
 	c.Set(fiber.HeaderRetryAfter, "5")
-	return newError(fiber.StatusServiceUnavailable, "timeout", "error.timeout")
+	return NewError(fiber.StatusServiceUnavailable, "timeout", "error.timeout")
 }
 
 // requestContext is a request's deadline that starts its timer only when

@@ -1,6 +1,6 @@
 //go:build !(linux || darwin || freebsd)
 
-package web
+package httpx
 
 // diskFree is not known on this system: the health check leaves it out.
 func diskFree(string) (uint64, error) { return 0, errDiskUnknown }

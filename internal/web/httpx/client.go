@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"net"
@@ -7,12 +7,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// clientIP is the address a request comes from: the TCP peer, unless the
+// Client reads who a request comes from and the address it was sent to,
+// believing forwarded headers from the trusted proxy alone.
+type Client struct {
+	// TrustedProxy is ATLAS_TRUSTED_PROXY's address ("" for none).
+	TrustedProxy string
+	// BaseURL is ATLAS_BASE_URL ("" to guess it from each request).
+	BaseURL string
+}
+
+// IP is the address a request comes from: the TCP peer, unless the
 // peer is the configured reverse proxy, whose X-Forwarded-For then names
 // the client (its last entry: the one the proxy itself saw).
-func (h *handler) clientIP(c *fiber.Ctx) string {
+func (cl Client) IP(c *fiber.Ctx) string {
 	peer := c.Context().RemoteIP().String()
-	if !h.fromTrustedProxy(c) {
+	if !cl.FromTrustedProxy(c) {
 		return peer
 	}
 	forwarded := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
@@ -23,28 +32,28 @@ func (h *handler) clientIP(c *fiber.Ctx) string {
 	return peer
 }
 
-// fromTrustedProxy reports whether the request comes from the reverse
+// FromTrustedProxy reports whether the request comes from the reverse
 // proxy named by ATLAS_TRUSTED_PROXY: only its X-Forwarded-* headers are
 // believed, anyone may send them.
-func (h *handler) fromTrustedProxy(c *fiber.Ctx) bool {
-	return h.cfg.TrustedProxy != "" && c.Context().RemoteIP().String() == h.cfg.TrustedProxy
+func (cl Client) FromTrustedProxy(c *fiber.Ctx) bool {
+	return cl.TrustedProxy != "" && c.Context().RemoteIP().String() == cl.TrustedProxy
 }
 
-// baseURL is the scheme and host that absolute links (feeds) start with:
+// BaseURLOf is the scheme and host that absolute links (feeds) start with:
 // ATLAS_BASE_URL when set. Else it is guessed from the request: its Host,
 // or the trusted proxy's X-Forwarded-Host and X-Forwarded-Proto; a host
 // that is not a plain name or address gives "" (links stay relative).
 // Fiber's BaseURL believed X-Forwarded-Host and X-Url-Scheme from anyone,
 // so a cached answer could carry another site's or a javascript: link.
-func (h *handler) baseURL(c *fiber.Ctx) string {
-	if h.cfg.BaseURL != "" {
-		return strings.TrimSuffix(h.cfg.BaseURL, "/")
+func (cl Client) BaseURLOf(c *fiber.Ctx) string {
+	if cl.BaseURL != "" {
+		return strings.TrimSuffix(cl.BaseURL, "/")
 	}
 	scheme, host := "http", string(c.Request().Host())
 	if c.Context().IsTLS() {
 		scheme = "https"
 	}
-	if h.fromTrustedProxy(c) {
+	if cl.FromTrustedProxy(c) {
 		if fh := strings.TrimSpace(strings.Split(c.Get(fiber.HeaderXForwardedHost), ",")[0]); fh != "" {
 			host = fh
 		}
@@ -72,4 +81,12 @@ func plainHost(host string) bool {
 		}
 	}
 	return true
+}
+
+// TrustedProxies is Fiber's list of trusted proxies for one address.
+func TrustedProxies(proxy string) []string {
+	if proxy == "" {
+		return nil
+	}
+	return []string{proxy}
 }

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd
 
-package web
+package httpx
 
 import "syscall"
 

@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"errors"
@@ -22,7 +22,7 @@ func TestClassifiedErrorsAreTranslated(t *testing.T) {
 		errs = append(errs, fiber.NewError(status))
 	}
 	for _, err := range errs {
-		he, _ := classify(err)
+		he, _ := Classify(err)
 		for _, lang := range i18n.Languages {
 			if !i18n.Has(lang, he.key) {
 				t.Errorf("%v: %s lacks %q", err, lang, he.key)
@@ -32,8 +32,8 @@ func TestClassifiedErrorsAreTranslated(t *testing.T) {
 }
 
 func TestUnknownMembersAreNamed(t *testing.T) {
-	he, internal := classify(fmt.Errorf("board: %w", &review.UnknownMembersError{Names: []string{"zoe", "yann"}}))
+	he, internal := Classify(fmt.Errorf("board: %w", &review.UnknownMembersError{Names: []string{"zoe", "yann"}}))
 	if internal || he.Code != "unknown_members" || he.Message("en") != "Unknown or disabled accounts: zoe, yann" {
-		t.Errorf("classify = %+v, %q", he, he.Message("en"))
+		t.Errorf("Classify = %+v, %q", he, he.Message("en"))
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"slices"
@@ -7,12 +7,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// methodTable knows, for every route pattern, the methods it answers, so
+// MethodTable knows, for every route pattern, the methods it answers, so
 // that a method a path does not support is a 405 with its Allow header,
 // for anyone, before any check of who asks (a 401 or a 404 would say the
 // wrong thing). Fiber finds this by itself only when no middleware ends
 // the request first, as the API's checks and catch-all do.
-type methodTable struct {
+type MethodTable struct {
 	patterns []methodPattern
 }
 
@@ -21,10 +21,10 @@ type methodPattern struct {
 	methods  []string // in Fiber's order, as its own Allow header
 }
 
-// newMethodTable reads the routes of app (middleware excluded).
-func newMethodTable(app *fiber.App) *methodTable {
+// NewMethodTable reads the routes of app (middleware excluded).
+func NewMethodTable(app *fiber.App) *MethodTable {
 	index := map[string]int{}
-	t := &methodTable{}
+	t := &MethodTable{}
 	for _, r := range app.GetRoutes(true) {
 		if strings.ContainsAny(r.Path, "*?+") {
 			continue // wildcards (static files) are read-only, GET alone
@@ -59,7 +59,7 @@ func splitPath(path string) []string {
 
 // allowed lists the methods of the route path matches; nil when no route
 // matches it.
-func (t *methodTable) allowed(path string) []string {
+func (t *MethodTable) Allowed(path string) []string {
 	segments := splitPath(path)
 	var out []string
 	for _, p := range t.patterns {
@@ -88,13 +88,13 @@ func (p methodPattern) match(segments []string) bool {
 	return true
 }
 
-// notAllowed returns a 405 (and sets Allow) when path has routes but none
+// NotAllowed returns a 405 (and sets Allow) when path has routes but none
 // for c's method; nil otherwise, the route exists or nothing does.
-func (h *handler) notAllowed(c *fiber.Ctx) error {
-	if h.methods == nil {
+func (t *MethodTable) NotAllowed(c *fiber.Ctx) error {
+	if t == nil {
 		return nil
 	}
-	methods := h.methods.allowed(c.Path())
+	methods := t.Allowed(c.Path())
 	if len(methods) == 0 {
 		return nil
 	}

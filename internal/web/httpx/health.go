@@ -1,9 +1,10 @@
-package web
+package httpx
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -30,6 +31,18 @@ const (
 	healthKeptFor = 5 * time.Second
 )
 
+// Health answers /healthz. DB is checked at each probe; the disk under
+// DataDir and the schema's version every healthKeptFor.
+type Health struct {
+	DB      *db.DB
+	DataDir string
+	// DiskFree tells the free bytes of the file system holding a
+	// directory; nil: the system's own count.
+	DiskFree func(dir string) (uint64, error)
+	Log      *slog.Logger
+	state    healthState
+}
+
 // healthState keeps the slower checks between probes.
 type healthState struct {
 	mu         sync.Mutex
@@ -47,18 +60,18 @@ type healthAnswer struct {
 	Checks map[string]string `json:"checks"`
 }
 
-// health answers 200 when the database answers, the disk under the data
+// Serve answers 200 when the database answers, the disk under the data
 // directory has room and the schema is the binary's; else 503 saying
 // which check failed. For load balancers, container orchestrators and
 // `atlas healthcheck`.
-func (h *handler) health(c *fiber.Ctx) error {
+func (h *Health) Serve(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), healthPingTimeout)
 	defer cancel()
 	database := "ok"
-	if err := h.store.DB().Ping(ctx); err != nil {
+	if err := h.DB.Ping(ctx); err != nil {
 		// The driver's words may name hosts and accounts: logged, not
 		// shown to whoever asks.
-		h.log.Warn("health: database unreachable", "error", err.Error())
+		h.Log.Warn("health: database unreachable", "error", err.Error())
 		database = "unreachable"
 	}
 	disk, migrations := h.slowChecks(ctx, database == "ok")
@@ -87,8 +100,8 @@ func (h *handler) health(c *fiber.Ctx) error {
 // slowChecks returns the disk and migration verdicts, looked at again once
 // they are healthKeptFor old. Migrations are not looked at without a
 // database: their verdict would only repeat its.
-func (h *handler) slowChecks(ctx context.Context, databaseUp bool) (disk, migrations string) {
-	s := &h.healthState
+func (h *Health) slowChecks(ctx context.Context, databaseUp bool) (disk, migrations string) {
+	s := &h.state
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if time.Since(s.at) < healthKeptFor && s.disk != "" {
@@ -100,11 +113,11 @@ func (h *handler) slowChecks(ctx context.Context, databaseUp bool) (disk, migrat
 		s.migrations = "ok"
 		var behind *db.BehindError
 		var ahead *db.AheadError
-		switch err := h.store.DB().CheckCurrent(ctx); {
+		switch err := h.DB.CheckCurrent(ctx); {
 		case errors.As(err, &behind), errors.As(err, &ahead):
 			s.migrations = err.Error()
 		case err != nil:
-			h.log.Warn("health: schema version unreadable", "error", err.Error())
+			h.Log.Warn("health: schema version unreadable", "error", err.Error())
 			s.migrations = "unreadable"
 		}
 	}
@@ -117,8 +130,8 @@ func (h *handler) slowChecks(ctx context.Context, databaseUp bool) (disk, migrat
 
 // checkDisk looks at the free space of the file system holding the data
 // directory (or, if it does not exist yet, its nearest parent).
-func (h *handler) checkDisk() string {
-	dir, err := filepath.Abs(h.cfg.DataDir)
+func (h *Health) checkDisk() string {
+	dir, err := filepath.Abs(h.DataDir)
 	if err != nil {
 		return "not checked: " + err.Error()
 	}
@@ -128,14 +141,18 @@ func (h *handler) checkDisk() string {
 		}
 		dir = filepath.Dir(dir)
 	}
-	free, err := h.diskFree(dir)
+	free := h.DiskFree
+	if free == nil {
+		free = diskFree
+	}
+	bytes, err := free(dir)
 	switch {
 	case errors.Is(err, errDiskUnknown):
 		return "ok" // a system whose free space Go cannot read: not held against it
 	case err != nil:
 		return "not checked: " + err.Error()
-	case free < minFreeDisk:
-		return fmt.Sprintf("only %d MiB free under the data directory (at least %d MiB needed)", free>>20, minFreeDisk>>20)
+	case bytes < minFreeDisk:
+		return fmt.Sprintf("only %d MiB free under the data directory (at least %d MiB needed)", bytes>>20, minFreeDisk>>20)
 	}
 	return "ok"
 }

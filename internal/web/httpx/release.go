@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"crypto/sha256"
@@ -10,14 +10,14 @@ import (
 	"sync"
 )
 
-// releaseID names the running build. Cached pages and their ETags carry
+// ReleaseID names the running build. Cached pages and their ETags carry
 // it: Go code (the Markdown renderer and its sanitizer, the messages, the
 // HTML written in Go) shapes pages as much as templates do, so a page of
 // one release must never pass for another's, in this process's cache, a
 // browser's or a proxy's. The executable's own hash covers all of it,
 // whatever the build had at hand (a container build has no Git metadata);
 // it is read once, in a few milliseconds.
-var releaseID = sync.OnceValue(func() string {
+var ReleaseID = sync.OnceValue(func() string {
 	if sum, err := hashExecutable(); err == nil {
 		return sum
 	}
