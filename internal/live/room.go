@@ -262,6 +262,13 @@ func (r *room) checkLeader(ctx context.Context) {
 			ok, err := r.s.rows.claimLeader(ctx, r.id, c.id, leaderLease)
 			if err == nil && !ok {
 				c.setLeader(false) // lost it (a long pause): another leads
+				return
+			}
+			// A version made outside the session whose news the leader
+			// missed (no leader at that moment, a merge refused on the
+			// way) is asked for again until the base reaches it.
+			if err == nil {
+				r.catchUpBase(ctx, c)
 			}
 			return
 		}

@@ -48,6 +48,15 @@ func joined(t *testing.T, b *browser, n int) {
 // returns it.
 func sameText(t *testing.T, people []*browser, within time.Duration) string {
 	t.Helper()
+	return sameTextHaving(t, people, within, "")
+}
+
+// sameTextHaving is sameText that also waits for the text to hold needle:
+// editors may agree on a text before a version saved outside the session
+// is merged into it (its news travels through the change feed and the
+// leader's merge).
+func sameTextHaving(t *testing.T, people []*browser, within time.Duration, needle string) string {
+	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
 		texts := make([]string, len(people))
@@ -58,10 +67,13 @@ func sameText(t *testing.T, people []*browser, within time.Duration) string {
 		for _, x := range texts[1:] {
 			same = same && x == texts[0]
 		}
-		if same {
+		if same && strings.Contains(texts[0], needle) {
 			return texts[0]
 		}
 		if time.Now().After(deadline) {
+			if same {
+				t.Fatalf("the editors agree on a text without %q within %v:\n%s", needle, within, texts[0])
+			}
 			for i, b := range people {
 				t.Logf("%s: %q", b.name, texts[i])
 			}
@@ -150,7 +162,7 @@ func liveJourney(t *testing.T, srv, other *server) {
 	time.Sleep(300 * time.Millisecond)
 	srv.api(t, token, http.MethodPatch, "/sheets/"+slug, map[string]any{"base": 1, "body": strings.Replace(body, "écrit par l'API", "réécrit par l'API", 1), "summary": "par l'API"}, http.StatusOK)
 	wg.Wait()
-	text := sameText(t, people, 20*time.Second)
+	text := sameTextHaving(t, people, 20*time.Second, "réécrit par l'API")
 	for _, w := range words {
 		if strings.Count(text, w) != 1 {
 			t.Errorf("%q appears %d times in the shared text:\n%s", w, strings.Count(text, w), text)
@@ -160,7 +172,12 @@ func liveJourney(t *testing.T, srv, other *server) {
 		t.Errorf("the API's change is not in the shared text once:\n%s", text)
 	}
 	for _, b := range people {
-		if got := b.value(t, "input[name=base]"); got != "2" {
+		// The base moves once the leader's merge is acknowledged.
+		got := b.value(t, "input[name=base]")
+		for wait := time.Now().Add(5 * time.Second); got != "2" && time.Now().Before(wait); got = b.value(t, "input[name=base]") {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if got != "2" {
 			t.Errorf("%s: the form's base is %s after the API's revision 2 was merged", b.name, got)
 		}
 	}

@@ -18,6 +18,7 @@ const REMOTE = "remote"; // origin of what came from the server
 const SEED_CLIENT = 1;
 const PING_EVERY = 25000;
 const TEXT_QUIET = 1000;
+const MERGE_RETRY_MS = 10000; // a merge unanswered this long may be asked again
 // Close codes after which coming back would be refused again.
 const FINAL = { 4001: true, 4003: true, 4013: true, 4022: true };
 
@@ -64,7 +65,7 @@ export function startLive(panel, form, area, editor) {
   let textTimer = null;
   let lastText = null;
   let stateWanted = false;
-  const merges = new Map(); // revision -> clone doc awaiting "merged"
+  const merges = new Map(); // revision -> {doc: clone awaiting "merged", at: when asked}
   const initialText = area.value;
   let everJoined = false;
   const view = { authorsOn: false };
@@ -248,20 +249,30 @@ export function startLive(panel, form, area, editor) {
   function startMerge(revision) {
     // The server may ask again (a newcomer found the session behind the
     // sheet): one merge per revision, and none of a version already in.
-    if (merges.has(revision) || (baseField && Number(baseField.value) >= revision)) {
+    if (baseField && Number(baseField.value) >= revision) {
       return;
+    }
+    // A merge asked for and not answered within a while (the answer lost
+    // with a connection) may be asked again.
+    const pending = merges.get(revision);
+    if (pending && Date.now() - pending.at < MERGE_RETRY_MS) {
+      return;
+    }
+    if (pending) {
+      pending.doc.destroy();
     }
     const c = new Y.Doc();
     Y.applyUpdate(c, Y.encodeStateAsUpdate(doc));
-    merges.set(revision, c);
+    merges.set(revision, { doc: c, at: Date.now() });
     send({ t: "merge", revision, text: c.getText("body").toString() });
   }
   function finishMerge(msg) {
-    const c = merges.get(msg.revision);
+    const pending = merges.get(msg.revision);
     merges.delete(msg.revision);
-    if (!c) {
+    if (!pending) {
       return;
     }
+    const c = pending.doc;
     const before = Y.encodeStateVector(c);
     const t = c.getText("body");
     c.transact(() => applyToYText(t, t.toString(), msg.text));
