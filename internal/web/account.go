@@ -22,7 +22,7 @@ func (h *handler) renderAccount(c *fiber.Ctx, status int, newToken, message stri
 	b := h.base(c, "")
 	b.Title = b.T("account.title")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, status, pageAccount, accountPage{Base: b, Tokens: tokens, NewToken: newToken, Error: message})
+	return h.views.Render(c, status, pageAccount, accountPage{Base: b, Tokens: tokens, NewToken: newToken, Error: message})
 }
 
 func (h *handler) showAccountPage(c *fiber.Ctx) error {

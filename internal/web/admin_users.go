@@ -45,7 +45,7 @@ func (h *handler) renderAdminUsersPage(c *fiber.Ctx, status int, p adminUsersPag
 	if p.Form.Role == "" {
 		p.Form.Role = model.RoleContributor
 	}
-	return h.views.render(c, status, pageAdminUsers, p)
+	return h.views.Render(c, status, pageAdminUsers, p)
 }
 
 func (h *handler) showAdminUsersPage(c *fiber.Ctx) error {

@@ -47,7 +47,7 @@ func (h *handler) showAuditPage(c *fiber.Ctx) error {
 	if p.Rows, err = h.auditRows(c, entries); err != nil {
 		return err
 	}
-	return h.views.render(c, fiber.StatusOK, pageAdminAudit, p)
+	return h.views.Render(c, fiber.StatusOK, pageAdminAudit, p)
 }
 
 func (h *handler) auditRows(c *fiber.Ctx, entries []model.AuditEntry) ([]auditRow, error) {

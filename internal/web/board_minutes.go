@@ -161,7 +161,7 @@ func (h *handler) showMinutesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.views.render(c, fiber.StatusOK, pageBoardMinutes, minutesPage{Base: h.base(c, doc.Title), Doc: doc})
+	return h.views.Render(c, fiber.StatusOK, pageBoardMinutes, minutesPage{Base: h.base(c, doc.Title), Doc: doc})
 }
 
 type meetingsPage struct {
@@ -200,5 +200,5 @@ func (h *handler) showMeetingsPage(c *fiber.Ctx) error {
 		p.Agenda = append(p.Agenda, agendaItem{Review: b.Review, SubmittedBy: b.DisplayName(b.Review.SubmittedBy), RuleText: ruleText(lang, b.Rule),
 			Tally: i18n.T(lang, "review.tally", b.Tally.Approve, b.Tally.Reject, i18n.N(lang, "review.abstentions", b.Tally.Abstain))})
 	}
-	return h.views.render(c, fiber.StatusOK, pageBoardMeetings, p)
+	return h.views.Render(c, fiber.StatusOK, pageBoardMeetings, p)
 }

@@ -111,7 +111,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *
 		}
 		p.Options = append(p.Options, boardOption{Username: u.Username, Name: u.Name(), Checked: slices.Contains(checked, u.Username)})
 	}
-	return h.views.render(c, status, pageBoard, p)
+	return h.views.Render(c, status, pageBoard, p)
 }
 
 func (h *handler) showBoardPage(c *fiber.Ctx) error {

@@ -123,7 +123,7 @@ func (h *handler) showChangesPage(c *fiber.Ctx) error {
 	}
 	p.Title = p.T("changes.title")
 	p.Categories = h.categoryOptions(p.Lang, []string{q.Category})
-	return h.views.render(c, fiber.StatusOK, pageChanges, p)
+	return h.views.Render(c, fiber.StatusOK, pageChanges, p)
 }
 
 // Atom 1.0, the few elements feed readers need.

@@ -111,5 +111,5 @@ func (h *handler) renderDiscussion(c *fiber.Ctx, status int, in sheet.CommentInp
 	}
 	p.CommentsBlock.Error, p.CommentsBlock.Body = message, in.Body
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, status, pageDiscussion, p)
+	return h.views.Render(c, status, pageDiscussion, p)
 }

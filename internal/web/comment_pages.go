@@ -13,6 +13,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/view"
 )
 
 // commentsPerPage bounds a page of a discussion: a flood of two thousand
@@ -31,7 +32,7 @@ type commentList struct {
 // commentView is one message of a discussion.
 type commentView struct {
 	ID       int64
-	Author   personRef
+	Author   view.Person
 	Body     template.HTML // its Markdown, rendered and sanitized
 	At       time.Time
 	Revision int // the version it was written on, 0 if none
@@ -96,7 +97,7 @@ func (h *handler) commentItems(c *fiber.Ctx, sh *model.Sheet, reviewID *int64, b
 		if err != nil {
 			return nil, err
 		}
-		return h.views.fragment(pageSheetShow, "comment_items", list)
+		return h.views.Fragment(pageSheetShow, "comment_items", list)
 	})
 	if err != nil {
 		return "", err
@@ -151,7 +152,7 @@ func (h *handler) commentView(b Base, cm model.Comment, users map[int64]*model.U
 	item.Body = h.markdown.Inline(cm.Body)
 	item.Marker = template.HTML(commentMarker + strconv.FormatInt(cm.ID, 10) + "-->") //nolint:gosec // G203: a number in our own comment
 	if u := users[cm.AuthorID]; u != nil {
-		item.Author = personOf(u)
+		item.Author = view.PersonOf(u)
 	}
 	if cm.RevisionNumber != nil {
 		item.Revision = *cm.RevisionNumber
@@ -206,7 +207,7 @@ func (h *handler) withCommentControls(c *fiber.Ctx, sh *model.Sheet, items templ
 		if !mine[id] && !user.IsAdmin() {
 			continue
 		}
-		control, err := h.views.fragment(pageSheetShow, "comment_hide", commentHide{
+		control, err := h.views.Fragment(pageSheetShow, "comment_hide", commentHide{
 			Base: base, ID: id, NeedsReason: !mine[id],
 			Action: "/sheets/" + sh.Slug + "/comments/" + strconv.FormatInt(id, 10) + "/hide",
 		})

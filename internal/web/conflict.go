@@ -100,7 +100,7 @@ func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.Confl
 		if k, text, ok := sectionIn(head.Body, merged.Body, heading); ok {
 			p.Section, p.Form.Body, p.Form.Title = k, text, head.Title
 			p.SectionHeading = document.Sections(head.Body)[k].Heading
-			return h.views.render(c, fiber.StatusConflict, pageSheetEdit, p)
+			return h.views.Render(c, fiber.StatusConflict, pageSheetEdit, p)
 		}
 		// Merged changes more than one section of H (a heading the
 		// others removed, say): the whole sheet is edited, as merged.
@@ -110,7 +110,7 @@ func (h *handler) renderConflict(c *fiber.Ctx, p editPage, conflict *sheet.Confl
 	p.Form = formFromRevision(&model.Revision{Title: merged.Title, Body: merged.Body, Meta: merged.Meta})
 	p.Form.Summary, p.Form.Minor = summary, minor
 	p.Categories = h.categoryOptions(p.Lang, merged.Meta.Categories)
-	return h.views.render(c, fiber.StatusConflict, pageSheetEdit, p)
+	return h.views.Render(c, fiber.StatusConflict, pageSheetEdit, p)
 }
 
 // conflictOthers lists the versions saved between the user's base and the

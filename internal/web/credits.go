@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"atlas/internal/cache"
+	"atlas/internal/web/view"
 )
 
 // creditsCacheBytes bounds the kept credits: ids only, a few bytes each.
@@ -37,7 +38,7 @@ func (h *handler) credits(ctx context.Context, sheetID int64, n int) ([]int64, e
 }
 
 // creditPeople are the credits of revision n as people, in order.
-func (h *handler) creditPeople(ctx context.Context, sheetID int64, n int) ([]personRef, error) {
+func (h *handler) creditPeople(ctx context.Context, sheetID int64, n int) ([]view.Person, error) {
 	ids, err := h.credits(ctx, sheetID, n)
 	if err != nil {
 		return nil, err
@@ -46,10 +47,10 @@ func (h *handler) creditPeople(ctx context.Context, sheetID int64, n int) ([]per
 	if err != nil {
 		return nil, err
 	}
-	people := make([]personRef, 0, len(ids))
+	people := make([]view.Person, 0, len(ids))
 	for _, id := range ids {
 		if u := users[id]; u != nil {
-			people = append(people, personOf(u))
+			people = append(people, view.PersonOf(u))
 		}
 	}
 	return people, nil
@@ -57,12 +58,12 @@ func (h *handler) creditPeople(ctx context.Context, sheetID int64, n int) ([]per
 
 // creditLine is the licence's attribution in a sentence: "Auteurs et
 // autrices : A, B, C, avec des contributions de D et E"; people as links.
-func creditLine(b Base, people []personRef) template.HTML {
+func creditLine(b Base, people []view.Person) template.HTML {
 	if len(people) == 0 {
 		return ""
 	}
 	named, rest := people[:min(namedCredits, len(people))], people[min(namedCredits, len(people)):]
-	list := func(p []personRef) template.HTML {
+	list := func(p []view.Person) template.HTML {
 		return provenanceView{Base: b}.List(p, 0)
 	}
 	if len(rest) == 0 {

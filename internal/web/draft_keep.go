@@ -121,7 +121,3 @@ func spentCopies(c *fiber.Ctx) []string {
 	}
 	return out
 }
-
-// Nano names a draft exactly: its saved_at to the microsecond, as the
-// editor posts it back (draftField).
-func (b Base) Nano(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

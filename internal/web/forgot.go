@@ -23,7 +23,7 @@ func (h *handler) renderForgot(c *fiber.Ctx, status int, p forgotPage) error {
 	p.Base = h.loginBase(c)
 	p.Title = p.T("forgot.title")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, status, pageForgot, p)
+	return h.views.Render(c, status, pageForgot, p)
 }
 
 func (h *handler) showForgotPage(c *fiber.Ctx) error {

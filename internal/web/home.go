@@ -47,7 +47,7 @@ func (h *handler) showHomePage(c *fiber.Ctx) error {
 		return err
 	}
 	p := homePage{Base: h.base(c, ""), Recent: recent, Validated: validated, Tiles: h.cfg.TileURL, Attrib: h.cfg.TileAttribution,
-		HasMap: h.assets.has("vendor/leaflet/leaflet.js")}
+		HasMap: h.assets.Has("vendor/leaflet/leaflet.js")}
 	for _, cat := range sheet.Categories {
 		p.Categories = append(p.Categories, categoryCount{Slug: cat.Slug, Name: categoryName(p.Lang, cat), Count: counts[cat.Slug]})
 	}
@@ -59,7 +59,7 @@ func (h *handler) showHomePage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return h.views.render(c, fiber.StatusOK, pageHome, p)
+	return h.views.Render(c, fiber.StatusOK, pageHome, p)
 }
 
 // firstSteps says what an atlas without sheets needs next. Accounts are
@@ -106,7 +106,7 @@ func (h *handler) showSheetListPage(c *fiber.Ctx) error {
 	}
 	p.Sheets = list
 	p.Categories = h.categoryOptions(p.Lang, []string{f.Category})
-	return h.views.render(c, fiber.StatusOK, pageSheetList, p)
+	return h.views.Render(c, fiber.StatusOK, pageSheetList, p)
 }
 
 // cardFilter reads ?category=&tag= and the keyset cursor.

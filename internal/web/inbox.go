@@ -49,7 +49,7 @@ func (h *handler) showInboxPage(c *fiber.Ctx) error {
 		}
 		p.Items = append(p.Items, item)
 	}
-	return h.views.render(c, fiber.StatusOK, pageInbox, p)
+	return h.views.Render(c, fiber.StatusOK, pageInbox, p)
 }
 
 func (h *handler) markInboxRead(c *fiber.Ctx) error {

@@ -37,7 +37,7 @@ func (h *handler) renderLinkPage(c *fiber.Ctx, status int, page, title string, p
 	// Referer of anything the page links to.
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("Referrer-Policy", "no-referrer")
-	return h.views.render(c, status, page, p)
+	return h.views.Render(c, status, page, p)
 }
 
 // showSetupPage is the setup link's form, while no account exists.

@@ -172,7 +172,7 @@ func (h *handler) showKeptLogin(c *fiber.Ctx, kept *keptEdit, raw string) error 
 		p.Username, p.KeptNotice = u.Username, b.T("login.kept_stale")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, fiber.StatusForbidden, pageLogin, p)
+	return h.views.Render(c, fiber.StatusForbidden, pageLogin, p)
 }
 
 // sameOrigin tells whether a post comes from one of this site's own pages:
@@ -289,11 +289,11 @@ func (h *handler) landWithKept(c *fiber.Ctx, user *model.User, sess *model.Sessi
 		b := h.base(c, "")
 		b.Title = b.T("login.title")
 		raw := c.FormValue("kept")
-		return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: k.editorURL(), Username: user.Username,
+		return h.views.Render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: k.editorURL(), Username: user.Username,
 			Kept: raw, KeptNotice: b.T("login.kept_lost"), KeptBody: k.Form.Body, KeptSummary: k.Form.Summary, KeptOpen: true})
 	}
 	p.FlashKind, p.Flash = "info", p.T("flash.kept_unstored")
-	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+	return h.views.Render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 
 // keptEditor is the editor a kept submission came from, filled with it.

@@ -129,12 +129,12 @@ func (h *handler) showMapPage(c *fiber.Ctx) error {
 	// Without JavaScript the map is a list, ordered by place.
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].PlaceName < cards[j].PlaceName })
 	p := mapPage{Base: h.base(c, ""), Places: cards, Category: category, Tiles: h.cfg.TileURL, Attrib: h.cfg.TileAttribution,
-		HasLeaflet: h.assets.has("vendor/leaflet/leaflet.js")}
+		HasLeaflet: h.assets.Has("vendor/leaflet/leaflet.js")}
 	p.Title = p.T("map.title")
 	p.Categories = h.categoryOptions(p.Lang, []string{category})
 	p.Source = "/map.geojson"
 	if category != "" {
 		p.Source += "?category=" + category
 	}
-	return h.views.render(c, fiber.StatusOK, pageMap, p)
+	return h.views.Render(c, fiber.StatusOK, pageMap, p)
 }

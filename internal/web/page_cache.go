@@ -23,7 +23,7 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 			return err
 		}
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")
-		return h.views.render(c, fiber.StatusOK, page, d)
+		return h.views.Render(c, fiber.StatusOK, page, d)
 	}
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
@@ -33,7 +33,7 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 		if err != nil {
 			return nil, err
 		}
-		return h.views.bytes(page, d)
+		return h.views.Bytes(page, d)
 	})
 }
 

@@ -77,5 +77,5 @@ func (h *handler) showPersonPage(c *fiber.Ctx) error {
 			p.Items[i].Label = p.T("people.kind.comment")
 		}
 	}
-	return h.views.render(c, fiber.StatusOK, pagePerson, p)
+	return h.views.Render(c, fiber.StatusOK, pagePerson, p)
 }

@@ -105,7 +105,7 @@ func (h *handler) renderPreview(c *fiber.Ctx, p editPage) error {
 	}
 	if len(p.Form.Body) > sheet.MaxBodyBytes {
 		p.Error, p.ErrorField = p.T("error.preview_too_large_hint"), "body"
-		return h.views.render(c, fiber.StatusRequestEntityTooLarge, pageSheetEdit, p)
+		return h.views.Render(c, fiber.StatusRequestEntityTooLarge, pageSheetEdit, p)
 	}
 	p.Previewed = true
 	p.Preview = scopeIDs(h.markdown.Preview(p.Form.Body).HTML, previewIDPrefix)
@@ -116,7 +116,7 @@ func (h *handler) renderPreview(c *fiber.Ctx, p editPage) error {
 			return err
 		}
 	}
-	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+	return h.views.Render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 
 // previewIDPrefix keeps the preview's heading and footnote ids apart from

@@ -16,10 +16,11 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/view"
 )
 
 type voteRow struct {
-	Voter    personRef
+	Voter    view.Person
 	Choice   string
 	Revision int
 	Comment  string
@@ -29,7 +30,7 @@ type voteRow struct {
 
 type amendmentRow struct {
 	From, To int
-	Author   personRef
+	Author   view.Person
 	// Coauthors: "avec A et B" for an amendment the board wrote together.
 	Coauthors template.HTML
 	At        time.Time
@@ -42,10 +43,10 @@ type reviewPage struct {
 	Review      *model.Review
 	Revision    *model.Revision
 	HTML        template.HTML
-	SubmittedBy personRef
+	SubmittedBy view.Person
 	Votes       []voteRow
 	Amendments  []amendmentRow
-	Board       []personRef
+	Board       []view.Person
 	// Compared is the revision the diff starts from: the published version,
 	// or the sheet's first one if none is.
 	Compared  int
@@ -84,7 +85,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	user := userOf(c)
 	p := reviewPage{
 		Base: h.base(c, rev.Title), Bundle: b, Sheet: b.Sheet, Review: r, Revision: rev,
-		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: personOf(b.Users[r.SubmittedBy]),
+		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: view.PersonOf(b.Users[r.SubmittedBy]),
 		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
 	}
 	p.CanVote = p.Open && b.IsMember(user)
@@ -98,12 +99,12 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	p.CanAmend = p.Open && (b.IsMember(user) || (user != nil && user.ID == r.SubmittedBy))
 	p.CanWithdr = p.Open && user != nil && (user.ID == r.SubmittedBy || user.IsAdmin())
 	for _, u := range b.Board {
-		p.Board = append(p.Board, personOf(&u))
+		p.Board = append(p.Board, view.PersonOf(&u))
 	}
 	for _, v := range b.Votes {
 		ballot := review.Ballot{Voter: v.VoterID, Choice: v.Choice, Revision: v.RevisionNumber}
 		counted := review.Counted(ballot, r.RevisionNumber, b.BoardIDs)
-		p.Votes = append(p.Votes, voteRow{Voter: personOf(b.Users[v.VoterID]), Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
+		p.Votes = append(p.Votes, voteRow{Voter: view.PersonOf(b.Users[v.VoterID]), Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment, At: v.UpdatedAt, Counted: counted})
 		if user != nil && v.VoterID == user.ID && v.RevisionNumber == r.RevisionNumber {
 			p.MyChoice = v.Choice
 		}
@@ -133,7 +134,7 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 		return err
 	}
 	p.CommentsBlock = newCommentsBlock(p.Base, b.Sheet.Slug, r.ID, r.RevisionNumber, comments)
-	return h.views.render(c, status, pageReviewShow, p)
+	return h.views.Render(c, status, pageReviewShow, p)
 }
 
 // amendmentRows lists the review's amendments, each with the co-writers
@@ -161,7 +162,7 @@ func (h *handler) amendmentRows(c *fiber.Ctx, p *reviewPage) error {
 		return err
 	}
 	for _, a := range b.Amendments {
-		row := amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: personOf(b.Users[a.AuthorID]), At: a.CreatedAt}
+		row := amendmentRow{From: a.FromNumber, To: a.ToNumber, Author: view.PersonOf(b.Users[a.AuthorID]), At: a.CreatedAt}
 		row.Coauthors = withOthers(p.Lang, row.Author.Username, coauthors[stamps[a.ToNumber].ID])
 		p.Amendments = append(p.Amendments, row)
 	}
@@ -244,7 +245,7 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 	if err := h.offerDraft(c, &p, b.Sheet.Slug, rev); err != nil {
 		return err
 	}
-	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+	return h.views.Render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 
 func (h *handler) amendReview(c *fiber.Ctx) error {
@@ -320,7 +321,7 @@ type reviewListPage struct {
 
 type reviewListRow struct {
 	Review      model.Review
-	SubmittedBy personRef
+	SubmittedBy view.Person
 	Tally       review.Tally
 }
 
@@ -336,7 +337,7 @@ func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	}
 	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, userOf(c) != nil)}
 	for _, b := range bundles {
-		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: personOf(b.Users[b.Review.SubmittedBy]), Tally: b.Tally})
+		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: view.PersonOf(b.Users[b.Review.SubmittedBy]), Tally: b.Tally})
 	}
-	return h.views.render(c, fiber.StatusOK, pageReviewList, p)
+	return h.views.Render(c, fiber.StatusOK, pageReviewList, p)
 }

@@ -10,6 +10,7 @@ import (
 	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/view"
 )
 
 // comparison is two revisions of a sheet and what separates them
@@ -43,8 +44,8 @@ type diffPage struct {
 	// prints DiffMarker where it goes.
 	Body       *diffBody
 	Side       bool
-	FromAuthor personRef
-	ToAuthor   personRef
+	FromAuthor view.Person
+	ToAuthor   view.Person
 	// Prev and Next step the pair one revision back or forward; zero when
 	// there is nowhere to go.
 	PrevFrom, PrevTo int
@@ -67,8 +68,8 @@ const diffMarker template.HTML = "<!--atlas:diff-->"
 // DiffMarker is the template's placeholder for the body's diff.
 func (p diffPage) DiffMarker() template.HTML { return diffMarker }
 
-func (p diffPage) splices() []splicePart {
-	return []splicePart{{marker: diffMarker, html: p.Body.HTML}}
+func (p diffPage) Splices() []view.Splice {
+	return []view.Splice{{Marker: diffMarker, HTML: p.Body.HTML}}
 }
 
 // diffBody is the costly part of a comparison, its body's diff rendered,
@@ -96,7 +97,7 @@ func (h *handler) diffBody(c *fiber.Ctx, a, b *model.Revision, lang string, side
 		res := diff.Compare(a.Body, b.Body, diff.Options{Timeout: diffTimeout})
 		d := &diffBody{Stats: res.Stats, Truncated: res.Truncated}
 		if sections := sectionViews(lang, res.Sections); len(sections) > 0 {
-			out, err := h.views.fragment(pageDiff, layout, sections)
+			out, err := h.views.Fragment(pageDiff, layout, sections)
 			if err != nil {
 				return nil, err
 			}
@@ -147,10 +148,10 @@ func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side
 		return nil, err
 	}
 	if u := users[cmp.From.AuthorID]; u != nil {
-		p.FromAuthor = personOf(u)
+		p.FromAuthor = view.PersonOf(u)
 	}
 	if u := users[cmp.To.AuthorID]; u != nil {
-		p.ToAuthor = personOf(u)
+		p.ToAuthor = view.PersonOf(u)
 	}
 	if cmp.From.Number > 1 {
 		p.PrevFrom, p.PrevTo = cmp.From.Number-1, cmp.From.Number

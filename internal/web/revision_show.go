@@ -9,13 +9,14 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/render"
 	"atlas/internal/sheet"
+	"atlas/internal/web/view"
 )
 
 type revisionPage struct {
 	Base
 	Sheet    *model.Sheet
 	Revision *model.Revision
-	Author   personRef
+	Author   view.Person
 	HTML     template.HTML
 	Headings []render.Heading
 	IsHead   bool
@@ -46,7 +47,7 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 		rendered := h.markdown.Reader(rev.SHA256, rev.Body)
 		b := h.base(c, rev.Title)
 		return revisionPage{
-			Base: b, Sheet: sh, Revision: rev, Author: personOf(author), HTML: rendered.HTML, Headings: rendered.Headings,
+			Base: b, Sheet: sh, Revision: rev, Author: view.PersonOf(author), HTML: rendered.HTML, Headings: rendered.Headings,
 			IsHead: n == sh.HeadNumber, State: state, CanEdit: userOf(c) != nil,
 			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
 		}, nil

@@ -20,7 +20,7 @@ func (h *handler) routes(app *fiber.App) {
 		Next: func(c *fiber.Ctx) bool {
 			return strings.HasSuffix(c.Path(), "/events") || strings.HasSuffix(c.Path(), "/live/socket")
 		}}), h.securityHeaders, httpx.CleanInput, h.forgetRowsAfterWrites)
-	app.Get("/static/:hash/*", h.assets.serve)
+	app.Get("/static/:hash/*", h.static.serve)
 	app.Get("/healthz", h.health.Serve)
 	app.Get("/metrics", h.metrics.http.Public(h.cfg.MetricsToken))
 	app.Get("/feed.atom", h.loadSession, h.atomFeed)

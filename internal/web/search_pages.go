@@ -182,7 +182,7 @@ func (h *handler) showSearchPage(c *fiber.Ctx) error {
 	}
 	p := searchPage{Base: h.base(c, ""), Query: q, Results: results}
 	p.Title = p.T("search.title")
-	return h.views.render(c, fiber.StatusOK, pageSearch, p)
+	return h.views.Render(c, fiber.StatusOK, pageSearch, p)
 }
 
 // Searches not kept run in searchSlotsFor() slots: one per processor but

@@ -24,6 +24,7 @@ import (
 	"atlas/internal/search"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/view"
 )
 
 // Deps is what the web layer needs from the rest of the atlas.
@@ -79,9 +80,10 @@ type handler struct {
 	searcher search.Searcher
 	log      *slog.Logger
 	observer *httpx.Observer // counts and logs each request
-	views    *views
-	assets   *assets
-	maps     *mapSettings
+	views    *view.Engine
+	assets   *view.Assets
+	static   *staticFiles
+	maps     *view.MapSettings
 	markdown *renderCache  // the renderer, its output kept in caches
 	headers  httpx.Headers // on every answer: httpx.SecurityHeaders
 	caches   *caches
@@ -121,17 +123,21 @@ func New(d Deps) (*fiber.App, error) {
 // NewWithMetrics builds the Fiber app and the handler of its metrics, for
 // a listener of their own (config.Config.MetricsAddr).
 func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
-	a, err := newAssets(d.Config.Dev)
+	a, err := view.NewAssets(d.Config.Dev)
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := newViews(d.Config.Dev, a)
+	files, err := newStaticFiles(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := view.New(d.Config.Dev, a, pageNames)
 	if err != nil {
 		return nil, nil, err
 	}
 	h := &handler{
 		cfg: d.Config, auth: d.Auth, sheets: d.Sheets, reviews: d.Reviews, notify: d.Notify, events: d.Events, log: d.Log, db: d.DB, searcher: d.Search,
-		views: v, assets: a, headers: httpx.SecurityHeaders(httpx.BuildCSP(d.Config.TileOrigin(), d.Config.GeocoderOrigin()), d.Config.SecureCookies()), build: httpx.ReleaseID() + v.fingerprint + a.fingerprint(),
+		views: v, assets: a, static: files, headers: httpx.SecurityHeaders(httpx.BuildCSP(d.Config.TileOrigin(), d.Config.GeocoderOrigin()), d.Config.SecureCookies()), build: httpx.ReleaseID() + v.Fingerprint() + a.Fingerprint(),
 	}
 	h.maps = newMapSettings(d.Config, a)
 	h.caches = newCaches(h.build)

@@ -37,7 +37,7 @@ func (h *handler) showLoginPage(c *fiber.Ctx) error {
 	}
 	b := h.loginBase(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords(), Signup: h.signupOpen()})
+	return h.views.Render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords(), Signup: h.signupOpen()})
 }
 
 func (h *handler) login(c *fiber.Ctx) error {
@@ -60,7 +60,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 			p.KeptNotice = b.T("login.kept")
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		return h.views.render(c, status, pageLogin, p)
+		return h.views.Render(c, status, pageLogin, p)
 	}
 	oldToken, _ := c.Locals(localSessionToken).(string)
 	token, sess, err := h.auth.Login(c.UserContext(), user, oldToken)

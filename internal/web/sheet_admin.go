@@ -254,7 +254,7 @@ func (h *handler) renderSheetAdmin(c *fiber.Ctx, status int, message string) err
 	}
 	p := sheetAdminPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabRead, true), Error: message,
 		Into: c.FormValue("into"), Reason: c.FormValue("reason")}
-	return h.views.render(c, status, pageSheetAdmin, p)
+	return h.views.Render(c, status, pageSheetAdmin, p)
 }
 
 func (h *handler) showSheetAdminPage(c *fiber.Ctx) error {

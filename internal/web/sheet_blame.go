@@ -8,6 +8,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/view"
 )
 
 // blamePalette is how many colors the page has for authors (classes
@@ -22,7 +23,7 @@ type blamePage struct {
 	Sheet    *model.Sheet
 	Revision *model.Revision
 	Tabs     sheetTabs
-	Author   personRef // of the revision shown
+	Author   view.Person // of the revision shown
 	IsHead   bool
 	Prev     int // the revision before, 0 for the first
 	Next     int // the one after, 0 for the head
@@ -44,7 +45,7 @@ type blamePassage struct {
 
 // blameAuthorRow is a line of the legend.
 type blameAuthorRow struct {
-	Person personRef
+	Person view.Person
 	Class  string
 	Words  string // "1 234 mots (56 %)"
 	Range  string // "versions 2 à 9"
@@ -90,9 +91,9 @@ func newBlamePage(base Base, sh *model.Sheet, b *read.Blame, signedIn bool) blam
 		cls := "blame-c" + strconv.Itoa(i%blamePalette)
 		class[a.AuthorID] = cls
 		if a.AuthorID == rev.AuthorID {
-			p.Author = personOf(a.User)
+			p.Author = view.PersonOf(a.User)
 		}
-		row := blameAuthorRow{Person: personOf(a.User), Class: cls,
+		row := blameAuthorRow{Person: view.PersonOf(a.User), Class: cls,
 			Words: i18n.N(lang, "blame.author_words", a.Words, percent(b.Share(a)))}
 		if row.Person.Name == "" {
 			row.Person.Name = i18n.T(lang, "blame.unknown")
@@ -106,7 +107,7 @@ func newBlamePage(base Base, sh *model.Sheet, b *read.Blame, signedIn bool) blam
 	}
 	path := "/sheets/" + sh.Slug
 	for _, ps := range b.Passages {
-		who := personOf(ps.Author).Name
+		who := view.PersonOf(ps.Author).Name
 		if who == "" {
 			who = i18n.T(lang, "blame.unknown")
 		}

@@ -55,7 +55,7 @@ func (h *handler) showNewSheetPage(c *fiber.Ctx) error {
 	if err := h.offerDraft(c, &p, "", nil); err != nil {
 		return err
 	}
-	return h.views.render(c, fiber.StatusOK, pageSheetEdit, p)
+	return h.views.Render(c, fiber.StatusOK, pageSheetEdit, p)
 }
 
 func (h *handler) createSheet(c *fiber.Ctx) error {
@@ -81,7 +81,7 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 			b := h.base(c, "")
 			b.Title = b.T("sheet.new")
 			p := editPage{Base: b, New: true, Section: -1, Form: form, Categories: h.categoryOptions(b.Lang, form.Categories), Similar: similar}
-			return h.views.render(c, fiber.StatusConflict, pageSheetEdit, p)
+			return h.views.Render(c, fiber.StatusConflict, pageSheetEdit, p)
 		}
 	}
 	if err == nil {
@@ -150,7 +150,7 @@ func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused
 		return err
 	}
 	p.Pictures.Error, p.Pictures.Alt = refused.Message, refused.Alt
-	return h.views.render(c, status, pageSheetEdit, p)
+	return h.views.Render(c, status, pageSheetEdit, p)
 }
 
 func (h *handler) updateSheet(c *fiber.Ctx) error {
@@ -298,5 +298,5 @@ func (h *handler) renderEditError(c *fiber.Ctx, p editPage, err error) error {
 		p.ErrorField = invalid.Field
 	}
 	p.Error = he.Message(langOf(c))
-	return h.views.render(c, he.Status, pageSheetEdit, p)
+	return h.views.Render(c, he.Status, pageSheetEdit, p)
 }

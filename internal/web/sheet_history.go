@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/view"
 )
 
 // historyPage is a page of a sheet's history: its table is the same for
@@ -27,8 +28,8 @@ const historyTableMarker template.HTML = "<!--atlas:history-table-->"
 // TableMarker is the template's placeholder for the table.
 func (p historyPage) TableMarker() template.HTML { return historyTableMarker }
 
-func (p historyPage) splices() []splicePart {
-	return []splicePart{{marker: historyTableMarker, html: p.Table}}
+func (p historyPage) Splices() []view.Splice {
+	return []view.Splice{{Marker: historyTableMarker, HTML: p.Table}}
 }
 
 // historyTable is what the history_table template shows: one row per
@@ -48,7 +49,7 @@ type historyRow struct {
 	ToChecked          bool
 	FromLabel, ToLabel string
 	ISO, When          string
-	Author             personRef
+	Author             view.Person
 	// Coauthors: "avec A et B", the other writers of a version written
 	// together, as links.
 	Coauthors         template.HTML
@@ -69,7 +70,7 @@ func withOthers(lang, author string, all []model.User) template.HTML {
 	var links []string
 	for i := range all {
 		if all[i].Username != author {
-			links = append(links, string(personOf(&all[i]).Link()))
+			links = append(links, string(view.PersonOf(&all[i]).Link()))
 		}
 	}
 	if len(links) == 0 {
@@ -121,7 +122,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			return nil, err
 		}
 		revs, authors, states := page.Revisions, page.Authors, page.States
-		t := historyTable{Base: Base{Lang: b.Lang, assets: b.assets}, Sheet: sh, First: before == 0}
+		t := historyTable{Base: b.Bare(), Sheet: sh, First: before == 0}
 		if len(revs) > historyPageSize {
 			revs = revs[:historyPageSize]
 			t.Next = revs[len(revs)-1].Number
@@ -148,7 +149,7 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			}
 			row.StateLabel = i18n.T(lang, "state."+row.State)
 			if u := authors[r.AuthorID]; u != nil {
-				row.Author = personOf(u)
+				row.Author = view.PersonOf(u)
 			}
 			row.Coauthors = withOthers(lang, row.Author.Username, coauthors[r.ID])
 			if r.Origin != "edit" {
@@ -167,6 +168,6 @@ func (h *handler) historyTable(c *fiber.Ctx, b Base, sh *model.Sheet, before int
 			}
 			t.Rows = append(t.Rows, row)
 		}
-		return h.views.fragment(pageHistory, "history_table", t)
+		return h.views.Fragment(pageHistory, "history_table", t)
 	})
 }

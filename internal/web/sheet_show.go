@@ -12,6 +12,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/render"
 	"atlas/internal/sheet"
+	"atlas/internal/web/view"
 )
 
 type sheetPage struct {
@@ -41,7 +42,7 @@ type sheetPage struct {
 	AheadOfPublished bool
 	CanEdit          bool
 	Tabs             sheetTabs
-	Board            []personRef
+	Board            []view.Person
 	OpenReview       *model.Review
 	CanSubmit        bool
 	IsAdmin          bool
@@ -62,11 +63,11 @@ type provenance struct {
 	ValidSeats    int
 	AwaitingSince *time.Time
 	StartedAt     time.Time
-	StartedBy     personRef
-	CoWriters     []personRef // the others who wrote versions, first come first
-	MoreCoWriters int         // co-writers beyond those named
+	StartedBy     view.Person
+	CoWriters     []view.Person // the others who wrote versions, first come first
+	MoreCoWriters int           // co-writers beyond those named
 	UpdatedAt     time.Time
-	UpdatedBy     personRef
+	UpdatedBy     view.Person
 	Revisions     int
 }
 
@@ -77,8 +78,8 @@ const articleMarker template.HTML = "<!--atlas:article-->"
 // ArticleMarker is the template's placeholder for the article.
 func (p sheetPage) ArticleMarker() template.HTML { return articleMarker }
 
-func (p sheetPage) splices() []splicePart {
-	return []splicePart{{marker: articleMarker, html: p.Article}}
+func (p sheetPage) Splices() []view.Splice {
+	return []view.Splice{{Marker: articleMarker, HTML: p.Article}}
 }
 
 // provenanceView is what the provenance partial shows.
@@ -93,7 +94,7 @@ type provenanceView struct {
 }
 
 // List names people in a sentence ("B, C et 4 autres").
-func (v provenanceView) List(names []personRef, more int) template.HTML {
+func (v provenanceView) List(names []view.Person, more int) template.HTML {
 	links := make([]string, len(names))
 	for i, n := range names {
 		links[i] = string(n.Link())
@@ -110,10 +111,10 @@ func (v provenanceView) List(names []personRef, more int) template.HTML {
 // It names the authors of revision shown, the one the reader sees.
 func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, shown int, open *model.Review) (template.HTML, error) {
 	lang := langOf(c)
-	view := provenanceView{Base: Base{Lang: lang}, Slug: sh.Slug}
+	pv := provenanceView{Base: Base{Lang: lang}, Slug: sh.Slug}
 	variant := strconv.Itoa(shown)
 	if open != nil {
-		view.ReviewID = open.ID
+		pv.ReviewID = open.ID
 		variant += "|" + strconv.FormatInt(open.ID, 10)
 	}
 	return h.part(pageKey("provenance", sh, lang, h.build, variant), func() ([]byte, error) {
@@ -124,13 +125,13 @@ func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, shown int, open 
 		if open != nil {
 			prov.AwaitingSince = &open.SubmittedAt
 		}
-		view.Provenance = prov
+		pv.Provenance = prov
 		people, err := h.creditPeople(c.UserContext(), sh.ID, shown)
 		if err != nil {
 			return nil, err
 		}
-		view.Credits = creditLine(view.Base, people)
-		return h.views.fragment(pageSheetShow, "provenance", view)
+		pv.Credits = creditLine(pv.Base, people)
+		return h.views.Fragment(pageSheetShow, "provenance", pv)
 	})
 }
 
@@ -161,8 +162,8 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 		// Only the language and the assets: the fragment is shared by every
 		// reader of its kind, so nothing of this one (account, CSRF token,
 		// message) may be within its reach.
-		return h.views.fragment(pageSheetShow, "sheet_article", articleView{
-			Base: Base{Lang: b.Lang, assets: b.assets, maps: b.maps}, Sheet: sh, Revision: rev, HTML: body,
+		return h.views.Fragment(pageSheetShow, "sheet_article", articleView{
+			Base: b.Bare(), Sheet: sh, Revision: rev, HTML: body,
 			Headings: rendered.Headings, CanEdit: canEdit,
 		})
 	})
@@ -191,11 +192,11 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 // sheetPageData gathers everything the sheet page shows.
 func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error) {
 	user := userOf(c)
-	view, err := h.read.Sheet(c.UserContext(), sh, viewerOf(c).DefaultRevision(sh))
+	loaded, err := h.read.Sheet(c.UserContext(), sh, viewerOf(c).DefaultRevision(sh))
 	if err != nil {
 		return sheetPage{}, err
 	}
-	rev, board := view.Revision, view.Board
+	rev, board := loaded.Revision, loaded.Board
 	p := sheetPage{
 		Base: h.base(c, rev.Title), Sheet: sh, Revision: rev,
 		Draft: sh.PublishedNumber == nil, CanEdit: user != nil,
@@ -207,9 +208,9 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		return sheetPage{}, err
 	}
 	for _, u := range board {
-		p.Board = append(p.Board, personOf(&u))
+		p.Board = append(p.Board, view.PersonOf(&u))
 	}
-	p.OpenReview = view.OpenReview
+	p.OpenReview = loaded.OpenReview
 	if p.ProvenanceLine, err = h.provenanceLine(c, sh, rev.Number, p.OpenReview); err != nil {
 		return sheetPage{}, err
 	}
@@ -261,10 +262,10 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 		}
 	}
 	if u := users[head.AuthorID]; u != nil {
-		p.UpdatedBy = personOf(u)
+		p.UpdatedBy = view.PersonOf(u)
 	}
 	if u := users[first.AuthorID]; u != nil {
-		p.StartedBy = personOf(u)
+		p.StartedBy = view.PersonOf(u)
 	}
 	for _, ctb := range hist.Contributors {
 		u := users[ctb.AuthorID]
@@ -275,7 +276,7 @@ func (h *handler) provenance(c *fiber.Ctx, sh *model.Sheet) (provenance, error) 
 			p.MoreCoWriters++
 			continue
 		}
-		p.CoWriters = append(p.CoWriters, personOf(u))
+		p.CoWriters = append(p.CoWriters, view.PersonOf(u))
 	}
 	return p, nil
 }

@@ -29,7 +29,7 @@ func (h *handler) renderSignup(c *fiber.Ctx, status int, p signupPage) error {
 	p.Title = p.T("signup.title")
 	p.Approval = h.cfg.Signup == auth.SignupApproval
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.render(c, status, pageSignup, p)
+	return h.views.Render(c, status, pageSignup, p)
 }
 
 func (h *handler) showSignupPage(c *fiber.Ctx) error {

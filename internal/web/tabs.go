@@ -16,11 +16,11 @@ import (
 // sheetTabs is the navigation shared by a sheet's pages, written by the
 // sheet_tabs partial. Pages print it with {{part "sheet_tabs" .Tabs}}: it
 // is the same for every reader of a sheet in a language, so it is rendered
-// once and kept (see views.part).
+// once and kept (see view.Kept).
 type sheetTabs struct {
 	Label string
 	Items []sheetTab
-	key   string // what the links depend on, see partKey
+	key   string // what the links depend on, see PartKey
 }
 
 // sheetTab is one link of the sheet's navigation.
@@ -29,9 +29,9 @@ type sheetTab struct {
 	Current     bool
 }
 
-// partKey names the rendering: the language, the sheet, the current tab
+// PartKey names the rendering: the language, the sheet, the current tab
 // and whether the reader may edit.
-func (t sheetTabs) partKey() string { return t.key }
+func (t sheetTabs) PartKey() string { return t.key }
 
 // Tab names, for marking the current one.
 const (

@@ -8,6 +8,7 @@ import (
 	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/view"
 )
 
 // undoPage asks to confirm taking back the change of one revision: what
@@ -21,7 +22,7 @@ type undoPage struct {
 	Base
 	Sheet  *model.Sheet
 	Target *model.Revision
-	Author personRef
+	Author view.Person
 	// Parent is the version whose text comes back; Head the current one.
 	Parent, Head int
 	// Overlaps says that later edits touch the passages the change
@@ -65,7 +66,7 @@ func (h *handler) showUndoPage(c *fiber.Ctx) error {
 		return err
 	}
 	if u := users[plan.Target.AuthorID]; u != nil {
-		p.Author = personOf(u)
+		p.Author = view.PersonOf(u)
 	}
 	if p.Summary, err = h.sheets.UndoSummary(ctx, b.Lang, plan.Target); err != nil {
 		return err
@@ -74,7 +75,7 @@ func (h *handler) showUndoPage(c *fiber.Ctx) error {
 	p.TitleChanged, p.TitleFrom, p.TitleTo = head.Title != result.Title, head.Title, result.Title
 	p.MetaRows = metaRows(b.Lang, sheet.MetaChanges(head.Meta, result.Meta))
 	p.Sections = sectionViews(b.Lang, diff.Compare(head.Body, result.Body, diff.Options{Timeout: diffTimeout}).Sections)
-	return h.views.render(c, fiber.StatusOK, pageUndo, p)
+	return h.views.Render(c, fiber.StatusOK, pageUndo, p)
 }
 
 // undoRevision takes the change back. Later edits that overlap it open the

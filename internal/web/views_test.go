@@ -1,7 +1,7 @@
 package web
 
 import (
-	"html"
+	"bytes"
 	"html/template"
 	"io/fs"
 	"os"
@@ -16,6 +16,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/render"
+	"atlas/internal/web/view"
 	atlasviews "atlas/views"
 )
 
@@ -39,11 +40,11 @@ func TestEveryPageIsRegistered(t *testing.T) {
 			t.Errorf("page %q has no file in views/pages", name)
 		}
 	}
-	a, err := newAssets(false)
+	a, err := view.NewAssets(false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newViews(false, a); err != nil {
+	if _, err := view.New(false, a, pageNames); err != nil {
 		t.Fatalf("templates do not parse: %v", err)
 	}
 }
@@ -51,37 +52,22 @@ func TestEveryPageIsRegistered(t *testing.T) {
 // TestPagesKeepTheirOwnHead: a page's "head" block replaces the layout's
 // empty default in every language, whatever order files come in.
 func TestPagesKeepTheirOwnHead(t *testing.T) {
-	a, err := newAssets(false)
+	a, err := view.NewAssets(false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := newViews(false, a)
+	v, err := view.New(false, a, pageNames)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, lang := range i18n.Languages {
-		out, err := v.bytes(pageChanges, changesPage{Base: Base{Lang: lang, assets: a}})
+		out, err := v.Bytes(pageChanges, changesPage{Base: view.NewBase(lang, a, nil)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(string(out), `type="application/atom+xml"`) {
 			t.Errorf("%s: the changes page lost its feed link from <head>", lang)
 		}
-	}
-}
-
-// TestStaticActionsAreWrittenIn: the per-language templates carry the
-// translations, escaped, in place of the actions that asked for them.
-func TestStaticActionsAreWrittenIn(t *testing.T) {
-	a, err := newAssets(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := &views{assets: a}
-	got := v.static("fr", `<p title="{{.T "site.name"}}">{{$.T "nav.skip"}}</p><html lang="{{.Lang}}">{{.OtherLang}} {{.T "diff.version" 3}}`)
-	want := `<p title="` + html.EscapeString(i18n.T("fr", "site.name")) + `">` + html.EscapeString(i18n.T("fr", "nav.skip")) + `</p><html lang="fr">en {{.T "diff.version" 3}}`
-	if got != want {
-		t.Errorf("static(fr):\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -118,6 +104,8 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 		return nil
 	})
 	goFiles, _ := filepath.Glob("*.go")
+	engineFiles, _ := filepath.Glob("view/*.go") // Base's methods
+	goFiles = append(goFiles, engineFiles...)
 	for _, f := range goFiles {
 		data, _ := os.ReadFile(f)
 		check(f, data)
@@ -152,11 +140,11 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 // page cache (T2: at most 100 µs). The data are those of a busy sheet:
 // board, five comments, a pending version.
 func BenchmarkSheetPageShell(b *testing.B) {
-	a, err := newAssets(false)
+	a, err := view.NewAssets(false)
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := newViews(false, a)
+	v, err := view.New(false, a, pageNames)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -177,15 +165,16 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	}
 	rendered := render.New().Render(body.String())
 	user := &model.User{ID: 1, Username: "marie", Role: model.RoleContributor}
-	base := Base{Lang: "fr", Title: "Jardin partagé de Kerinou", User: user, CSRF: strings.Repeat("c", 43), Path: "/sheets/jardin", assets: a}
+	base := view.NewBase("fr", a, nil)
+	base.Title, base.User, base.CSRF, base.Path = "Jardin partagé de Kerinou", user, strings.Repeat("c", 43), "/sheets/jardin"
 	now := time.Now()
 	published := 12
 	// The discussion as the cache keeps it, rendered once per sheet version.
 	list := commentList{Base: Base{Lang: "fr"}}
 	for range 5 {
-		list.Items = append(list.Items, commentView{Author: personRef{Username: "anne", Name: "Anne"}, Body: "<p>Une remarque sur la gouvernance.</p>", At: now, Revision: published})
+		list.Items = append(list.Items, commentView{Author: view.Person{Username: "anne", Name: "Anne"}, Body: "<p>Une remarque sur la gouvernance.</p>", At: now, Revision: published})
 	}
-	comments, err := v.fragment(pageSheetShow, "comment_items", list)
+	comments, err := v.Fragment(pageSheetShow, "comment_items", list)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -193,15 +182,15 @@ func BenchmarkSheetPageShell(b *testing.B) {
 	rev := &model.Revision{SheetID: 1, Number: 14, Title: "Jardin partagé de Kerinou", Meta: model.Meta{Subtitle: "Un jardin ouvert", Categories: []string{"alimentation"}, Tags: []string{"jardin", "graines"}, Place: &model.Place{Name: "Kerinou", Lat: 48.4, Lon: -4.48}}, CreatedAt: now}
 	// The article as the cache keeps it: rendered once per revision, with
 	// the section edit links a signed-in reader gets.
-	article, err := v.fragment(pageSheetShow, "sheet_article", articleView{Base: base, Sheet: sh, Revision: rev,
+	article, err := v.Fragment(pageSheetShow, "sheet_article", articleView{Base: base, Sheet: sh, Revision: rev,
 		HTML:     withSectionEditLinks(rendered.HTML, "fr", "jardin", rendered.Headings),
 		Headings: rendered.Headings, CanEdit: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	// The provenance as the cache keeps it, rendered once per sheet version.
-	prov := provenance{StartedAt: now, StartedBy: personRef{"marie", "Marie"}, CoWriters: []personRef{{"anne", "Anne"}}, UpdatedAt: now, UpdatedBy: personRef{"anne", "Anne"}, Revisions: 14}
-	provLine, err := v.fragment(pageSheetShow, "provenance", provenanceView{Base: Base{Lang: "fr"}, Provenance: prov, Slug: "jardin"})
+	prov := provenance{StartedAt: now, StartedBy: view.Person{Username: "marie", Name: "Marie"}, CoWriters: []view.Person{{Username: "anne", Name: "Anne"}}, UpdatedAt: now, UpdatedBy: view.Person{Username: "anne", Name: "Anne"}, Revisions: 14}
+	provLine, err := v.Fragment(pageSheetShow, "provenance", provenanceView{Base: Base{Lang: "fr"}, Provenance: prov, Slug: "jardin"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -209,19 +198,19 @@ func BenchmarkSheetPageShell(b *testing.B) {
 		Base: base, Sheet: sh, Revision: rev, Article: template.HTML(article), //nolint:gosec // G203: html/template's own output
 		ProvenanceLine: template.HTML(provLine), //nolint:gosec // G203: html/template's own output
 		Categories:     []string{"Alimentation"}, Pending: true, PendingNotice: i18n.T("fr", "sheet.pending"), PendingTo: 14, AheadOfPublished: true, CanEdit: true,
-		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []personRef{{"anne", "Anne"}, {"bleuenn", "Bleuenn"}, {"corentin", "Corentin"}}, CanSubmit: true,
+		Tabs: newSheetTabs("fr", "jardin", "read", true), Board: []view.Person{{Username: "anne", Name: "Anne"}, {Username: "bleuenn", Name: "Bleuenn"}, {Username: "corentin", Name: "Corentin"}}, CanSubmit: true,
 		CommentsBlock: newCommentsBlock(base, "jardin", 0, 14, template.HTML(comments)), //nolint:gosec // G203: html/template's own output
 	}
-	if _, err := v.bytes(pageSheetShow, page); err != nil {
+	if _, err := v.Bytes(pageSheetShow, page); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(rendered.HTML)))
-	// As views.render does: into a buffer that serves again.
+	// As Render does: into a buffer that serves again.
+	var buf bytes.Buffer
 	for b.Loop() {
-		buf := getPageBuffer()
-		if err := v.write(buf, pageSheetShow, "layout", page); err != nil {
+		buf.Reset()
+		if err := v.Execute(&buf, pageSheetShow, page); err != nil {
 			b.Fatal(err)
 		}
-		putPageBuffer(buf)
 	}
 }

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"strconv"
+	"atlas/internal/web/view"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -60,8 +60,8 @@ func (h *handler) apiUnwatch(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"sheet": slug, "watching": false})
 }
 
-// maxUnread bounds the header's count: beyond, it shows "99+".
-const maxUnread = 100
+// maxUnread bounds the header's count (see view.Base.UnreadBadge).
+const maxUnread = view.MaxUnread
 
 // unreadOf counts the signed-in reader's unread notifications for the
 // header, once per request; anonymous readers cost nothing. A failure is
@@ -84,14 +84,3 @@ func (h *handler) unreadOf(c *fiber.Ctx) int {
 }
 
 type unreadKey struct{}
-
-// UnreadBadge is the header's count of unread notifications ("" for none).
-func (b Base) UnreadBadge() string {
-	switch {
-	case b.Unread <= 0:
-		return ""
-	case b.Unread >= maxUnread:
-		return strconv.Itoa(maxUnread-1) + "+"
-	}
-	return strconv.Itoa(b.Unread)
-}

@@ -1,4 +1,4 @@
-package web
+package view
 
 import (
 	"fmt"
@@ -10,25 +10,26 @@ import (
 	"atlas/internal/model"
 )
 
-// personRef names a person on a page: their display name, linking to
+// Person names a person on a page: their display name, linking to
 // their contributions (/people/{username}).
-type personRef struct {
+type Person struct {
 	Username string
 	Name     string
 }
 
-func personOf(u *model.User) personRef {
+// PersonOf is u as named on a page; nobody for nil.
+func PersonOf(u *model.User) Person {
 	if u == nil {
-		return personRef{}
+		return Person{}
 	}
-	return personRef{Username: u.Username, Name: u.Name()}
+	return Person{Username: u.Username, Name: u.Name()}
 }
 
 // String is the name alone, for text that cannot hold a link.
-func (p personRef) String() string { return p.Name }
+func (p Person) String() string { return p.Name }
 
 // Link is the name as a link to the person's page; escaped text.
-func (p personRef) Link() template.HTML {
+func (p Person) Link() template.HTML {
 	if p.Username == "" {
 		return template.HTML(html.EscapeString(p.Name)) //nolint:gosec // G203: escaped here
 	}
@@ -41,7 +42,7 @@ func (b Base) TL(key string, args ...any) template.HTML {
 	safe := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
-		case personRef:
+		case Person:
 			safe[i] = string(v.Link())
 		case string:
 			safe[i] = html.EscapeString(v)

@@ -1,11 +1,13 @@
-package web
+package view
 
-import "testing"
+import (
+	"testing"
+)
 
 // TestPersonLinksAreEscaped: a display name or a username is text, never
 // markup, in a link or in a sentence that names a person.
 func TestPersonLinksAreEscaped(t *testing.T) {
-	p := personRef{Username: "a b?c", Name: `<script>alert("x")</script>`}
+	p := Person{Username: "a b?c", Name: `<script>alert("x")</script>`}
 	want := `<a class="person" href="/people/a%20b%3Fc">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</a>`
 	if got := string(p.Link()); got != want {
 		t.Errorf("Link() = %s\nwant %s", got, want)
