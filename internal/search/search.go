@@ -111,8 +111,8 @@ func stem(w string) string {
 	if len(stems.m) >= maxStems {
 		stems.m = make(map[string]string, maxStems) // start over rather than grow without bound
 	}
-	// A copy of the word: w may point into a long body, or into a request
-	// buffer the web server reuses, and a map key must never change.
+	// A copy of the word: w may point into a long body, which the map
+	// would otherwise keep alive whole.
 	stems.m[strings.Clone(w)] = s
 	stems.Unlock()
 	return s

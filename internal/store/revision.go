@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"math"
-	"strings"
 
 	"atlas/internal/model"
 )
@@ -37,9 +36,9 @@ func (s *Store) CreateRevision(ctx context.Context, r *model.Revision) error {
 		return err
 	}
 	// The next save of this sheet deltas against this body: keep it at hand.
-	// A copy: the caller's string may live in a request buffer the web
-	// server reuses once the handler returns.
-	s.bodies.Add(strings.Clone(r.SHA256), strings.Clone(r.Body))
+	// Kept as given: callers hand the store strings they own (the web layer
+	// copies a form's texts where it reads them, see readEditForm).
+	s.bodies.Add(r.SHA256, r.Body)
 	return nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"atlas/internal/db"
 	"atlas/internal/model"
@@ -236,21 +235,4 @@ func BenchmarkRebuild(b *testing.B) {
 			}
 		})
 	}
-}
-
-// The web server hands handlers strings that live in request buffers it
-// reuses afterwards. What the store keeps in memory must be its own copy.
-func TestStoreKeepsItsOwnCopyOfABody(t *testing.T) {
-	testutil.Dialects(t, func(t *testing.T, d *db.DB) {
-		h := newHistory(t, d, "atelier-velo")
-		buf := []byte("## Présentation\n\nUn atelier où chacun répare son vélo.\n")
-		want := string(buf)
-		// The string aliases buf as the server's would: unsafe on purpose.
-		h.add(t, unsafe.String(&buf[0], len(buf))) //nolint:gosec // G103: the test imitates the server's buffer reuse
-		copy(buf, strings.Repeat("x", len(buf)))   // the buffer serves the next request
-		rev, err := h.st.Revision(context.Background(), h.sheet.ID, 1)
-		if err != nil || rev.Body != want {
-			t.Fatalf("after the caller's buffer changed: %v %q", err, rev.Body)
-		}
-	})
 }

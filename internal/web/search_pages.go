@@ -37,7 +37,9 @@ const snippetBatch = 20
 // the transaction of every change of what readers see of any sheet (the
 // search index with it); they are the same for every reader.
 func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
-	q := strings.TrimSpace(c.Query("q"))
+	// A copy: the words go into the search package's kept stems, and
+	// Fiber's value points into a buffer the next request reuses.
+	q := strings.TrimSpace(strings.Clone(c.Query("q")))
 	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
 		return q, nil, httpx.NewError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
 	}

@@ -64,15 +64,23 @@ func formFromRevision(r *model.Revision) editForm {
 
 // readEditForm reads the posted editor. Its line endings are already LF:
 // browserText normalized every page form on arrival.
+//
+// Its texts are copies. Fiber hands out form values that point into a
+// buffer the server reuses for the next request, and this form is the one
+// way a page's text reaches what services keep beyond the request (the
+// store's cache of recent bodies, which the next save deltas against; the
+// JSON API's texts are decoded into fresh strings already): copied here,
+// once, at the edge, services never have to.
 func readEditForm(c *fiber.Ctx) editForm {
+	text := func(name string) string { return strings.Clone(c.FormValue(name)) }
 	f := editForm{
-		Title: c.FormValue("title"), Body: c.FormValue("body"), Summary: c.FormValue("summary"),
-		Minor: c.FormValue("minor") != "", Subtitle: c.FormValue("subtitle"), Tags: c.FormValue("tags"),
-		PlaceName: c.FormValue("place_name"), PlaceAddress: c.FormValue("place_address"),
-		Lat: strings.TrimSpace(c.FormValue("lat")), Lon: strings.TrimSpace(c.FormValue("lon")),
-		Geometry: strings.TrimSpace(c.FormValue("place_geometry")),
-		Website:  c.FormValue("website"), Contact: c.FormValue("contact"),
-		LegalStatus: c.FormValue("legal_status"), Licence: sheet.LicenceFromForm(c.FormValue("licence"), c.FormValue("licence_other")),
+		Title: text("title"), Body: text("body"), Summary: text("summary"),
+		Minor: c.FormValue("minor") != "", Subtitle: text("subtitle"), Tags: text("tags"),
+		PlaceName: text("place_name"), PlaceAddress: text("place_address"),
+		Lat: strings.TrimSpace(text("lat")), Lon: strings.TrimSpace(text("lon")),
+		Geometry: strings.TrimSpace(text("place_geometry")),
+		Website:  text("website"), Contact: text("contact"),
+		LegalStatus: text("legal_status"), Licence: sheet.LicenceFromForm(text("licence"), text("licence_other")),
 	}
 	for _, v := range c.Request().PostArgs().PeekMulti("categories") {
 		f.Categories = append(f.Categories, string(v))
