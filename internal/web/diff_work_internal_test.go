@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,8 +19,12 @@ import (
 
 // TestKeptWorkBoundsComputationsAtOnce: twenty requests for twenty
 // different costly comparisons never run more than the slots allow, and
-// those that find no slot in time are refused rather than piled up.
-func TestKeptWorkBoundsComputationsAtOnce(t *testing.T) {
+// those that find no slot in time are refused rather than piled up. In a
+// synctest bubble: the slots' waits run on its clock, so the test knows
+// when everyone has found a slot or given up instead of sleeping for it.
+func TestKeptWorkBoundsComputationsAtOnce(t *testing.T) { synctest.Test(t, keptWorkBounds) }
+
+func keptWorkBounds(t *testing.T) {
 	slots := newWorkSlots(2, 20*time.Millisecond, errDiffBusy)
 	work := newKeptWork(cache.New[string](1<<20, func([]byte) int { return 1 }), slots)
 	var running, most atomic.Int32
@@ -47,7 +52,8 @@ func TestKeptWorkBoundsComputationsAtOnce(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // everyone has found a slot or given up
+	time.Sleep(time.Second) // past every slot's wait, on the bubble's clock
+	synctest.Wait()         // everyone has found a slot or given up
 	close(release)
 	wg.Wait()
 	if most.Load() > 2 {
@@ -60,7 +66,9 @@ func TestKeptWorkBoundsComputationsAtOnce(t *testing.T) {
 
 // TestKeptWorkComputesAKeyOnce: the same comparison asked again, or asked
 // while it is being computed, is computed once.
-func TestKeptWorkComputesAKeyOnce(t *testing.T) {
+func TestKeptWorkComputesAKeyOnce(t *testing.T) { synctest.Test(t, keptWorkOnce) }
+
+func keptWorkOnce(t *testing.T) {
 	work := newKeptWork(cache.New[string](1<<20, func([]byte) int { return 1 }), newWorkSlots(2, time.Second, errDiffBusy))
 	var computed atomic.Int32
 	started, release := make(chan struct{}), make(chan struct{})
@@ -82,7 +90,7 @@ func TestKeptWorkComputesAKeyOnce(t *testing.T) {
 		}()
 	}
 	<-started
-	time.Sleep(20 * time.Millisecond)
+	synctest.Wait() // the four others wait for the first's result
 	close(release)
 	wg.Wait()
 	_, _ = work.get(context.Background(), "k", compute)
