@@ -4,7 +4,7 @@ GO       ?= go
 BIN      ?= bin/atlas
 PKG      := ./...
 
-.PHONY: run build assets test test-sqlite lint migration fuzz bench bench-pictures bench-go vulncheck clean
+.PHONY: run build assets test test-sqlite lint migration fuzz bench bench-pictures bench-readers bench-go vulncheck clean
 
 ## run: build bin/atlas and serve on :8080 with an embedded SQLite database
 ## under ./data. The binary replaces the recipe's shell (exec) rather than
@@ -131,6 +131,14 @@ BENCH_SECONDS ?= 10
 bench:
 	$(GO) build -o bin/bench-run ./bench/run
 	taskset -c 1 bin/bench-run -seconds $(BENCH_SECONDS) $(if $(BENCH_PG),-postgres '$(BENCH_PG)')
+
+## bench-readers: only the readers without a page cache (the signed-in
+## history page at depth 5,000, the three uncached API reads) in rounds
+## beside H, SQLite, as a table on standard output; docs/BENCHMARKS.md is
+## left as it is
+bench-readers:
+	$(GO) build -o bin/bench-run ./bench/run
+	taskset -c 1 bin/bench-run -readers -seconds $(BENCH_SECONDS)
 
 ## bench-pictures: issue 14's picture probes alone (a 20 KB sheet page with
 ## three pictures against T1, a 640 px copy from the cache), SQLite, as a

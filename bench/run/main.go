@@ -34,6 +34,7 @@ func main() {
 	out := flag.String("out", "docs/BENCHMARKS.md", "report to write")
 	pg := flag.String("postgres", "", "also run on this PostgreSQL URL (a database the suite may fill)")
 	pictures := flag.Bool("pictures", false, "measure only issue 14's picture probes (SQLite) and print their table, leaving -out alone")
+	readers := flag.Bool("readers", false, "measure only the readers without a page cache (signed-in history, API reads; SQLite) and print their table, leaving -out alone")
 	flag.Parse()
 	if *seconds > 60 {
 		*seconds = 60
@@ -52,6 +53,10 @@ func main() {
 	d := time.Duration(*seconds) * time.Second
 	if *pictures {
 		fmt.Print(picturesRun(dir, d, *conns))
+		return
+	}
+	if *readers {
+		fmt.Print(readersRun(dir, d, *conns))
 		return
 	}
 	var sections []string
@@ -211,6 +216,9 @@ var t1Sizes = []int{20 << 10, 50 << 10}
 // and the median round is reported with the spread of the others.
 const t1Rounds = 3
 
+// historyDepth is the number of revisions of T2's sheet.
+const historyDepth = 10000
+
 func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) string {
 	data := filepath.Join(dir, "data-"+strings.ToLower(label))
 	env := append([]string{"ATLAS_DATA_DIR=" + data, "ATLAS_ADDR=127.0.0.1:" + freePort(), "ATLAS_LOG_FORMAT=json", "ATLAS_ACCESS_LOG=false"}, dbEnv...)
@@ -250,7 +258,7 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 		read = append(read, slug)
 	}
 	// T2: a sheet with a long history.
-	const depth = 10000
+	const depth = historyDepth
 	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche très modifiée", "body": "v0"}, &created))
 	deep := created.Slug
 	for n := 1; n < depth; n++ {
@@ -339,16 +347,7 @@ func atlasRun(dir, label string, dbEnv []string, d time.Duration, conns int) str
 	cookie, err := sessionCookie(s.url, "banc", "mot de passe du banc")
 	must(err)
 	auth := map[string]string{"Authorization": "Bearer " + token}
-	sheetURL := api + "/sheets/" + deep
-	inRoundsWithH(
-		probe{name: fmt.Sprintf("T2 history page at depth %d, signed in (no page cache)", depth/2),
-			url: fmt.Sprintf("%s/sheets/%s/history?before=%d", s.url, deep, depth/2), headers: map[string]string{"Cookie": cookie}},
-		probe{name: "API read of a sheet (token, uncached)", url: sheetURL, headers: auth},
-		probe{name: fmt.Sprintf("API read of revision %d of a %d-revision sheet (token, uncached)", depth/2, depth),
-			url: fmt.Sprintf("%s/revisions/%d", sheetURL, depth/2), headers: auth},
-		probe{name: fmt.Sprintf("API history page of 50 at depth %d (token, uncached)", depth/2),
-			url: fmt.Sprintf("%s/revisions?limit=50&before=%d", sheetURL, depth/2), headers: auth},
-	)
+	inRoundsWithH(uncachedReaders(s.url, deep, token, cookie)...)
 	// Pictures: a 640 px copy served from memory, as readers of a sheet
 	// with pictures ask for it after the page (issue 14 wants ≥ 0.3·H).
 	must(apiCall("POST", api+"/sheets", token, map[string]any{"title": "Fiche illustrée", "body": "Une photo."}, &created))
