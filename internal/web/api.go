@@ -1,13 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,63 +9,8 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
-
-// decodeJSON reads a request body strictly: JSON only, no unknown field, no
-// trailing data. Anything else is a 400 that names the problem.
-func decodeJSON(c *fiber.Ctx, dst any) error {
-	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) && !strings.HasPrefix(ct, mimeMergePatch) {
-		return httpx.StatusError(fiber.StatusUnsupportedMediaType)
-	}
-	// PostgreSQL stores no NUL character; refusing it here keeps every
-	// field of every request storable.
-	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
-		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_null_character")
-	}
-	if err := checkJSONText(c.Body()); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_invalid", err.Error())
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.json_trailing_data")
-	}
-	return nil
-}
-
-// maxNumber is the largest revision number, limit or id a request may
-// name: the databases store them as 32-bit integers.
-const maxNumber = 1<<31 - 1
-
-// queryInt reads an optional positive integer parameter.
-func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
-	raw := c.Query(name)
-	if raw == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if max == 0 {
-		max = maxNumber
-	}
-	if err != nil || n < 1 || n > max {
-		return 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.param_range", name, max)
-	}
-	return n, nil
-}
-
-// paramInt reads a positive integer path parameter; anything else is a 404,
-// as for any URL that names nothing.
-func paramInt(c *fiber.Ctx, name string) (int, error) {
-	n, err := strconv.Atoi(c.Params(name))
-	if err != nil || n < 1 || n > maxNumber {
-		return 0, fiber.ErrNotFound
-	}
-	return n, nil
-}
 
 // apiRevision is the revision summary of the API contract.
 type apiRevision struct {
@@ -140,7 +79,7 @@ type apiMeta = model.Meta
 // edits: 409, the user's text handed back and the conflicting passages.
 func sendConflict(c *fiber.Ctx, conflict *sheet.ConflictError) error {
 	return c.Status(fiber.StatusConflict).JSON(apiConflict{
-		Error: "conflict", Message: i18n.T(langOf(c), "error.edit_conflict"),
+		Error: "conflict", Message: i18n.T(request.Lang(c), "error.edit_conflict"),
 		Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
 	})
 }
@@ -152,13 +91,4 @@ type apiConflict struct {
 	Head      int           `json:"head"`
 	Mine      sheet.Content `json:"mine"`
 	Conflicts any           `json:"conflicts"`
-}
-
-// parsePositive reads a positive integer from a form field.
-func parsePositive(raw string) (int, error) {
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 || n > maxNumber {
-		return 0, errors.New("not a positive integer")
-	}
-	return n, nil
 }

@@ -9,6 +9,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type apiComment struct {
@@ -42,11 +43,11 @@ func (h *handler) apiComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(c, "limit", apiCommentsPage, apiCommentsMax)
+	limit, err := request.QueryInt(c, "limit", apiCommentsPage, apiCommentsMax)
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}
@@ -99,10 +100,10 @@ type apiCommentRequest struct {
 
 func (h *handler) apiCreateComment(c *fiber.Ctx) error {
 	var in apiCommentRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	user := userOf(c)
+	user := request.User(c)
 	cm, err := h.sheets.Comment(c.UserContext(), user, c.Params("slug"), sheet.CommentInput{Body: in.Body, Revision: in.Revision})
 	var limited *sheet.RateLimitedError
 	if errors.As(err, &limited) {
@@ -122,17 +123,17 @@ type apiHideRequest struct {
 // within 15 minutes, an admin at any time with {"reason"}. The message
 // stays, hidden, and the audit log keeps the trace.
 func (h *handler) apiHideComment(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
 	var in apiHideRequest
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		if err := request.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}
-	user := userOf(c)
+	user := request.User(c)
 	cm, err := h.sheets.HideComment(c.UserContext(), user, int64(id), in.Reason)
 	if err != nil {
 		return err

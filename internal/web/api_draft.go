@@ -9,6 +9,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // apiDraft is a draft as the API shows it to its owner.
@@ -53,7 +54,7 @@ func toAPIDraft(d *model.Draft) apiDraft {
 func draftSlug(c *fiber.Ctx) string { return c.Params("slug") }
 
 func (h *handler) apiShowDraft(c *fiber.Ctx) error {
-	d, err := h.sheets.Draft(c.UserContext(), userOf(c), draftSlug(c))
+	d, err := h.sheets.Draft(c.UserContext(), request.User(c), draftSlug(c))
 	if err != nil {
 		return err
 	}
@@ -63,14 +64,14 @@ func (h *handler) apiShowDraft(c *fiber.Ctx) error {
 
 func (h *handler) apiPutDraft(c *fiber.Ctx) error {
 	var in apiDraftRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	draft := sheet.DraftInput{Base: in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary}
 	if in.Meta != nil {
 		draft.Meta = *in.Meta
 	}
-	d, err := h.sheets.PutDraft(c.UserContext(), userOf(c), draftSlug(c), draft, sheet.DraftOptions{IfSavedAt: in.IfSaved})
+	d, err := h.sheets.PutDraft(c.UserContext(), request.User(c), draftSlug(c), draft, sheet.DraftOptions{IfSavedAt: in.IfSaved})
 	if err != nil {
 		return draftError(err)
 	}
@@ -79,14 +80,14 @@ func (h *handler) apiPutDraft(c *fiber.Ctx) error {
 }
 
 func (h *handler) apiDeleteDraft(c *fiber.Ctx) error {
-	if err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), draftSlug(c)); err != nil {
+	if err := h.sheets.DeleteDraft(c.UserContext(), request.User(c), draftSlug(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *handler) apiListDrafts(c *fiber.Ctx) error {
-	list, err := h.sheets.Drafts(c.UserContext(), userOf(c))
+	list, err := h.sheets.Drafts(c.UserContext(), request.User(c))
 	if err != nil {
 		return err
 	}

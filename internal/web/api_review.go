@@ -9,6 +9,7 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type apiBoardRequest struct {
@@ -20,13 +21,13 @@ type apiBoardRequest struct {
 
 func (h *handler) apiSetBoard(c *fiber.Ctx) error {
 	var in apiBoardRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Members == nil {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "members_required", "error.members_required")
 	}
-	members, rule, err := h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), in.Members, in.Rule)
+	members, rule, err := h.reviews.SetBoardWithRule(c.UserContext(), request.User(c), c.Params("slug"), in.Members, in.Rule)
 	if err != nil {
 		return err
 	}
@@ -44,13 +45,13 @@ type apiSubmitRequest struct {
 
 func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
 	var in apiSubmitRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Revision < 1 {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.review_revision_required")
 	}
-	r, err := h.reviews.Submit(c.UserContext(), userOf(c), c.Params("slug"), in.Revision, in.Note)
+	r, err := h.reviews.Submit(c.UserContext(), request.User(c), c.Params("slug"), in.Revision, in.Note)
 	if err != nil {
 		return err
 	}
@@ -98,14 +99,14 @@ type apiVoteRequest struct {
 
 func (h *handler) apiVote(c *fiber.Ctx) error {
 	var in apiVoteRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviews.Vote(c.UserContext(), userOf(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
+	if _, err := h.reviews.Vote(c.UserContext(), request.User(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
 		return err
 	}
 	h.metrics.votes.Inc()
@@ -122,17 +123,17 @@ type apiAmendRequest struct {
 
 func (h *handler) apiAmend(c *fiber.Ctx) error {
 	var in apiAmendRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Base == nil {
 		return sheet.ErrBaseRequired
 	}
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	user := userOf(c)
+	user := request.User(c)
 	_, rev, err := h.reviews.Amend(c.UserContext(), user, int64(id), review.AmendInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
 	})
@@ -153,11 +154,11 @@ func (h *handler) apiAmend(c *fiber.Ctx) error {
 }
 
 func (h *handler) apiWithdraw(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviews.Withdraw(c.UserContext(), userOf(c), int64(id)); err != nil {
+	if _, err := h.reviews.Withdraw(c.UserContext(), request.User(c), int64(id)); err != nil {
 		return err
 	}
 	return h.sendReview(c, fiber.StatusOK, int64(id))

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/diff"
+	"atlas/internal/web/request"
 )
 
 func (h *handler) apiListRevisions(c *fiber.Ctx) error {
@@ -14,11 +15,11 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(c, "limit", 50, 200)
+	limit, err := request.QueryInt(c, "limit", 50, 200)
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}
@@ -54,11 +55,11 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := paramInt(c, "number")
+	n, err := request.ParamInt(c, "number")
 	if err != nil {
 		return err
 	}
-	if err := viewerOf(c).MayRead(sh, n); err != nil {
+	if err := request.Viewer(c).MayRead(sh, n); err != nil {
 		return err
 	}
 	return h.sendAPIRead(c, sh, "revision|"+strconv.Itoa(n), func() (any, error) {
@@ -90,7 +91,7 @@ func (h *handler) apiDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
+	if err := request.Viewer(c).MayRead(sh, from, to); err != nil {
 		return err
 	}
 	// Revisions never change, so the sheet and the two numbers name the

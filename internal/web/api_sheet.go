@@ -11,6 +11,7 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type apiCreateSheetRequest struct {
@@ -26,7 +27,7 @@ type apiCreateSheetRequest struct {
 
 func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 	var in apiCreateSheetRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Confirm != nil && !*in.Confirm {
@@ -37,7 +38,7 @@ func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	user := userOf(c)
+	user := request.User(c)
 	sh, rev, err := h.sheets.Create(c.UserContext(), user, sheet.CreateInput{
 		Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Slug: in.Slug,
 	})
@@ -60,7 +61,7 @@ type apiSheetListItem struct {
 }
 
 func (h *handler) apiListSheets(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 50, 200)
+	limit, err := request.QueryInt(c, "limit", 50, 200)
 	if err != nil {
 		return err
 	}
@@ -123,11 +124,11 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 // readableRevision reads ?revision=N, or the viewer's default revision
 // without it (read.Viewer).
 func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
-	n, err := queryInt(c, "revision", 0, 0)
+	n, err := request.QueryInt(c, "revision", 0, 0)
 	if err != nil {
 		return 0, err
 	}
-	return viewerOf(c).Revision(sh, n)
+	return request.Viewer(c).Revision(sh, n)
 }
 
 type apiUpdateSheetRequest struct {
@@ -147,13 +148,13 @@ type apiUpdateSheetRequest struct {
 // so a meta that omits a field clears it (PATCH merges instead).
 func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
 	var in apiUpdateSheetRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Base == nil {
 		return sheet.ErrBaseRequired
 	}
-	user := userOf(c)
+	user := request.User(c)
 	res, err := h.sheets.Save(c.UserContext(), user, c.Params("slug"), sheet.SaveInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
 		Draft: in.DraftSavedAt,
@@ -170,13 +171,13 @@ type apiRevisionRequest struct {
 
 func (h *handler) apiRestore(c *fiber.Ctx) error {
 	var in apiRevisionRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Revision < 1 {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
 	}
-	user := userOf(c)
+	user := request.User(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
 	h.countChange(err)
 	if err != nil {
@@ -190,13 +191,13 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 // text when later edits overlap it.
 func (h *handler) apiUndo(c *fiber.Ctx) error {
 	var in apiRevisionRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Revision < 1 {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
 	}
-	user := userOf(c)
+	user := request.User(c)
 	rev, err := h.sheets.Undo(c.UserContext(), user, c.Params("slug"), sheet.UndoInput{Revision: in.Revision, Summary: in.Summary})
 	h.countChange(err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {

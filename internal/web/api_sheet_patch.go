@@ -11,11 +11,8 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
-
-// mimeMergePatch is RFC 7396's media type, which PATCH clients may send;
-// the API reads it as plain JSON.
-const mimeMergePatch = "application/merge-patch+json"
 
 // apiPatchSheetRequest is a save that names only what changes: a PUT
 // replaces the content (an omitted meta field is cleared), a PATCH merges
@@ -41,7 +38,7 @@ type apiPatchSheetRequest struct {
 // conflicts.
 func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 	var in apiPatchSheetRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Slug != nil || (in.Base == nil && in.Title != nil) {
@@ -76,7 +73,7 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 			input.Body = *in.Body
 		}
 	}
-	res, err := h.sheets.Save(c.UserContext(), userOf(c), c.Params("slug"), input)
+	res, err := h.sheets.Save(c.UserContext(), request.User(c), c.Params("slug"), input)
 	return h.answerSave(c, res, err)
 }
 

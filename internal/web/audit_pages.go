@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/request"
 )
 
 type auditRow struct {
@@ -30,7 +31,7 @@ const auditPageSize = 100
 // showAuditPage lists the audit log, newest first.
 func (h *handler) showAuditPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}

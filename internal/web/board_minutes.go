@@ -11,6 +11,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // maxMinutesDays bounds the period one set of minutes covers.
@@ -157,7 +158,7 @@ type minutesPage struct {
 // showMinutesPage is the minutes as a page made to be printed (or saved
 // as PDF by the browser): the print style sheet drops the site's frame.
 func (h *handler) showMinutesPage(c *fiber.Ctx) error {
-	doc, err := h.loadMinutes(c, langOf(c))
+	doc, err := h.loadMinutes(c, request.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -192,9 +193,9 @@ func (h *handler) showMeetingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := langOf(c)
+	lang := request.Lang(c)
 	now := time.Now().UTC()
-	p := meetingsPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(lang, sh.Slug, tabReviews, userOf(c) != nil),
+	p := meetingsPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(lang, sh.Slug, tabReviews, request.User(c) != nil),
 		From: now.AddDate(0, -1, 0).Format(time.DateOnly), To: now.Format(time.DateOnly)}
 	for _, b := range agenda {
 		p.Agenda = append(p.Agenda, agendaItem{Review: b.Review, SubmittedBy: b.DisplayName(b.Review.SubmittedBy), RuleText: ruleText(lang, b.Rule),

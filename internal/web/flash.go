@@ -1,6 +1,7 @@
 package web
 
 import (
+	"atlas/internal/web/request"
 	"crypto/rand"
 	"encoding/base64"
 	"strings"
@@ -121,7 +122,7 @@ func (h *handler) flashOf(c *fiber.Ctx) (flashMessage, bool) {
 // every anonymous reader: no account, and no real one-off message (a
 // forged cookie is no reason to render).
 func (h *handler) anonymousCacheable(c *fiber.Ctx) bool {
-	if userOf(c) != nil {
+	if request.User(c) != nil {
 		return false
 	}
 	_, ok := h.flashOf(c)

@@ -16,6 +16,7 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // liveSocket is a sheet's live co-writing session over a WebSocket (see
@@ -26,7 +27,7 @@ import (
 // frame and a close code (4001 not allowed, 4003 account disabled), which
 // a browser's script can read, unlike an HTTP status.
 func (h *handler) liveSocket(c *fiber.Ctx) error {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}
@@ -51,7 +52,7 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 // writes; the right is checked as on the sheet's session, so a review
 // decided meanwhile closes every connection with 4001.
 func (h *handler) amendLiveSocket(c *fiber.Ctx) error {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}

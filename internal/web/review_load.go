@@ -9,6 +9,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/review"
+	"atlas/internal/web/request"
 )
 
 // reviewBundle is a review with everything shown about it (read.Review).
@@ -30,7 +31,7 @@ func (h *handler) loadReview(ctx context.Context, id int64) (*reviewBundle, erro
 // reviewForPath loads the review named in the path; one of another sheet is
 // a 404, as if it did not exist there.
 func (h *handler) reviewForPath(c *fiber.Ctx) (*reviewBundle, error) {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	"atlas/internal/search"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -147,7 +148,7 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	if d.Config.AccessLog {
 		h.observer.Access = cmp.Or(d.AccessLog, d.Log)
 	}
-	h.bodies = httpx.NewBodies(bodyLimit, largestBodyBytes, func(c *fiber.Ctx) bool { return userOf(c) != nil })
+	h.bodies = httpx.NewBodies(bodyLimit, largestBodyBytes, func(c *fiber.Ctx) bool { return request.User(c) != nil })
 	h.media = d.Media
 	h.mediaFiles = newMediaCache()
 	h.read = d.Read

@@ -11,6 +11,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // localAddressed holds the sheet sheetAddress found for the request, which
@@ -56,7 +57,7 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	}
 	// An admin may still reach a merged duplicate's admin page and undo
 	// the merge.
-	undoing := userOf(c).IsAdmin() && adminPath(rest)
+	undoing := request.User(c).IsAdmin() && adminPath(rest)
 	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !undoing {
 		to, err := h.read.SheetByID(ctx, *sh.MergedInto)
 		if err != nil {
@@ -64,11 +65,11 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 		}
 		return movedTo(c, prefix+to.Slug+restAsSent(c, prefix, rest))
 	}
-	if sh.Archived() && sh.MergedInto == nil && !userOf(c).IsAdmin() {
+	if sh.Archived() && sh.MergedInto == nil && !request.User(c).IsAdmin() {
 		// Who may not write is told so first, as on a live sheet: nobody
 		// signed in is asked to, and only admins manage a sheet.
-		if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead && userOf(c) == nil {
-			return h.requireLogin(c)
+		if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead && request.User(c) == nil {
+			return request.RequireLogin(c)
 		}
 		if adminPath(rest) {
 			return auth.ErrForbidden
@@ -184,7 +185,7 @@ type apiRenameRequest struct {
 
 // apiRename answers PATCH /sheets/{slug} for a rename (admins only).
 func (h *handler) apiRename(c *fiber.Ctx, in apiRenameRequest) error {
-	u := userOf(c)
+	u := request.User(c)
 	if !u.IsAdmin() {
 		return httpx.NewError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
 	}
@@ -207,10 +208,10 @@ type apiMergeRequest struct {
 // apiArchiveSheet is POST /sheets/{slug}/archive (admins).
 func (h *handler) apiArchiveSheet(c *fiber.Ctx) error {
 	var in apiArchiveRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := h.sheets.Archive(c.UserContext(), userOf(c), c.Params("slug"), in.Reason); err != nil {
+	if err := h.sheets.Archive(c.UserContext(), request.User(c), c.Params("slug"), in.Reason); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": true, "reason": strings.TrimSpace(in.Reason)})
@@ -218,7 +219,7 @@ func (h *handler) apiArchiveSheet(c *fiber.Ctx) error {
 
 // apiUnarchiveSheet is POST /sheets/{slug}/unarchive (admins).
 func (h *handler) apiUnarchiveSheet(c *fiber.Ctx) error {
-	if err := h.sheets.Unarchive(c.UserContext(), userOf(c), c.Params("slug")); err != nil {
+	if err := h.sheets.Unarchive(c.UserContext(), request.User(c), c.Params("slug")); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": false})
@@ -227,10 +228,10 @@ func (h *handler) apiUnarchiveSheet(c *fiber.Ctx) error {
 // apiMergeSheet is POST /sheets/{slug}/merge (admins).
 func (h *handler) apiMergeSheet(c *fiber.Ctx) error {
 	var in apiMergeRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), in.Into, in.Reason)
+	target, err := h.sheets.Merge(c.UserContext(), request.User(c), c.Params("slug"), in.Into, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -252,7 +253,7 @@ func (h *handler) renderSheetAdmin(c *fiber.Ctx, status int, message string) err
 	if err != nil {
 		return err
 	}
-	p := sheetAdminPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabRead, true), Error: message,
+	p := sheetAdminPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(request.Lang(c), sh.Slug, tabRead, true), Error: message,
 		Into: c.FormValue("into"), Reason: c.FormValue("reason")}
 	return h.views.Render(c, status, pageSheetAdmin, p)
 }
@@ -269,7 +270,7 @@ func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error
 		if internal {
 			return err
 		}
-		return h.renderSheetAdmin(c, he.Status, he.Message(langOf(c)))
+		return h.renderSheetAdmin(c, he.Status, he.Message(request.Lang(c)))
 	}
 	h.flash(c, "success", flash)
 	return redirect(c, to)
@@ -278,7 +279,7 @@ func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error
 func (h *handler) renameSheet(c *fiber.Ctx) error {
 	title, slug := c.FormValue("title"), c.FormValue("slug")
 	in := sheet.RenameInput{Title: &title, Slug: &slug}
-	sh, err := h.sheets.Rename(c.UserContext(), userOf(c), c.Params("slug"), in)
+	sh, err := h.sheets.Rename(c.UserContext(), request.User(c), c.Params("slug"), in)
 	if errors.Is(err, sheet.ErrUnchanged) {
 		return redirect(c, "/sheets/"+c.Params("slug"))
 	}
@@ -290,12 +291,12 @@ func (h *handler) renameSheet(c *fiber.Ctx) error {
 }
 
 func (h *handler) archiveSheet(c *fiber.Ctx) error {
-	err := h.sheets.Archive(c.UserContext(), userOf(c), c.Params("slug"), c.FormValue("reason"))
+	err := h.sheets.Archive(c.UserContext(), request.User(c), c.Params("slug"), c.FormValue("reason"))
 	return h.adminFormDone(c, err, "sheet_archived", "/sheets/"+c.Params("slug"))
 }
 
 func (h *handler) unarchiveSheet(c *fiber.Ctx) error {
-	err := h.sheets.Unarchive(c.UserContext(), userOf(c), c.Params("slug"))
+	err := h.sheets.Unarchive(c.UserContext(), request.User(c), c.Params("slug"))
 	return h.adminFormDone(c, err, "sheet_unarchived", "/sheets/"+c.Params("slug"))
 }
 
@@ -304,7 +305,7 @@ func (h *handler) mergeSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), into, c.FormValue("reason"))
+	target, err := h.sheets.Merge(c.UserContext(), request.User(c), c.Params("slug"), into, c.FormValue("reason"))
 	to := ""
 	if target != nil {
 		to = "/sheets/" + target.Slug
@@ -365,6 +366,6 @@ func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err erro
 		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
 		names[i] = sh.Title
 	}
-	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
+	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(request.Lang(c))
 	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
 }

@@ -8,6 +8,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -68,8 +69,8 @@ func (h *handler) showBlamePage(c *fiber.Ctx) error {
 		if err := h.read.Notes(c.UserContext(), b); err != nil {
 			return nil, err
 		}
-		base := h.base(c, i18n.T(langOf(c), "blame.title", b.Revision.Title))
-		return newBlamePage(base, sh, b, userOf(c) != nil), nil
+		base := h.base(c, i18n.T(request.Lang(c), "blame.title", b.Revision.Title))
+		return newBlamePage(base, sh, b, request.User(c) != nil), nil
 	})
 }
 
