@@ -12,6 +12,7 @@ import (
 	"atlas/internal/read"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // maxMinutesDays bounds the period one set of minutes covers.
@@ -34,16 +35,16 @@ func minutesPeriod(c *fiber.Ctx) (time.Time, time.Time, error) {
 
 // minutesItem is one decision of the minutes, as every format shows it.
 type minutesItem struct {
-	Review   apiReview `json:"review"`
-	SHA256   string    `json:"revision_sha256"`
-	RuleText string    `json:"-"`
+	Review   site.APIReview `json:"review"`
+	SHA256   string         `json:"revision_sha256"`
+	RuleText string         `json:"-"`
 	// When is when the review closed, as minutes show it; WhenISO is the
 	// same instant for a <time datetime>.
 	When, WhenISO string `json:"-"`
 }
 
 func newMinutesItem(lang string, b *read.Review, hash string) minutesItem {
-	it := minutesItem{Review: toAPIReview(b), SHA256: hexOnly(hash), RuleText: ruleText(lang, b.Rule), When: minutesTime(b.Review.DecidedAt)}
+	it := minutesItem{Review: site.ToAPIReview(b), SHA256: hexOnly(hash), RuleText: ruleText(lang, b.Rule), When: minutesTime(b.Review.DecidedAt)}
 	if b.Review.DecidedAt != nil {
 		it.WhenISO = b.Review.DecidedAt.UTC().Format(time.RFC3339)
 	}

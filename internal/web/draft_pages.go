@@ -17,6 +17,7 @@ import (
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // draftState is what an editor page knows of its account's draft of the
@@ -223,7 +224,7 @@ func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 // editor's script posts the form here every few seconds while it changes
 // (the same fields as a save, CSRF token included). The answer is JSON.
 func (h *handler) saveDraft(c *fiber.Ctx) error {
-	slug := draftSlug(c)
+	slug := request.DraftSlug(c)
 	base, section, err := readDraftPost(c)
 	var opt sheet.DraftOptions
 	if err == nil {
@@ -245,7 +246,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 			}
 		}
 	}
-	he, internal := httpx.Classify(draftError(err))
+	he, internal := httpx.Classify(site.DraftError(err))
 	if internal {
 		return err
 	}
@@ -255,7 +256,7 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 // discardDraft deletes the account's draft of a sheet and goes back to
 // the editor, which opens on the current version.
 func (h *handler) discardDraft(c *fiber.Ctx) error {
-	slug := draftSlug(c)
+	slug := request.DraftSlug(c)
 	err := h.sheets.DeleteDraft(c.UserContext(), request.User(c), slug)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err

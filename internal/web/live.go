@@ -62,7 +62,7 @@ func (h *handler) amendLiveSocket(c *fiber.Ctx) error {
 	if !h.sameOrigin(c) {
 		return httpx.NewError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
 	}
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}

@@ -313,7 +313,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 	p.Sheet, p.BaseNumber = sh, k.Base
 	p.Tabs = newSheetTabs(b.Lang, sh.Slug, tabEdit, true)
 	if k.Action == "amend" {
-		rb, err := h.loadReview(ctx, k.Review)
+		rb, err := h.load.Review(ctx, k.Review)
 		if err != nil {
 			return p, err
 		}

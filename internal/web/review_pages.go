@@ -13,6 +13,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/live"
 	"atlas/internal/model"
+	"atlas/internal/read"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
@@ -39,7 +40,7 @@ type amendmentRow struct {
 
 type reviewPage struct {
 	Base
-	Bundle      *reviewBundle
+	Bundle      *read.Review
 	Sheet       *model.Sheet
 	Review      *model.Review
 	Revision    *model.Revision
@@ -73,7 +74,7 @@ func (h *handler) showReviewPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
@@ -190,7 +191,7 @@ func (h *handler) castVote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviewForPath(c); err != nil {
+	if _, err := h.load.ReviewForPath(c); err != nil {
 		return err
 	}
 	n, _ := strconv.Atoi(c.FormValue("revision"))
@@ -202,7 +203,7 @@ func (h *handler) castVote(c *fiber.Ctx) error {
 		}
 		return h.renderReview(c, he.Status, he.Message(request.Lang(c)))
 	}
-	h.metrics.votes.Inc()
+	h.metrics.counts.Votes.Inc()
 	h.flash(c, "success", "voted")
 	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", c.Params("slug"), id))
 }
@@ -212,7 +213,7 @@ func (h *handler) withdrawReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviewForPath(c); err != nil {
+	if _, err := h.load.ReviewForPath(c); err != nil {
 		return err
 	}
 	if _, err := h.reviews.Withdraw(c.UserContext(), request.User(c), int64(id)); err != nil {
@@ -224,7 +225,7 @@ func (h *handler) withdrawReview(c *fiber.Ctx) error {
 
 // showAmendPage opens the editor on the review's pinned revision.
 func (h *handler) showAmendPage(c *fiber.Ctx) error {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
@@ -250,7 +251,7 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) amendReview(c *fiber.Ctx) error {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
@@ -289,7 +290,7 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 		}
 	}
 	_, rev, err := h.reviews.Amend(c.UserContext(), request.User(c), b.Review.ID, in)
-	h.countChange(err)
+	h.metrics.counts.Change(err)
 	if session > 0 && err == nil {
 		h.live.Saved(c.UserContext(), b.Sheet.ID, session, rev, request.User(c).Username)
 	}

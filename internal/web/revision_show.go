@@ -62,7 +62,7 @@ func (h *handler) restoreRevision(c *fiber.Ctx) error {
 	}
 	slug := c.Params("slug")
 	_, err = h.sheets.Restore(c.UserContext(), request.User(c), slug, n, c.FormValue("summary"))
-	h.countChange(err)
+	h.metrics.counts.Change(err)
 	if err != nil && err != sheet.ErrUnchanged {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 
+	"atlas/internal/web/api"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
 )
@@ -38,53 +39,16 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/media/:sha", h.serveMedia)
 
 	// JSON API for programs: bearer tokens, or a browser session for reads.
-	api := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.bodies.Read, h.sheetAddress)
-	api.Get("/sheets", h.apiListSheets)
-	api.Post("/sheets", request.RequireLogin, h.apiCreateSheet)
-	api.Get("/sheets/:slug", h.apiShowSheet)
-	api.Put("/sheets/:slug", request.RequireLogin, h.apiUpdateSheet)
-	api.Patch("/sheets/:slug", request.RequireLogin, h.apiPatchSheet)
-	api.Get("/sheets/:slug/live", request.RequireLogin, h.apiLive)
-	api.Get("/sheets/:slug/revisions", h.apiListRevisions)
-	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
-	api.Get("/sheets/:slug/diff", h.apiDiff)
-	api.Get("/sheets/:slug/blame", h.apiShowBlame)
-	api.Get("/sheets/:slug/export.md", h.exportMarkdown)
-	api.Post("/sheets/:slug/restore", request.RequireLogin, h.apiRestore)
-	api.Post("/sheets/:slug/undo", request.RequireLogin, h.apiUndo)
-	api.Post("/sheets/:slug/archive", request.RequireAdmin, h.apiArchiveSheet)
-	api.Post("/sheets/:slug/unarchive", request.RequireAdmin, h.apiUnarchiveSheet)
-	api.Post("/sheets/:slug/merge", request.RequireAdmin, h.apiMergeSheet)
-	api.Get("/sheets/:slug/comments", h.apiComments)
-	api.Post("/sheets/:slug/comments", request.RequireLogin, h.apiCreateComment)
-	api.Delete("/comments/:id", request.RequireLogin, h.apiHideComment)
-	api.Put("/sheets/:slug/board", request.RequireAdmin, h.apiSetBoard)
-	api.Get("/sheets/:slug/reviews", h.apiListReviews)
-	api.Post("/sheets/:slug/reviews", request.RequireLogin, h.apiSubmitReview)
-	api.Get("/sheets/:slug/draft", request.RequireLogin, h.apiShowDraft)
-	api.Put("/sheets/:slug/draft", request.RequireLogin, h.apiPutDraft)
-	api.Delete("/sheets/:slug/draft", request.RequireLogin, h.apiDeleteDraft)
-	api.Get("/drafts", request.RequireLogin, h.apiListDrafts)
-	api.Get("/drafts/new", request.RequireLogin, h.apiShowDraft)
-	api.Put("/drafts/new", request.RequireLogin, h.apiPutDraft)
-	api.Delete("/drafts/new", request.RequireLogin, h.apiDeleteDraft)
-	api.Get("/search", h.apiSearch)
-	api.Get("/map.geojson", h.mapGeoJSON)
-	api.Get("/changes", h.apiChanges)
-	api.Get("/users/:username/contributions", h.apiContributions)
-	api.Get("/suggest", h.apiSuggest)
-	api.Put("/sheets/:slug/watch", request.RequireLogin, h.apiWatch)
-	api.Delete("/sheets/:slug/watch", request.RequireLogin, h.apiUnwatch)
-	api.Get("/reviews/:id", h.apiShowReview)
-	api.Get("/reviews/:id/record", h.exportRecordJSON)
-	api.Get("/sheets/:slug/board/minutes", h.apiBoardMinutes)
-	api.Post("/reviews/:id/votes", request.RequireLogin, h.apiVote)
-	api.Post("/reviews/:id/amendments", request.RequireLogin, h.apiAmend)
-	api.Post("/reviews/:id/withdraw", request.RequireLogin, h.apiWithdraw)
-	api.Post("/users/:username/reset-link", request.RequireAdmin, h.apiCreateResetLink)
-	api.Post("/users/:username/approve", request.RequireAdmin, h.apiDecideSignup(true))
-	api.Post("/users/:username/refuse", request.RequireAdmin, h.apiDecideSignup(false))
-	api.Use(func(c *fiber.Ctx) error { return cmp.Or(h.methods.NotAllowed(c), error(fiber.ErrNotFound)) })
+	apiGroup := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.bodies.Read, h.sheetAddress)
+	api.Routes(apiGroup, h.api, api.Web{
+		Live: h.apiLive, Diff: h.apiDiff, ExportMarkdown: h.exportMarkdown,
+		Archive: h.apiArchiveSheet, Unarchive: h.apiUnarchiveSheet, Merge: h.apiMergeSheet,
+		Search: h.apiSearch, Map: h.mapGeoJSON, Changes: h.apiChanges, Contributions: h.apiContributions,
+		Suggest: h.apiSuggest, Watch: h.apiWatch, Unwatch: h.apiUnwatch,
+		RecordJSON: h.exportRecordJSON, BoardMinutes: h.apiBoardMinutes,
+		ResetLink: h.apiCreateResetLink, ApproveSignup: h.apiDecideSignup(true), RefuseSignup: h.apiDecideSignup(false),
+	})
+	apiGroup.Use(func(c *fiber.Ctx) error { return cmp.Or(h.methods.NotAllowed(c), error(fiber.ErrNotFound)) })
 
 	// Pages for people. A route that reads a body must sit in this group
 	// or the API's, or chain h.bodies.Read itself: bodies are read there, up

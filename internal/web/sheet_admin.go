@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -108,15 +107,6 @@ func addressedSlug(c *fiber.Ctx) (prefix, slug, rest string) {
 	return prefix, slug, rest
 }
 
-// archivedOf is what the API says of an archive, which only admins see:
-// null, or the reason and date.
-func archivedOf(sh *model.Sheet) any {
-	if !sh.Archived() {
-		return nil
-	}
-	return fiber.Map{"reason": sh.ArchiveReason, "at": sh.ArchivedAt.UTC().Format(time.RFC3339)}
-}
-
 // cmpErr returns err when there is one, and next's answer otherwise.
 func cmpErr(err error, next func() error) error {
 	if err != nil {
@@ -174,26 +164,6 @@ func adminPath(rest string) bool {
 		return true
 	}
 	return false
-}
-
-// apiRenameRequest is the body of a rename: PATCH /sheets/{slug} with no
-// base and only these fields.
-type apiRenameRequest struct {
-	Title *string `json:"title"`
-	Slug  *string `json:"slug"`
-}
-
-// apiRename answers PATCH /sheets/{slug} for a rename (admins only).
-func (h *handler) apiRename(c *fiber.Ctx, in apiRenameRequest) error {
-	u := request.User(c)
-	if !u.IsAdmin() {
-		return httpx.NewError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
-	}
-	sh, err := h.sheets.Rename(c.UserContext(), u, c.Params("slug"), sheet.RenameInput{Title: in.Title, Slug: in.Slug})
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": sh.Slug, "title": sh.Title, "head": sh.HeadNumber})
 }
 
 type apiArchiveRequest struct {
@@ -351,21 +321,4 @@ func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
 		return typed, nil
 	}
 	return found, nil
-}
-
-// similarAnswer answers 409 similar_exists, naming the candidates, when a
-// new sheet's title is close to existing ones'; done is false otherwise.
-func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err error) {
-	similar, err := h.sheets.Similar(c.UserContext(), title)
-	if err != nil || len(similar) == 0 {
-		return false, err
-	}
-	list := make([]fiber.Map, len(similar))
-	names := make([]string, len(similar))
-	for i, sh := range similar {
-		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
-		names[i] = sh.Title
-	}
-	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(request.Lang(c))
-	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
 }

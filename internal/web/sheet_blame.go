@@ -57,12 +57,12 @@ func (h *handler) showBlamePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.readableRevision(c, sh)
+	n, err := request.ReadableRevision(c, sh)
 	if err != nil {
 		return err
 	}
 	return h.maybeCached(c, pageBlame, sh, strconv.Itoa(n), func() (any, error) {
-		b, err := h.blame(c, sh, n)
+		b, err := h.read.Blame(c.UserContext(), sh, n)
 		if err != nil {
 			return nil, err
 		}

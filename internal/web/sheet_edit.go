@@ -15,6 +15,7 @@ import (
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type editPage struct {
@@ -220,7 +221,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		}
 	}
 	res, err := h.sheets.Save(ctx, request.User(c), slug, in)
-	h.countSave(res, err)
+	h.metrics.counts.Save(res, err)
 	if session > 0 && err == nil && !res.Unchanged {
 		h.live.Saved(ctx, sh.ID, session, res.Revision, request.User(c).Username)
 	}
@@ -267,7 +268,7 @@ func wantsJSON(c *fiber.Ctx) bool {
 // as the API's.
 func (h *handler) answerLiveSave(c *fiber.Ctx, url string, res sheet.SaveResult, err error, coauthors []string) error {
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		he, internal := httpx.Classify(err)

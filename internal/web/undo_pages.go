@@ -94,7 +94,7 @@ func (h *handler) undoRevision(c *fiber.Ctx) error {
 	}
 	summary := c.FormValue("summary")
 	_, err = h.sheets.Undo(ctx, request.User(c), sh.Slug, sheet.UndoInput{Revision: n, Summary: summary})
-	h.countChange(err)
+	h.metrics.counts.Change(err)
 	var conflict *sheet.ConflictError
 	if errors.As(err, &conflict) {
 		b := h.base(c, sh.Title)

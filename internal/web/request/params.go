@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/model"
 	"atlas/internal/web/httpx"
 )
 
@@ -47,3 +48,16 @@ func ParsePositive(raw string) (int, error) {
 	}
 	return n, nil
 }
+
+// ReadableRevision reads ?revision=N, or the viewer's default revision
+// without it (read.Viewer).
+func ReadableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
+	n, err := QueryInt(c, "revision", 0, 0)
+	if err != nil {
+		return 0, err
+	}
+	return Viewer(c).Revision(sh, n)
+}
+
+// DraftSlug is the sheet a draft route names: "" for /drafts/new.
+func DraftSlug(c *fiber.Ctx) string { return c.Params("slug") }

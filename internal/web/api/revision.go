@@ -1,15 +1,14 @@
-package web
+package api
 
 import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"atlas/internal/diff"
 	"atlas/internal/web/request"
 )
 
-func (h *handler) apiListRevisions(c *fiber.Ctx) error {
+func (h *Handler) apiListRevisions(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.sheetForPage(c) // found by sheetAddress
 	if err != nil {
@@ -49,7 +48,7 @@ func (h *handler) apiListRevisions(c *fiber.Ctx) error {
 	})
 }
 
-func (h *handler) apiShowRevision(c *fiber.Ctx) error {
+func (h *Handler) apiShowRevision(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.sheetForPage(c) // found by sheetAddress
 	if err != nil {
@@ -74,51 +73,4 @@ func (h *handler) apiShowRevision(c *fiber.Ctx) error {
 		}
 		return apiRevisionFull{apiRevision: summary[0], Title: rev.Title, Body: rev.Body, Meta: rev.Meta}, nil
 	})
-}
-
-type apiMetaChange struct {
-	Field string `json:"field"`
-	From  any    `json:"from"`
-	To    any    `json:"to"`
-}
-
-func (h *handler) apiDiff(c *fiber.Ctx) error {
-	sh, err := h.sheetForPage(c) // found by sheetAddress
-	if err != nil {
-		return err
-	}
-	from, to, err := comparedRange(c, sh)
-	if err != nil {
-		return err
-	}
-	if err := request.Viewer(c).MayRead(sh, from, to); err != nil {
-		return err
-	}
-	// Revisions never change, so the sheet and the two numbers name the
-	// answer for ever; it is computed once, in a comparison slot.
-	key := "apidiff|" + strconv.FormatInt(sh.ID, 10) + "|" + strconv.Itoa(from) + "|" + strconv.Itoa(to)
-	body, err := h.caches.apiDiffs.get(c.UserContext(), key, func() ([]byte, error) {
-		cmp, err := h.loadComparison(c, sh, from, to)
-		if err != nil {
-			return nil, err
-		}
-		changes := make([]apiMetaChange, 0, len(cmp.Meta))
-		for _, m := range cmp.Meta {
-			changes = append(changes, apiMetaChange{Field: m.Field, From: m.From, To: m.To})
-		}
-		sections := cmp.Result.Sections
-		if sections == nil {
-			sections = []diff.SectionDiff{}
-		}
-		return c.App().Config().JSONEncoder(fiber.Map{
-			"from": cmp.From.Number, "to": cmp.To.Number,
-			"stats": cmp.Result.Stats, "title": cmp.TitleOps, "meta": changes, "sections": sections,
-			"truncated": cmp.Result.Truncated,
-		})
-	})
-	if err != nil {
-		return busyAnswer(c, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(body)
 }

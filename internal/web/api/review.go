@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type apiBoardRequest struct {
@@ -19,7 +20,7 @@ type apiBoardRequest struct {
 	Rule *model.Rule `json:"rule"`
 }
 
-func (h *handler) apiSetBoard(c *fiber.Ctx) error {
+func (h *Handler) apiSetBoard(c *fiber.Ctx) error {
 	var in apiBoardRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -43,7 +44,7 @@ type apiSubmitRequest struct {
 	Note     string `json:"note"`
 }
 
-func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
+func (h *Handler) apiSubmitReview(c *fiber.Ctx) error {
 	var in apiSubmitRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -58,23 +59,23 @@ func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
 	return h.sendReview(c, fiber.StatusCreated, r.ID)
 }
 
-func (h *handler) sendReview(c *fiber.Ctx, status int, id int64) error {
-	b, err := h.loadReview(c.UserContext(), id)
+func (h *Handler) sendReview(c *fiber.Ctx, status int, id int64) error {
+	b, err := h.load.Review(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return c.Status(status).JSON(toAPIReview(b))
+	return c.Status(status).JSON(site.ToAPIReview(b))
 }
 
-func (h *handler) apiShowReview(c *fiber.Ctx) error {
-	b, err := h.reviewForPath(c)
+func (h *Handler) apiShowReview(c *fiber.Ctx) error {
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIReview(b))
+	return c.JSON(site.ToAPIReview(b))
 }
 
-func (h *handler) apiListReviews(c *fiber.Ctx) error {
+func (h *Handler) apiListReviews(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
@@ -84,9 +85,9 @@ func (h *handler) apiListReviews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiReview, 0, len(bundles))
+	out := make([]site.APIReview, 0, len(bundles))
 	for _, b := range bundles {
-		out = append(out, toAPIReview(b))
+		out = append(out, site.ToAPIReview(b))
 	}
 	return c.JSON(fiber.Map{"reviews": out})
 }
@@ -97,7 +98,7 @@ type apiVoteRequest struct {
 	Comment  string `json:"comment"`
 }
 
-func (h *handler) apiVote(c *fiber.Ctx) error {
+func (h *Handler) apiVote(c *fiber.Ctx) error {
 	var in apiVoteRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -109,7 +110,7 @@ func (h *handler) apiVote(c *fiber.Ctx) error {
 	if _, err := h.reviews.Vote(c.UserContext(), request.User(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
 		return err
 	}
-	h.metrics.votes.Inc()
+	h.counts.Votes.Inc()
 	return h.sendReview(c, fiber.StatusOK, int64(id))
 }
 
@@ -121,7 +122,7 @@ type apiAmendRequest struct {
 	Meta    *apiMeta `json:"meta"`
 }
 
-func (h *handler) apiAmend(c *fiber.Ctx) error {
+func (h *Handler) apiAmend(c *fiber.Ctx) error {
 	var in apiAmendRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -137,23 +138,23 @@ func (h *handler) apiAmend(c *fiber.Ctx) error {
 	_, rev, err := h.reviews.Amend(c.UserContext(), user, int64(id), review.AmendInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
 	})
-	h.countChange(err)
+	h.counts.Change(err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		return err
 	}
-	b, err := h.loadReview(c.UserContext(), int64(id))
+	b, err := h.load.Review(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": toAPIReview(b),
+		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": site.ToAPIReview(b),
 	})
 }
 
-func (h *handler) apiWithdraw(c *fiber.Ctx) error {
+func (h *Handler) apiWithdraw(c *fiber.Ctx) error {
 	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err

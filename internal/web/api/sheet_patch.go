@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // apiPatchSheetRequest is a save that names only what changes: a PUT
@@ -36,7 +37,7 @@ type apiPatchSheetRequest struct {
 // revision's with the request applied, saved as a PUT of it would be: the
 // same base rule, the same three-way merge onto a moved head, the same
 // conflicts.
-func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
+func (h *Handler) apiPatchSheet(c *fiber.Ctx) error {
 	var in apiPatchSheetRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -134,10 +135,10 @@ func mergePatch(target, patch any) any {
 
 // answerSave answers a PUT or PATCH: the new revision (or the head, when
 // nothing changed), or a 409 with the conflicting passages.
-func (h *handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) error {
-	h.countSave(res, err)
+func (h *Handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) error {
+	h.counts.Save(res, err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type apiCreateSheetRequest struct {
@@ -25,7 +26,7 @@ type apiCreateSheetRequest struct {
 	Confirm *bool `json:"confirm"`
 }
 
-func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
+func (h *Handler) apiCreateSheet(c *fiber.Ctx) error {
 	var in apiCreateSheetRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -60,12 +61,12 @@ type apiSheetListItem struct {
 	Categories []string `json:"categories"`
 }
 
-func (h *handler) apiListSheets(c *fiber.Ctx) error {
+func (h *Handler) apiListSheets(c *fiber.Ctx) error {
 	limit, err := request.QueryInt(c, "limit", 50, 200)
 	if err != nil {
 		return err
 	}
-	f, err := cardFilter(c, limit+1, "cursor")
+	f, err := request.CardFilter(c, limit+1, "cursor")
 	if err != nil {
 		return err
 	}
@@ -88,13 +89,13 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"sheets": items, "next": next})
 }
 
-func (h *handler) apiShowSheet(c *fiber.Ctx) error {
+func (h *Handler) apiShowSheet(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.sheetForPage(c) // found by sheetAddress
 	if err != nil {
 		return err
 	}
-	number, err := h.readableRevision(c, sh)
+	number, err := request.ReadableRevision(c, sh)
 	if err != nil {
 		return err
 	}
@@ -121,16 +122,6 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	})
 }
 
-// readableRevision reads ?revision=N, or the viewer's default revision
-// without it (read.Viewer).
-func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
-	n, err := request.QueryInt(c, "revision", 0, 0)
-	if err != nil {
-		return 0, err
-	}
-	return request.Viewer(c).Revision(sh, n)
-}
-
 type apiUpdateSheetRequest struct {
 	Base    *int     `json:"base"`
 	Title   string   `json:"title"`
@@ -146,7 +137,7 @@ type apiUpdateSheetRequest struct {
 
 // apiUpdateSheet is PUT /sheets/{slug}: the request is the whole content,
 // so a meta that omits a field clears it (PATCH merges instead).
-func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
+func (h *Handler) apiUpdateSheet(c *fiber.Ctx) error {
 	var in apiUpdateSheetRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -169,7 +160,7 @@ type apiRevisionRequest struct {
 	Summary  string `json:"summary"`
 }
 
-func (h *handler) apiRestore(c *fiber.Ctx) error {
+func (h *Handler) apiRestore(c *fiber.Ctx) error {
 	var in apiRevisionRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -179,7 +170,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 	}
 	user := request.User(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
-	h.countChange(err)
+	h.counts.Change(err)
 	if err != nil {
 		return err
 	}
@@ -189,7 +180,7 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 // apiUndo is POST /sheets/{slug}/undo: the change of one revision taken
 // back, merged onto the head (sheet.Service.Undo); 409 with the proposed
 // text when later edits overlap it.
-func (h *handler) apiUndo(c *fiber.Ctx) error {
+func (h *Handler) apiUndo(c *fiber.Ctx) error {
 	var in apiRevisionRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -199,9 +190,9 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 	}
 	user := request.User(c)
 	rev, err := h.sheets.Undo(c.UserContext(), user, c.Params("slug"), sheet.UndoInput{Revision: in.Revision, Summary: in.Summary})
-	h.countChange(err)
+	h.counts.Change(err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		return err
@@ -211,7 +202,7 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 
 // answerNewRevision is 201 with the summary of a revision just written
 // (by a restore or an undo), in the state readers see it in.
-func (h *handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
+func (h *Handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
 	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -37,7 +37,7 @@ const (
 // apiComments lists a sheet's discussion a page at a time: the latest
 // messages, or those before ?before=ID, oldest first as always;
 // "next_before" is the ?before= of the page before, null on the first.
-func (h *handler) apiComments(c *fiber.Ctx) error {
+func (h *Handler) apiComments(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
@@ -98,7 +98,7 @@ type apiCommentRequest struct {
 	Revision *int   `json:"revision"`
 }
 
-func (h *handler) apiCreateComment(c *fiber.Ctx) error {
+func (h *Handler) apiCreateComment(c *fiber.Ctx) error {
 	var in apiCommentRequest
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
@@ -122,7 +122,7 @@ type apiHideRequest struct {
 // apiHideComment withdraws a message (DELETE /comments/{id}): its author
 // within 15 minutes, an admin at any time with {"reason"}. The message
 // stays, hidden, and the audit log keeps the trace.
-func (h *handler) apiHideComment(c *fiber.Ctx) error {
+func (h *Handler) apiHideComment(c *fiber.Ctx) error {
 	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err

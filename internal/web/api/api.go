@@ -1,15 +1,10 @@
-package web
+package api
 
 import (
 	"context"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
-	"atlas/internal/i18n"
 	"atlas/internal/model"
-	"atlas/internal/sheet"
-	"atlas/internal/web/request"
 )
 
 // apiRevision is the revision summary of the API contract.
@@ -55,7 +50,7 @@ func toAPIRevision(r *model.Revision, author *model.User, state string) apiRevis
 
 // withCoauthors fills the co-authors of revision summaries, by the
 // revisions' ids, in one query.
-func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []int64) error {
+func (h *Handler) withCoauthors(ctx context.Context, list []apiRevision, ids []int64) error {
 	found, err := h.read.Coauthors(ctx, ids)
 	if err != nil {
 		return err
@@ -74,21 +69,3 @@ func (h *handler) withCoauthors(ctx context.Context, list []apiRevision, ids []i
 
 // apiMeta is metadata as programs send it: every key optional.
 type apiMeta = model.Meta
-
-// sendConflict answers a save (or an amendment) that overlaps others'
-// edits: 409, the user's text handed back and the conflicting passages.
-func sendConflict(c *fiber.Ctx, conflict *sheet.ConflictError) error {
-	return c.Status(fiber.StatusConflict).JSON(apiConflict{
-		Error: "conflict", Message: i18n.T(request.Lang(c), "error.edit_conflict"),
-		Head: conflict.Head, Mine: conflict.Mine, Conflicts: conflict.Conflicts,
-	})
-}
-
-// apiConflict is the 409 answer of a save that overlaps others' edits.
-type apiConflict struct {
-	Error     string        `json:"error"`
-	Message   string        `json:"message"`
-	Head      int           `json:"head"`
-	Mine      sheet.Content `json:"mine"`
-	Conflicts any           `json:"conflicts"`
-}
