@@ -141,17 +141,3 @@ func (h *handler) liveAmend(ctx context.Context, author *model.User, reviewID in
 func mayEdit(u *model.User, sh *model.Sheet) bool {
 	return u.CanSignIn() && !sh.Archived()
 }
-
-// apiLive tells who is co-writing a sheet and whether the shared text
-// differs from its base.
-func (h *handler) apiLive(c *fiber.Ctx) error {
-	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	info, err := h.live.Info(c.UserContext(), sh)
-	if err != nil {
-		return err
-	}
-	return c.JSON(info)
-}

@@ -41,12 +41,9 @@ func (h *handler) routes(app *fiber.App) {
 	// JSON API for programs: bearer tokens, or a browser session for reads.
 	apiGroup := app.Group("/api/v1", h.loadSession, h.bearer, h.apiWritesNeedToken, h.bodies.Read, h.sheetAddress)
 	api.Routes(apiGroup, h.api, api.Web{
-		Live: h.apiLive, Diff: h.apiDiff, ExportMarkdown: h.exportMarkdown,
-		Archive: h.apiArchiveSheet, Unarchive: h.apiUnarchiveSheet, Merge: h.apiMergeSheet,
+		Diff: h.apiDiff, ExportMarkdown: h.exportMarkdown, RecordJSON: h.exportRecordJSON, BoardMinutes: h.apiBoardMinutes,
 		Search: h.apiSearch, Map: h.mapGeoJSON, Changes: h.apiChanges, Contributions: h.apiContributions,
-		Suggest: h.apiSuggest, Watch: h.apiWatch, Unwatch: h.apiUnwatch,
-		RecordJSON: h.exportRecordJSON, BoardMinutes: h.apiBoardMinutes,
-		ResetLink: h.apiCreateResetLink, ApproveSignup: h.apiDecideSignup(true), RefuseSignup: h.apiDecideSignup(false),
+		Watch: h.apiWatch, Unwatch: h.apiUnwatch, ResetLink: h.apiCreateResetLink,
 	})
 	apiGroup.Use(func(c *fiber.Ctx) error { return cmp.Or(h.methods.NotAllowed(c), error(fiber.ErrNotFound)) })
 

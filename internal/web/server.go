@@ -164,7 +164,7 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.live = d.Live
 	h.load = &site.Loader{Read: d.Read, Reviews: d.Reviews}
 	h.api = api.New(api.Deps{
-		Read: d.Read, Sheets: d.Sheets, Reviews: d.Reviews, Load: h.load, Counts: h.metrics.counts,
+		Read: d.Read, Sheets: d.Sheets, Reviews: d.Reviews, Auth: d.Auth, Live: d.Live, Load: h.load, Counts: h.metrics.counts,
 		Reads: h.caches.apiReads, SheetForPage: h.sheetForPage,
 	})
 	// An amendment session left by everyone is saved as its review's

@@ -11,6 +11,7 @@ import (
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
 	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // localAddressed holds the sheet sheetAddress found for the request, which
@@ -166,48 +167,6 @@ func adminPath(rest string) bool {
 	return false
 }
 
-type apiArchiveRequest struct {
-	Reason string `json:"reason"`
-}
-
-type apiMergeRequest struct {
-	Into   string `json:"into"`
-	Reason string `json:"reason"`
-}
-
-// apiArchiveSheet is POST /sheets/{slug}/archive (admins).
-func (h *handler) apiArchiveSheet(c *fiber.Ctx) error {
-	var in apiArchiveRequest
-	if err := request.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.sheets.Archive(c.UserContext(), request.User(c), c.Params("slug"), in.Reason); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": true, "reason": strings.TrimSpace(in.Reason)})
-}
-
-// apiUnarchiveSheet is POST /sheets/{slug}/unarchive (admins).
-func (h *handler) apiUnarchiveSheet(c *fiber.Ctx) error {
-	if err := h.sheets.Unarchive(c.UserContext(), request.User(c), c.Params("slug")); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": false})
-}
-
-// apiMergeSheet is POST /sheets/{slug}/merge (admins).
-func (h *handler) apiMergeSheet(c *fiber.Ctx) error {
-	var in apiMergeRequest
-	if err := request.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	target, err := h.sheets.Merge(c.UserContext(), request.User(c), c.Params("slug"), in.Into, in.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": c.Params("slug"), "merged_into": target.Slug})
-}
-
 // sheetAdminPage is where an admin renames, archives or merges a sheet.
 type sheetAdminPage struct {
 	Base
@@ -304,7 +263,7 @@ func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
-	matches, err := h.read.SheetsMatching(c.UserContext(), typed, maxChoices)
+	matches, err := h.read.SheetsMatching(c.UserContext(), typed, site.MaxChoices)
 	if err != nil {
 		return "", err
 	}

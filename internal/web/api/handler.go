@@ -10,7 +10,9 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"atlas/internal/auth"
 	"atlas/internal/cache"
+	"atlas/internal/live"
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/review"
@@ -23,6 +25,8 @@ type Deps struct {
 	Read    *read.Reader
 	Sheets  *sheet.Service
 	Reviews *review.Service
+	Auth    *auth.Service
+	Live    *live.Service // nil: no live co-writing
 	Load    *site.Loader
 	Counts  *site.Counters
 	// Reads keeps the JSON of API reads (see sendAPIRead); internal/web
@@ -39,6 +43,8 @@ type Handler struct {
 	read         *read.Reader
 	sheets       *sheet.Service
 	reviews      *review.Service
+	auth         *auth.Service
+	live         *live.Service
 	load         *site.Loader
 	counts       *site.Counters
 	reads        *cache.LRU[string, []byte]
@@ -48,7 +54,7 @@ type Handler struct {
 // New makes the API's handler.
 func New(d Deps) *Handler {
 	return &Handler{
-		read: d.Read, sheets: d.Sheets, reviews: d.Reviews, load: d.Load, counts: d.Counts,
+		read: d.Read, sheets: d.Sheets, reviews: d.Reviews, auth: d.Auth, live: d.Live, load: d.Load, counts: d.Counts,
 		reads: d.Reads, sheetForPage: d.SheetForPage,
 	}
 }

@@ -6,17 +6,16 @@ import (
 	"atlas/internal/web/request"
 )
 
-// Web names the API routes whose handlers internal/web keeps, because the
-// pages share them (downloads, search, the map, the board's minutes) or
-// they have not moved yet; Routes lists them in their place, so the API's
-// routes read as one list in one order.
+// Web names the API routes whose handlers internal/web keeps, because they
+// share their loading with a page: the downloads both serve (a sheet's
+// Markdown, a decision record, the map), the diff, search, changes,
+// contributions, the board's minutes, watching and reset links. Routes
+// lists them in their place, so the API's routes read as one list in one
+// order.
 type Web struct {
-	Live, Diff, ExportMarkdown             fiber.Handler
-	Archive, Unarchive, Merge              fiber.Handler
-	Search, Map, Changes, Contributions    fiber.Handler
-	Suggest, Watch, Unwatch                fiber.Handler
-	RecordJSON, BoardMinutes               fiber.Handler
-	ResetLink, ApproveSignup, RefuseSignup fiber.Handler
+	Diff, ExportMarkdown, RecordJSON, BoardMinutes fiber.Handler
+	Search, Map, Changes, Contributions            fiber.Handler
+	Watch, Unwatch, ResetLink                      fiber.Handler
 }
 
 // Routes registers every /api/v1 route on api, the group internal/web
@@ -28,7 +27,7 @@ func Routes(api fiber.Router, h *Handler, w Web) {
 	api.Get("/sheets/:slug", h.apiShowSheet)
 	api.Put("/sheets/:slug", request.RequireLogin, h.apiUpdateSheet)
 	api.Patch("/sheets/:slug", request.RequireLogin, h.apiPatchSheet)
-	api.Get("/sheets/:slug/live", request.RequireLogin, w.Live)
+	api.Get("/sheets/:slug/live", request.RequireLogin, h.apiLive)
 	api.Get("/sheets/:slug/revisions", h.apiListRevisions)
 	api.Get("/sheets/:slug/revisions/:number", h.apiShowRevision)
 	api.Get("/sheets/:slug/diff", w.Diff)
@@ -36,9 +35,9 @@ func Routes(api fiber.Router, h *Handler, w Web) {
 	api.Get("/sheets/:slug/export.md", w.ExportMarkdown)
 	api.Post("/sheets/:slug/restore", request.RequireLogin, h.apiRestore)
 	api.Post("/sheets/:slug/undo", request.RequireLogin, h.apiUndo)
-	api.Post("/sheets/:slug/archive", request.RequireAdmin, w.Archive)
-	api.Post("/sheets/:slug/unarchive", request.RequireAdmin, w.Unarchive)
-	api.Post("/sheets/:slug/merge", request.RequireAdmin, w.Merge)
+	api.Post("/sheets/:slug/archive", request.RequireAdmin, h.apiArchiveSheet)
+	api.Post("/sheets/:slug/unarchive", request.RequireAdmin, h.apiUnarchiveSheet)
+	api.Post("/sheets/:slug/merge", request.RequireAdmin, h.apiMergeSheet)
 	api.Get("/sheets/:slug/comments", h.apiComments)
 	api.Post("/sheets/:slug/comments", request.RequireLogin, h.apiCreateComment)
 	api.Delete("/comments/:id", request.RequireLogin, h.apiHideComment)
@@ -56,7 +55,7 @@ func Routes(api fiber.Router, h *Handler, w Web) {
 	api.Get("/map.geojson", w.Map)
 	api.Get("/changes", w.Changes)
 	api.Get("/users/:username/contributions", w.Contributions)
-	api.Get("/suggest", w.Suggest)
+	api.Get("/suggest", h.apiSuggest)
 	api.Put("/sheets/:slug/watch", request.RequireLogin, w.Watch)
 	api.Delete("/sheets/:slug/watch", request.RequireLogin, w.Unwatch)
 	api.Get("/reviews/:id", h.apiShowReview)
@@ -66,6 +65,6 @@ func Routes(api fiber.Router, h *Handler, w Web) {
 	api.Post("/reviews/:id/amendments", request.RequireLogin, h.apiAmend)
 	api.Post("/reviews/:id/withdraw", request.RequireLogin, h.apiWithdraw)
 	api.Post("/users/:username/reset-link", request.RequireAdmin, w.ResetLink)
-	api.Post("/users/:username/approve", request.RequireAdmin, w.ApproveSignup)
-	api.Post("/users/:username/refuse", request.RequireAdmin, w.RefuseSignup)
+	api.Post("/users/:username/approve", request.RequireAdmin, h.apiDecideSignup(true))
+	api.Post("/users/:username/refuse", request.RequireAdmin, h.apiDecideSignup(false))
 }

@@ -1,6 +1,6 @@
-// The API's part of running the atlas: a rename through PATCH, the
-// archive as the API shows it, and the question before creating a sheet
-// whose title is close to others'.
+// The API's part of running the atlas: a rename through PATCH, archive,
+// unarchive and merge, the archive as the API shows it, and the question
+// before creating a sheet whose title is close to others'.
 
 package api
 
@@ -60,4 +60,46 @@ func (h *Handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err erro
 	}
 	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(request.Lang(c))
 	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
+}
+
+type apiArchiveRequest struct {
+	Reason string `json:"reason"`
+}
+
+type apiMergeRequest struct {
+	Into   string `json:"into"`
+	Reason string `json:"reason"`
+}
+
+// apiArchiveSheet is POST /sheets/{slug}/archive (admins).
+func (h *Handler) apiArchiveSheet(c *fiber.Ctx) error {
+	var in apiArchiveRequest
+	if err := request.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.sheets.Archive(c.UserContext(), request.User(c), c.Params("slug"), in.Reason); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": true, "reason": strings.TrimSpace(in.Reason)})
+}
+
+// apiUnarchiveSheet is POST /sheets/{slug}/unarchive (admins).
+func (h *Handler) apiUnarchiveSheet(c *fiber.Ctx) error {
+	if err := h.sheets.Unarchive(c.UserContext(), request.User(c), c.Params("slug")); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": false})
+}
+
+// apiMergeSheet is POST /sheets/{slug}/merge (admins).
+func (h *Handler) apiMergeSheet(c *fiber.Ctx) error {
+	var in apiMergeRequest
+	if err := request.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	target, err := h.sheets.Merge(c.UserContext(), request.User(c), c.Params("slug"), in.Into, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"slug": c.Params("slug"), "merged_into": target.Slug})
 }
