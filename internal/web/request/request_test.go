@@ -164,3 +164,24 @@ func TestWhoIsAsking(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestCardFilter(t *testing.T) {
+	filter := func(c *fiber.Ctx) error {
+		f, err := request.CardFilter(c, 51, "cursor")
+		if err != nil {
+			return err
+		}
+		return c.SendString(f.Category + "|" + f.Tag + "|" + f.After + "|" + strconv.Itoa(f.Limit))
+	}
+	for target, want := range map[string]string{
+		"/c":                                "200 |||51",
+		"/c?tag=+four+&cursor=jardin":       "200 |four|jardin|51",
+		"/c?category=nope":                  "400 unknown_category",
+		"/c?tag=" + strings.Repeat("t", 61): "400 bad_request",
+	} {
+		status, _, body := serve(t, "GET", "/c", target, nil, "", filter)
+		if got := itoa(status) + " " + body; got != want {
+			t.Errorf("%s: %s, want %s", target, got, want)
+		}
+	}
+}
