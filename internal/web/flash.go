@@ -1,7 +1,6 @@
 package web
 
 import (
-	"atlas/internal/web/request"
 	"crypto/rand"
 	"encoding/base64"
 	"strings"
@@ -9,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/web/request"
 )
 
 // flashCookie carries a one-off message to the next page:

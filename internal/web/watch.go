@@ -1,10 +1,10 @@
 package web
 
 import (
+	"github.com/gofiber/fiber/v2"
+
 	"atlas/internal/web/request"
 	"atlas/internal/web/view"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // setWatch follows or stops following the sheet named in the path, for
