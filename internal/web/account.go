@@ -5,6 +5,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type accountPage struct {
@@ -15,7 +16,7 @@ type accountPage struct {
 }
 
 func (h *handler) renderAccount(c *fiber.Ctx, status int, newToken, message string) error {
-	tokens, err := h.read.APITokensOfUser(c.UserContext(), userOf(c).ID)
+	tokens, err := h.read.APITokensOfUser(c.UserContext(), request.User(c).ID)
 	if err != nil {
 		return err
 	}
@@ -30,14 +31,14 @@ func (h *handler) showAccountPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) changePassword(c *fiber.Ctx) error {
-	user := userOf(c)
+	user := request.User(c)
 	ended, err := h.auth.ChangePassword(c.UserContext(), user, c.FormValue("current_password"), c.FormValue("password"))
 	if err != nil {
 		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
-		return h.renderAccount(c, he.Status, "", he.Message(langOf(c)))
+		return h.renderAccount(c, he.Status, "", he.Message(request.Lang(c)))
 	}
 	// Every session of the account ended; this one continues in a new one.
 	token, sess, err := h.auth.StartSession(c.UserContext(), &user.ID)
@@ -57,23 +58,23 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 // createToken shows the new token once, on the page that answers the post:
 // it is never stored in clear, so it cannot be shown again.
 func (h *handler) createToken(c *fiber.Ctx) error {
-	token, err := h.auth.CreateAPIToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
+	token, err := h.auth.CreateAPIToken(c.UserContext(), request.User(c).ID, c.FormValue("name"))
 	if err != nil {
 		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
-		return h.renderAccount(c, he.Status, "", he.Message(langOf(c)))
+		return h.renderAccount(c, he.Status, "", he.Message(request.Lang(c)))
 	}
 	return h.renderAccount(c, fiber.StatusCreated, token, "")
 }
 
 func (h *handler) deleteToken(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.auth.DeleteAPIToken(c.UserContext(), userOf(c), int64(id)); err != nil {
+	if err := h.auth.DeleteAPIToken(c.UserContext(), request.User(c), int64(id)); err != nil {
 		return err
 	}
 	h.flash(c, "success", "token_deleted")

@@ -9,6 +9,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type adminUsersPage struct {
@@ -63,7 +64,7 @@ func (h *handler) createUser(c *fiber.Ctx) error {
 			return err
 		}
 		form.Password = ""
-		return h.renderAdminUsers(c, he.Status, form, he.Message(langOf(c)))
+		return h.renderAdminUsers(c, he.Status, form, he.Message(request.Lang(c)))
 	}
 	h.flash(c, "success", "user_created")
 	return redirect(c, "/admin/users")
@@ -71,11 +72,11 @@ func (h *handler) createUser(c *fiber.Ctx) error {
 
 // updateUser changes an account's role or disables it (auth.SetRole).
 func (h *handler) updateUser(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	err = h.auth.SetRole(c.UserContext(), userOf(c), int64(id), c.FormValue("role"), c.FormValue("disabled") != "")
+	err = h.auth.SetRole(c.UserContext(), request.User(c), int64(id), c.FormValue("role"), c.FormValue("disabled") != "")
 	switch {
 	case errors.Is(err, auth.ErrUnknownRole):
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "invalid_role", "error.invalid_role")
@@ -93,11 +94,11 @@ func (h *handler) updateUser(c *fiber.Ctx) error {
 // one. An admin changes their own on the account page, which asks for the
 // current password.
 func (h *handler) resetUserPassword(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	actor := userOf(c)
+	actor := request.User(c)
 	if int64(id) == actor.ID {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "self", "error.self_password")
 	}
@@ -110,7 +111,7 @@ func (h *handler) resetUserPassword(c *fiber.Ctx) error {
 		if internal {
 			return err
 		}
-		return h.renderAdminUsersPage(c, he.Status, adminUsersPage{ResetError: i18n.T(langOf(c), "admin.password_refused", target.Username, he.Message(langOf(c)))})
+		return h.renderAdminUsersPage(c, he.Status, adminUsersPage{ResetError: i18n.T(request.Lang(c), "admin.password_refused", target.Username, he.Message(request.Lang(c)))})
 	}
 	h.flash(c, "success", "password_reset")
 	return redirect(c, "/admin/users")

@@ -9,6 +9,8 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type auditRow struct {
@@ -30,7 +32,7 @@ const auditPageSize = 100
 // showAuditPage lists the audit log, newest first.
 func (h *handler) showAuditPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}
@@ -111,14 +113,14 @@ type recordEntry struct {
 // decisionRecord is who did and voted what, on which revision (by hash),
 // when: the board's minutes of one review.
 type decisionRecord struct {
-	Review  apiReview     `json:"review"`
-	Title   string        `json:"title"`
-	Board   []string      `json:"board"`
-	Entries []recordEntry `json:"entries"`
+	Review  site.APIReview `json:"review"`
+	Title   string         `json:"title"`
+	Board   []string       `json:"board"`
+	Entries []recordEntry  `json:"entries"`
 }
 
 func (h *handler) loadRecord(c *fiber.Ctx) (*decisionRecord, error) {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +132,7 @@ func (h *handler) loadRecord(c *fiber.Ctx) (*decisionRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := &decisionRecord{Review: toAPIReview(b), Title: b.Sheet.Title, Board: []string{}, Entries: []recordEntry{}}
+	rec := &decisionRecord{Review: site.ToAPIReview(b), Title: b.Sheet.Title, Board: []string{}, Entries: []recordEntry{}}
 	for _, u := range b.Board {
 		rec.Board = append(rec.Board, u.Username)
 	}

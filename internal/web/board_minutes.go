@@ -11,6 +11,8 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // maxMinutesDays bounds the period one set of minutes covers.
@@ -33,16 +35,16 @@ func minutesPeriod(c *fiber.Ctx) (time.Time, time.Time, error) {
 
 // minutesItem is one decision of the minutes, as every format shows it.
 type minutesItem struct {
-	Review   apiReview `json:"review"`
-	SHA256   string    `json:"revision_sha256"`
-	RuleText string    `json:"-"`
+	Review   site.APIReview `json:"review"`
+	SHA256   string         `json:"revision_sha256"`
+	RuleText string         `json:"-"`
 	// When is when the review closed, as minutes show it; WhenISO is the
 	// same instant for a <time datetime>.
 	When, WhenISO string `json:"-"`
 }
 
 func newMinutesItem(lang string, b *read.Review, hash string) minutesItem {
-	it := minutesItem{Review: toAPIReview(b), SHA256: hexOnly(hash), RuleText: ruleText(lang, b.Rule), When: minutesTime(b.Review.DecidedAt)}
+	it := minutesItem{Review: site.ToAPIReview(b), SHA256: hexOnly(hash), RuleText: ruleText(lang, b.Rule), When: minutesTime(b.Review.DecidedAt)}
 	if b.Review.DecidedAt != nil {
 		it.WhenISO = b.Review.DecidedAt.UTC().Format(time.RFC3339)
 	}
@@ -157,7 +159,7 @@ type minutesPage struct {
 // showMinutesPage is the minutes as a page made to be printed (or saved
 // as PDF by the browser): the print style sheet drops the site's frame.
 func (h *handler) showMinutesPage(c *fiber.Ctx) error {
-	doc, err := h.loadMinutes(c, langOf(c))
+	doc, err := h.loadMinutes(c, request.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -192,9 +194,9 @@ func (h *handler) showMeetingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := langOf(c)
+	lang := request.Lang(c)
 	now := time.Now().UTC()
-	p := meetingsPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(lang, sh.Slug, tabReviews, userOf(c) != nil),
+	p := meetingsPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(lang, sh.Slug, tabReviews, request.User(c) != nil),
 		From: now.AddDate(0, -1, 0).Format(time.DateOnly), To: now.Format(time.DateOnly)}
 	for _, b := range agenda {
 		p.Agenda = append(p.Agenda, agendaItem{Review: b.Review, SubmittedBy: b.DisplayName(b.Review.SubmittedBy), RuleText: ruleText(lang, b.Rule),

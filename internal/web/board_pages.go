@@ -10,6 +10,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/review"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type boardPage struct {
@@ -104,7 +105,7 @@ func (h *handler) renderBoard(c *fiber.Ctx, status int, checked []string, form *
 	if err != nil {
 		return err
 	}
-	p := boardPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, true), Error: message, Rule: *form}
+	p := boardPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(request.Lang(c), sh.Slug, tabReviews, true), Error: message, Rule: *form}
 	for _, u := range users {
 		if u.Disabled {
 			continue
@@ -128,14 +129,14 @@ func (h *handler) updateBoard(c *fiber.Ctx) error {
 	}
 	rule, form, err := ruleOfForm(c)
 	if err == nil {
-		_, _, err = h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), members, rule)
+		_, _, err = h.reviews.SetBoardWithRule(c.UserContext(), request.User(c), c.Params("slug"), members, rule)
 	}
 	if err != nil {
 		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
-		return h.renderBoard(c, he.Status, members, &form, he.Message(langOf(c)))
+		return h.renderBoard(c, he.Status, members, &form, he.Message(request.Lang(c)))
 	}
 	h.flash(c, "success", "board_updated")
 	return redirect(c, "/sheets/"+c.Params("slug"))

@@ -14,6 +14,7 @@ import (
 	"atlas/internal/read"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // changeItem is one line of recent changes (read.Change), with its label
@@ -37,7 +38,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 	q := changesQuery{Sheet: c.Query("sheet"), Category: c.Query("category"), User: c.Query("user"), HideMinor: c.Query("hide_minor") != ""}
 	if limit == 0 {
 		var err error
-		if limit, err = queryInt(c, "limit", 50, 200); err != nil {
+		if limit, err = request.QueryInt(c, "limit", 50, 200); err != nil {
 			return nil, q, "", err
 		}
 	}
@@ -71,7 +72,7 @@ func (h *handler) loadChanges(c *fiber.Ctx, fixedSheet *model.Sheet, limit int) 
 	if err != nil {
 		return nil, q, "", err
 	}
-	lang := langOf(c)
+	lang := request.Lang(c)
 	items := make([]changeItem, len(changes))
 	for i, ch := range changes {
 		items[i] = changeItem{Change: ch}
@@ -179,7 +180,7 @@ func (h *handler) sendFeed(c *fiber.Ctx, sh *model.Sheet) error {
 		return err
 	}
 	base := h.client.BaseURLOf(c)
-	lang := langOf(c)
+	lang := request.Lang(c)
 	feed := atomFeed{Title: i18n.T(lang, "changes.feed_title"), ID: ids.atlas(), Updated: time.Now().UTC().Format(time.RFC3339),
 		Link: []atomLink{{Href: base + c.OriginalURL(), Rel: "self"}, {Href: base + "/changes"}}}
 	if sh != nil {

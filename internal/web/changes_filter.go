@@ -9,10 +9,8 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/site"
 )
-
-// maxChoices bounds the people or sheets a filter or a suggestion lists.
-const maxChoices = 10
 
 // filterChoice is one of the people or sheets an ambiguous filter of
 // /changes may mean, with the address that picks it.
@@ -54,7 +52,7 @@ func (h *handler) resolveFilter(c *fiber.Ctx, field, typed string) (string, erro
 	if field == "user" {
 		find = h.read.PeopleMatching
 	}
-	matches, err := find(c.UserContext(), typed, maxChoices)
+	matches, err := find(c.UserContext(), typed, site.MaxChoices)
 	if err != nil {
 		return "", err
 	}
@@ -95,34 +93,4 @@ func choicesOf(c *fiber.Ctx, e *ambiguousError) []filterChoice {
 		out[i] = filterChoice{Label: m.Label, Key: m.Key, Href: "/changes?" + v.Encode()}
 	}
 	return out
-}
-
-// apiSuggest answers GET /api/v1/suggest?kind=person|sheet&q=: up to ten
-// people or sheets whose name contains q, for the filters' suggestions.
-// Answers are public (names shown in history anyway) and kept a minute.
-func (h *handler) apiSuggest(c *fiber.Ctx) error {
-	q := strings.TrimSpace(c.Query("q"))
-	if len([]rune(q)) > 100 {
-		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.suggest_query")
-	}
-	find := h.read.SheetsMatching
-	switch c.Query("kind") {
-	case "person":
-		find = h.read.PeopleMatching
-	case "sheet":
-	default:
-		return httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.suggest_kind")
-	}
-	out := []fiber.Map{}
-	if len([]rune(q)) >= 2 {
-		matches, err := find(c.UserContext(), q, maxChoices)
-		if err != nil {
-			return err
-		}
-		for _, m := range matches {
-			out = append(out, fiber.Map{"value": m.Key, "label": m.Label})
-		}
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return c.JSON(fiber.Map{"suggestions": out})
 }

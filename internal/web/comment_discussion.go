@@ -7,6 +7,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/request"
 )
 
 // discussionPage is a discussion on a page of its own: its older messages
@@ -32,7 +33,7 @@ func (h *handler) showDiscussionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func (h *handler) discussionOf(c *fiber.Ctx, sh *model.Sheet, raw string) (discu
 	if raw == "" {
 		return d, nil
 	}
-	id, err := parsePositive(raw)
+	id, err := request.ParsePositive(raw)
 	if err != nil {
 		return d, fiber.ErrNotFound
 	}

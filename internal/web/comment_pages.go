@@ -13,6 +13,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -91,7 +92,7 @@ func (h *handler) commentItems(c *fiber.Ctx, sh *model.Sheet, reviewID *int64, b
 	if before > 0 {
 		variant += "|before|" + strconv.FormatInt(before, 10)
 	}
-	lang := langOf(c)
+	lang := request.Lang(c)
 	items, err := h.part(pageKey("comments", sh, lang, h.build, variant), func() ([]byte, error) {
 		list, err := h.commentList(c.UserContext(), discussionRef{Sheet: sh, Review: reviewID}, before, lang)
 		if err != nil {
@@ -173,7 +174,7 @@ type commentHide struct {
 // controls are the reader's own (an author's last quarter of an hour, or
 // an admin's every message). Anonymous readers cost nothing here.
 func (h *handler) withCommentControls(c *fiber.Ctx, sh *model.Sheet, items template.HTML) (template.HTML, error) {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil || !strings.Contains(string(items), commentMarker) {
 		return items, nil
 	}
@@ -228,7 +229,7 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	in := sheet.CommentInput{Body: c.FormValue("body")}
 	if raw := c.FormValue("review"); raw != "" {
-		id, err := parsePositive(raw)
+		id, err := request.ParsePositive(raw)
 		if err != nil {
 			return fiber.ErrNotFound
 		}
@@ -236,13 +237,13 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 		in.ReviewID = &rid
 	}
 	if raw := c.FormValue("revision"); raw != "" {
-		n, err := parsePositive(raw)
+		n, err := request.ParsePositive(raw)
 		if err != nil {
 			return httpx.NewError(fiber.StatusUnprocessableEntity, "unknown_revision", "error.unknown_revision")
 		}
 		in.Revision = &n
 	}
-	cm, err := h.sheets.Comment(c.UserContext(), userOf(c), slug, in)
+	cm, err := h.sheets.Comment(c.UserContext(), request.User(c), slug, in)
 	var limited *sheet.RateLimitedError
 	var invalid *sheet.InvalidError
 	switch {
@@ -265,7 +266,7 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 // hideComment withdraws a message from a page's form: its author's button,
 // or an admin's with a reason. It goes back to where the message was.
 func (h *handler) hideComment(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
@@ -280,7 +281,7 @@ func (h *handler) hideComment(c *fiber.Ctx) error {
 	if cm.SheetID != sh.ID {
 		return fiber.ErrNotFound
 	}
-	if _, err := h.sheets.HideComment(c.UserContext(), userOf(c), cm.ID, c.FormValue("reason")); err != nil {
+	if _, err := h.sheets.HideComment(c.UserContext(), request.User(c), cm.ID, c.FormValue("reason")); err != nil {
 		return err
 	}
 	h.flash(c, "success", "comment_hidden")

@@ -10,6 +10,7 @@ import (
 
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // draftField names, in the editor's form, the account's draft the form
@@ -55,7 +56,7 @@ func savedFrom(c *fiber.Ctx) (*time.Time, error) {
 // either way, and names the kept draft so that saving from it spends it.
 func (h *handler) keepRefused(c *fiber.Ctx, p *editPage, slug string, base, section int, form editForm) {
 	p.Drafts.Unsaved = true
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return
 	}

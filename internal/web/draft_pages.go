@@ -16,6 +16,8 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // draftState is what an editor page knows of its account's draft of the
@@ -74,7 +76,7 @@ func draftURLs(slug string) (save, discard string) {
 // whole text of the version the editor opened on, head its number (0 for
 // a new sheet).
 func (h *handler) offerDraft(c *fiber.Ctx, p *editPage, slug string, current *model.Revision) error {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return nil
 	}
@@ -206,7 +208,7 @@ func (h *handler) draftFromForm(ctx context.Context, slug string, base, section 
 func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 	section = -1
 	if raw := c.FormValue("base"); raw != "" {
-		if base, err = parsePositive(raw); err != nil {
+		if base, err = request.ParsePositive(raw); err != nil {
 			return 0, 0, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.base_invalid")
 		}
 	}
@@ -222,7 +224,7 @@ func readDraftPost(c *fiber.Ctx) (base, section int, err error) {
 // editor's script posts the form here every few seconds while it changes
 // (the same fields as a save, CSRF token included). The answer is JSON.
 func (h *handler) saveDraft(c *fiber.Ctx) error {
-	slug := draftSlug(c)
+	slug := request.DraftSlug(c)
 	base, section, err := readDraftPost(c)
 	var opt sheet.DraftOptions
 	if err == nil {
@@ -238,30 +240,30 @@ func (h *handler) saveDraft(c *fiber.Ctx) error {
 		var in sheet.DraftInput
 		if in, err = h.draftFromForm(c.UserContext(), slug, base, section, readEditForm(c)); err == nil {
 			var d *model.Draft
-			if d, err = h.sheets.PutDraft(c.UserContext(), userOf(c), slug, in, opt); err == nil {
+			if d, err = h.sheets.PutDraft(c.UserContext(), request.User(c), slug, in, opt); err == nil {
 				c.Set(fiber.HeaderCacheControl, "no-store")
 				return c.JSON(fiber.Map{"saved_at": d.SavedAt.UTC()})
 			}
 		}
 	}
-	he, internal := httpx.Classify(draftError(err))
+	he, internal := httpx.Classify(site.DraftError(err))
 	if internal {
 		return err
 	}
-	return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(langOf(c))})
+	return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(request.Lang(c))})
 }
 
 // discardDraft deletes the account's draft of a sheet and goes back to
 // the editor, which opens on the current version.
 func (h *handler) discardDraft(c *fiber.Ctx) error {
-	slug := draftSlug(c)
-	err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), slug)
+	slug := request.DraftSlug(c)
+	err := h.sheets.DeleteDraft(c.UserContext(), request.User(c), slug)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	h.flash(c, "info", "draft_discarded")
 	if back := c.FormValue("back"); back != "" {
-		return redirect(c, safeNext(back))
+		return redirect(c, request.SafeNext(back))
 	}
 	if slug == "" {
 		return redirect(c, "/sheets/new")

@@ -7,6 +7,7 @@ import (
 
 	"atlas/internal/media"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // handleError is Fiber's single error handler: JSON under /api, a page
@@ -31,7 +32,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		// reason when the session is known, else the reason and the way
 		// back to the editor's pictures.
 		tooBig := httpx.NewError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
-		if userOf(c) != nil && h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: tooBig.Message(lang)}) == nil {
+		if request.User(c) != nil && h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: tooBig.Message(lang)}) == nil {
 			return nil
 		}
 		return h.renderErrorPageBack(c, tooBig, "/sheets/"+url.PathEscape(slug)+"/edit#pictures")

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/export"
+	"atlas/internal/web/request"
 )
 
 // exportMarkdown sends a revision (the one readers see, or ?revision=N) as
@@ -17,7 +18,7 @@ func (h *handler) exportMarkdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	number, err := h.readableRevision(c, sh)
+	number, err := request.ReadableRevision(c, sh)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/web/request"
 )
 
 // flashCookie carries a one-off message to the next page:
@@ -121,7 +123,7 @@ func (h *handler) flashOf(c *fiber.Ctx) (flashMessage, bool) {
 // every anonymous reader: no account, and no real one-off message (a
 // forged cookie is no reason to render).
 func (h *handler) anonymousCacheable(c *fiber.Ctx) bool {
-	if userOf(c) != nil {
+	if request.User(c) != nil {
 		return false
 	}
 	_, ok := h.flashOf(c)

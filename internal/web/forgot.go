@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // forgotPage asks for a username or an e-mail address, then says the same
@@ -47,7 +48,7 @@ func (h *handler) sendPasswordMail(c *fiber.Ctx) error {
 		if internal {
 			return err
 		}
-		return h.renderForgot(c, he.Status, forgotPage{Login: login, Error: he.Message(langOf(c))})
+		return h.renderForgot(c, he.Status, forgotPage{Login: login, Error: he.Message(request.Lang(c))})
 	}
 	if u != nil {
 		if err := h.notify.QueuePasswordMail(c.UserContext(), u.ID); err != nil {

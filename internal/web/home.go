@@ -1,13 +1,11 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type homePage struct {
@@ -90,7 +88,7 @@ const sheetListPageSize = 50
 // showSheetListPage lists sheets as readers see them, filtered by category
 // or tag.
 func (h *handler) showSheetListPage(c *fiber.Ctx) error {
-	f, err := cardFilter(c, sheetListPageSize+1, "after")
+	f, err := request.CardFilter(c, sheetListPageSize+1, "after")
 	if err != nil {
 		return err
 	}
@@ -107,26 +105,4 @@ func (h *handler) showSheetListPage(c *fiber.Ctx) error {
 	p.Sheets = list
 	p.Categories = h.categoryOptions(p.Lang, []string{f.Category})
 	return h.views.Render(c, fiber.StatusOK, pageSheetList, p)
-}
-
-// cardFilter reads ?category=&tag= and the keyset cursor.
-func cardFilter(c *fiber.Ctx, limit int, cursorParam string) (model.CardFilter, error) {
-	f := model.CardFilter{Category: c.Query("category"), Tag: strings.TrimSpace(c.Query("tag")), Limit: limit, After: c.Query(cursorParam)}
-	if f.Category != "" {
-		if _, ok := sheet.CategoryBySlug(f.Category); !ok {
-			return f, httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category_list", categorySlugs())
-		}
-	}
-	if len(f.Tag) > 60 || len(f.After) > 200 {
-		return f, httpx.NewError(fiber.StatusBadRequest, "bad_request", "error.filter_too_long")
-	}
-	return f, nil
-}
-
-func categorySlugs() string {
-	slugs := make([]string, len(sheet.Categories))
-	for i, c := range sheet.Categories {
-		slugs[i] = c.Slug
-	}
-	return strings.Join(slugs, ", ")
 }

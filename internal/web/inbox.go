@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/web/request"
 )
 
 type inboxPage struct {
@@ -23,7 +24,7 @@ type inboxItem struct {
 
 func (h *handler) showInboxPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	user := userOf(c)
+	user := request.User(c)
 	list, err := h.read.Inbox(ctx, user.ID, 100)
 	if err != nil {
 		return err
@@ -53,7 +54,7 @@ func (h *handler) showInboxPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) markInboxRead(c *fiber.Ctx) error {
-	if err := h.notify.MarkAllRead(c.UserContext(), userOf(c).ID); err != nil {
+	if err := h.notify.MarkAllRead(c.UserContext(), request.User(c).ID); err != nil {
 		return err
 	}
 	return redirect(c, "/inbox")

@@ -9,6 +9,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/model"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // linkPage is the form behind a one-time link: the first admin's account
@@ -61,7 +62,7 @@ func (h *handler) completeSetup(c *fiber.Ctx) error {
 			return err
 		}
 		form.Password = ""
-		return h.renderLinkPage(c, he.Status, pageSetup, "setup.title", linkPage{Action: setupPath(token), Form: form, Error: he.Message(langOf(c))})
+		return h.renderLinkPage(c, he.Status, pageSetup, "setup.title", linkPage{Action: setupPath(token), Form: form, Error: he.Message(request.Lang(c))})
 	}
 	if err := h.signInAfterLink(c, u); err != nil {
 		return err
@@ -94,7 +95,7 @@ func (h *handler) usePasswordLink(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.renderLinkPage(c, he.Status, pagePasswordLink, "password_link.title", linkPage{Action: passwordPath(token), For: target, Error: he.Message(langOf(c))})
+		return h.renderLinkPage(c, he.Status, pagePasswordLink, "password_link.title", linkPage{Action: passwordPath(token), For: target, Error: he.Message(request.Lang(c))})
 	}
 	if err := h.signInAfterLink(c, u); err != nil {
 		return err
@@ -119,7 +120,7 @@ func (h *handler) signInAfterLink(c *fiber.Ctx, u *model.User) error {
 // createResetLink makes a password link for another account and shows it
 // once on the accounts page, for the admin to hand over or send.
 func (h *handler) createResetLink(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func (h *handler) createResetLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	link, err := h.auth.NewPasswordLink(c.UserContext(), userOf(c), target, "admin", c.FormValue("reason"))
+	link, err := h.auth.NewPasswordLink(c.UserContext(), request.User(c), target, "admin", c.FormValue("reason"))
 	if err != nil {
 		return err
 	}
@@ -154,11 +155,11 @@ func (h *handler) apiCreateResetLink(c *fiber.Ctx) error {
 		Reason string `json:"reason"`
 	}
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		if err := request.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}
-	link, err := h.auth.NewPasswordLink(c.UserContext(), userOf(c), target, "admin", in.Reason)
+	link, err := h.auth.NewPasswordLink(c.UserContext(), request.User(c), target, "admin", in.Reason)
 	if err != nil {
 		return err
 	}

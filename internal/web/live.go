@@ -16,6 +16,7 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // liveSocket is a sheet's live co-writing session over a WebSocket (see
@@ -26,7 +27,7 @@ import (
 // frame and a close code (4001 not allowed, 4003 account disabled), which
 // a browser's script can read, unlike an HTTP status.
 func (h *handler) liveSocket(c *fiber.Ctx) error {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}
@@ -51,7 +52,7 @@ func (h *handler) liveSocket(c *fiber.Ctx) error {
 // writes; the right is checked as on the sheet's session, so a review
 // decided meanwhile closes every connection with 4001.
 func (h *handler) amendLiveSocket(c *fiber.Ctx) error {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
 	}
@@ -61,7 +62,7 @@ func (h *handler) amendLiveSocket(c *fiber.Ctx) error {
 	if !h.sameOrigin(c) {
 		return httpx.NewError(fiber.StatusForbidden, "cross_origin", "error.live_cross_origin")
 	}
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
@@ -139,18 +140,4 @@ func (h *handler) liveAmend(ctx context.Context, author *model.User, reviewID in
 // that is not archived.
 func mayEdit(u *model.User, sh *model.Sheet) bool {
 	return u.CanSignIn() && !sh.Archived()
-}
-
-// apiLive tells who is co-writing a sheet and whether the shared text
-// differs from its base.
-func (h *handler) apiLive(c *fiber.Ctx) error {
-	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	info, err := h.live.Info(c.UserContext(), sh)
-	if err != nil {
-		return err
-	}
-	return c.JSON(info)
 }

@@ -16,6 +16,7 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // A save refused because its session ended (logout in another tab, a
@@ -127,7 +128,7 @@ func (h *handler) csrfRefused(c *fiber.Ctx) error {
 	}
 	kept.Form = readEditForm(c)
 	if raw := c.FormValue("base"); raw != "" {
-		n, err := parsePositive(raw)
+		n, err := request.ParsePositive(raw)
 		if err != nil {
 			return refused
 		}
@@ -165,7 +166,7 @@ func (h *handler) showKeptLogin(c *fiber.Ctx, kept *keptEdit, raw string) error 
 	b := h.loginBase(c)
 	p := loginPage{Base: b, Next: kept.editorURL(), Kept: raw, KeptBody: kept.Form.Body, KeptSummary: kept.Form.Summary}
 	p.KeptNotice = b.T("login.kept")
-	if u := userOf(c); u != nil {
+	if u := request.User(c); u != nil {
 		// Still logged in, with a stale form (a login in another tab gave
 		// the session a new token): asking for the password again proves
 		// the post is the person's own.
@@ -280,7 +281,7 @@ func (h *handler) landWithKept(c *fiber.Ctx, user *model.User, sess *model.Sessi
 	if err == nil {
 		if err := h.keepAsDraft(c, user, k); err == nil {
 			h.flash(c, "success", "draft_kept")
-			return redirect(c, safeNext(k.editorURL()))
+			return redirect(c, request.SafeNext(k.editorURL()))
 		}
 	} else {
 		// Kept as a draft of the sheet if it can be, which the sheet's
@@ -312,7 +313,7 @@ func (h *handler) keptEditor(c *fiber.Ctx, k *keptEdit, user *model.User) (editP
 	p.Sheet, p.BaseNumber = sh, k.Base
 	p.Tabs = newSheetTabs(b.Lang, sh.Slug, tabEdit, true)
 	if k.Action == "amend" {
-		rb, err := h.loadReview(ctx, k.Review)
+		rb, err := h.load.Review(ctx, k.Review)
 		if err != nil {
 			return p, err
 		}

@@ -10,6 +10,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // geoFeature is one commons on the map, in GeoJSON. "name" and
@@ -59,7 +60,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	key := strings.Join([]string{version, category, langOf(c), h.build}, "|")
+	key := strings.Join([]string{version, category, request.Lang(c), h.build}, "|")
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return h.caches.sendMap(c, key, func() ([]byte, error) {
@@ -75,7 +76,7 @@ func (h *handler) buildGeoJSON(c *fiber.Ctx, category string) ([]byte, error) {
 	// Absolute only from the configured address: the document is cached
 	// here and by proxies, and a request's Host is the sender's to choose.
 	base := strings.TrimSuffix(h.cfg.BaseURL, "/")
-	lang := langOf(c)
+	lang := request.Lang(c)
 	fc := geoCollection{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(cards))}
 	for _, card := range cards {
 		cats := card.CategoryList()

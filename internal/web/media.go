@@ -15,6 +15,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // Pictures: uploaded into a sheet through the API (the editor's script,
@@ -100,7 +101,7 @@ func (h *handler) uploadMedia(c *fiber.Ctx) (model.SheetMedia, error) {
 	if len(data) > media.MaxFileBytes {
 		return model.SheetMedia{}, httpx.NewError(fiber.StatusRequestEntityTooLarge, "picture_too_large", "error.picture_too_large", media.MaxFileBytes>>20)
 	}
-	m, err := h.media.Upload(ctx, media.Upload{SheetID: sh.ID, UserID: userOf(c).ID, Data: data, Alt: c.FormValue("alt")})
+	m, err := h.media.Upload(ctx, media.Upload{SheetID: sh.ID, UserID: request.User(c).ID, Data: data, Alt: c.FormValue("alt")})
 	return m, mediaError(c, err)
 }
 
@@ -265,11 +266,11 @@ func (p *pictureSizes) get(shas []string) map[string][2]int {
 // as any other.
 func (h *handler) refusePicture(c *fiber.Ctx, slug string, err error) error {
 	he, internal := httpx.Classify(err)
-	if internal || he.Status == fiber.StatusNotFound || he.Status == fiber.StatusForbidden || userOf(c) == nil {
+	if internal || he.Status == fiber.StatusNotFound || he.Status == fiber.StatusForbidden || request.User(c) == nil {
 		return err
 	}
 	httpx.SetRetryAfter(c, httpx.RetryAfter(err))
-	return h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: he.Message(langOf(c)), Alt: c.FormValue("alt")})
+	return h.renderEditSheet(c, he.Status, slug, pictureRefusal{Message: he.Message(request.Lang(c)), Alt: c.FormValue("alt")})
 }
 
 // pictureFormSlug names the sheet of a post of the editor's plain upload

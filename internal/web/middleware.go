@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"net/url"
 	"strings"
 	"time"
 
@@ -11,16 +10,16 @@ import (
 
 	"atlas/internal/auth"
 	"atlas/internal/i18n"
-	"atlas/internal/model"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
-// Keys of request-scoped values in fiber's Locals.
+// Keys of request-scoped values in fiber's Locals (see package request).
 const (
-	localUser         = "user"
-	localSession      = "session"
-	localSessionToken = "session_token"
-	localLang         = "lang"
+	localUser         = request.KeyUser
+	localSession      = request.KeySession
+	localSessionToken = request.KeySessionToken
+	localLang         = request.KeyLang
 )
 
 // securityHeaders sets the headers on every response, errors included (the
@@ -117,7 +116,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 	if err := h.methods.NotAllowed(c); err != nil {
 		return err
 	}
-	sess := sessionOf(c)
+	sess := request.Session(c)
 	// Only from the body: a token in the URL would end up in logs and
 	// browser history.
 	given := string(c.Request().PostArgs().Peek("_csrf"))
@@ -133,44 +132,6 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 		return h.csrfRefused(c) // an editor's text is kept through login
 	}
 	return c.Next()
-}
-
-func (h *handler) requireLogin(c *fiber.Ctx) error {
-	if userOf(c) == nil {
-		if httpx.IsAPI(c) {
-			return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.authentication_required")
-		}
-		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
-	}
-	return c.Next()
-}
-
-func (h *handler) requireAdmin(c *fiber.Ctx) error {
-	u := userOf(c)
-	if u == nil {
-		return h.requireLogin(c)
-	}
-	if !u.IsAdmin() {
-		return auth.ErrForbidden
-	}
-	return c.Next()
-}
-
-func userOf(c *fiber.Ctx) *model.User {
-	u, _ := c.Locals(localUser).(*model.User)
-	return u
-}
-
-func sessionOf(c *fiber.Ctx) *model.Session {
-	s, _ := c.Locals(localSession).(*model.Session)
-	return s
-}
-
-func langOf(c *fiber.Ctx) string {
-	if l, ok := c.Locals(localLang).(string); ok {
-		return l
-	}
-	return "fr"
 }
 
 // language picks the interface language: an explicit choice (cookie set by
@@ -198,18 +159,4 @@ func (h *handler) clearSessionCookie(c *fiber.Ctx) {
 		Name: h.sessionCookieName(), Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
 		Secure: h.cfg.SecureCookies(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 	})
-}
-
-// safeNext keeps a post-login redirect on this site: a local path, with no
-// control character (which could split the Location header) and no
-// backslash (which browsers read as a slash, making "/\\evil" another host).
-func safeNext(next string) string {
-	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
-		return "/"
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
-		return "/"
-	}
-	return u.RequestURI()
 }

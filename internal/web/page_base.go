@@ -5,6 +5,7 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -14,9 +15,9 @@ import (
 type Base = view.Base
 
 func (h *handler) base(c *fiber.Ctx, title string) Base {
-	b := view.NewBase(langOf(c), h.assets, h.maps)
-	b.Title, b.User, b.Path = title, userOf(c), c.Path()
-	if s := sessionOf(c); s != nil {
+	b := view.NewBase(request.Lang(c), h.assets, h.maps)
+	b.Title, b.User, b.Path = title, request.User(c), c.Path()
+	if s := request.Session(c); s != nil {
 		b.CSRF = s.CSRFToken
 	}
 	if b.User != nil {

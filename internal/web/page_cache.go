@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/web/request"
 )
 
 // maybeCached renders a sheet's page, from the page cache when the reader
@@ -28,7 +29,7 @@ func (h *handler) maybeCached(c *fiber.Ctx, page string, sh *model.Sheet, varian
 	// Proxies may keep it; everyone revalidates, which costs a 304.
 	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return h.caches.sendSheetPage(c, page, sh, langOf(c), variant, func() ([]byte, error) {
+	return h.caches.sendSheetPage(c, page, sh, request.Lang(c), variant, func() ([]byte, error) {
 		d, err := data()
 		if err != nil {
 			return nil, err

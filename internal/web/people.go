@@ -7,6 +7,7 @@ import (
 
 	"atlas/internal/read"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // contributionsPage is the size of a page of a person's contributions.
@@ -15,7 +16,7 @@ const contributionsPage = 50
 // loadContributions reads a person's contributions from ?before= and
 // ?limit=; a cursor the atlas did not write is a 400.
 func (h *handler) loadContributions(c *fiber.Ctx) (*read.Contributions, error) {
-	limit, err := queryInt(c, "limit", contributionsPage, 200)
+	limit, err := request.QueryInt(c, "limit", contributionsPage, 200)
 	if err != nil {
 		return nil, err
 	}

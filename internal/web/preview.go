@@ -13,6 +13,7 @@ import (
 	"atlas/internal/render"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // The editor's preview: the text as readers will see it, before anything
@@ -43,7 +44,7 @@ type previewResponse struct {
 // get a 401.
 func (h *handler) apiPreview(c *fiber.Ctx) error {
 	var in previewRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Body == nil {
@@ -71,13 +72,13 @@ const csrfHeader = "X-CSRF-Token"
 // token nor send a custom header without a CORS preflight the atlas never
 // grants; the session cookie alone is therefore never enough. Requests with
 // a bearer token and requests without any session go on unchanged (the
-// route's requireLogin answers the latter).
+// route's request.RequireLogin answers the latter).
 func (h *handler) browserWrite(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
 		return c.Next()
 	}
-	sess := sessionOf(c)
-	if sess == nil || userOf(c) == nil {
+	sess := request.Session(c)
+	if sess == nil || request.User(c) == nil {
 		return c.Next()
 	}
 	given := c.Get(csrfHeader)

@@ -13,9 +13,11 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/live"
 	"atlas/internal/model"
+	"atlas/internal/read"
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -38,7 +40,7 @@ type amendmentRow struct {
 
 type reviewPage struct {
 	Base
-	Bundle      *reviewBundle
+	Bundle      *read.Review
 	Sheet       *model.Sheet
 	Review      *model.Review
 	Revision    *model.Revision
@@ -72,7 +74,7 @@ func (h *handler) showReviewPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
@@ -82,11 +84,11 @@ func (h *handler) renderReview(c *fiber.Ctx, status int, message string) error {
 	if err != nil {
 		return err
 	}
-	user := userOf(c)
+	user := request.User(c)
 	p := reviewPage{
 		Base: h.base(c, rev.Title), Bundle: b, Sheet: b.Sheet, Review: r, Revision: rev,
 		HTML: h.markdown.Reader(rev.SHA256, rev.Body).HTML, SubmittedBy: view.PersonOf(b.Users[r.SubmittedBy]),
-		Open: review.Open(r.State), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
+		Open: review.Open(r.State), Tabs: newSheetTabs(request.Lang(c), b.Sheet.Slug, tabReviews, user != nil), Error: message,
 	}
 	p.CanVote = p.Open && b.IsMember(user)
 	p.RuleText = ruleText(p.Lang, b.Rule)
@@ -172,11 +174,11 @@ func (h *handler) amendmentRows(c *fiber.Ctx, p *reviewPage) error {
 // submitReview is the "Soumettre au CA" form of a sheet page.
 func (h *handler) submitReview(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	n, err := parsePositive(c.FormValue("revision"))
+	n, err := request.ParsePositive(c.FormValue("revision"))
 	if err != nil {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.submit_revision_required")
 	}
-	r, err := h.reviews.Submit(c.UserContext(), userOf(c), slug, n, c.FormValue("note"))
+	r, err := h.reviews.Submit(c.UserContext(), request.User(c), slug, n, c.FormValue("note"))
 	if err != nil {
 		return err
 	}
@@ -185,36 +187,36 @@ func (h *handler) submitReview(c *fiber.Ctx) error {
 }
 
 func (h *handler) castVote(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviewForPath(c); err != nil {
+	if _, err := h.load.ReviewForPath(c); err != nil {
 		return err
 	}
 	n, _ := strconv.Atoi(c.FormValue("revision"))
-	_, err = h.reviews.Vote(c.UserContext(), userOf(c), int64(id), c.FormValue("choice"), n, c.FormValue("comment"))
+	_, err = h.reviews.Vote(c.UserContext(), request.User(c), int64(id), c.FormValue("choice"), n, c.FormValue("comment"))
 	if err != nil {
 		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
-		return h.renderReview(c, he.Status, he.Message(langOf(c)))
+		return h.renderReview(c, he.Status, he.Message(request.Lang(c)))
 	}
-	h.metrics.votes.Inc()
+	h.metrics.counts.Votes.Inc()
 	h.flash(c, "success", "voted")
 	return redirect(c, fmt.Sprintf("/sheets/%s/reviews/%d", c.Params("slug"), id))
 }
 
 func (h *handler) withdrawReview(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviewForPath(c); err != nil {
+	if _, err := h.load.ReviewForPath(c); err != nil {
 		return err
 	}
-	if _, err := h.reviews.Withdraw(c.UserContext(), userOf(c), int64(id)); err != nil {
+	if _, err := h.reviews.Withdraw(c.UserContext(), request.User(c), int64(id)); err != nil {
 		return err
 	}
 	h.flash(c, "info", "withdrawn")
@@ -223,14 +225,14 @@ func (h *handler) withdrawReview(c *fiber.Ctx) error {
 
 // showAmendPage opens the editor on the review's pinned revision.
 func (h *handler) showAmendPage(c *fiber.Ctx) error {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
 	if !review.Open(b.Review.State) {
 		return review.ErrClosed
 	}
-	if user := userOf(c); !b.IsMember(user) && user.ID != b.Review.SubmittedBy {
+	if user := request.User(c); !b.IsMember(user) && user.ID != b.Review.SubmittedBy {
 		return auth.ErrForbidden
 	}
 	rev, err := h.read.RevisionAt(c.UserContext(), b.Sheet.ID, b.Review.RevisionNumber)
@@ -239,7 +241,7 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 	}
 	p := editPage{
 		Base: h.base(c, rev.Title), Sheet: b.Sheet, BaseNumber: rev.Number, Section: -1, Form: formFromRevision(rev),
-		Categories: h.categoryOptions(langOf(c), rev.Meta.Categories), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, true),
+		Categories: h.categoryOptions(request.Lang(c), rev.Meta.Categories), Tabs: newSheetTabs(request.Lang(c), b.Sheet.Slug, tabReviews, true),
 		Amend: b.Review,
 	}
 	if err := h.offerDraft(c, &p, b.Sheet.Slug, rev); err != nil {
@@ -249,14 +251,14 @@ func (h *handler) showAmendPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) amendReview(c *fiber.Ctx) error {
-	b, err := h.reviewForPath(c)
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
 	form := readEditForm(c)
 	base, _ := strconv.Atoi(c.FormValue("base"))
 	p := editPage{Base: h.base(c, form.Title), Sheet: b.Sheet, BaseNumber: base, Section: -1, Form: form,
-		Categories: h.categoryOptions(langOf(c), form.Categories), Tabs: newSheetTabs(langOf(c), b.Sheet.Slug, tabReviews, true),
+		Categories: h.categoryOptions(request.Lang(c), form.Categories), Tabs: newSheetTabs(request.Lang(c), b.Sheet.Slug, tabReviews, true),
 		Amend: b.Review}
 	if previewAsked(c) {
 		return h.renderPreview(c, p)
@@ -287,10 +289,10 @@ func (h *handler) amendReview(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	_, rev, err := h.reviews.Amend(c.UserContext(), userOf(c), b.Review.ID, in)
-	h.countChange(err)
+	_, rev, err := h.reviews.Amend(c.UserContext(), request.User(c), b.Review.ID, in)
+	h.metrics.counts.Change(err)
 	if session > 0 && err == nil {
-		h.live.Saved(c.UserContext(), b.Sheet.ID, session, rev, userOf(c).Username)
+		h.live.Saved(c.UserContext(), b.Sheet.ID, session, rev, request.User(c).Username)
 	}
 	if wantsJSON(c) {
 		res := sheet.SaveResult{Revision: rev}
@@ -335,7 +337,7 @@ func (h *handler) showReviewListPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabReviews, userOf(c) != nil)}
+	p := reviewListPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(request.Lang(c), sh.Slug, tabReviews, request.User(c) != nil)}
 	for _, b := range bundles {
 		p.Reviews = append(p.Reviews, reviewListRow{Review: *b.Review, SubmittedBy: view.PersonOf(b.Users[b.Review.SubmittedBy]), Tally: b.Tally})
 	}

@@ -10,6 +10,7 @@ import (
 	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -24,10 +25,10 @@ const diffTimeout = 2 * time.Second
 // comparedRange reads ?from=A&to=B: B defaults to the head, A to B's
 // parent.
 func comparedRange(c *fiber.Ctx, sh *model.Sheet) (from, to int, err error) {
-	if to, err = queryInt(c, "to", sh.HeadNumber, 0); err != nil {
+	if to, err = request.QueryInt(c, "to", sh.HeadNumber, 0); err != nil {
 		return 0, 0, err
 	}
-	from, err = queryInt(c, "from", max(to-1, 1), 0)
+	from, err = request.QueryInt(c, "from", max(to-1, 1), 0)
 	return from, to, err
 }
 
@@ -120,7 +121,7 @@ func (h *handler) showDiffPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := viewerOf(c).MayRead(sh, from, to); err != nil {
+	if err := request.Viewer(c).MayRead(sh, from, to); err != nil {
 		return err
 	}
 	side := c.Query("view") == "side"
@@ -160,6 +161,6 @@ func (h *handler) diffPageData(c *fiber.Ctx, sh *model.Sheet, from, to int, side
 		p.NextFrom, p.NextTo = cmp.To.Number, cmp.To.Number+1
 	}
 	p.MetaRows = metaRows(p.Lang, cmp.Meta)
-	p.Tabs = newSheetTabs(p.Lang, sh.Slug, tabHistory, userOf(c) != nil)
+	p.Tabs = newSheetTabs(p.Lang, sh.Slug, tabHistory, request.User(c) != nil)
 	return p, nil
 }

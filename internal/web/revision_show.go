@@ -9,6 +9,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/render"
 	"atlas/internal/sheet"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -30,11 +31,11 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := paramInt(c, "number")
+	n, err := request.ParamInt(c, "number")
 	if err != nil {
 		return err
 	}
-	if err := viewerOf(c).MayRead(sh, n); err != nil {
+	if err := request.Viewer(c).MayRead(sh, n); err != nil {
 		return err
 	}
 	return h.maybeCached(c, pageRevisionShow, sh, strconv.Itoa(n), func() (any, error) {
@@ -48,20 +49,20 @@ func (h *handler) showRevisionPage(c *fiber.Ctx) error {
 		b := h.base(c, rev.Title)
 		return revisionPage{
 			Base: b, Sheet: sh, Revision: rev, Author: view.PersonOf(author), HTML: rendered.HTML, Headings: rendered.Headings,
-			IsHead: n == sh.HeadNumber, State: state, CanEdit: userOf(c) != nil,
-			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil),
+			IsHead: n == sh.HeadNumber, State: state, CanEdit: request.User(c) != nil,
+			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, request.User(c) != nil),
 		}, nil
 	})
 }
 
 func (h *handler) restoreRevision(c *fiber.Ctx) error {
-	n, err := paramInt(c, "number")
+	n, err := request.ParamInt(c, "number")
 	if err != nil {
 		return err
 	}
 	slug := c.Params("slug")
-	_, err = h.sheets.Restore(c.UserContext(), userOf(c), slug, n, c.FormValue("summary"))
-	h.countChange(err)
+	_, err = h.sheets.Restore(c.UserContext(), request.User(c), slug, n, c.FormValue("summary"))
+	h.metrics.counts.Change(err)
 	if err != nil && err != sheet.ErrUnchanged {
 		return err
 	}

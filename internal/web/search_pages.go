@@ -15,6 +15,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/search"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type searchResult struct {
@@ -43,7 +44,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
 		return q, nil, httpx.NewError(fiber.StatusBadRequest, "bad_query", "error.bad_query")
 	}
-	limit, err := queryInt(c, "limit", 20, 100)
+	limit, err := request.QueryInt(c, "limit", 20, 100)
 	if err != nil || q == "" {
 		return q, []searchResult{}, err
 	}

@@ -23,7 +23,10 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/search"
 	"atlas/internal/sheet"
+	"atlas/internal/web/api"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 	"atlas/internal/web/view"
 )
 
@@ -103,6 +106,10 @@ type handler struct {
 	mediaFiles   *cache.LRU[mediaKey, mediaFile] // see serveMedia
 	pictureSizes *pictureSizes
 	live         *live.Service
+	// load loads what pages and the API show alike (reviews).
+	load *site.Loader
+	// api answers the JSON API's own routes (see api.Routes).
+	api *api.Handler
 }
 
 // writeBufferBytes is a connection's write buffer: the size of a long
@@ -147,7 +154,7 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	if d.Config.AccessLog {
 		h.observer.Access = cmp.Or(d.AccessLog, d.Log)
 	}
-	h.bodies = httpx.NewBodies(bodyLimit, largestBodyBytes, func(c *fiber.Ctx) bool { return userOf(c) != nil })
+	h.bodies = httpx.NewBodies(bodyLimit, largestBodyBytes, func(c *fiber.Ctx) bool { return request.User(c) != nil })
 	h.media = d.Media
 	h.mediaFiles = newMediaCache()
 	h.read = d.Read
@@ -155,6 +162,11 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	h.markdown.renderer = render.NewWithPictures(h.pictureSizes.get)
 	h.health = &httpx.Health{DB: d.DB, DataDir: d.Config.DataDir, DiskFree: d.DiskFree, Log: d.Log}
 	h.live = d.Live
+	h.load = &site.Loader{Read: d.Read, Reviews: d.Reviews}
+	h.api = api.New(api.Deps{
+		Read: d.Read, Sheets: d.Sheets, Reviews: d.Reviews, Auth: d.Auth, Live: d.Live, Load: h.load, Counts: h.metrics.counts,
+		Reads: h.caches.apiReads, SheetForPage: h.sheetForPage,
+	})
 	// An amendment session left by everyone is saved as its review's
 	// amendment. Set before the service's loop runs (app.Handler starts
 	// it after New): idle sessions are saved at start-up.

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/i18n"
+	"atlas/internal/web/request"
 )
 
 type loginPage struct {
@@ -32,17 +33,17 @@ type loginPage struct {
 // the session's when there is one, else the login cookie's (see
 // login_guard.go).
 func (h *handler) showLoginPage(c *fiber.Ctx) error {
-	if userOf(c) != nil {
-		return redirect(c, safeNext(c.Query("next")))
+	if request.User(c) != nil {
+		return redirect(c, request.SafeNext(c.Query("next")))
 	}
 	b := h.loginBase(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.Render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: safeNext(c.Query("next")), Forgot: h.canMailPasswords(), Signup: h.signupOpen()})
+	return h.views.Render(c, fiber.StatusOK, pageLogin, loginPage{Base: b, Next: request.SafeNext(c.Query("next")), Forgot: h.canMailPasswords(), Signup: h.signupOpen()})
 }
 
 func (h *handler) login(c *fiber.Ctx) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
-	next := safeNext(c.FormValue("next"))
+	next := request.SafeNext(c.FormValue("next"))
 	kept, err := readKept(c)
 	if err != nil {
 		return err
@@ -100,7 +101,7 @@ func (h *handler) switchLanguage(c *fiber.Ctx) error {
 	})
 	back := "/"
 	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" {
-		back = safeNext(ref.RequestURI())
+		back = request.SafeNext(ref.RequestURI())
 	}
 	return redirect(c, back)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,6 +10,8 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // localAddressed holds the sheet sheetAddress found for the request, which
@@ -56,7 +57,7 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	}
 	// An admin may still reach a merged duplicate's admin page and undo
 	// the merge.
-	undoing := userOf(c).IsAdmin() && adminPath(rest)
+	undoing := request.User(c).IsAdmin() && adminPath(rest)
 	if sh.MergedInto != nil && !mergedHistoryPath(rest) && !undoing {
 		to, err := h.read.SheetByID(ctx, *sh.MergedInto)
 		if err != nil {
@@ -64,11 +65,11 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 		}
 		return movedTo(c, prefix+to.Slug+restAsSent(c, prefix, rest))
 	}
-	if sh.Archived() && sh.MergedInto == nil && !userOf(c).IsAdmin() {
+	if sh.Archived() && sh.MergedInto == nil && !request.User(c).IsAdmin() {
 		// Who may not write is told so first, as on a live sheet: nobody
 		// signed in is asked to, and only admins manage a sheet.
-		if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead && userOf(c) == nil {
-			return h.requireLogin(c)
+		if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead && request.User(c) == nil {
+			return request.RequireLogin(c)
 		}
 		if adminPath(rest) {
 			return auth.ErrForbidden
@@ -105,15 +106,6 @@ func addressedSlug(c *fiber.Ctx) (prefix, slug, rest string) {
 		rest = "/" + rest
 	}
 	return prefix, slug, rest
-}
-
-// archivedOf is what the API says of an archive, which only admins see:
-// null, or the reason and date.
-func archivedOf(sh *model.Sheet) any {
-	if !sh.Archived() {
-		return nil
-	}
-	return fiber.Map{"reason": sh.ArchiveReason, "at": sh.ArchivedAt.UTC().Format(time.RFC3339)}
 }
 
 // cmpErr returns err when there is one, and next's answer otherwise.
@@ -175,68 +167,6 @@ func adminPath(rest string) bool {
 	return false
 }
 
-// apiRenameRequest is the body of a rename: PATCH /sheets/{slug} with no
-// base and only these fields.
-type apiRenameRequest struct {
-	Title *string `json:"title"`
-	Slug  *string `json:"slug"`
-}
-
-// apiRename answers PATCH /sheets/{slug} for a rename (admins only).
-func (h *handler) apiRename(c *fiber.Ctx, in apiRenameRequest) error {
-	u := userOf(c)
-	if !u.IsAdmin() {
-		return httpx.NewError(fiber.StatusForbidden, "forbidden", "error.rename_admin_only")
-	}
-	sh, err := h.sheets.Rename(c.UserContext(), u, c.Params("slug"), sheet.RenameInput{Title: in.Title, Slug: in.Slug})
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": sh.Slug, "title": sh.Title, "head": sh.HeadNumber})
-}
-
-type apiArchiveRequest struct {
-	Reason string `json:"reason"`
-}
-
-type apiMergeRequest struct {
-	Into   string `json:"into"`
-	Reason string `json:"reason"`
-}
-
-// apiArchiveSheet is POST /sheets/{slug}/archive (admins).
-func (h *handler) apiArchiveSheet(c *fiber.Ctx) error {
-	var in apiArchiveRequest
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.sheets.Archive(c.UserContext(), userOf(c), c.Params("slug"), in.Reason); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": true, "reason": strings.TrimSpace(in.Reason)})
-}
-
-// apiUnarchiveSheet is POST /sheets/{slug}/unarchive (admins).
-func (h *handler) apiUnarchiveSheet(c *fiber.Ctx) error {
-	if err := h.sheets.Unarchive(c.UserContext(), userOf(c), c.Params("slug")); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": c.Params("slug"), "archived": false})
-}
-
-// apiMergeSheet is POST /sheets/{slug}/merge (admins).
-func (h *handler) apiMergeSheet(c *fiber.Ctx) error {
-	var in apiMergeRequest
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), in.Into, in.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"slug": c.Params("slug"), "merged_into": target.Slug})
-}
-
 // sheetAdminPage is where an admin renames, archives or merges a sheet.
 type sheetAdminPage struct {
 	Base
@@ -252,7 +182,7 @@ func (h *handler) renderSheetAdmin(c *fiber.Ctx, status int, message string) err
 	if err != nil {
 		return err
 	}
-	p := sheetAdminPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(langOf(c), sh.Slug, tabRead, true), Error: message,
+	p := sheetAdminPage{Base: h.base(c, sh.Title), Sheet: sh, Tabs: newSheetTabs(request.Lang(c), sh.Slug, tabRead, true), Error: message,
 		Into: c.FormValue("into"), Reason: c.FormValue("reason")}
 	return h.views.Render(c, status, pageSheetAdmin, p)
 }
@@ -269,7 +199,7 @@ func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error
 		if internal {
 			return err
 		}
-		return h.renderSheetAdmin(c, he.Status, he.Message(langOf(c)))
+		return h.renderSheetAdmin(c, he.Status, he.Message(request.Lang(c)))
 	}
 	h.flash(c, "success", flash)
 	return redirect(c, to)
@@ -278,7 +208,7 @@ func (h *handler) adminFormDone(c *fiber.Ctx, err error, flash, to string) error
 func (h *handler) renameSheet(c *fiber.Ctx) error {
 	title, slug := c.FormValue("title"), c.FormValue("slug")
 	in := sheet.RenameInput{Title: &title, Slug: &slug}
-	sh, err := h.sheets.Rename(c.UserContext(), userOf(c), c.Params("slug"), in)
+	sh, err := h.sheets.Rename(c.UserContext(), request.User(c), c.Params("slug"), in)
 	if errors.Is(err, sheet.ErrUnchanged) {
 		return redirect(c, "/sheets/"+c.Params("slug"))
 	}
@@ -290,12 +220,12 @@ func (h *handler) renameSheet(c *fiber.Ctx) error {
 }
 
 func (h *handler) archiveSheet(c *fiber.Ctx) error {
-	err := h.sheets.Archive(c.UserContext(), userOf(c), c.Params("slug"), c.FormValue("reason"))
+	err := h.sheets.Archive(c.UserContext(), request.User(c), c.Params("slug"), c.FormValue("reason"))
 	return h.adminFormDone(c, err, "sheet_archived", "/sheets/"+c.Params("slug"))
 }
 
 func (h *handler) unarchiveSheet(c *fiber.Ctx) error {
-	err := h.sheets.Unarchive(c.UserContext(), userOf(c), c.Params("slug"))
+	err := h.sheets.Unarchive(c.UserContext(), request.User(c), c.Params("slug"))
 	return h.adminFormDone(c, err, "sheet_unarchived", "/sheets/"+c.Params("slug"))
 }
 
@@ -304,7 +234,7 @@ func (h *handler) mergeSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	target, err := h.sheets.Merge(c.UserContext(), userOf(c), c.Params("slug"), into, c.FormValue("reason"))
+	target, err := h.sheets.Merge(c.UserContext(), request.User(c), c.Params("slug"), into, c.FormValue("reason"))
 	to := ""
 	if target != nil {
 		to = "/sheets/" + target.Slug
@@ -333,7 +263,7 @@ func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
-	matches, err := h.read.SheetsMatching(c.UserContext(), typed, maxChoices)
+	matches, err := h.read.SheetsMatching(c.UserContext(), typed, site.MaxChoices)
 	if err != nil {
 		return "", err
 	}
@@ -350,21 +280,4 @@ func (h *handler) mergeTarget(c *fiber.Ctx, typed string) (string, error) {
 		return typed, nil
 	}
 	return found, nil
-}
-
-// similarAnswer answers 409 similar_exists, naming the candidates, when a
-// new sheet's title is close to existing ones'; done is false otherwise.
-func (h *handler) similarAnswer(c *fiber.Ctx, title string) (done bool, err error) {
-	similar, err := h.sheets.Similar(c.UserContext(), title)
-	if err != nil || len(similar) == 0 {
-		return false, err
-	}
-	list := make([]fiber.Map, len(similar))
-	names := make([]string, len(similar))
-	for i, sh := range similar {
-		list[i] = fiber.Map{"slug": sh.Slug, "title": sh.Title}
-		names[i] = sh.Title
-	}
-	msg := httpx.NewError(fiber.StatusConflict, "similar_exists", "sheet.similar_question", strings.Join(names, ", ")).Message(langOf(c))
-	return true, c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": "similar_exists", "message": msg, "candidates": list})
 }

@@ -8,6 +8,7 @@ import (
 	"atlas/internal/i18n"
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -56,20 +57,20 @@ func (h *handler) showBlamePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.readableRevision(c, sh)
+	n, err := request.ReadableRevision(c, sh)
 	if err != nil {
 		return err
 	}
 	return h.maybeCached(c, pageBlame, sh, strconv.Itoa(n), func() (any, error) {
-		b, err := h.blame(c, sh, n)
+		b, err := h.read.Blame(c.UserContext(), sh, n)
 		if err != nil {
 			return nil, err
 		}
 		if err := h.read.Notes(c.UserContext(), b); err != nil {
 			return nil, err
 		}
-		base := h.base(c, i18n.T(langOf(c), "blame.title", b.Revision.Title))
-		return newBlamePage(base, sh, b, userOf(c) != nil), nil
+		base := h.base(c, i18n.T(request.Lang(c), "blame.title", b.Revision.Title))
+		return newBlamePage(base, sh, b, request.User(c) != nil), nil
 	})
 }
 

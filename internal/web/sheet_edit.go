@@ -14,6 +14,8 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type editPage struct {
@@ -86,7 +88,7 @@ func (h *handler) createSheet(c *fiber.Ctx) error {
 	}
 	if err == nil {
 		var sh *model.Sheet
-		sh, _, err = h.sheets.Create(c.UserContext(), userOf(c), sheet.CreateInput{
+		sh, _, err = h.sheets.Create(c.UserContext(), request.User(c), sheet.CreateInput{
 			Title: form.Title, Body: form.Body, Summary: form.Summary, Meta: &meta, Draft: from,
 		})
 		if err == nil {
@@ -128,8 +130,8 @@ func (h *handler) renderEditSheet(c *fiber.Ctx, status int, slug string, refused
 	}
 	p := editPage{
 		Base: h.base(c, head.Title), Sheet: sh, BaseNumber: head.Number, Section: -1,
-		Form: formFromRevision(head), Categories: h.categoryOptions(langOf(c), head.Meta.Categories),
-		Tabs: newSheetTabs(langOf(c), sh.Slug, tabEdit, true),
+		Form: formFromRevision(head), Categories: h.categoryOptions(request.Lang(c), head.Meta.Categories),
+		Tabs: newSheetTabs(request.Lang(c), sh.Slug, tabEdit, true),
 	}
 	if raw := c.Query("section"); raw != "" {
 		k, err := strconv.Atoi(raw)
@@ -169,7 +171,7 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 		}
 	}
 	p := editPage{Base: h.base(c, form.Title), Sheet: sh, BaseNumber: base, Section: section, Form: form,
-		Tabs: newSheetTabs(langOf(c), sh.Slug, tabEdit, true)}
+		Tabs: newSheetTabs(request.Lang(c), sh.Slug, tabEdit, true)}
 	p.Categories = h.categoryOptions(p.Lang, form.Categories)
 	if previewAsked(c) {
 		return h.renderPreview(c, p)
@@ -218,10 +220,10 @@ func (h *handler) updateSheet(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	res, err := h.sheets.Save(ctx, userOf(c), slug, in)
-	h.countSave(res, err)
+	res, err := h.sheets.Save(ctx, request.User(c), slug, in)
+	h.metrics.counts.Save(res, err)
 	if session > 0 && err == nil && !res.Unchanged {
-		h.live.Saved(ctx, sh.ID, session, res.Revision, userOf(c).Username)
+		h.live.Saved(ctx, sh.ID, session, res.Revision, request.User(c).Username)
 	}
 	if wantsJSON(c) {
 		return h.answerLiveSave(c, "/sheets/"+slug, res, err, coauthors)
@@ -266,14 +268,14 @@ func wantsJSON(c *fiber.Ctx) bool {
 // as the API's.
 func (h *handler) answerLiveSave(c *fiber.Ctx, url string, res sheet.SaveResult, err error, coauthors []string) error {
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		he, internal := httpx.Classify(err)
 		if internal {
 			return err
 		}
-		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(langOf(c))})
+		return c.Status(he.Status).JSON(fiber.Map{"error": he.Code, "message": he.Message(request.Lang(c))})
 	}
 	if coauthors == nil || res.Unchanged {
 		coauthors = []string{}
@@ -297,6 +299,6 @@ func (h *handler) renderEditError(c *fiber.Ctx, p editPage, err error) error {
 	if errors.As(err, &invalid) {
 		p.ErrorField = invalid.Field
 	}
-	p.Error = he.Message(langOf(c))
+	p.Error = he.Message(request.Lang(c))
 	return h.views.Render(c, he.Status, pageSheetEdit, p)
 }

@@ -12,6 +12,7 @@ import (
 
 	"atlas/internal/events"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // presenceInterval is how often an open editor says it is still there.
@@ -42,7 +43,7 @@ func (h *handler) sheetEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user := userOf(c)
+	user := request.User(c)
 	release, ok := h.streams.Acquire(user.ID)
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, streamRetryAfter)

@@ -9,6 +9,7 @@ import (
 
 	"atlas/internal/i18n"
 	"atlas/internal/model"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -88,7 +89,7 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 			return nil, err
 		}
 		return historyPage{Base: b, Sheet: sh, Table: table,
-			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, userOf(c) != nil)}, nil
+			Tabs: newSheetTabs(b.Lang, sh.Slug, tabHistory, request.User(c) != nil)}, nil
 	})
 }
 

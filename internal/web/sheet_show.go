@@ -12,6 +12,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/render"
 	"atlas/internal/sheet"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -110,7 +111,7 @@ func (v provenanceView) List(names []view.Person, more int) template.HTML {
 //
 // It names the authors of revision shown, the one the reader sees.
 func (h *handler) provenanceLine(c *fiber.Ctx, sh *model.Sheet, shown int, open *model.Review) (template.HTML, error) {
-	lang := langOf(c)
+	lang := request.Lang(c)
 	pv := provenanceView{Base: Base{Lang: lang}, Slug: sh.Slug}
 	variant := strconv.Itoa(shown)
 	if open != nil {
@@ -191,8 +192,8 @@ func (h *handler) showSheetPage(c *fiber.Ctx) error {
 
 // sheetPageData gathers everything the sheet page shows.
 func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error) {
-	user := userOf(c)
-	loaded, err := h.read.Sheet(c.UserContext(), sh, viewerOf(c).DefaultRevision(sh))
+	user := request.User(c)
+	loaded, err := h.read.Sheet(c.UserContext(), sh, request.Viewer(c).DefaultRevision(sh))
 	if err != nil {
 		return sheetPage{}, err
 	}
@@ -202,7 +203,7 @@ func (h *handler) sheetPageData(c *fiber.Ctx, sh *model.Sheet) (sheetPage, error
 		Draft: sh.PublishedNumber == nil, CanEdit: user != nil,
 		Pending:          user == nil && sheet.Pending(sh),
 		AheadOfPublished: user != nil && sheet.Pending(sh),
-		Tabs:             newSheetTabs(langOf(c), sh.Slug, tabRead, user != nil),
+		Tabs:             newSheetTabs(request.Lang(c), sh.Slug, tabRead, user != nil),
 	}
 	if p.Article, err = h.article(p.Base, sh, rev, p.CanEdit); err != nil {
 		return sheetPage{}, err

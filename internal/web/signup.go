@@ -6,6 +6,7 @@ import (
 	"atlas/internal/auth"
 	"atlas/internal/model"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 // signupPage is the sign-up form, or (Waiting) the word that the account
@@ -36,7 +37,7 @@ func (h *handler) showSignupPage(c *fiber.Ctx) error {
 	if !h.signupOpen() {
 		return fiber.ErrNotFound
 	}
-	if userOf(c) != nil {
+	if request.User(c) != nil {
 		return redirect(c, "/")
 	}
 	return h.renderSignup(c, fiber.StatusOK, signupPage{})
@@ -57,7 +58,7 @@ func (h *handler) signUp(c *fiber.Ctx) error {
 			return err
 		}
 		form.Password = ""
-		return h.renderSignup(c, he.Status, signupPage{Form: form, Error: he.Message(langOf(c))})
+		return h.renderSignup(c, he.Status, signupPage{Form: form, Error: he.Message(request.Lang(c))})
 	}
 	if u.State == model.UserPending {
 		return h.renderSignup(c, fiber.StatusCreated, signupPage{Waiting: true})
@@ -73,7 +74,7 @@ func (h *handler) signUp(c *fiber.Ctx) error {
 // /admin/users.
 func (h *handler) decideSignup(approve bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := paramInt(c, "id")
+		id, err := request.ParamInt(c, "id")
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func (h *handler) decideSignup(approve bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := h.auth.DecideSignup(c.UserContext(), userOf(c), target, approve, c.FormValue("reason")); err != nil {
+		if err := h.auth.DecideSignup(c.UserContext(), request.User(c), target, approve, c.FormValue("reason")); err != nil {
 			return err
 		}
 		if approve {
@@ -90,32 +91,5 @@ func (h *handler) decideSignup(approve bool) fiber.Handler {
 			h.flash(c, "success", "signup_refused")
 		}
 		return redirect(c, "/admin/users")
-	}
-}
-
-// apiDecideSignup is decideSignup for programs:
-// POST /api/v1/users/{username}/approve (or /refuse) {"reason"?} → 200 {"username", "state"}.
-func (h *handler) apiDecideSignup(approve bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		target, err := h.read.UserByUsername(c.UserContext(), c.Params("username"))
-		if err != nil {
-			return err
-		}
-		var in struct {
-			Reason string `json:"reason"`
-		}
-		if len(c.Body()) > 0 {
-			if err := decodeJSON(c, &in); err != nil {
-				return err
-			}
-		}
-		if err := h.auth.DecideSignup(c.UserContext(), userOf(c), target, approve, in.Reason); err != nil {
-			return err
-		}
-		state := model.UserRefused
-		if approve {
-			state = model.UserActive
-		}
-		return c.JSON(fiber.Map{"username": target.Username, "state": state})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"atlas/internal/diff"
 	"atlas/internal/model"
 	"atlas/internal/sheet"
+	"atlas/internal/web/request"
 	"atlas/internal/web/view"
 )
 
@@ -44,7 +45,7 @@ func (h *handler) showUndoPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := paramInt(c, "number")
+	n, err := request.ParamInt(c, "number")
 	if err != nil {
 		return err
 	}
@@ -87,13 +88,13 @@ func (h *handler) undoRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := paramInt(c, "number")
+	n, err := request.ParamInt(c, "number")
 	if err != nil {
 		return err
 	}
 	summary := c.FormValue("summary")
-	_, err = h.sheets.Undo(ctx, userOf(c), sh.Slug, sheet.UndoInput{Revision: n, Summary: summary})
-	h.countChange(err)
+	_, err = h.sheets.Undo(ctx, request.User(c), sh.Slug, sheet.UndoInput{Revision: n, Summary: summary})
+	h.metrics.counts.Change(err)
 	var conflict *sheet.ConflictError
 	if errors.As(err, &conflict) {
 		b := h.base(c, sh.Title)

@@ -1,9 +1,10 @@
 package web
 
 import (
-	"atlas/internal/web/view"
-
 	"github.com/gofiber/fiber/v2"
+
+	"atlas/internal/web/request"
+	"atlas/internal/web/view"
 )
 
 // setWatch follows or stops following the sheet named in the path, for
@@ -21,7 +22,7 @@ func (h *handler) setWatch(c *fiber.Ctx, on bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return sh.Slug, h.notify.SetWatch(c.UserContext(), userOf(c).ID, sh.ID, on)
+	return sh.Slug, h.notify.SetWatch(c.UserContext(), request.User(c).ID, sh.ID, on)
 }
 
 func (h *handler) watchSheet(c *fiber.Ctx) error {
@@ -67,7 +68,7 @@ const maxUnread = view.MaxUnread
 // header, once per request; anonymous readers cost nothing. A failure is
 // logged and shows no count: the page matters more than its badge.
 func (h *handler) unreadOf(c *fiber.Ctx) int {
-	user := userOf(c)
+	user := request.User(c)
 	if user == nil {
 		return 0
 	}

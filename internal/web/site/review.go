@@ -1,4 +1,10 @@
-package web
+// Package site holds what the pages and the JSON API both use beyond the
+// request itself: the loading of a review with what is shown about it and
+// its JSON shape (also that of the decision record and the minutes), the
+// answers both give to a conflict or a refused draft, and the counters of
+// saves and votes. It knows no handler: internal/web and internal/web/api
+// import it, and it imports neither.
+package site
 
 import (
 	"context"
@@ -9,32 +15,37 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/read"
 	"atlas/internal/review"
+	"atlas/internal/web/request"
 )
 
-// reviewBundle is a review with everything shown about it (read.Review).
-type reviewBundle = read.Review
+// Loader loads what pages and the API show alike.
+type Loader struct {
+	Read    *read.Reader
+	Reviews *review.Service
+}
 
-func (h *handler) loadReview(ctx context.Context, id int64) (*reviewBundle, error) {
-	b, err := h.read.Review(ctx, id)
+// Review loads a review with everything shown about it (read.Review).
+func (h *Loader) Review(ctx context.Context, id int64) (*read.Review, error) {
+	b, err := h.Read.Review(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	// A review past its deadline closes when it is next looked at, if
 	// the sweep has not closed it yet.
-	if expired, err := h.reviews.ExpireIfDue(ctx, b.Review); err != nil || !expired {
+	if expired, err := h.Reviews.ExpireIfDue(ctx, b.Review); err != nil || !expired {
 		return b, err
 	}
-	return h.read.Review(ctx, id)
+	return h.Read.Review(ctx, id)
 }
 
-// reviewForPath loads the review named in the path; one of another sheet is
+// ReviewForPath loads the review named in the path; one of another sheet is
 // a 404, as if it did not exist there.
-func (h *handler) reviewForPath(c *fiber.Ctx) (*reviewBundle, error) {
-	id, err := paramInt(c, "id")
+func (h *Loader) ReviewForPath(c *fiber.Ctx) (*read.Review, error) {
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	b, err := h.loadReview(c.UserContext(), int64(id))
+	b, err := h.Review(c.UserContext(), int64(id))
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +55,8 @@ func (h *handler) reviewForPath(c *fiber.Ctx) (*reviewBundle, error) {
 	return b, nil
 }
 
-type apiVote struct {
+// APIVote is a vote in the API contract.
+type APIVote struct {
 	Voter    string    `json:"voter"`
 	Choice   string    `json:"choice"`
 	Revision int       `json:"revision"`
@@ -53,7 +65,9 @@ type apiVote struct {
 	Counted  bool      `json:"counted"`
 }
 
-type apiReview struct {
+// APIReview is a review in the API contract, and in the decision record
+// and minutes pages and the API both serve.
+type APIReview struct {
 	ID          int64        `json:"id"`
 	Sheet       string       `json:"sheet"`
 	Revision    int          `json:"revision"`
@@ -62,7 +76,7 @@ type apiReview struct {
 	SubmittedAt time.Time    `json:"submitted_at"`
 	DecidedAt   *time.Time   `json:"decided_at"`
 	Note        string       `json:"note"`
-	Votes       []apiVote    `json:"votes"`
+	Votes       []APIVote    `json:"votes"`
 	Tally       review.Tally `json:"tally"`
 	// Board is who the review is counted with: the sheet's board while
 	// open, the board frozen when it closed afterwards; BoardPartial marks
@@ -75,12 +89,13 @@ type apiReview struct {
 	DeadlineAt *time.Time `json:"deadline_at"`
 }
 
-func toAPIReview(b *reviewBundle) apiReview {
+// ToAPIReview is the API's shape of a loaded review.
+func ToAPIReview(b *read.Review) APIReview {
 	r := b.Review
-	out := apiReview{
+	out := APIReview{
 		ID: r.ID, Sheet: b.Sheet.Slug, Revision: r.RevisionNumber, State: r.State,
 		SubmittedBy: b.Name(r.SubmittedBy), SubmittedAt: r.SubmittedAt.UTC(), Note: r.Note,
-		Votes: []apiVote{}, Tally: b.Tally, Board: make([]string, 0, len(b.Board)), BoardPartial: b.Partial,
+		Votes: []APIVote{}, Tally: b.Tally, Board: make([]string, 0, len(b.Board)), BoardPartial: b.Partial,
 		Rule: b.Rule,
 	}
 	if r.DeadlineAt != nil {
@@ -96,7 +111,7 @@ func toAPIReview(b *reviewBundle) apiReview {
 	}
 	for _, v := range b.Votes {
 		ballot := review.Ballot{Voter: v.VoterID, Choice: v.Choice, Revision: v.RevisionNumber}
-		out.Votes = append(out.Votes, apiVote{
+		out.Votes = append(out.Votes, APIVote{
 			Voter: b.Name(v.VoterID), Choice: v.Choice, Revision: v.RevisionNumber, Comment: v.Comment,
 			At: v.UpdatedAt.UTC(), Counted: review.Counted(ballot, r.RevisionNumber, b.BoardIDs),
 		})

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 
 	"atlas/internal/model"
 	"atlas/internal/read"
+	"atlas/internal/web/request"
 )
 
 // apiBlame is the answer of GET /sheets/{slug}/blame (API.md, "Authorship").
@@ -33,13 +34,13 @@ type apiBlameAuthor struct {
 // apiShowBlame answers who wrote what in a revision: the one readers see,
 // or ?revision=N. Revisions never change, but names may: the answer is
 // kept under the sheet's cache version, like the other reads.
-func (h *handler) apiShowBlame(c *fiber.Ctx) error {
+func (h *Handler) apiShowBlame(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	number, err := h.readableRevision(c, sh)
+	number, err := request.ReadableRevision(c, sh)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (h *handler) apiShowBlame(c *fiber.Ctx) error {
 }
 
 // blame reads a revision's attribution within the request's deadline.
-func (h *handler) blame(c *fiber.Ctx, sh *model.Sheet, number int) (*read.Blame, error) {
+func (h *Handler) blame(c *fiber.Ctx, sh *model.Sheet, number int) (*read.Blame, error) {
 	return h.read.Blame(c.UserContext(), sh, number)
 }
 

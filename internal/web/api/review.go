@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type apiBoardRequest struct {
@@ -18,15 +20,15 @@ type apiBoardRequest struct {
 	Rule *model.Rule `json:"rule"`
 }
 
-func (h *handler) apiSetBoard(c *fiber.Ctx) error {
+func (h *Handler) apiSetBoard(c *fiber.Ctx) error {
 	var in apiBoardRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Members == nil {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "members_required", "error.members_required")
 	}
-	members, rule, err := h.reviews.SetBoardWithRule(c.UserContext(), userOf(c), c.Params("slug"), in.Members, in.Rule)
+	members, rule, err := h.reviews.SetBoardWithRule(c.UserContext(), request.User(c), c.Params("slug"), in.Members, in.Rule)
 	if err != nil {
 		return err
 	}
@@ -42,38 +44,38 @@ type apiSubmitRequest struct {
 	Note     string `json:"note"`
 }
 
-func (h *handler) apiSubmitReview(c *fiber.Ctx) error {
+func (h *Handler) apiSubmitReview(c *fiber.Ctx) error {
 	var in apiSubmitRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Revision < 1 {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.review_revision_required")
 	}
-	r, err := h.reviews.Submit(c.UserContext(), userOf(c), c.Params("slug"), in.Revision, in.Note)
+	r, err := h.reviews.Submit(c.UserContext(), request.User(c), c.Params("slug"), in.Revision, in.Note)
 	if err != nil {
 		return err
 	}
 	return h.sendReview(c, fiber.StatusCreated, r.ID)
 }
 
-func (h *handler) sendReview(c *fiber.Ctx, status int, id int64) error {
-	b, err := h.loadReview(c.UserContext(), id)
+func (h *Handler) sendReview(c *fiber.Ctx, status int, id int64) error {
+	b, err := h.load.Review(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return c.Status(status).JSON(toAPIReview(b))
+	return c.Status(status).JSON(site.ToAPIReview(b))
 }
 
-func (h *handler) apiShowReview(c *fiber.Ctx) error {
-	b, err := h.reviewForPath(c)
+func (h *Handler) apiShowReview(c *fiber.Ctx) error {
+	b, err := h.load.ReviewForPath(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIReview(b))
+	return c.JSON(site.ToAPIReview(b))
 }
 
-func (h *handler) apiListReviews(c *fiber.Ctx) error {
+func (h *Handler) apiListReviews(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
@@ -83,9 +85,9 @@ func (h *handler) apiListReviews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiReview, 0, len(bundles))
+	out := make([]site.APIReview, 0, len(bundles))
 	for _, b := range bundles {
-		out = append(out, toAPIReview(b))
+		out = append(out, site.ToAPIReview(b))
 	}
 	return c.JSON(fiber.Map{"reviews": out})
 }
@@ -96,19 +98,19 @@ type apiVoteRequest struct {
 	Comment  string `json:"comment"`
 }
 
-func (h *handler) apiVote(c *fiber.Ctx) error {
+func (h *Handler) apiVote(c *fiber.Ctx) error {
 	var in apiVoteRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviews.Vote(c.UserContext(), userOf(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
+	if _, err := h.reviews.Vote(c.UserContext(), request.User(c), int64(id), in.Choice, in.Revision, in.Comment); err != nil {
 		return err
 	}
-	h.metrics.votes.Inc()
+	h.counts.Votes.Inc()
 	return h.sendReview(c, fiber.StatusOK, int64(id))
 }
 
@@ -120,44 +122,44 @@ type apiAmendRequest struct {
 	Meta    *apiMeta `json:"meta"`
 }
 
-func (h *handler) apiAmend(c *fiber.Ctx) error {
+func (h *Handler) apiAmend(c *fiber.Ctx) error {
 	var in apiAmendRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Base == nil {
 		return sheet.ErrBaseRequired
 	}
-	id, err := paramInt(c, "id")
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	user := userOf(c)
+	user := request.User(c)
 	_, rev, err := h.reviews.Amend(c.UserContext(), user, int64(id), review.AmendInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta,
 	})
-	h.countChange(err)
+	h.counts.Change(err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		return err
 	}
-	b, err := h.loadReview(c.UserContext(), int64(id))
+	b, err := h.load.Review(c.UserContext(), int64(id))
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
-		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": toAPIReview(b),
+		"revision": toAPIRevision(rev, user, review.RevisionSubmitted), "review": site.ToAPIReview(b),
 	})
 }
 
-func (h *handler) apiWithdraw(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+func (h *Handler) apiWithdraw(c *fiber.Ctx) error {
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.reviews.Withdraw(c.UserContext(), userOf(c), int64(id)); err != nil {
+	if _, err := h.reviews.Withdraw(c.UserContext(), request.User(c), int64(id)); err != nil {
 		return err
 	}
 	return h.sendReview(c, fiber.StatusOK, int64(id))

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -11,11 +11,9 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
-
-// mimeMergePatch is RFC 7396's media type, which PATCH clients may send;
-// the API reads it as plain JSON.
-const mimeMergePatch = "application/merge-patch+json"
 
 // apiPatchSheetRequest is a save that names only what changes: a PUT
 // replaces the content (an omitted meta field is cleared), a PATCH merges
@@ -39,9 +37,9 @@ type apiPatchSheetRequest struct {
 // revision's with the request applied, saved as a PUT of it would be: the
 // same base rule, the same three-way merge onto a moved head, the same
 // conflicts.
-func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
+func (h *Handler) apiPatchSheet(c *fiber.Ctx) error {
 	var in apiPatchSheetRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Slug != nil || (in.Base == nil && in.Title != nil) {
@@ -76,7 +74,7 @@ func (h *handler) apiPatchSheet(c *fiber.Ctx) error {
 			input.Body = *in.Body
 		}
 	}
-	res, err := h.sheets.Save(c.UserContext(), userOf(c), c.Params("slug"), input)
+	res, err := h.sheets.Save(c.UserContext(), request.User(c), c.Params("slug"), input)
 	return h.answerSave(c, res, err)
 }
 
@@ -137,10 +135,10 @@ func mergePatch(target, patch any) any {
 
 // answerSave answers a PUT or PATCH: the new revision (or the head, when
 // nothing changed), or a 409 with the conflicting passages.
-func (h *handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) error {
-	h.countSave(res, err)
+func (h *Handler) answerSave(c *fiber.Ctx, res sheet.SaveResult, err error) error {
+	h.counts.Save(res, err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		return err

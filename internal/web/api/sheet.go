@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"atlas/internal/review"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 type apiCreateSheetRequest struct {
@@ -24,9 +26,9 @@ type apiCreateSheetRequest struct {
 	Confirm *bool `json:"confirm"`
 }
 
-func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
+func (h *Handler) apiCreateSheet(c *fiber.Ctx) error {
 	var in apiCreateSheetRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Confirm != nil && !*in.Confirm {
@@ -37,7 +39,7 @@ func (h *handler) apiCreateSheet(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	user := userOf(c)
+	user := request.User(c)
 	sh, rev, err := h.sheets.Create(c.UserContext(), user, sheet.CreateInput{
 		Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Slug: in.Slug,
 	})
@@ -59,12 +61,12 @@ type apiSheetListItem struct {
 	Categories []string `json:"categories"`
 }
 
-func (h *handler) apiListSheets(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 50, 200)
+func (h *Handler) apiListSheets(c *fiber.Ctx) error {
+	limit, err := request.QueryInt(c, "limit", 50, 200)
 	if err != nil {
 		return err
 	}
-	f, err := cardFilter(c, limit+1, "cursor")
+	f, err := request.CardFilter(c, limit+1, "cursor")
 	if err != nil {
 		return err
 	}
@@ -87,13 +89,13 @@ func (h *handler) apiListSheets(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"sheets": items, "next": next})
 }
 
-func (h *handler) apiShowSheet(c *fiber.Ctx) error {
+func (h *Handler) apiShowSheet(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.sheetForPage(c) // found by sheetAddress
 	if err != nil {
 		return err
 	}
-	number, err := h.readableRevision(c, sh)
+	number, err := request.ReadableRevision(c, sh)
 	if err != nil {
 		return err
 	}
@@ -120,16 +122,6 @@ func (h *handler) apiShowSheet(c *fiber.Ctx) error {
 	})
 }
 
-// readableRevision reads ?revision=N, or the viewer's default revision
-// without it (read.Viewer).
-func (h *handler) readableRevision(c *fiber.Ctx, sh *model.Sheet) (int, error) {
-	n, err := queryInt(c, "revision", 0, 0)
-	if err != nil {
-		return 0, err
-	}
-	return viewerOf(c).Revision(sh, n)
-}
-
 type apiUpdateSheetRequest struct {
 	Base    *int     `json:"base"`
 	Title   string   `json:"title"`
@@ -145,15 +137,15 @@ type apiUpdateSheetRequest struct {
 
 // apiUpdateSheet is PUT /sheets/{slug}: the request is the whole content,
 // so a meta that omits a field clears it (PATCH merges instead).
-func (h *handler) apiUpdateSheet(c *fiber.Ctx) error {
+func (h *Handler) apiUpdateSheet(c *fiber.Ctx) error {
 	var in apiUpdateSheetRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Base == nil {
 		return sheet.ErrBaseRequired
 	}
-	user := userOf(c)
+	user := request.User(c)
 	res, err := h.sheets.Save(c.UserContext(), user, c.Params("slug"), sheet.SaveInput{
 		Base: *in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary, Meta: in.Meta, Minor: in.Minor,
 		Draft: in.DraftSavedAt,
@@ -168,17 +160,17 @@ type apiRevisionRequest struct {
 	Summary  string `json:"summary"`
 }
 
-func (h *handler) apiRestore(c *fiber.Ctx) error {
+func (h *Handler) apiRestore(c *fiber.Ctx) error {
 	var in apiRevisionRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Revision < 1 {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.restore_revision_required")
 	}
-	user := userOf(c)
+	user := request.User(c)
 	rev, err := h.sheets.Restore(c.UserContext(), user, c.Params("slug"), in.Revision, in.Summary)
-	h.countChange(err)
+	h.counts.Change(err)
 	if err != nil {
 		return err
 	}
@@ -188,19 +180,19 @@ func (h *handler) apiRestore(c *fiber.Ctx) error {
 // apiUndo is POST /sheets/{slug}/undo: the change of one revision taken
 // back, merged onto the head (sheet.Service.Undo); 409 with the proposed
 // text when later edits overlap it.
-func (h *handler) apiUndo(c *fiber.Ctx) error {
+func (h *Handler) apiUndo(c *fiber.Ctx) error {
 	var in apiRevisionRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Revision < 1 {
 		return httpx.NewError(fiber.StatusUnprocessableEntity, "revision_required", "error.undo_revision_required")
 	}
-	user := userOf(c)
+	user := request.User(c)
 	rev, err := h.sheets.Undo(c.UserContext(), user, c.Params("slug"), sheet.UndoInput{Revision: in.Revision, Summary: in.Summary})
-	h.countChange(err)
+	h.counts.Change(err)
 	if conflict, ok := errors.AsType[*sheet.ConflictError](err); ok {
-		return sendConflict(c, conflict)
+		return site.SendConflict(c, conflict)
 	}
 	if err != nil {
 		return err
@@ -210,7 +202,7 @@ func (h *handler) apiUndo(c *fiber.Ctx) error {
 
 // answerNewRevision is 201 with the summary of a revision just written
 // (by a restore or an undo), in the state readers see it in.
-func (h *handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
+func (h *Handler) answerNewRevision(c *fiber.Ctx, user *model.User, rev *model.Revision) error {
 	sh, err := h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err

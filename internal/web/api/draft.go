@@ -1,14 +1,14 @@
-package web
+package api
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
 	"atlas/internal/sheet"
-	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
+	"atlas/internal/web/site"
 )
 
 // apiDraft is a draft as the API shows it to its owner.
@@ -49,11 +49,8 @@ func toAPIDraft(d *model.Draft) apiDraft {
 	return apiDraft{Base: d.Base, Title: d.Title, Body: d.Body, Meta: d.Meta, Summary: d.Summary, SavedAt: d.SavedAt.UTC()}
 }
 
-// draftSlug is the sheet a draft route names: "" for /drafts/new.
-func draftSlug(c *fiber.Ctx) string { return c.Params("slug") }
-
-func (h *handler) apiShowDraft(c *fiber.Ctx) error {
-	d, err := h.sheets.Draft(c.UserContext(), userOf(c), draftSlug(c))
+func (h *Handler) apiShowDraft(c *fiber.Ctx) error {
+	d, err := h.sheets.Draft(c.UserContext(), request.User(c), request.DraftSlug(c))
 	if err != nil {
 		return err
 	}
@@ -61,32 +58,32 @@ func (h *handler) apiShowDraft(c *fiber.Ctx) error {
 	return c.JSON(toAPIDraft(d))
 }
 
-func (h *handler) apiPutDraft(c *fiber.Ctx) error {
+func (h *Handler) apiPutDraft(c *fiber.Ctx) error {
 	var in apiDraftRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	draft := sheet.DraftInput{Base: in.Base, Title: in.Title, Body: in.Body, Summary: in.Summary}
 	if in.Meta != nil {
 		draft.Meta = *in.Meta
 	}
-	d, err := h.sheets.PutDraft(c.UserContext(), userOf(c), draftSlug(c), draft, sheet.DraftOptions{IfSavedAt: in.IfSaved})
+	d, err := h.sheets.PutDraft(c.UserContext(), request.User(c), request.DraftSlug(c), draft, sheet.DraftOptions{IfSavedAt: in.IfSaved})
 	if err != nil {
-		return draftError(err)
+		return site.DraftError(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.JSON(toAPIDraft(d))
 }
 
-func (h *handler) apiDeleteDraft(c *fiber.Ctx) error {
-	if err := h.sheets.DeleteDraft(c.UserContext(), userOf(c), draftSlug(c)); err != nil {
+func (h *Handler) apiDeleteDraft(c *fiber.Ctx) error {
+	if err := h.sheets.DeleteDraft(c.UserContext(), request.User(c), request.DraftSlug(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (h *handler) apiListDrafts(c *fiber.Ctx) error {
-	list, err := h.sheets.Drafts(c.UserContext(), userOf(c))
+func (h *Handler) apiListDrafts(c *fiber.Ctx) error {
+	list, err := h.sheets.Drafts(c.UserContext(), request.User(c))
 	if err != nil {
 		return err
 	}
@@ -101,16 +98,4 @@ func (h *handler) apiListDrafts(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.JSON(fiber.Map{"drafts": items})
-}
-
-// draftError names the one refusal of drafts the error handler does not
-// know: an account already at its limit.
-func draftError(err error) error {
-	if errors.Is(err, sheet.ErrDraftChanged) {
-		return httpx.NewError(fiber.StatusConflict, "draft_changed", "error.draft_changed")
-	}
-	if errors.Is(err, sheet.ErrTooManyDrafts) {
-		return httpx.NewError(fiber.StatusConflict, "too_many_drafts", "error.too_many_drafts", sheet.MaxDrafts)
-	}
-	return err
 }

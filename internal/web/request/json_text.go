@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"unicode/utf8"
@@ -8,11 +8,11 @@ import (
 	"atlas/internal/web/httpx"
 )
 
-// checkJSONText refuses a JSON body that is not valid UTF-8 or whose
+// CheckJSONText refuses a JSON body that is not valid UTF-8 or whose
 // \u escapes name a lone surrogate (half of a UTF-16 pair): Go's decoder
 // would turn either into U+FFFD and the atlas would store a text nobody
 // sent. A U+FFFD actually sent is kept.
-func checkJSONText(body []byte) error {
+func CheckJSONText(body []byte) error {
 	if !utf8.Valid(body) || hasLoneSurrogate(body) {
 		return httpx.NewError(fiber.StatusBadRequest, "invalid_utf8", "error.invalid_utf8")
 	}

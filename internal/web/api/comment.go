@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"atlas/internal/model"
 	"atlas/internal/sheet"
 	"atlas/internal/web/httpx"
+	"atlas/internal/web/request"
 )
 
 type apiComment struct {
@@ -36,17 +37,17 @@ const (
 // apiComments lists a sheet's discussion a page at a time: the latest
 // messages, or those before ?before=ID, oldest first as always;
 // "next_before" is the ?before= of the page before, null on the first.
-func (h *handler) apiComments(c *fiber.Ctx) error {
+func (h *Handler) apiComments(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sh, err := h.read.SheetBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(c, "limit", apiCommentsPage, apiCommentsMax)
+	limit, err := request.QueryInt(c, "limit", apiCommentsPage, apiCommentsMax)
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(c, "before", 0, 0)
+	before, err := request.QueryInt(c, "before", 0, 0)
 	if err != nil {
 		return err
 	}
@@ -97,12 +98,12 @@ type apiCommentRequest struct {
 	Revision *int   `json:"revision"`
 }
 
-func (h *handler) apiCreateComment(c *fiber.Ctx) error {
+func (h *Handler) apiCreateComment(c *fiber.Ctx) error {
 	var in apiCommentRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	user := userOf(c)
+	user := request.User(c)
 	cm, err := h.sheets.Comment(c.UserContext(), user, c.Params("slug"), sheet.CommentInput{Body: in.Body, Revision: in.Revision})
 	var limited *sheet.RateLimitedError
 	if errors.As(err, &limited) {
@@ -121,18 +122,18 @@ type apiHideRequest struct {
 // apiHideComment withdraws a message (DELETE /comments/{id}): its author
 // within 15 minutes, an admin at any time with {"reason"}. The message
 // stays, hidden, and the audit log keeps the trace.
-func (h *handler) apiHideComment(c *fiber.Ctx) error {
-	id, err := paramInt(c, "id")
+func (h *Handler) apiHideComment(c *fiber.Ctx) error {
+	id, err := request.ParamInt(c, "id")
 	if err != nil {
 		return err
 	}
 	var in apiHideRequest
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		if err := request.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}
-	user := userOf(c)
+	user := request.User(c)
 	cm, err := h.sheets.HideComment(c.UserContext(), user, int64(id), in.Reason)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"strconv"
@@ -16,9 +16,9 @@ import (
 // moves: a program reading the same thing again pays for its token and the
 // sheet row, not for the history's queries and the encoding. Nothing of
 // the caller goes into the answer or its key.
-func (h *handler) sendAPIRead(c *fiber.Ctx, sh *model.Sheet, what string, build func() (any, error)) error {
+func (h *Handler) sendAPIRead(c *fiber.Ctx, sh *model.Sheet, what string, build func() (any, error)) error {
 	key := apiReadKey(sh, what)
-	body, ok := h.caches.apiReads.Get(key)
+	body, ok := h.reads.Get(key)
 	if !ok {
 		v, err := build()
 		if err != nil {
@@ -27,7 +27,7 @@ func (h *handler) sendAPIRead(c *fiber.Ctx, sh *model.Sheet, what string, build 
 		if body, err = c.App().Config().JSONEncoder(v); err != nil {
 			return err
 		}
-		h.caches.apiReads.Put(key, body)
+		h.reads.Put(key, body)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(body)
