@@ -33,6 +33,7 @@ type Engine struct {
 	assets      *Assets
 	pages       []string // every page name, views/pages/<name>.html
 	fingerprint string   // hash of every template file
+	folder      *folder  // shared by every set: most constants are in several
 	// parts keeps the partials pages print with {{part}}, see part.
 	parts *cache.LRU[string, template.HTML]
 }
@@ -50,7 +51,11 @@ type Kept interface{ PartKey() string }
 // layout and every partial) for every language. In dev mode templates are
 // read from disk and parsed again at each rendering.
 func New(dev bool, a *Assets, pages []string) (*Engine, error) {
-	v := &Engine{dev: dev, assets: a, pages: pages, parts: cache.New[string](partsBytes, func(h template.HTML) int { return len(h) })}
+	fold, err := newFolder()
+	if err != nil {
+		return nil, err
+	}
+	v := &Engine{dev: dev, assets: a, pages: pages, folder: fold, parts: cache.New[string](partsBytes, func(h template.HTML) int { return len(h) })}
 	return v, v.parse()
 }
 
@@ -166,10 +171,6 @@ func (v *Engine) Prepare() error {
 // of their trees with what only depends on the language written in
 // (static), escaped now, and folded.
 func (v *Engine) language(page *template.Template, name, lang string) (*template.Template, error) {
-	fold, err := newFolder()
-	if err != nil {
-		return nil, err
-	}
 	t := template.New(name)
 	t.Funcs(v.funcs()).Funcs(template.FuncMap{"part": v.part(t, lang)})
 	for _, tt := range page.Templates() {
@@ -186,7 +187,7 @@ func (v *Engine) language(page *template.Template, name, lang string) (*template
 	if err := escape(t); err != nil {
 		return nil, err
 	}
-	return t, fold.fold(t)
+	return t, v.folder.fold(t)
 }
 
 // Fingerprint hashes every template file: it changes when any does.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template/parse"
 )
 
@@ -194,6 +195,7 @@ func escapeOne(t *template.Template, name string) error {
 // It runs each such action in a small template of its own, escaped once so
 // that its set knows the escapers, and keeps the results.
 type folder struct {
+	mu     sync.Mutex // sets are made by their first readers, side by side
 	probe  *template.Template
 	values map[string]string
 }
@@ -230,6 +232,8 @@ func constant(a *parse.ActionNode) bool {
 // value is what an escaped constant action prints.
 func (f *folder) value(a *parse.ActionNode) (string, error) {
 	key := a.Pipe.String()
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if s, ok := f.values[key]; ok {
 		return s, nil
 	}

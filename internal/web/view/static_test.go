@@ -281,3 +281,29 @@ func BenchmarkNew(b *testing.B) {
 		}
 	})
 }
+
+// TestSetsAreMadeOnceSideBySide: readers arriving together at a page not
+// yet made share one making of its set (run with -race).
+func TestSetsAreMadeOnceSideBySide(t *testing.T) {
+	a, err := NewAssets(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := New(false, a, allPages(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() { errs <- v.Prepare() }()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := v.sets["fr"]["home"].t
+	if err := v.Prepare(); err != nil || v.sets["fr"]["home"].t != first {
+		t.Errorf("made again: %v", err)
+	}
+}
