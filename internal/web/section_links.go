@@ -1,14 +1,11 @@
 package web
 
 import (
-	"html"
 	"html/template"
-	"net/url"
-	"strconv"
 	"strings"
 
-	"atlas/internal/i18n"
 	"atlas/internal/render"
+	"atlas/internal/web/view"
 )
 
 // withSectionEditLinks puts a "modifier" link beside each section heading of
@@ -21,15 +18,17 @@ import (
 // Sanitized HTML has no raw "<h2" of its own (the text's "<" are escaped),
 // and every level-2 heading that starts a section carries the unique id
 // headingIDs gave it, so the opening tag names exactly one heading.
-func withSectionEditLinks(body template.HTML, lang, slug string, headings []render.Heading) template.HTML {
+//
+// The box and the link are the section_heading partial's, rendered with
+// the page engine (a few microseconds a heading, once per revision).
+func withSectionEditLinks(v *view.Engine, body template.HTML, b Base, slug string, headings []render.Heading) (template.HTML, error) {
 	if len(headings) == 0 {
-		return body
+		return body, nil
 	}
 	src := string(body)
-	var b strings.Builder
-	b.Grow(len(src) + len(headings)*200)
-	label := html.EscapeString(i18n.T(lang, "sheet.edit_section"))
-	path := html.EscapeString(url.PathEscape(slug))
+	var out strings.Builder
+	out.Grow(len(src) + len(headings)*200)
+	b = b.Bare()
 	at := 0
 	for _, hd := range headings {
 		open := `<h2 id="` + hd.ID + `">`
@@ -43,20 +42,26 @@ func withSectionEditLinks(body template.HTML, lang, slug string, headings []rend
 			continue
 		}
 		end += start + len("</h2>")
-		b.WriteString(src[at:start])
-		b.WriteString(`<div class="section-heading">`)
-		b.WriteString(src[start:end])
-		b.WriteString(` <a class="edit-section" href="/sheets/`)
-		b.WriteString(path)
-		b.WriteString(`/edit?section=`)
-		b.WriteString(strconv.Itoa(hd.Section))
-		b.WriteString(`" aria-label="`)
-		b.WriteString(html.EscapeString(i18n.T(lang, "sheet.edit_section_named", hd.Text)))
-		b.WriteString(`">`)
-		b.WriteString(label)
-		b.WriteString(`</a></div>`)
+		out.WriteString(src[at:start])
+		box, err := v.Fragment(pageSheetShow, "section_heading", sectionHeading{
+			Base: b, Heading: template.HTML(src[start:end]), //nolint:gosec // G203: a heading of the sanitized body
+			Slug: slug, Section: hd.Section, Text: hd.Text,
+		})
+		if err != nil {
+			return "", err
+		}
+		out.Write(box)
 		at = end
 	}
-	b.WriteString(src[at:])
-	return template.HTML(b.String()) // #nosec G203 -- sanitized HTML with escaped links added between its elements
+	out.WriteString(src[at:])
+	return template.HTML(out.String()), nil // #nosec G203 -- sanitized HTML with html/template's output put between its elements
+}
+
+// sectionHeading is what the section_heading partial shows.
+type sectionHeading struct {
+	Base
+	Heading template.HTML
+	Slug    string
+	Section int
+	Text    string // the heading's text, for the link's label
 }

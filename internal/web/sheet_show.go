@@ -158,7 +158,10 @@ func (h *handler) article(b Base, sh *model.Sheet, rev *model.Revision, canEdit 
 		rendered := h.markdown.Reader(rev.SHA256, rev.Body)
 		body := rendered.HTML
 		if canEdit {
-			body = withSectionEditLinks(body, b.Lang, sh.Slug, rendered.Headings)
+			var err error
+			if body, err = withSectionEditLinks(h.views, body, b, sh.Slug, rendered.Headings); err != nil {
+				return nil, err
+			}
 		}
 		// Only the language and the assets: the fragment is shared by every
 		// reader of its kind, so nothing of this one (account, CSRF token,

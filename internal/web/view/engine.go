@@ -13,7 +13,6 @@ import (
 	"html/template"
 	"io/fs"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,14 +25,15 @@ import (
 // Engine renders pages: one parsed template set per language and page.
 type Engine struct {
 	mu sync.RWMutex
-	// sets holds one parsed set per language and page: what never changes
+	// sets holds one set per language and page: what never changes
 	// within a language is written into the template itself (see static).
-	sets        map[string]map[string]*template.Template
+	sets        map[string]map[string]*pageSet
 	dev         bool
 	sizes       sync.Map // page name → length of its last rendering
 	assets      *Assets
 	pages       []string // every page name, views/pages/<name>.html
 	fingerprint string   // hash of every template file
+	folder      *folder  // shared by every set: most constants are in several
 	// parts keeps the partials pages print with {{part}}, see part.
 	parts *cache.LRU[string, template.HTML]
 }
@@ -51,7 +51,11 @@ type Kept interface{ PartKey() string }
 // layout and every partial) for every language. In dev mode templates are
 // read from disk and parsed again at each rendering.
 func New(dev bool, a *Assets, pages []string) (*Engine, error) {
-	v := &Engine{dev: dev, assets: a, pages: pages, parts: cache.New[string](partsBytes, func(h template.HTML) int { return len(h) })}
+	fold, err := newFolder()
+	if err != nil {
+		return nil, err
+	}
+	v := &Engine{dev: dev, assets: a, pages: pages, folder: fold, parts: cache.New[string](partsBytes, func(h template.HTML) int { return len(h) })}
 	return v, v.parse()
 }
 
@@ -73,45 +77,117 @@ func (v *Engine) parse() error {
 		return nil
 	})
 	v.fingerprint = hex.EncodeToString(sum.Sum(nil)[:8])
-	// In this order: a page's definitions (its "head" block, say) must come
-	// after the layout's defaults to replace them.
-	var files []string
-	sources := map[string]string{}
-	for _, pattern := range []string{"layouts/*.html", "partials/*.html", "pages/*.html"} {
+	// Every file is parsed once: the layouts and partials into one set,
+	// cloned for each page (which shares their trees) before the page's
+	// own file is parsed in. In this order: a page's definitions (its
+	// "head" block, say) must come after the layout's defaults to replace
+	// them.
+	// "part" stands for the function each language's set gives (language).
+	common := template.New("").Funcs(v.funcs()).Funcs(template.FuncMap{"part": func(string, Kept) (template.HTML, error) { return "", nil }})
+	for _, pattern := range []string{"layouts/*.html", "partials/*.html"} {
 		matches, err := fs.Glob(fsys, pattern)
 		if err != nil {
 			return err
 		}
 		for _, f := range matches {
-			data, err := fs.ReadFile(fsys, f)
-			if err != nil {
+			if err := parseFile(common, fsys, f); err != nil {
 				return err
 			}
-			sources[f] = string(data)
-			files = append(files, f)
 		}
 	}
-	sets := map[string]map[string]*template.Template{}
+	sets := map[string]map[string]*pageSet{}
 	for _, lang := range i18n.Languages {
-		sets[lang] = map[string]*template.Template{}
-		for _, name := range v.pages {
-			t := template.New(name)
-			t.Funcs(v.funcs()).Funcs(template.FuncMap{"part": v.part(t, lang)})
-			for _, f := range files {
-				if strings.HasPrefix(f, "pages/") && f != "pages/"+name+".html" {
-					continue
-				}
-				if _, err := t.New(f).Parse(v.static(lang, sources[f])); err != nil {
-					return fmt.Errorf("view: parse %s for page %s: %w", f, name, err)
-				}
-			}
-			sets[lang][name] = t
+		sets[lang] = map[string]*pageSet{}
+	}
+	for _, name := range v.pages {
+		page, err := common.Clone()
+		if err != nil {
+			return err
+		}
+		if err := parseFile(page, fsys, "pages/"+name+".html"); err != nil {
+			return fmt.Errorf("view: page %s: %w", name, err)
+		}
+		for _, lang := range i18n.Languages {
+			sets[lang][name] = &pageSet{page: page, name: name, lang: lang}
 		}
 	}
 	v.mu.Lock()
 	v.sets = sets
 	v.mu.Unlock()
 	return nil
+}
+
+func parseFile(t *template.Template, fsys fs.FS, f string) error {
+	data, err := fs.ReadFile(fsys, f)
+	if err != nil {
+		return err
+	}
+	if _, err := t.New(f).Parse(string(data)); err != nil {
+		return fmt.Errorf("view: parse %s: %w", f, err)
+	}
+	return nil
+}
+
+// pageSet is a page's set in one language, made at its first use: a
+// server starts without making the eighty-odd sets (a few milliseconds
+// each), and makes each once, when a reader first asks for its page.
+type pageSet struct {
+	page       *template.Template // the page's parsed templates, shared by every language
+	name, lang string
+	once       sync.Once
+	t          *template.Template
+	err        error
+}
+
+// get is the set, made if it is not yet.
+func (p *pageSet) get(v *Engine) (*template.Template, error) {
+	p.once.Do(func() {
+		p.t, p.err = v.language(p.page, p.name, p.lang)
+		if p.err != nil {
+			p.err = fmt.Errorf("view: page %s in %s: %w", p.name, p.lang, p.err)
+		}
+		p.page = nil
+	})
+	return p.t, p.err
+}
+
+// Prepare makes every page's set in every language now rather than at its
+// first use, and returns the first error: templates that cannot be
+// escaped fail here, for tests.
+func (v *Engine) Prepare() error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	for _, lang := range i18n.Languages {
+		for _, name := range v.pages {
+			if _, err := v.sets[lang][name].get(v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// language makes a page's set for lang from its parsed templates: copies
+// of their trees with what only depends on the language written in
+// (static), escaped now, and folded.
+func (v *Engine) language(page *template.Template, name, lang string) (*template.Template, error) {
+	t := template.New(name)
+	t.Funcs(v.funcs()).Funcs(template.FuncMap{"part": v.part(t, lang)})
+	for _, tt := range page.Templates() {
+		if tt.Tree == nil {
+			continue
+		}
+		if _, err := t.AddParseTree(tt.Name(), v.static(lang, tt.Tree)); err != nil {
+			return nil, err
+		}
+	}
+	if err := addEveryTemplate(t); err != nil {
+		return nil, err
+	}
+	if err := escape(t); err != nil {
+		return nil, err
+	}
+	return t, v.folder.fold(t)
 }
 
 // Fingerprint hashes every template file: it changes when any does.
@@ -177,10 +253,14 @@ func (v *Engine) write(buf *bytes.Buffer, page, name string, data any) error {
 		lang = p.pageLang()
 	}
 	v.mu.RLock()
-	t := v.sets[lang][page]
+	set := v.sets[lang][page]
 	v.mu.RUnlock()
-	if t == nil {
+	if set == nil {
 		return fmt.Errorf("view: unknown page %q", page)
+	}
+	t, err := set.get(v)
+	if err != nil {
+		return err
 	}
 	s, isSpliced := data.(Spliced)
 	out := buf
