@@ -201,3 +201,38 @@ func TestKeptAccountsFollowChangesFromAnotherInstance(t *testing.T) {
 		})
 	})
 }
+
+// TestAWriterReadsItsWriteOnAnotherInstance: a browser that has just
+// written reads its write on another instance even before that instance
+// hears of it (the write fence). Instance B here is deaf: its feed is live
+// on a schema nobody writes to, so it keeps everything and hears nothing;
+// without the fence, the same browser reads there what B kept.
+func TestAWriterReadsItsWriteOnAnotherInstance(t *testing.T) {
+	d, dsn := testutil.NewPostgresURL(t)
+	quiet, quietDSN := testutil.NewPostgresURL(t)
+	a := newTestAtlasWith(t, d, keptForever)
+	b := twinInstance(t, a, d, keptForever)
+	liveFeed(t, d, dsn)(a.events)
+	liveFeed(t, quiet, quietDSN)(b.events)
+	slug := createSheet(t, a, "Partagée", body1)
+	history := "/sheets/" + slug + "/history"
+
+	onB := reader(t, b, "marie")
+	readsKept(t, b, onB, slug)
+	onA := &browser{a: a, cookies: onB.cookies} // one browser, two instances
+	edit := onA.get("/sheets/" + slug + "/edit")
+	form := url.Values{"_csrf": {field(edit.body, "_csrf")}, "title": {"Partagée"}, "body": {body1 + "Ajout.\n"}, "base": {"1"}, "summary": {"ajout"}}
+	if r := onA.post("/sheets/"+slug+"/edit", form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %.300s", r.status, r.body)
+	}
+	if onB.cookies[web.WriteFenceCookie] == "" {
+		t.Fatal("a write answered without its fence")
+	}
+	if page := string(onB.get(history).body); !strings.Contains(page, "/revisions/2") {
+		t.Fatal("the writer does not read its own write on another instance")
+	}
+	delete(onB.cookies, web.WriteFenceCookie) // five seconds later
+	if page := string(onB.get(history).body); strings.Contains(page, "/revisions/2") {
+		t.Fatal("the deaf instance heard the write: this test shows nothing")
+	}
+}
