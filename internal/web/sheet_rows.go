@@ -175,6 +175,15 @@ func (r *sheetRows) FeedLive(live bool) {
 	r.forgetLocked()
 }
 
+// cardsVersion is the fingerprint of every card (the map's and searches'
+// key), kept unless the browser has just written (see writeFenceCookie).
+func (h *handler) cardsVersion(c *fiber.Ctx) (string, error) {
+	if fenced(c) {
+		return h.read.CardsVersion(c.UserContext())
+	}
+	return h.caches.cardsVersion(c.UserContext(), h.read.CardsVersion)
+}
+
 // sheetForPage loads the sheet a page shows: from memory when it can be
 // trusted, unless the browser has just written (see writeFenceCookie), so
 // people see their own writes at once on every instance.
