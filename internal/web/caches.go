@@ -50,6 +50,12 @@ const (
 //     or OPTIONS this process answers (writeDone), as soon as it is
 //     answered. Without a live feed nothing is kept, and a kept value is
 //     trusted for maxRowAge at most.
+//   - Sessions and API tokens (keptAccounts) are kept beside the rows, under
+//     the same rules; a notice naming an account drops its own. Signed-in
+//     pages kept whole (readerPages) carry the stamp of their session's
+//     load in their key, and go with it.
+//   - A browser that has just written reads none of these for maxRowAge
+//     (writeFenceCookie), on any instance.
 type caches struct {
 	build string // the release's fingerprint, in every page key
 	pages *cache.LRU[string, *encodedBody]

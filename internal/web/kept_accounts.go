@@ -60,7 +60,7 @@ func (a *keptAccounts) clear() {
 	clear(a.ofUser)
 }
 
-// keep records that key belongs to userID, the first time it is kept.
+// index records that key belongs to userID, the first time it is kept.
 func (a *keptAccounts) index(userID int64, key accountKey, known bool) {
 	if !known {
 		a.ofUser[userID] = append(a.ofUser[userID], key)
@@ -179,8 +179,8 @@ func (h *handler) visit(c *fiber.Ctx, token, slug string) (auth.Visit, uint64, e
 
 // tokenUser resolves an API token as auth.UserAndSheetForToken does, from
 // the kept tokens when it may; a kept token comes without the sheet's row.
-// A kept token's last use is not written: it was at most a minute old when
-// loaded, and is written again at the next load, 5 s later at most.
+// A kept token's use is not recorded: its last use, kept to the minute, is
+// written at its next load, 5 s later at most.
 func (h *handler) tokenUser(c *fiber.Ctx, token, slug string) (*model.User, *model.Sheet, error) {
 	ctx := c.UserContext()
 	load := func() (*model.User, *model.Sheet, error) { return h.auth.UserAndSheetForToken(ctx, token, slug) }
