@@ -250,6 +250,10 @@ func (s *Service) Session(ctx context.Context, token string) (*model.Session, *m
 	return s.live(store.Visit{Session: sess, User: u}, err)
 }
 
+// Visit is what a browser's request reads before its own work (see
+// store.Visit), named here for the layers above the store.
+type Visit = store.Visit
+
 // Visit is Session for a page: it also brings the account's unread
 // notifications (up to maxUnread) and the row of the sheet named slug (""
 // for none), read in the same query (see store.Visit). A refused session

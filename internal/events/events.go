@@ -27,6 +27,12 @@ const (
 	// KindChanged is sent by the database itself (migration 0006) when a
 	// sheet row changes. It goes to change watchers, not to browsers.
 	KindChanged = "changed"
+	// KindAccount is sent by the database itself (migration 0027) when
+	// what a request's credentials bring changes: a session, an account
+	// (role, disabled, name), an API token, a notification (the unread
+	// count). UserID names the account, 0 any account. It goes to change
+	// watchers, not to browsers.
+	KindAccount = "account"
 	// KindLive carries a live co-writing session's news between instances
 	// (a stored update's seq, a participant come or gone, a moved base).
 	// It goes to the live handler (OnLive), not to browsers.
@@ -81,6 +87,9 @@ func (h *Hub) OnLive(f func(Event)) {
 // what it holds.
 type ChangeWatcher interface {
 	SheetChanged(sheetID int64)
+	// AccountChanged tells that the sessions, tokens, account or unread
+	// notifications of user userID changed; 0 means any account's.
+	AccountChanged(userID int64)
 	FeedLive(live bool)
 }
 
@@ -145,9 +154,15 @@ func (h *Hub) Publish(ctx context.Context, e Event) {
 func (h *Hub) deliver(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if e.Kind == KindChanged {
+	switch e.Kind {
+	case KindChanged:
 		for _, w := range h.watchers {
 			w.SheetChanged(e.SheetID)
+		}
+		return
+	case KindAccount:
+		for _, w := range h.watchers {
+			w.AccountChanged(e.UserID)
 		}
 		return
 	}

@@ -85,6 +85,20 @@ type watcher struct {
 	mu      sync.Mutex
 	changed []int64
 	live    []bool
+	// accounts are the accounts named by account notices.
+	accounts []int64
+}
+
+func (w *watcher) AccountChanged(id int64) {
+	w.mu.Lock()
+	w.accounts = append(w.accounts, id)
+	w.mu.Unlock()
+}
+
+func (w *watcher) accountsHeard() []int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]int64(nil), w.accounts...)
 }
 
 func (w *watcher) SheetChanged(id int64) {

@@ -29,7 +29,8 @@ type stopWatcher struct {
 	stops []time.Duration
 }
 
-func (w *stopWatcher) SheetChanged(int64) {}
+func (w *stopWatcher) SheetChanged(int64)   {}
+func (w *stopWatcher) AccountChanged(int64) {}
 func (w *stopWatcher) FeedLive(live bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

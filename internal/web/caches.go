@@ -50,12 +50,21 @@ const (
 //     or OPTIONS this process answers (writeDone), as soon as it is
 //     answered. Without a live feed nothing is kept, and a kept value is
 //     trusted for maxRowAge at most.
+//   - Sessions and API tokens (keptAccounts) are kept beside the rows, under
+//     the same rules; a notice naming an account drops its own. Signed-in
+//     pages kept whole (readerPages) carry the stamp of their session's
+//     load in their key, and go with it.
+//   - A browser that has just written reads none of these for maxRowAge
+//     (writeFenceCookie), on any instance.
 type caches struct {
-	build    string // the release's fingerprint, in every page key
-	pages    *cache.LRU[string, *encodedBody]
-	maps     *cache.LRU[string, *encodedBody]
-	parts    *cache.LRU[string, template.HTML]
-	apiReads *cache.LRU[string, []byte] // JSON of API reads, see sendAPIRead
+	build string // the release's fingerprint, in every page key
+	pages *cache.LRU[string, *encodedBody]
+	// readerPages are signed-in readers' pages, kept per session (see
+	// sendReaderPage).
+	readerPages *cache.LRU[string, *encodedBody]
+	maps        *cache.LRU[string, *encodedBody]
+	parts       *cache.LRU[string, template.HTML]
+	apiReads    *cache.LRU[string, []byte] // JSON of API reads, see sendAPIRead
 	// searches keeps search results, see runSearch.
 	searches *cache.LRU[string, []searchResult]
 	markdown *renderCache
@@ -77,16 +86,17 @@ type caches struct {
 
 func newCaches(build string) *caches {
 	cs := &caches{
-		build:    build,
-		pages:    cache.New[string](pageCacheBytes, (*encodedBody).size),
-		maps:     cache.New[string](mapCacheBytes, (*encodedBody).size),
-		parts:    cache.New[string](partCacheBytes, func(h template.HTML) int { return len(h) }),
-		apiReads: cache.New[string](apiReadCacheBytes, func(b []byte) int { return len(b) }),
-		searches: cache.New[string](searchCacheBytes, resultsSize),
-		markdown: newRenderCache(render.New(), renderCacheBytes),
-		rows:     newSheetRows(),
-		flashes:  newFlashTokens(),
-		credits:  newCreditsCache(),
+		build:       build,
+		pages:       cache.New[string](pageCacheBytes, (*encodedBody).size),
+		readerPages: cache.New[string](readerPageBytes, (*encodedBody).size),
+		maps:        cache.New[string](mapCacheBytes, (*encodedBody).size),
+		parts:       cache.New[string](partCacheBytes, func(h template.HTML) int { return len(h) }),
+		apiReads:    cache.New[string](apiReadCacheBytes, func(b []byte) int { return len(b) }),
+		searches:    cache.New[string](searchCacheBytes, resultsSize),
+		markdown:    newRenderCache(render.New(), renderCacheBytes),
+		rows:        newSheetRows(),
+		flashes:     newFlashTokens(),
+		credits:     newCreditsCache(),
 	}
 	cs.diffSlots = newWorkSlots(diffSlotsFor(), diffSlotWait, errDiffBusy)
 	cs.searchSlots = newWorkSlots(searchSlotsFor(), searchSlotWait, errSearchBusy)
@@ -140,6 +150,9 @@ func (cs *caches) writeDone() { cs.rows.forgetAll() }
 // SheetChanged implements events.ChangeWatcher.
 func (cs *caches) SheetChanged(id int64) { cs.rows.SheetChanged(id) }
 
+// AccountChanged implements events.ChangeWatcher.
+func (cs *caches) AccountChanged(userID int64) { cs.rows.AccountChanged(userID) }
+
 // FeedLive implements events.ChangeWatcher.
 func (cs *caches) FeedLive(live bool) { cs.rows.FeedLive(live) }
 
@@ -147,6 +160,7 @@ func (cs *caches) FeedLive(live bool) { cs.rows.FeedLive(live) }
 func (cs *caches) stats() map[string]cache.Stats {
 	return map[string]cache.Stats{
 		"pages":        cs.pages.Stats(),
+		"reader_pages": cs.readerPages.Stats(),
 		"map":          cs.maps.Stats(),
 		"parts":        cs.parts.Stats(),
 		"api_reads":    cs.apiReads.Stats(),

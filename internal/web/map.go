@@ -56,7 +56,7 @@ func (h *handler) mapGeoJSON(c *fiber.Ctx) error {
 			return httpx.NewError(fiber.StatusBadRequest, "unknown_category", "error.unknown_category")
 		}
 	}
-	version, err := h.caches.cardsVersion(c.UserContext(), h.read.CardsVersion)
+	version, err := h.cardsVersion(c)
 	if err != nil {
 		return err
 	}

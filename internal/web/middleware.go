@@ -45,7 +45,7 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 	token := c.Cookies(h.sessionCookieName())
 	if token != "" {
 		_, slug, _ := addressedSlug(c) // its row comes in the same query
-		v, err := h.auth.Visit(c.UserContext(), token, slug, maxUnread)
+		v, stamp, err := h.visit(c, token, slug)
 		sess, user := v.Session, v.User
 		switch {
 		case errors.Is(err, auth.ErrNoSession):
@@ -56,6 +56,7 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 			c.Locals(localSession, sess)
 			c.Locals(localSessionToken, token)
 			c.Locals(localBroughtSheet, v.Sheet)
+			c.Locals(localVisitStamp, stamp)
 			if user != nil {
 				c.Locals(localUser, user)
 				c.Locals(unreadKey{}, v.Unread) // see unreadOf
@@ -79,7 +80,7 @@ func (h *handler) bearer(c *fiber.Ctx) error {
 		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.bearer_expected")
 	}
 	_, slug, _ := addressedSlug(c) // its row comes in the same query
-	user, sh, err := h.auth.UserAndSheetForToken(c.UserContext(), strings.TrimSpace(token), slug)
+	user, sh, err := h.tokenUser(c, strings.TrimSpace(token), slug)
 	if errors.Is(err, auth.ErrBadCredentials) {
 		return httpx.NewError(fiber.StatusUnauthorized, "unauthorized", "error.token_unknown")
 	}

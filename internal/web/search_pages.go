@@ -53,7 +53,7 @@ func (h *handler) runSearch(c *fiber.Ctx) (string, []searchResult, error) {
 	if terms == "" {
 		return q, []searchResult{}, nil
 	}
-	version, err := h.caches.cardsVersion(ctx, h.read.CardsVersion)
+	version, err := h.cardsVersion(c)
 	if err != nil {
 		return q, nil, err
 	}

@@ -63,6 +63,11 @@ type Deps struct {
 	// Stopping closes when the server starts shutting down: event streams
 	// end then, so a graceful stop need not wait for open editors.
 	Stopping <-chan struct{}
+	// KeptFor bounds how long a sheet row, a session or a token is kept
+	// in memory while the change feed is live; zero means 5 s. Tests
+	// lengthen it to show that change notices, not age, drop what they
+	// name.
+	KeptFor time.Duration
 	// DiskFree tells the free bytes of the file system holding a
 	// directory, for /healthz; nil: the system's own count.
 	DiskFree func(dir string) (uint64, error)
@@ -148,6 +153,9 @@ func NewWithMetrics(d Deps) (*fiber.App, http.Handler, error) {
 	}
 	h.maps = newMapSettings(d.Config, a)
 	h.caches = newCaches(h.build)
+	if d.KeptFor > 0 {
+		h.caches.rows.trust = d.KeptFor
+	}
 	h.markdown = h.caches.markdown
 	h.metrics = newMetrics(h)
 	h.observer = &httpx.Observer{Metrics: h.metrics.http, HandleError: h.handleError}

@@ -36,10 +36,14 @@ func (h *handler) sheetAddress(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	var sh *model.Sheet
 	var err error
-	if h.anonymousCacheable(c) {
-		sh, err = h.caches.sheet(ctx, slug, h.read.SheetBySlug)
-	} else if sh, _ = c.Locals(localBroughtSheet).(*model.Sheet); sh == nil || sh.Slug != slug {
-		sh, err = h.read.SheetBySlug(ctx, slug)
+	// The row read with the session or token, else the kept one (see
+	// sheetRows), else the database's for a browser that has just written.
+	if sh, _ = c.Locals(localBroughtSheet).(*model.Sheet); sh == nil || sh.Slug != slug {
+		if fenced(c) {
+			sh, err = h.read.SheetBySlug(ctx, slug)
+		} else {
+			sh, err = h.caches.sheet(ctx, slug, h.read.SheetBySlug)
+		}
 	}
 	if errors.Is(err, model.ErrNotFound) {
 		id, ok, err := h.read.RedirectOf(ctx, slug)

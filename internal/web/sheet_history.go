@@ -98,7 +98,8 @@ func (h *handler) showHistoryPage(c *fiber.Ctx) error {
 		// not one per number a crawler makes up.
 		before = 0
 	}
-	return h.maybeCached(c, pageHistory, sh, strconv.Itoa(before), func() (any, error) {
+	// Its only per-reader part is the header: kept per reader too.
+	return h.sendReaderPage(c, pageHistory, sh, strconv.Itoa(before), func() (any, error) {
 		b := h.base(c, sh.Title)
 		table, err := h.historyTable(c, b, sh, before)
 		if err != nil {

@@ -38,6 +38,11 @@ type sheetRows struct {
 	// cards is the fingerprint of every card (the map's cache key), kept
 	// under the same rules: any change to any sheet drops it.
 	cards keptValue
+	// accounts are the kept sessions and tokens (see keptAccounts).
+	accounts keptAccounts
+	// trust bounds how long anything is kept: maxRowAge, longer only in
+	// tests that show notices, not age, drop what they name.
+	trust time.Duration
 	now   func() time.Time
 	// loads lets concurrent readers of one missing value share a single
 	// load: when a hot row expires, fifty readers make one query, not
@@ -58,7 +63,7 @@ type keptRow struct {
 }
 
 func newSheetRows() *sheetRows {
-	return &sheetRows{bySlug: map[string]keptRow{}, slugOf: map[int64]string{}, now: time.Now}
+	return &sheetRows{bySlug: map[string]keptRow{}, slugOf: map[int64]string{}, accounts: newKeptAccounts(), trust: maxRowAge, now: time.Now}
 }
 
 // get returns the sheet named slug, from memory when it can be trusted.
@@ -87,7 +92,7 @@ func (r *sheetRows) cardsVersion(ctx context.Context, load func(context.Context)
 }
 
 // keptOrLoad is the rule of everything sheetRows keeps: a value younger
-// than maxRowAge is used; otherwise it is loaded, and kept only if the feed
+// than its trust (maxRowAge) is used; otherwise it is loaded, and kept only if the feed
 // is live and no notice came during the load (it may be about this very
 // value). While the feed is live, readers missing the same value at once
 // share one load, named by name. kept and keep run under the lock.
@@ -96,7 +101,7 @@ func keptOrLoad[T any](r *sheetRows, name string, kept func() (T, time.Time, boo
 	v, loaded, ok := kept()
 	live, gen, now := r.live, r.gen, r.now()
 	r.mu.Unlock()
-	if ok && now.Sub(loaded) < maxRowAge {
+	if ok && now.Sub(loaded) < r.trust {
 		return v, nil
 	}
 	if !live { // nothing tells when a load would go stale: each reader reads
@@ -128,17 +133,23 @@ func (r *sheetRows) forgetLocked() {
 	clear(r.bySlug)
 	clear(r.slugOf)
 	r.cards = keptValue{}
+	r.accounts.clear()
 }
 
-// forgetRowsAfterWrites drops the kept sheet rows once a request that may
-// have written is handled, its transaction committed: the next anonymous
-// read of this instance sees the write, whatever the feed's delay.
+// forgetRowsAfterWrites drops the kept sheet rows, sessions and tokens
+// once a request that may have written is handled, its transaction
+// committed: the next read of this instance sees the write, whatever the
+// feed's delay. The answer fences its browser off what other instances
+// keep for a while (see writeFenceCookie).
 func (h *handler) forgetRowsAfterWrites(c *fiber.Ctx) error {
 	err := c.Next()
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 	default:
 		h.caches.writeDone()
+		if err == nil && c.Response().StatusCode() < fiber.StatusBadRequest {
+			h.setWriteFence(c) // a refused write wrote nothing
+		}
 	}
 	return err
 }
@@ -164,15 +175,23 @@ func (r *sheetRows) FeedLive(live bool) {
 	r.forgetLocked()
 }
 
-// sheetForPage loads the sheet a page shows. Anonymous readers, whose
-// pages come from the page cache, get the row from memory when it can be
-// trusted; everyone else reads the database, so people see their own
-// writes at once.
+// cardsVersion is the fingerprint of every card (the map's and searches'
+// key), kept unless the browser has just written (see writeFenceCookie).
+func (h *handler) cardsVersion(c *fiber.Ctx) (string, error) {
+	if fenced(c) {
+		return h.read.CardsVersion(c.UserContext())
+	}
+	return h.caches.cardsVersion(c.UserContext(), h.read.CardsVersion)
+}
+
+// sheetForPage loads the sheet a page shows: from memory when it can be
+// trusted, unless the browser has just written (see writeFenceCookie), so
+// people see their own writes at once on every instance.
 func (h *handler) sheetForPage(c *fiber.Ctx) (*model.Sheet, error) {
 	if sh, ok := c.Locals(localAddressed).(*model.Sheet); ok && sh.Slug == c.Params("slug") {
 		return sh, nil // found by sheetAddress for this request
 	}
-	if h.anonymousCacheable(c) {
+	if !fenced(c) {
 		return h.caches.sheet(c.UserContext(), c.Params("slug"), h.read.SheetBySlug)
 	}
 	return h.read.SheetBySlug(c.UserContext(), c.Params("slug"))
