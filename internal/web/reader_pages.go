@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"atlas/internal/model"
+	"atlas/internal/web/request"
 )
 
 // readerPageBytes bounds the signed-in pages kept whole (see
@@ -22,7 +23,7 @@ const readerPageBytes = 8 << 20
 // message is not kept.
 func (h *handler) sendReaderPage(c *fiber.Ctx, page string, sh *model.Sheet, variant string, data func() (any, error)) error {
 	stamp, _ := c.Locals(localVisitStamp).(uint64)
-	if stamp == 0 || userOf(c) == nil || fenced(c) {
+	if stamp == 0 || request.User(c) == nil || fenced(c) {
 		return h.maybeCached(c, page, sh, variant, data)
 	}
 	if _, flash := h.flashOf(c); flash {
@@ -30,7 +31,7 @@ func (h *handler) sendReaderPage(c *fiber.Ctx, page string, sh *model.Sheet, var
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	key := strconv.FormatUint(stamp, 10) + "|" + pageKey(page, sh, langOf(c), h.build, variant)
+	key := strconv.FormatUint(stamp, 10) + "|" + pageKey(page, sh, request.Lang(c), h.build, variant)
 	return sendCached(c, h.caches.readerPages, key, varyLanguage, func() ([]byte, error) {
 		d, err := data()
 		if err != nil {
