@@ -5,9 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"atlas/internal/db"
 	"atlas/internal/events"
-	"atlas/internal/testutil"
 )
 
 // TestAccountChangesAreHeardFromTheDatabase: on PostgreSQL, every change
@@ -17,15 +15,7 @@ import (
 // table names every account (0). A transaction that marks several
 // notifications read tells their account once.
 func TestAccountChangesAreHeardFromTheDatabase(t *testing.T) {
-	url := testutil.PostgresSchemaURL(t)
-	d, err := db.Open(context.Background(), db.Options{PostgresURL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeOrFail(t, d)
-	if err := d.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	d, url := migratedPostgres(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	hub, w := events.NewHub(nil), &watcher{}

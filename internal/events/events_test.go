@@ -44,15 +44,7 @@ func TestHubDeliversToTheSheetsSubscribers(t *testing.T) {
 // TestEventsCrossInstancesThroughPostgres: two hubs, as in two instances,
 // on one database: what one publishes, the other's subscribers get.
 func TestEventsCrossInstancesThroughPostgres(t *testing.T) {
-	url := testutil.PostgresSchemaURL(t)
-	d, err := db.Open(context.Background(), db.Options{PostgresURL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeOrFail(t, d)
-	if err := d.Migrate(context.Background(), nil); err != nil { // the channel is the schema's
-		t.Fatal(err)
-	}
+	d, url := migratedPostgres(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	exec := func(ctx context.Context, sql string, args ...any) error { return d.Conn(ctx).Exec(sql, args...).Error }
@@ -118,15 +110,7 @@ func (w *watcher) snapshot() ([]int64, []bool) {
 // any connection (another instance, the command line), reaches the change
 // watchers when it commits; and the watchers know when the feed is on.
 func TestSheetChangesAreHeardFromTheDatabase(t *testing.T) {
-	url := testutil.PostgresSchemaURL(t)
-	d, err := db.Open(context.Background(), db.Options{PostgresURL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeOrFail(t, d)
-	if err := d.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	d, url := migratedPostgres(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	hub, w := events.NewHub(nil), &watcher{}
 	hub.WatchChanges(w)
@@ -157,6 +141,23 @@ func TestSheetChangesAreHeardFromTheDatabase(t *testing.T) {
 
 	cancel()
 	waitFor(t, func() bool { _, live := w.snapshot(); return !live[len(live)-1] })
+}
+
+// migratedPostgres opens a PostgreSQL schema of its own, migrated (the
+// notices' channel is the schema's), closed when the test ends; it returns
+// the database and its URL, for listening.
+func migratedPostgres(t *testing.T) (*db.DB, string) {
+	t.Helper()
+	url := testutil.PostgresSchemaURL(t)
+	d, err := db.Open(context.Background(), db.Options{PostgresURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeOrFail(t, d) })
+	if err := d.Migrate(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return d, url
 }
 
 func closeOrFail(t *testing.T, c io.Closer) {
